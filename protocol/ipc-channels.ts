@@ -1,5 +1,14 @@
 // The IPC channel names alone (no schemas), so the preload bundle stays tiny; ipc.ts checks it equals the contract.
 export const IPC_CHANNEL_NAMES = [
-  'app:info'
+  'app:info',
+  'identity:get',
+  'keys:create', 'keys:get', 'keys:rotate', 'keys:revoke', 'keys:applyRotation', 'keys:applyRevocation',
+  'session:open', 'session:close',
+  'message:seal', 'message:open',
+  'trust:safetyNumber', 'trust:list', 'trust:setVerified', 'trust:acceptChange',
+  'dtls:sign', 'dtls:verify',
+  'room:leave',
+  'audit:tail', 'stats:get',
+  'settings:get', 'settings:set'
 ] as const;
 export type IpcChannelName = (typeof IPC_CHANNEL_NAMES)[number];

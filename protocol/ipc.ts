@@ -1,6 +1,7 @@
 // The typed IPC contract between the renderer (window.veil) and main: channels, argument schemas, results.
 import { z } from 'zod';
 import { appIpc } from './ipc-app';
+import { e2eeIpc } from './ipc-e2ee';
 import type { ChannelSpec } from './ipc-channel';
 import { IPC_CHANNEL_NAMES, type IpcChannelName } from './ipc-channels';
 export { channel, type ChannelSpec } from './ipc-channel';
@@ -20,7 +21,8 @@ export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError
 
 /** All channels, by `domain:verb` name. Later issues add their domains here. */
 export const IPC_CONTRACT = {
-  ...appIpc
+  ...appIpc,
+  ...e2eeIpc
 } as const;
 
 export type IpcContract = typeof IPC_CONTRACT;

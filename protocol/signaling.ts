@@ -1,0 +1,108 @@
+// The signaling contract: socket.io event maps (client <-> server) and the schema of every client payload.
+import { z } from 'zod';
+import { dtlsFingerprintSchema, displayNameSchema, roomIdSchema, wireDtlsAttestationSchema, wireKeyBundleSchema,
+  wireRevocationNoticeSchema, wireRotationNoticeSchema, type WireDtlsAttestation, type WireKeyBundle,
+  type WireRevocationNotice, type WireRotationNotice } from './keys';
+import { LIMITS } from './limits';
+
+/** Server-assigned id of one connection in a room; routing only, never an identity. */
+export const peerIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,32}$/);
+export type PeerId = string;
+
+export const SIGNALING_ERROR_CODES = [
+  'bad-request', 'rate-limited', 'room-full', 'unauthorized', 'not-in-room', 'already-in-room',
+  'unknown-peer', 'not-found', 'stale-epoch', 'payload-too-large', 'internal'
+] as const;
+export type SignalingErrorCode = (typeof SIGNALING_ERROR_CODES)[number];
+export type Ack<T> = { ok: true; value: T } | { ok: false; error: { code: SignalingErrorCode; message: string } };
+
+/** simple-peer's signal objects, bounded. */
+export const peerSignalSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.enum(['offer', 'answer', 'pranswer', 'rollback']), sdp: z.string().max(LIMITS.maxSdpLength) }),
+  z.strictObject({
+    type: z.literal('candidate'),
+    candidate: z.strictObject({
+      candidate: z.string().max(LIMITS.maxIceCandidateLength),
+      sdpMLineIndex: z.number().int().min(0).max(255).nullable().optional(),
+      sdpMid: z.string().max(64).nullable().optional(),
+      usernameFragment: z.string().max(256).nullable().optional()
+    })
+  }),
+  z.strictObject({ type: z.literal('renegotiate'), renegotiate: z.literal(true) }),
+  z.strictObject({
+    type: z.literal('transceiverRequest'),
+    transceiverRequest: z.strictObject({ kind: z.enum(['audio', 'video']), init: z.record(z.string(), z.unknown()).optional() })
+  })
+]);
+export type PeerSignal = z.infer<typeof peerSignalSchema>;
+
+export const iceServerSchema = z.strictObject({
+  urls: z.union([z.string().max(512), z.array(z.string().max(512)).max(8)]),
+  username: z.string().max(256).optional(),
+  credential: z.string().max(256).optional()
+});
+export type IceServer = z.infer<typeof iceServerSchema>;
+
+// ---- client -> server payloads ----
+export const joinRequestSchema = z.strictObject({
+  roomId: roomIdSchema,
+  displayName: displayNameSchema,
+  bundle: wireKeyBundleSchema,
+  /** HS256 join token when the server requires one. */
+  token: z.string().max(4096).optional(),
+  /** Room password when the server uses per-room passwords. */
+  password: z.string().max(256).optional()
+});
+export type JoinRequest = z.infer<typeof joinRequestSchema>;
+
+export const relayRequestSchema = z.strictObject({
+  to: peerIdSchema,
+  signal: peerSignalSchema,
+  /** The sender's signed DTLS fingerprint, attached to offers and answers. */
+  attestation: wireDtlsAttestationSchema.optional()
+});
+export type RelayRequest = z.infer<typeof relayRequestSchema>;
+
+export const publishRequestSchema = z.strictObject({ bundle: wireKeyBundleSchema });
+export const fetchRequestSchema = z.strictObject({ peerId: peerIdSchema });
+export const rotateRequestSchema = z.strictObject({ notice: wireRotationNoticeSchema });
+export const revokeRequestSchema = z.strictObject({ notice: wireRevocationNoticeSchema });
+export const emptyRequestSchema = z.strictObject({});
+
+export interface Member { peerId: PeerId; displayName: string; bundle: WireKeyBundle; joinedAt: number }
+export interface JoinResult { selfId: PeerId; roomId: string; members: Member[]; iceServers: IceServer[] }
+
+export interface ClientToServerEvents {
+  'room:join': (req: JoinRequest, ack: (res: Ack<JoinResult>) => void) => void;
+  'room:leave': (req: Record<string, never>, ack: (res: Ack<null>) => void) => void;
+  'signal:relay': (req: RelayRequest, ack: (res: Ack<null>) => void) => void;
+  'keys:publish': (req: { bundle: WireKeyBundle }, ack: (res: Ack<null>) => void) => void;
+  'keys:fetch': (req: { peerId: PeerId }, ack: (res: Ack<WireKeyBundle>) => void) => void;
+  'keys:rotate': (req: { notice: WireRotationNotice }, ack: (res: Ack<null>) => void) => void;
+  'keys:revoke': (req: { notice: WireRevocationNotice }, ack: (res: Ack<null>) => void) => void;
+}
+
+export interface ServerToClientEvents {
+  'room:joined': (ev: { member: Member }) => void;
+  'room:left': (ev: { peerId: PeerId }) => void;
+  /** `from` is stamped by the server from the authenticated socket. */
+  'signal:relay': (ev: { from: PeerId; signal: PeerSignal; attestation?: WireDtlsAttestation }) => void;
+  'keys:published': (ev: { from: PeerId; bundle: WireKeyBundle }) => void;
+  'keys:rotated': (ev: { from: PeerId; notice: WireRotationNotice }) => void;
+  'keys:revoked': (ev: { from: PeerId; notice: WireRevocationNotice }) => void;
+  /** Sent before a graceful shutdown: reconnect after the delay. */
+  'server:shutdown': (ev: { reconnectAfterMs: number }) => void;
+}
+
+export type ClientEventName = keyof ClientToServerEvents;
+export const CLIENT_EVENT_SCHEMAS: Record<ClientEventName, z.ZodTypeAny> = {
+  'room:join': joinRequestSchema,
+  'room:leave': emptyRequestSchema,
+  'signal:relay': relayRequestSchema,
+  'keys:publish': publishRequestSchema,
+  'keys:fetch': fetchRequestSchema,
+  'keys:rotate': rotateRequestSchema,
+  'keys:revoke': revokeRequestSchema
+};
+
+export { dtlsFingerprintSchema };
