@@ -9,6 +9,7 @@ export const IPC_CHANNEL_NAMES = [
   'dtls:sign', 'dtls:verify',
   'room:leave',
   'audit:tail', 'stats:get',
-  'settings:get', 'settings:set'
+  'settings:get', 'settings:set',
+  'host:start', 'host:stop', 'host:status'
 ] as const;
 export type IpcChannelName = (typeof IPC_CHANNEL_NAMES)[number];

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { appIpc } from './ipc-app';
 import { e2eeIpc } from './ipc-e2ee';
+import { hostIpc } from './ipc-host';
 import type { ChannelSpec } from './ipc-channel';
 import { IPC_CHANNEL_NAMES, type IpcChannelName } from './ipc-channels';
 export { channel, type ChannelSpec } from './ipc-channel';
@@ -22,7 +23,8 @@ export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError
 /** All channels, by `domain:verb` name. Later issues add their domains here. */
 export const IPC_CONTRACT = {
   ...appIpc,
-  ...e2eeIpc
+  ...e2eeIpc,
+  ...hostIpc
 } as const;
 
 export type IpcContract = typeof IPC_CONTRACT;
