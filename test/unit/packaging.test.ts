@@ -1,0 +1,40 @@
+// Checks electron-builder.yml: targets, hardened runtime, keytar unpacked, fuses flipped, only built output packed.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(__dirname, '../..');
+const config = parse(readFileSync(path.join(root, 'electron-builder.yml'), 'utf8')) as Record<string, any>;
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+describe('electron-builder.yml', () => {
+  it('names the app', () => {
+    expect(config.appId).toBe('org.veil.desktop');
+    expect(config.productName).toBe('Veil');
+  });
+  it('builds AppImage + deb, a hardened dmg and nsis', () => {
+    expect(config.linux.target).toEqual(expect.arrayContaining(['AppImage', 'deb']));
+    expect(config.mac.target).toBe('dmg');
+    expect(config.mac.hardenedRuntime).toBe(true);
+    expect(config.win.target).toBe('nsis');
+  });
+  it('unpacks keytar from the asar', () => {
+    expect(config.asar).toBe(true);
+    expect(config.asarUnpack).toContain('**/node_modules/keytar/**');
+  });
+  it('flips the fuses: no run-as-node, NODE_OPTIONS or inspect; asar integrity and asar-only loading on', () => {
+    expect(config.electronFuses).toMatchObject({
+      runAsNode: false, enableNodeOptionsEnvironmentVariable: false, enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true, onlyLoadAppFromAsar: true
+    });
+  });
+  it('packs only the built output, and the runtime dependency is the native keychain module', () => {
+    expect(config.files).toEqual(expect.arrayContaining(['dist/main/**', 'dist/preload/**', 'dist/renderer/**']));
+    expect(config.files.some((f: string) => /^(main|renderer|preload|signaling-server|test)\//.test(f))).toBe(false);
+    expect(pkg.dependencies.keytar).toBeDefined();
+    for (const bundled of ['react', 'react-dom', 'zustand', 'simple-peer', 'socket.io-client', 'electron', 'vite']) {
+      expect(pkg.dependencies[bundled], `${bundled} is bundled, so it belongs in devDependencies`).toBeUndefined();
+    }
+  });
+});
