@@ -8,6 +8,8 @@ import { electronBinaryPath } from './electron-binary.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 
+/** Returns a runnable Electron binary, fetching it once with Electron's installer; exits with a clear message if it cannot. */
+export function ensureElectronBinary() {
 let binary = electronBinaryPath(root);
 if (!binary) {
   console.log('[veil] The Electron binary is not installed yet; fetching it with Electron\'s installer (one time)...');
@@ -32,5 +34,10 @@ if (!binary) {
     process.exit(1);
   }
 }
-const child = spawn(binary, [root, ...process.argv.slice(2)], { stdio: 'inherit' });
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+return binary;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const child = spawn(ensureElectronBinary(), [root, ...process.argv.slice(2)], { stdio: 'inherit' });
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}

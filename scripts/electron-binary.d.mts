@@ -1,0 +1,2 @@
+// Types for electron-binary.mjs.
+export declare function electronBinaryPath(root: string): string | null;
