@@ -7,7 +7,8 @@ export default defineConfig({
   base: './',
   plugins: [react()],
   define: { global: 'globalThis' },
-  resolve: { alias: { events: 'events', process: 'process/browser.js' } },
+  // Node's 'process' is shimmed for simple-peer's dependencies; 'events' resolves to the npm package.
+  resolve: { alias: [{ find: /^process$/, replacement: 'process/browser.js' }] },
   build: { outDir: '../dist/renderer', emptyOutDir: true, sourcemap: true, target: 'chrome130' },
   server: { port: 5173, strictPort: true }
 });
