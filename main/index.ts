@@ -1,10 +1,10 @@
 // Electron entry point: wires the secure shell (scheme, CSP, permissions, navigation) and registers the IPC map.
-import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, desktopCapturer, ipcMain, protocol, session, shell } from 'electron';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { IPC_CHANNELS } from '../protocol/ipc';
 import { APP_SCHEME_PRIVILEGES } from './shell/app-protocol';
-import { appSchemeHandler, installSessionPolicies, lockDownWebContents } from './shell/install';
+import { appSchemeHandler, installDisplayMediaHandler, installSessionPolicies, lockDownWebContents } from './shell/install';
 import { APP_ENTRY_URL, APP_SCHEME } from './shell/origin';
 import { createMainWindow } from './shell/web-preferences';
 import { createDispatcher } from './ipc/dispatcher';
@@ -37,6 +37,7 @@ if (!app.requestSingleInstanceLock()) {
 
   app.whenReady().then(async () => {
     installSessionPolicies(session.defaultSession, csp);
+    installDisplayMediaHandler(session.defaultSession, desktopCapturer);
     protocol.handle(APP_SCHEME, appSchemeHandler(rendererDir, csp, (p) => readFile(p)));
 
     services = await createMainServices({

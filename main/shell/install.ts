@@ -1,6 +1,7 @@
 // Applies the shell policies to Electron: per-webContents navigation locks, permissions, CSP headers, app scheme.
-import type { Session, WebContents } from 'electron';
+import type { DesktopCapturer, Session, WebContents } from 'electron';
 import { resolveAppAsset } from './app-protocol';
+import { chooseDisplaySource } from './display-media';
 import { buildCsp, securityHeaders, type CspOptions } from './csp';
 import { decideNavigation, decideWindowOpen } from './navigation';
 import { isAppUrl } from './origin';
@@ -57,4 +58,18 @@ export function appSchemeHandler(rendererDir: string, csp: CspOptions, readFile:
       return new Response('not found', { status: 404 });
     }
   };
+}
+
+/** getDisplayMedia in the renderer: the primary screen for the app's own frame, nothing for anyone else. */
+export function installDisplayMediaHandler(appSession: Session, capturer: Pick<DesktopCapturer, 'getSources'>): void {
+  appSession.setDisplayMediaRequestHandler((request, callback) => {
+    void capturer.getSources({ types: ['screen'] }).then((sources) => {
+      const chosen = chooseDisplaySource({
+        securityOrigin: request.securityOrigin, frameUrl: request.frame?.url, videoRequested: request.videoRequested, userGesture: request.userGesture
+      }, sources);
+      const source = chosen ? sources.find((s) => s.id === chosen.id) : undefined;
+      // Electron expects an empty streams object to deny (null is not accepted by all versions).
+      callback(source ? { video: source } : {});
+    }, () => callback({}));
+  }, { useSystemPicker: true });
 }

@@ -1,6 +1,7 @@
 // Unit tests for the permission policy and the Content-Security-Policy.
 import { describe, expect, it } from 'vitest';
 import { buildCsp, securityHeaders } from '../../../main/shell/csp';
+import { chooseDisplaySource } from '../../../main/shell/display-media';
 import { isPermissionCheckAllowed, isPermissionGranted } from '../../../main/shell/permissions';
 
 const app = 'veil://app/index.html';
@@ -57,5 +58,22 @@ describe('Content-Security-Policy', () => {
     const h = securityHeaders();
     expect(h['Content-Security-Policy']).toBe(buildCsp());
     expect(h['X-Content-Type-Options']).toBe('nosniff');
+  });
+});
+
+describe('display media (screen sharing)', () => {
+  const sources = [{ id: 'window:1:0', name: 'Editor' }, { id: 'screen:0:0', name: 'Entire screen' }];
+  const ok = { securityOrigin: 'veil://app', frameUrl: 'veil://app/index.html', videoRequested: true, userGesture: true };
+  it('shares the primary screen with the app after a click', () => {
+    expect(chooseDisplaySource(ok, sources)).toEqual({ id: 'screen:0:0', name: 'Entire screen' });
+  });
+  it('denies other origins, requests without a user gesture, and audio-only requests', () => {
+    expect(chooseDisplaySource({ ...ok, securityOrigin: 'https://evil.example' }, sources)).toBeNull();
+    expect(chooseDisplaySource({ ...ok, frameUrl: 'https://evil.example/frame' }, sources)).toBeNull();
+    expect(chooseDisplaySource({ ...ok, userGesture: false }, sources)).toBeNull();
+    expect(chooseDisplaySource({ ...ok, videoRequested: false }, sources)).toBeNull();
+  });
+  it('denies when no screen is available', () => {
+    expect(chooseDisplaySource(ok, [{ id: 'window:1:0', name: 'Editor' }])).toBeNull();
   });
 });
