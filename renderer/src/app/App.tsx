@@ -1,18 +1,34 @@
-// Top-level view: shows which build of Veil is running; the lobby and call views mount here.
-import { useEffect, useState } from 'react';
-import type { AppInfo } from '../../../protocol/ipc-app';
+// Top-level view: the lobby or the call, plus the blocking key-change warning, the verify dialog and alerts.
+import { CallView } from '../features/call/CallView';
+import { Lobby } from '../features/lobby/Lobby';
+import { KeyChangeModal } from '../features/trust/KeyChangeModal';
+import { VerifyDialog } from '../features/trust/VerifyDialog';
+import { useApp } from '../store';
+
+function Alerts() {
+  const alerts = useApp((s) => s.alerts);
+  const dismiss = useApp((s) => s.dismissAlert);
+  if (alerts.length === 0) return null;
+  return (
+    <div className="alerts" role="status">
+      {alerts.map((a) => (
+        <div key={a.id} className="alert" data-testid="alert">
+          <span>{a.text}</span>
+          <button className="small ghost" onClick={() => dismiss(a.id)} aria-label="Dismiss">✕</button>
+        </div>
+      ))}
+    </div>
+  );
+}
 
 export function App() {
-  const [info, setInfo] = useState<AppInfo | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    window.veil.app.info().then((r) => (r.ok ? setInfo(r.value) : setError(r.error.message)), (e: unknown) => setError(String(e)));
-  }, []);
+  const phase = useApp((s) => s.phase);
   return (
-    <main className="app">
-      <h1>Veil</h1>
-      {info && <p data-testid="app-info">{info.name} {info.version} on {info.platform}</p>}
-      {error && <p role="alert">{error}</p>}
-    </main>
+    <>
+      {phase === 'call' ? <CallView /> : <Lobby />}
+      <VerifyDialog />
+      <KeyChangeModal />
+      <Alerts />
+    </>
   );
 }

@@ -1,0 +1,118 @@
+// UI actions: join/leave, media toggles, screen share and device switching, trust decisions.
+import { load, rememberRoom, save, type RecentRoom } from '../lib/storage';
+import { errorText, unwrap } from '../lib/veil';
+import { getLocalMedia, getScreen, listDevices } from '../rtc/media';
+import { useApp } from '../store';
+import { Room, type JoinParams } from './room';
+
+let current: Room | null = null;
+export const currentRoom = () => current;
+
+export async function joinRoom(params: JoinParams): Promise<void> {
+  const s = useApp.getState();
+  save('veil.lobby', { displayName: params.displayName, serverUrl: params.serverUrl });
+  save('veil.recentRooms', rememberRoom(load<RecentRoom[]>('veil.recentRooms', []), { ...params, at: Date.now() }));
+  const room = new Room(useApp, params);
+  current = room;
+  try {
+    await room.start();
+    void refreshContacts();
+  } catch (err) {
+    current = null;
+    await room.leave().catch(() => {});
+    s.setSession({ phase: 'lobby', error: errorText(err) });
+  }
+}
+
+export async function leaveRoom(): Promise<void> {
+  const room = current;
+  current = null;
+  await room?.leave();
+}
+
+export function toggleMute(): void {
+  const s = useApp.getState();
+  const muted = !s.muted;
+  s.localStream?.getAudioTracks().forEach((t) => { t.enabled = !muted; });
+  s.setMedia({ muted });
+}
+
+export function toggleCamera(): void {
+  const s = useApp.getState();
+  const cameraOff = !s.cameraOff;
+  s.localStream?.getVideoTracks().forEach((t) => { t.enabled = !cameraOff; });
+  s.setMedia({ cameraOff });
+}
+
+export async function toggleScreenShare(): Promise<void> {
+  const s = useApp.getState();
+  const room = current;
+  if (!room?.mesh) return;
+  if (room.screenTrack) {
+    room.screenTrack.stop();
+    room.screenTrack = null;
+    await room.mesh.replaceTrack('video', s.localStream?.getVideoTracks()[0] ?? null);
+    s.setMedia({ sharing: false });
+    return;
+  }
+  try {
+    const track = await getScreen();
+    room.screenTrack = track;
+    track.addEventListener('ended', () => { if (room.screenTrack === track) void toggleScreenShare(); });
+    await room.mesh.replaceTrack('video', track);
+    s.setMedia({ sharing: true });
+  } catch (err) {
+    s.pushAlert(`Screen share failed: ${errorText(err)}`);
+  }
+}
+
+export async function switchDevice(kind: 'audio' | 'video', deviceId: string): Promise<void> {
+  const s = useApp.getState();
+  const audioId = kind === 'audio' ? deviceId : s.audioDeviceId;
+  const videoId = kind === 'video' ? deviceId : s.videoDeviceId;
+  s.setMedia({ audioDeviceId: audioId, videoDeviceId: videoId });
+  if (!s.localStream) return;
+  try {
+    const fresh = await getLocalMedia(audioId, videoId);
+    const track = kind === 'audio' ? fresh.getAudioTracks()[0] : fresh.getVideoTracks()[0];
+    if (!track) return;
+    const old = s.localStream;
+    const next = new MediaStream([...old.getTracks().filter((t) => t.kind !== track.kind), track]);
+    old.getTracks().filter((t) => t.kind === track.kind).forEach((t) => t.stop());
+    fresh.getTracks().filter((t) => t !== track).forEach((t) => t.stop());
+    if (kind === 'audio') track.enabled = !s.muted; else track.enabled = !s.cameraOff;
+    if (!(kind === 'video' && current?.screenTrack)) await current?.mesh?.replaceTrack(kind, track);
+    s.setMedia({ localStream: next, devices: await listDevices() });
+  } catch (err) {
+    s.pushAlert(`Could not switch device: ${errorText(err)}`);
+  }
+}
+
+export async function refreshContacts(): Promise<void> {
+  const r = await window.veil.trust.list();
+  if (r.ok) useApp.getState().setContacts(r.value);
+}
+
+export async function setVerified(identityKey: string, verified: boolean): Promise<void> {
+  const s = useApp.getState();
+  try {
+    const c = await unwrap(window.veil.trust.setVerified(identityKey, verified));
+    s.setContact(c);
+    if (s.peers[identityKey]) s.upsertPeer(identityKey, { trust: c.verified ? 'verified' : 'known' });
+  } catch (err) {
+    s.pushAlert(`Could not change verification: ${errorText(err)}`);
+  }
+}
+
+/** The user explicitly accepts a peer's new identity key; verification starts over. */
+export async function acceptKeyChange(identityKey: string): Promise<void> {
+  const s = useApp.getState();
+  try {
+    const c = await unwrap(window.veil.trust.acceptChange(identityKey));
+    s.setContact(c);
+    s.upsertPeer(identityKey, { trust: 'known' });
+    s.resolveKeyChange(identityKey);
+  } catch (err) {
+    s.pushAlert(`Could not accept the new key: ${errorText(err)}`);
+  }
+}

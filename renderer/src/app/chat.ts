@@ -1,0 +1,77 @@
+// Encrypted chat over the data channels: seal per recipient in main, send envelope bytes, open and acknowledge.
+import type { AppStore } from '../store';
+import { errorCode, errorText, unwrap, utf8 } from '../lib/veil';
+import type { Mesh } from '../rtc/mesh';
+
+type Wire = { t: 'msg'; id: string; text: string } | { t: 'ack'; id: string };
+
+function parseWire(text: string): Wire | null {
+  try {
+    const v = JSON.parse(text) as Partial<Wire>;
+    if (v.t === 'msg' && typeof v.id === 'string' && typeof v.text === 'string') return { t: 'msg', id: v.id, text: v.text };
+    if (v.t === 'ack' && typeof v.id === 'string') return { t: 'ack', id: v.id };
+  } catch { /* not ours */ }
+  return null;
+}
+
+export function newId(): string {
+  const b = crypto.getRandomValues(new Uint8Array(9));
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+export class Chat {
+  constructor(private readonly store: AppStore, private readonly roomId: string, private readonly mesh: () => Mesh | null) {}
+
+  /** Recipients: every peer with an open session; peers with a pending key change are blocked, with a reason. */
+  async send(text: string): Promise<void> {
+    const s = this.store.getState();
+    const id = newId();
+    const peers = Object.values(s.peers).filter((p) => p.sessionOpen);
+    s.addMessage({ id, from: 'me', fromName: s.displayName, text, at: Date.now(), kind: 'message',
+      delivery: Object.fromEntries(peers.map((p) => [p.identityKey, { state: 'sending' as const }])) });
+    await Promise.all(peers.map((p) => this.sendTo(p.identityKey, { t: 'msg', id, text }, id)));
+  }
+
+  private async sendTo(identityKey: string, wire: Wire, trackId?: string): Promise<void> {
+    const s = this.store.getState();
+    const fail = (reason: string) => { if (trackId) s.setDelivery(trackId, identityKey, { state: 'failed', reason }); };
+    if (s.keyChanges.includes(identityKey)) return fail('blocked: identity key changed, not accepted');
+    const mesh = this.mesh();
+    if (!mesh?.isReady(identityKey)) return fail('not connected');
+    try {
+      const envelope = await unwrap(window.veil.message.seal(this.roomId, identityKey, utf8.encode(JSON.stringify(wire))));
+      mesh.send(identityKey, envelope);
+      if (trackId) this.store.getState().setDelivery(trackId, identityKey, { state: 'sent' });
+    } catch (err) {
+      fail(errorText(err));
+    }
+  }
+
+  /** Bytes from a peer's data channel: main checks signature, freshness, replay and AEAD before we see text. */
+  async receive(identityKey: string, bytes: Uint8Array): Promise<void> {
+    const s = this.store.getState();
+    const peer = s.peers[identityKey];
+    const name = peer?.displayName ?? 'unknown peer';
+    if (s.keyChanges.includes(identityKey)) {
+      s.addMessage({ id: newId(), from: 'system', fromName: name, text: `Message from ${name} blocked: identity key changed, not accepted`, at: Date.now(), kind: 'warning' });
+      return;
+    }
+    try {
+      const opened = await unwrap(window.veil.message.open(this.roomId, identityKey, bytes));
+      if (opened.senderIdentityKey !== identityKey) throw new Error('sender does not match the connection');
+      const wire = parseWire(utf8.decode(opened.plaintext));
+      if (!wire) return;
+      if (wire.t === 'ack') {
+        this.store.getState().setDelivery(wire.id, identityKey, { state: 'delivered' });
+        return;
+      }
+      this.store.getState().addMessage({ id: `${identityKey}:${wire.id}`, from: identityKey, fromName: name, text: wire.text, at: opened.sentAt, kind: 'message' });
+      await this.sendTo(identityKey, { t: 'ack', id: wire.id });
+    } catch (err) {
+      this.store.getState().addMessage({
+        id: newId(), from: 'system', fromName: name, at: Date.now(), kind: 'warning',
+        text: `Message from ${name} rejected (${errorCode(err)}): ${errorText(err)}`
+      });
+    }
+  }
+}

@@ -1,0 +1,204 @@
+// The room controller: join and re-join, key lifecycle (create, open, rotate, revoke), mesh and chat wiring.
+import type { WireKeyBundle } from '../../../protocol/keys';
+import type { JoinResult, Member } from '../../../protocol/signaling';
+import { load } from '../lib/storage';
+import { errorText, unwrap } from '../lib/veil';
+import { SignalingClient } from '../net/signaling';
+import { getLocalMedia, listDevices, makeCertificate } from '../rtc/media';
+import { Mesh } from '../rtc/mesh';
+import type { AppStore } from '../store';
+import { Chat } from './chat';
+
+export interface JoinParams { displayName: string; serverUrl: string; roomId: string }
+
+export class Room {
+  mesh: Mesh | null = null;
+  readonly chat: Chat;
+  private signaling: SignalingClient | null = null;
+  private rotationTimer: ReturnType<typeof setInterval> | null = null;
+  private left = false;
+  screenTrack: MediaStreamTrack | null = null;
+
+  constructor(private readonly store: AppStore, readonly params: JoinParams) {
+    this.chat = new Chat(store, params.roomId, () => this.mesh);
+  }
+
+  private get s() { return this.store.getState(); }
+
+  async start(): Promise<void> {
+    const { roomId, serverUrl, displayName } = this.params;
+    this.s.setSession({ phase: 'joining', error: null, roomId, serverUrl, displayName, signaling: 'connecting' });
+    const identity = await unwrap(window.veil.identity.get());
+    const myKey = await unwrap(window.veil.keys.create(roomId));
+    this.s.setSession({ identity, myKey });
+    try {
+      const stream = await getLocalMedia(this.s.audioDeviceId, this.s.videoDeviceId);
+      this.s.setMedia({ localStream: stream, devices: await listDevices(), mediaError: null });
+    } catch (err) {
+      this.s.setMedia({ mediaError: `No camera or microphone: ${errorText(err)}` });
+    }
+    const { certificate, fingerprint } = await makeCertificate();
+    this.s.setSession({ myDtls: fingerprint });
+    this.mesh = new Mesh({
+      store: this.store, roomId, certificate,
+      selfId: () => this.s.selfId,
+      iceServers: () => load<RTCIceServer[] | null>('veil.iceServers', null) ?? this.s.iceServers,
+      localStream: () => this.s.localStream,
+      screenTrack: () => this.screenTrack,
+      sign: (fp) => unwrap(window.veil.dtls.sign(roomId, fp)),
+      verify: async (identityKey, att, fp) => { await unwrap(window.veil.dtls.verify(att, identityKey, fp)); },
+      sendSignal: (to, signal, attestation) => {
+        this.signaling?.socket.emit('signal:relay', attestation ? { to, signal, attestation } : { to, signal }, () => {});
+      },
+      onData: (identityKey, bytes) => void this.chat.receive(identityKey, bytes),
+      onAuthenticated: () => {}
+    });
+    await this.connectSignaling();
+    await this.startRotationTimer();
+  }
+
+  private connectSignaling(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let first = true;
+      const sig = new SignalingClient(this.params.serverUrl, {
+        onConnect: () => {
+          this.s.setSession({ signaling: 'connecting' });
+          this.join().then(() => { if (first) { first = false; resolve(); } }, (err: unknown) => {
+            if (first) { first = false; reject(err); } else this.s.pushAlert(`Re-join failed: ${errorText(err)}`);
+          });
+        },
+        onDisconnect: () => { if (!this.left) this.s.setSession({ signaling: 'reconnecting' }); }
+      });
+      sig.socket.on('connect_error', (err) => {
+        if (first) { first = false; sig.close(); reject(new Error(`Cannot reach the signaling server: ${err.message}`)); }
+      });
+      this.signaling = sig;
+      this.wire(sig);
+    });
+  }
+
+  private wire(sig: SignalingClient): void {
+    const sock = sig.socket;
+    sock.on('room:joined', ({ member }) => void this.addMember(member));
+    sock.on('room:left', ({ peerId }) => this.memberLeft(peerId));
+    sock.on('signal:relay', ({ from, signal, attestation }) => this.mesh?.onSignal(from, signal, attestation));
+    sock.on('keys:published', ({ from, bundle }) => {
+      const p = this.byRoute(from);
+      if (p) void this.openSession(from, p.displayName, bundle);
+    });
+    sock.on('keys:rotated', ({ from, notice }) => {
+      const name = this.byRoute(from)?.displayName ?? from;
+      window.veil.keys.applyRotation(notice).then((r) => {
+        if (r.ok) this.s.upsertPeer(r.value.peerIdentityKey, { epoch: r.value.peerEpoch, keyId: r.value.peerKeyId, trust: r.value.trust });
+        else this.s.pushAlert(`Refused key rotation notice for ${name} (${r.error.code}): ${r.error.message}`);
+      }, () => {});
+    });
+    sock.on('keys:revoked', ({ from, notice }) => {
+      const name = this.byRoute(from)?.displayName ?? from;
+      window.veil.keys.applyRevocation(notice).then((r) => {
+        if (r.ok) this.s.pushAlert(`${name} revoked a room key`);
+        else this.s.pushAlert(`Refused key revocation notice for ${name} (${r.error.code}): ${r.error.message}`);
+      }, () => {});
+    });
+  }
+
+  private byRoute(peerId: string) {
+    return Object.values(this.s.peers).find((p) => p.peerId === peerId);
+  }
+
+  /** (Re)join: the bundle travels with the join; members we still talk to peer-to-peer keep their links. */
+  private async join(): Promise<void> {
+    const sig = this.signaling;
+    if (!sig) return;
+    const key = await unwrap(window.veil.keys.get(this.params.roomId)).catch(() => unwrap(window.veil.keys.create(this.params.roomId)));
+    const res: JoinResult = await sig.request('room:join', { roomId: this.params.roomId, displayName: this.params.displayName, bundle: key.bundle });
+    this.s.setSession({ selfId: res.selfId, iceServers: res.iceServers, myKey: key, phase: 'call', signaling: 'online' });
+    await Promise.all(res.members.map((m) => this.addMember(m)));
+  }
+
+  private async addMember(member: Member): Promise<void> {
+    if (member.bundle.identityKey === this.s.identity?.identityKey) return;
+    await this.openSession(member.peerId, member.displayName, member.bundle);
+  }
+
+  private async openSession(peerId: string, displayName: string, bundle: WireKeyBundle): Promise<void> {
+    const prev = this.s.peers[bundle.identityKey];
+    if (prev && prev.sessionOpen && prev.keyId === bundle.keyId) {
+      // Same identity and key re-joining (after a reconnect): just update the route.
+      this.s.upsertPeer(bundle.identityKey, { peerId, present: true });
+    } else {
+      try {
+        const info = await unwrap(window.veil.session.open(bundle, displayName));
+        this.s.upsertPeer(info.peerIdentityKey, {
+          peerId, displayName: info.displayName, fingerprint: info.fingerprint, trust: info.trust,
+          epoch: info.peerEpoch, keyId: info.peerKeyId, sessionOpen: true, present: true
+        });
+        if (info.trust === 'changed') this.s.addKeyChange(info.peerIdentityKey);
+      } catch (err) {
+        this.s.pushAlert(`Refused key bundle announced for "${displayName}": ${errorText(err)}`);
+        return;
+      }
+    }
+    this.mesh?.flush(peerId);
+    this.mesh?.ensure(bundle.identityKey);
+  }
+
+  private memberLeft(peerId: string): void {
+    const p = this.byRoute(peerId);
+    if (!p) return;
+    // Still connected peer to peer? Keep the call; the link closing removes the peer.
+    if (this.mesh?.isReady(p.identityKey)) {
+      this.s.upsertPeer(p.identityKey, { present: false });
+      return;
+    }
+    this.mesh?.drop(p.identityKey);
+    this.s.removePeer(p.identityKey);
+    void window.veil.session.close(this.params.roomId, p.identityKey);
+  }
+
+  private async startRotationTimer(): Promise<void> {
+    const settings = await unwrap(window.veil.settings.get()).catch(() => null);
+    if (this.rotationTimer) clearInterval(this.rotationTimer);
+    if (settings && settings.rotationIntervalMs > 0) {
+      this.rotationTimer = setInterval(() => void this.rotate().catch((e: unknown) => this.s.pushAlert(`Rotation failed: ${errorText(e)}`)), settings.rotationIntervalMs);
+    }
+  }
+
+  async restartRotationTimer(): Promise<void> {
+    await this.startRotationTimer();
+  }
+
+  /** Rotates our room key and tells everyone through the server (main signs the notice). */
+  async rotate(): Promise<void> {
+    const notice = await unwrap(window.veil.keys.rotate(this.params.roomId));
+    this.s.setSession({ myKey: await unwrap(window.veil.keys.get(this.params.roomId)) });
+    await this.signaling?.request('keys:rotate', { notice });
+  }
+
+  async revoke(): Promise<void> {
+    const { revocation, replacement } = await unwrap(window.veil.keys.revoke(this.params.roomId));
+    this.s.setSession({ myKey: await unwrap(window.veil.keys.get(this.params.roomId)) });
+    await this.signaling?.request('keys:revoke', { notice: revocation });
+    await this.signaling?.request('keys:rotate', { notice: replacement });
+  }
+
+  async leave(): Promise<void> {
+    this.left = true;
+    if (this.rotationTimer) clearInterval(this.rotationTimer);
+    try { await this.signaling?.request('room:leave', {}, 2000); } catch { /* leaving anyway */ }
+    this.signaling?.close();
+    this.mesh?.stop();
+    await window.veil.room.leave(this.params.roomId).catch(() => {});
+    this.s.localStream?.getTracks().forEach((t) => t.stop());
+    this.screenTrack?.stop();
+    this.s.clearPeers();
+    this.s.clearChat();
+    this.s.setMedia({ localStream: null, sharing: false });
+    this.s.setSession({ phase: 'lobby', selfId: null, signaling: 'offline', myKey: null, myDtls: null, alerts: [] });
+  }
+
+  /** For tests and diagnostics: the socket id-less view of the link. */
+  get signalingConnected(): boolean {
+    return this.signaling?.connected ?? false;
+  }
+}

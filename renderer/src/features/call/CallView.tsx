@@ -1,0 +1,72 @@
+// The call screen: header with room and signaling state, the video grid, controls and the side panel tabs.
+import { useApp } from '../../store';
+import type { Panel } from '../../store/session-slice';
+import { ChatPanel } from '../chat/ChatPanel';
+import { SettingsPanel } from '../settings/SettingsPanel';
+import { Participants } from '../trust/Participants';
+import { RoomCode } from '../trust/RoomCode';
+import { SecurityPanel } from '../trust/SecurityPanel';
+import { Controls } from './Controls';
+import { VideoTile } from './VideoTile';
+
+const tabs: { id: Panel; label: string }[] = [
+  { id: 'chat', label: 'Chat' }, { id: 'people', label: 'People' }, { id: 'security', label: 'Security' }, { id: 'settings', label: 'Settings' }
+];
+
+export function gridColumns(n: number): number {
+  return n <= 1 ? 1 : n <= 4 ? 2 : n <= 6 ? 3 : 4;
+}
+
+export function CallView() {
+  const roomId = useApp((s) => s.roomId);
+  const signaling = useApp((s) => s.signaling);
+  const name = useApp((s) => s.displayName);
+  const local = useApp((s) => s.localStream);
+  const cameraOff = useApp((s) => s.cameraOff);
+  const peers = useApp((s) => s.peers);
+  const panel = useApp((s) => s.panel);
+  const setSession = useApp((s) => s.setSession);
+  const mediaError = useApp((s) => s.mediaError);
+  const list = Object.values(peers).sort((a, b) => a.displayName.localeCompare(b.displayName));
+  const cols = gridColumns(list.length + 1);
+  return (
+    <div className="call" data-testid="call-view">
+      <header className="call-header">
+        <div className="brand small"><span className="logo" aria-hidden>◆</span> Veil</div>
+        <div className="room-name" data-testid="room-name">{roomId}</div>
+        <span className={`badge sig-${signaling}`} data-testid="signaling-state" data-state={signaling}>
+          {signaling === 'online' ? 'signaling online' : signaling === 'reconnecting' ? 'reconnecting… (call continues peer to peer)' : signaling}
+        </span>
+        <div className="spacer" />
+        <RoomCode />
+      </header>
+      <div className="call-body">
+        <div className="stage">
+          {mediaError && <p className="error">{mediaError}</p>}
+          <div className="grid" style={{ gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))` }} data-testid="grid">
+            <VideoTile testId="tile-self" name={`${name} (you)`} stream={cameraOff ? null : local} muted mirrored />
+            {list.map((p) => (
+              <VideoTile key={p.identityKey} testId="tile-peer" name={p.displayName} stream={p.stream} conn={p.conn}
+                reason={p.reason} trust={p.trust} secure={p.dtlsLive} />
+            ))}
+          </div>
+          <Controls />
+        </div>
+        <aside className="side">
+          <nav className="tabs" role="tablist">
+            {tabs.map((t) => (
+              <button key={t.id} role="tab" aria-selected={panel === t.id} className={panel === t.id ? 'tab active' : 'tab'}
+                onClick={() => setSession({ panel: t.id })} data-testid={`tab-${t.id}`}>{t.label}</button>
+            ))}
+          </nav>
+          <div className="side-body">
+            {panel === 'chat' && <ChatPanel />}
+            {panel === 'people' && <Participants />}
+            {panel === 'security' && <SecurityPanel />}
+            {panel === 'settings' && <SettingsPanel />}
+          </div>
+        </aside>
+      </div>
+    </div>
+  );
+}

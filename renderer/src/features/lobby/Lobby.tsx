@@ -1,0 +1,85 @@
+// Lobby: display name, server address, room name, recent rooms, and "host on this computer".
+import { useState, type FormEvent } from 'react';
+import type { HostStatus } from '../../../../protocol/ipc-host';
+import { ROOM_ID_PATTERN } from '../../../../protocol/limits';
+import { joinRoom } from '../../app/actions';
+import { load, type RecentRoom } from '../../lib/storage';
+import { useApp } from '../../store';
+
+export function Lobby() {
+  const saved = load('veil.lobby', { displayName: '', serverUrl: 'http://127.0.0.1:8443' });
+  const [displayName, setName] = useState(saved.displayName);
+  const [serverUrl, setServer] = useState(saved.serverUrl);
+  const [roomId, setRoom] = useState('');
+  const [host, setHost] = useState<HostStatus | null>(null);
+  const [hostError, setHostError] = useState<string | null>(null);
+  const phase = useApp((s) => s.phase);
+  const error = useApp((s) => s.error);
+  const recent = load<RecentRoom[]>('veil.recentRooms', []);
+  const roomOk = ROOM_ID_PATTERN.test(roomId);
+  const canJoin = displayName.trim().length > 0 && roomOk && /^(https?|wss?):\/\//.test(serverUrl) && phase === 'lobby';
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (canJoin) void joinRoom({ displayName: displayName.trim(), serverUrl: serverUrl.trim(), roomId });
+  };
+  const startHost = async () => {
+    setHostError(null);
+    try {
+      const r = await window.veil.host.start({});
+      if (r.ok) {
+        setHost(r.value);
+        const local = r.value.urls.at(-1);
+        if (local) setServer(local);
+      } else setHostError(r.error.message);
+    } catch (err) {
+      setHostError(err instanceof Error ? err.message : String(err));
+    }
+  };
+
+  return (
+    <div className="lobby" data-testid="lobby">
+      <form className="card lobby-card" onSubmit={submit}>
+        <div className="brand"><span className="logo" aria-hidden>◆</span> Veil</div>
+        <p className="muted">End-to-end encrypted calls and chat. The server only relays; it never sees your words or video.</p>
+        <label>Display name
+          <input data-testid="lobby-name" value={displayName} maxLength={64} onChange={(e) => setName(e.target.value)} placeholder="Ada" autoFocus />
+        </label>
+        <label>Server address
+          <input data-testid="lobby-server" value={serverUrl} onChange={(e) => setServer(e.target.value)} placeholder="https://signal.example.org" />
+        </label>
+        <label>Room
+          <input data-testid="lobby-room" value={roomId} maxLength={64} onChange={(e) => setRoom(e.target.value)} placeholder="team-standup" />
+        </label>
+        {roomId && !roomOk && <p className="hint">Letters, digits, dot, dash and underscore only.</p>}
+        {error && <p className="error" role="alert" data-testid="lobby-error">{error}</p>}
+        <button className="primary" type="submit" disabled={!canJoin} data-testid="lobby-join">
+          {phase === 'joining' ? 'Joining…' : 'Join room'}
+        </button>
+        <div className="host-row">
+          <button type="button" className="ghost" onClick={() => void startHost()} data-testid="lobby-host">Host on this computer</button>
+          {host && (
+            <ul className="host-urls" data-testid="host-urls">
+              {host.urls.map((u) => <li key={u}><code>{u}</code></li>)}
+            </ul>
+          )}
+          {hostError && <p className="error" data-testid="host-error">Could not host: {hostError}</p>}
+        </div>
+      </form>
+      {recent.length > 0 && (
+        <div className="card recent">
+          <h3>Recent rooms</h3>
+          <ul>
+            {recent.map((r) => (
+              <li key={`${r.serverUrl} ${r.roomId}`}>
+                <button type="button" className="link" data-testid="recent-room" onClick={() => { setRoom(r.roomId); setServer(r.serverUrl); }}>
+                  <strong>{r.roomId}</strong> <span className="muted">{r.serverUrl}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,24 @@
+// Small typed localStorage helpers: lobby preferences, recent rooms and renderer-side settings.
+export function load<T>(key: string, fallback: T): T {
+  try {
+    const raw = localStorage.getItem(key);
+    return raw === null ? fallback : (JSON.parse(raw) as T);
+  } catch {
+    return fallback;
+  }
+}
+
+export function save(key: string, value: unknown): void {
+  try {
+    localStorage.setItem(key, JSON.stringify(value));
+  } catch {
+    // Storage full or disabled: preferences are a convenience, never required.
+  }
+}
+
+export interface RecentRoom { roomId: string; serverUrl: string; at: number }
+
+export function rememberRoom(list: RecentRoom[], room: RecentRoom, max = 6): RecentRoom[] {
+  const rest = list.filter((r) => !(r.roomId === room.roomId && r.serverUrl === room.serverUrl));
+  return [room, ...rest].slice(0, max);
+}

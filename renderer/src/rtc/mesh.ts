@@ -1,0 +1,161 @@
+// The call mesh: one PeerLink per remote identity, deterministic initiator, buffered early signals, retries.
+import type { WireDtlsAttestation } from '../../../protocol/keys';
+import type { PeerSignal } from '../../../protocol/signaling';
+import type { AppStore } from '../store';
+import { PeerLink } from './peer-link';
+
+export interface MeshDeps {
+  store: AppStore;
+  roomId: string;
+  certificate: RTCCertificate | null;
+  selfId(): string | null;
+  iceServers(): RTCIceServer[];
+  localStream(): MediaStream | null;
+  screenTrack(): MediaStreamTrack | null;
+  sign(fingerprint: string): Promise<WireDtlsAttestation>;
+  verify(identityKey: string, attestation: WireDtlsAttestation, fingerprint: string): Promise<void>;
+  sendSignal(peerId: string, signal: PeerSignal, attestation?: WireDtlsAttestation): void;
+  onData(identityKey: string, bytes: Uint8Array): void;
+  onAuthenticated(identityKey: string): void;
+}
+
+const RETRY_MS = 1500;
+
+export class Mesh {
+  readonly links = new Map<string, PeerLink>();
+  private early = new Map<string, { signal: PeerSignal; attestation?: WireDtlsAttestation }[]>();
+  private retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private stopped = false;
+
+  constructor(private readonly d: MeshDeps) {}
+
+  private peerByRoute(peerId: string) {
+    return Object.values(this.d.store.getState().peers).find((p) => p.peerId === peerId);
+  }
+
+  /** The smaller peerId offers; both sides compute the same answer. */
+  isInitiator(remotePeerId: string): boolean {
+    const self = this.d.selfId();
+    return self !== null && self < remotePeerId;
+  }
+
+  /** Called when both sides are known to be in the room with open sessions: the initiator starts the link. */
+  ensure(identityKey: string): void {
+    if (this.stopped || this.links.has(identityKey)) return;
+    const p = this.d.store.getState().peers[identityKey];
+    if (!p || !p.sessionOpen || p.conn === 'refused') return;
+    if (this.isInitiator(p.peerId)) this.create(identityKey, true);
+    this.flush(p.peerId);
+  }
+
+  private create(identityKey: string, initiator: boolean): PeerLink {
+    this.links.get(identityKey)?.destroySilently();
+    const { store } = this.d;
+    const config: RTCConfiguration = { iceServers: this.d.iceServers() };
+    if (this.d.certificate) config.certificates = [this.d.certificate];
+    const upsert = (patch: Parameters<ReturnType<AppStore['getState']>['upsertPeer']>[1]) => {
+      if (this.links.get(identityKey) === link) store.getState().upsertPeer(identityKey, patch);
+    };
+    const link: PeerLink = new PeerLink(initiator, {
+      initiator,
+      stream: this.d.localStream(),
+      config,
+      sign: (fp) => this.d.sign(fp),
+      verify: (att, fp) => this.d.verify(identityKey, att, fp),
+      send: (signal, att) => {
+        const peerId = store.getState().peers[identityKey]?.peerId;
+        if (peerId) this.d.sendSignal(peerId, signal, att);
+      },
+      onState: (conn) => upsert({ conn, reason: undefined }),
+      onAuthenticated: (fp) => {
+        upsert({ dtls: fp, dtlsLive: true });
+        const screen = this.d.screenTrack();
+        if (screen) void link.replaceTrack('video', screen);
+        this.d.onAuthenticated(identityKey);
+      },
+      onStream: (stream) => upsert({ stream }),
+      onData: (bytes) => this.d.onData(identityKey, bytes),
+      onClose: (reason, refused) => {
+        if (this.links.get(identityKey) !== link) return;
+        this.links.delete(identityKey);
+        const p = store.getState().peers[identityKey];
+        if (!p) return;
+        if (refused) {
+          store.getState().upsertPeer(identityKey, { conn: 'refused', reason, stream: undefined, dtlsLive: false });
+          store.getState().pushAlert(`${p.displayName}: ${reason}`);
+        } else if (p.present && !this.stopped) {
+          store.getState().upsertPeer(identityKey, { conn: 'retrying', reason, stream: undefined, dtlsLive: false });
+          this.scheduleRetry(identityKey);
+        } else {
+          store.getState().removePeer(identityKey);
+        }
+      }
+    });
+    this.links.set(identityKey, link);
+    return link;
+  }
+
+  private scheduleRetry(identityKey: string): void {
+    clearTimeout(this.retryTimers.get(identityKey));
+    this.retryTimers.set(identityKey, setTimeout(() => {
+      this.retryTimers.delete(identityKey);
+      this.ensure(identityKey);
+    }, RETRY_MS));
+  }
+
+  /** A relayed signal from `fromPeerId`; buffered if that peer is not known (or its session not open) yet. */
+  onSignal(fromPeerId: string, signal: PeerSignal, attestation?: WireDtlsAttestation): void {
+    if (this.stopped) return;
+    const p = this.peerByRoute(fromPeerId);
+    if (!p || !p.sessionOpen) {
+      const list = this.early.get(fromPeerId) ?? [];
+      if (list.length < 64) list.push({ signal, attestation });
+      this.early.set(fromPeerId, list);
+      return;
+    }
+    if (p.conn === 'refused') return;
+    let link = this.links.get(p.identityKey);
+    if (signal.type === 'offer' && (!link || link.initiator || link.gotRemoteDescription)) {
+      // A new offer means the remote (re)starts the link: answer it with a fresh non-initiator.
+      link = this.create(p.identityKey, false);
+    }
+    if (!link) return;
+    link.receive(signal, attestation);
+  }
+
+  flush(peerId: string): void {
+    const list = this.early.get(peerId);
+    if (!list) return;
+    this.early.delete(peerId);
+    for (const s of list) this.onSignal(peerId, s.signal, s.attestation);
+  }
+
+  send(identityKey: string, bytes: Uint8Array): void {
+    const link = this.links.get(identityKey);
+    if (!link) throw new Error('no connection to this peer');
+    link.send(bytes);
+  }
+
+  isReady(identityKey: string): boolean {
+    return this.links.get(identityKey)?.isAuthenticated ?? false;
+  }
+
+  drop(identityKey: string): void {
+    clearTimeout(this.retryTimers.get(identityKey));
+    const link = this.links.get(identityKey);
+    this.links.delete(identityKey);
+    link?.destroySilently();
+  }
+
+  async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
+    await Promise.all([...this.links.values()].map((l) => l.replaceTrack(kind, track).catch(() => {})));
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.retryTimers.values()) clearTimeout(t);
+    for (const l of this.links.values()) l.destroySilently();
+    this.links.clear();
+    this.early.clear();
+  }
+}

@@ -1,0 +1,148 @@
+// One authenticated WebRTC link (simple-peer) to one remote identity: signed DTLS fingerprints, live-transport check.
+import SimplePeer from 'simple-peer';
+import type { WireDtlsAttestation } from '../../../protocol/keys';
+import type { PeerSignal } from '../../../protocol/signaling';
+import { allFingerprints, fingerprintFromSdp, remoteFingerprintFromStats } from './fingerprint';
+
+export interface PeerLinkOptions {
+  initiator: boolean;
+  stream: MediaStream | null;
+  config: RTCConfiguration;
+  /** Signs our local DTLS fingerprint (window.veil.dtls.sign). */
+  sign(fingerprint: string): Promise<WireDtlsAttestation>;
+  /** Verifies the remote attestation against the remote identity and the SDP's fingerprint; throws to refuse. */
+  verify(attestation: WireDtlsAttestation, fingerprint: string): Promise<void>;
+  send(signal: PeerSignal, attestation?: WireDtlsAttestation): void;
+  onState(state: 'connecting' | 'connected'): void;
+  /** The live DTLS transport presented the attested certificate: the link is authenticated. */
+  onAuthenticated(fingerprint: string): void;
+  onStream(stream: MediaStream): void;
+  onData(bytes: Uint8Array): void;
+  /** The link is gone: `refused` when authentication failed (never retried automatically). */
+  onClose(reason: string, refused: boolean): void;
+}
+
+const LIVE_CHECK_TRIES = 40;
+
+export class PeerLink {
+  readonly peer: SimplePeer.Instance;
+  private outChain: Promise<void> = Promise.resolve();
+  private inChain: Promise<void> = Promise.resolve();
+  private attested: string | null = null;
+  private authenticated = false;
+  private held: Uint8Array[] = [];
+  private closed = false;
+  gotRemoteDescription = false;
+
+  constructor(readonly initiator: boolean, private readonly o: PeerLinkOptions) {
+    this.peer = new SimplePeer({
+      initiator: o.initiator,
+      stream: o.stream ?? undefined,
+      config: o.config,
+      trickle: true,
+      offerOptions: { offerToReceiveAudio: true, offerToReceiveVideo: true }
+    });
+    this.peer.on('signal', (s: SimplePeer.SignalData) => this.queueOut(s as unknown as PeerSignal));
+    this.peer.on('connect', () => { o.onState('connected'); void this.checkLive(); });
+    this.peer.on('stream', (stream: MediaStream) => o.onStream(stream));
+    this.peer.on('data', (d: Uint8Array) => this.receiveData(new Uint8Array(d)));
+    this.peer.on('error', (err: Error & { code?: string }) => this.close(`connection error: ${err.code ?? err.message}`, false));
+    this.peer.on('close', () => this.close('connection closed', false));
+    o.onState('connecting');
+  }
+
+  get pc(): RTCPeerConnection | null {
+    return (this.peer as unknown as { _pc?: RTCPeerConnection })._pc ?? null;
+  }
+
+  get isAuthenticated(): boolean {
+    return this.authenticated;
+  }
+
+  /** Signals leave in order: an offer/answer waits for its attestation, candidates wait behind it. */
+  private queueOut(signal: PeerSignal): void {
+    this.outChain = this.outChain.then(async () => {
+      if (this.closed) return;
+      if (signal.type === 'offer' || signal.type === 'answer') {
+        const fp = fingerprintFromSdp(signal.sdp);
+        if (!fp) return this.close('local SDP has no DTLS fingerprint', true);
+        const attestation = await this.o.sign(fp);
+        if (!this.closed) this.o.send({ type: signal.type, sdp: signal.sdp }, attestation);
+      } else {
+        this.o.send(signal);
+      }
+    }).catch((err: unknown) => this.close(`could not sign our DTLS fingerprint: ${String(err)}`, true));
+  }
+
+  /** Remote signals apply in order; an offer/answer applies only after its attestation verified. */
+  receive(signal: PeerSignal, attestation: WireDtlsAttestation | undefined): void {
+    this.inChain = this.inChain.then(async () => {
+      if (this.closed) return;
+      if (signal.type === 'offer' || signal.type === 'answer') {
+        const fps = allFingerprints(signal.sdp);
+        if (fps.length !== 1) return this.close('refused: remote SDP must carry exactly one DTLS fingerprint', true);
+        if (!attestation) return this.close('refused: remote SDP has no signed DTLS fingerprint', true);
+        try {
+          await this.o.verify(attestation, fps[0]!);
+        } catch (err) {
+          return this.close(`refused: DTLS fingerprint attestation rejected (${err instanceof Error ? err.message : String(err)})`, true);
+        }
+        if (this.attested && this.attested !== fps[0]) return this.close('refused: DTLS fingerprint changed mid-call', true);
+        this.attested = fps[0]!;
+        this.gotRemoteDescription = true;
+      }
+      if (!this.closed) this.peer.signal(signal as unknown as SimplePeer.SignalData);
+    });
+  }
+
+  /** After connect: the certificate the live DTLS transport saw must be the attested one, or we hang up. */
+  private async checkLive(): Promise<void> {
+    for (let i = 0; i < LIVE_CHECK_TRIES && !this.closed; i++) {
+      const pc = this.pc;
+      if (!pc) return;
+      const live = remoteFingerprintFromStats(await pc.getStats());
+      if (live) {
+        if (!this.attested || live !== this.attested) {
+          return this.close(`refused: live DTLS certificate ${live.slice(0, 23)}… does not match the attested fingerprint`, true);
+        }
+        this.authenticated = true;
+        this.o.onAuthenticated(live);
+        const held = this.held;
+        this.held = [];
+        for (const b of held) this.o.onData(b);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    if (!this.closed) this.close('refused: could not read the live DTLS certificate', true);
+  }
+
+  private receiveData(bytes: Uint8Array): void {
+    // 'data' can arrive before 'connect' on the initiator: hold it until the transport is authenticated.
+    if (this.authenticated) this.o.onData(bytes);
+    else if (this.held.length < 64) this.held.push(bytes);
+  }
+
+  send(bytes: Uint8Array): void {
+    if (!this.authenticated) throw new Error('link not authenticated yet');
+    this.peer.send(bytes);
+  }
+
+  /** Swaps the outgoing track of one kind (screen share, device change) without renegotiation. */
+  async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
+    const sender = this.pc?.getSenders().find((s) => s.track?.kind === kind || (s.track === null && kind === 'video'));
+    if (sender) await sender.replaceTrack(track);
+  }
+
+  close(reason: string, refused: boolean): void {
+    if (this.closed) return;
+    this.closed = true;
+    try { this.peer.destroy(); } catch { /* already gone */ }
+    this.o.onClose(reason, refused);
+  }
+
+  destroySilently(): void {
+    this.closed = true;
+    try { this.peer.destroy(); } catch { /* already gone */ }
+  }
+}

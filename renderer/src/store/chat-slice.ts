@@ -1,0 +1,53 @@
+// Chat slice: the message log with per-recipient delivery status and per-peer failures.
+import type { StateCreator } from 'zustand';
+
+export type DeliveryState = 'sending' | 'sent' | 'delivered' | 'failed';
+export interface Delivery { state: DeliveryState; reason?: string }
+
+export interface ChatMessage {
+  id: string;
+  /** 'me', a peer identity key, or 'system'. */
+  from: string;
+  fromName: string;
+  text: string;
+  at: number;
+  /** Outgoing messages only: one entry per recipient identity key. */
+  delivery?: Record<string, Delivery>;
+  /** System lines about a peer (rejected message and its reason). */
+  kind?: 'message' | 'warning';
+}
+
+export interface ChatSlice {
+  messages: ChatMessage[];
+  addMessage(m: ChatMessage): void;
+  setDelivery(id: string, identityKey: string, d: Delivery): void;
+  clearChat(): void;
+}
+
+const MAX_MESSAGES = 500;
+const rank: Record<DeliveryState, number> = { sending: 0, sent: 1, delivered: 2, failed: 3 };
+
+export const createChatSlice: StateCreator<ChatSlice, [], [], ChatSlice> = (set) => ({
+  messages: [],
+  addMessage: (m) => set((s) => (s.messages.some((x) => x.id === m.id) ? s : { messages: [...s.messages, m].slice(-MAX_MESSAGES) })),
+  setDelivery: (id, identityKey, d) => set((s) => ({
+    messages: s.messages.map((m) => {
+      if (m.id !== id) return m;
+      const prev = m.delivery?.[identityKey];
+      // Status only moves forward (a late "sent" never hides "delivered"), except failed which always wins.
+      if (prev && d.state !== 'failed' && rank[d.state] < rank[prev.state]) return m;
+      return { ...m, delivery: { ...m.delivery, [identityKey]: d } };
+    })
+  })),
+  clearChat: () => set({ messages: [] })
+});
+
+/** Overall status of an outgoing message, for the compact indicator. */
+export function summarize(delivery: Record<string, Delivery> | undefined): DeliveryState | 'none' {
+  const all = Object.values(delivery ?? {});
+  if (all.length === 0) return 'none';
+  if (all.some((d) => d.state === 'failed')) return 'failed';
+  if (all.every((d) => d.state === 'delivered')) return 'delivered';
+  if (all.every((d) => d.state !== 'sending')) return 'sent';
+  return 'sending';
+}

@@ -1,0 +1,27 @@
+// Trust slice: contacts from main, the open verify dialog, and pending identity-key-change warnings.
+import type { StateCreator } from 'zustand';
+import type { Contact } from '../../../protocol/ipc-e2ee';
+
+export interface TrustSlice {
+  contacts: Record<string, Contact>;
+  /** Identity key whose verify dialog is open. */
+  verifyFor: string | null;
+  /** Identity keys whose change the user has not accepted yet; chat to them is blocked. */
+  keyChanges: string[];
+  setContacts(list: Contact[]): void;
+  setContact(c: Contact): void;
+  openVerify(identityKey: string | null): void;
+  addKeyChange(identityKey: string): void;
+  resolveKeyChange(identityKey: string): void;
+}
+
+export const createTrustSlice: StateCreator<TrustSlice, [], [], TrustSlice> = (set) => ({
+  contacts: {},
+  verifyFor: null,
+  keyChanges: [],
+  setContacts: (list) => set({ contacts: Object.fromEntries(list.map((c) => [c.identityKey, c])) }),
+  setContact: (c) => set((s) => ({ contacts: { ...s.contacts, [c.identityKey]: c } })),
+  openVerify: (identityKey) => set({ verifyFor: identityKey }),
+  addKeyChange: (identityKey) => set((s) => (s.keyChanges.includes(identityKey) ? s : { keyChanges: [...s.keyChanges, identityKey] })),
+  resolveKeyChange: (identityKey) => set((s) => ({ keyChanges: s.keyChanges.filter((k) => k !== identityKey) }))
+});
