@@ -92,6 +92,7 @@ export class Mesh {
       }
     });
     this.links.set(identityKey, link);
+    store.getState().upsertPeer(identityKey, { conn: 'connecting', reason: undefined });
     return link;
   }
 

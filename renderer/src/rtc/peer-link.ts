@@ -48,7 +48,6 @@ export class PeerLink {
     this.peer.on('data', (d: Uint8Array) => this.receiveData(new Uint8Array(d)));
     this.peer.on('error', (err: Error & { code?: string }) => this.close(`connection error: ${err.code ?? err.message}`, false));
     this.peer.on('close', () => this.close('connection closed', false));
-    o.onState('connecting');
   }
 
   get pc(): RTCPeerConnection | null {

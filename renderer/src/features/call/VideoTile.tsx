@@ -32,7 +32,7 @@ export function VideoTile({ testId, name, stream, muted, mirrored, conn, reason,
         <span className="tile-name">{name}</span>
         {trust === 'verified' && <span className="badge ok" title="Verified">✔ verified</span>}
         {trust === 'changed' && <span className="badge bad">key changed</span>}
-        {secure && <span className="badge lock" title="DTLS fingerprint signed and checked on the live transport">🔒</span>}
+        {secure && <span className="badge lock" title="DTLS fingerprint signed and checked on the live transport">E2EE</span>}
         {conn && conn !== 'connected' && <span className={`badge state ${conn}`} data-testid="peer-conn">{conn}</span>}
       </div>
       {reason && conn !== 'connected' && <div className="tile-reason" data-testid="peer-reason">{reason}</div>}

@@ -1,0 +1,80 @@
+// Builds the page side of window.veil: preload/api.ts bundled to an IIFE, plus DataChannel send instrumentation.
+import { build } from 'esbuild';
+import { REPO_ROOT } from './paths';
+
+const root = REPO_ROOT;
+let cached: string | null = null;
+
+/**
+ * Returns the init script every page gets before its own code runs. playwright-core 1.65 bindings already
+ * round-trip Uint8Array in both directions (checked at harness start by `checkBinaryRoundTrip`), so arguments
+ * and results pass through unchanged; nothing else is added to the page.
+ */
+export async function veilInitScript(): Promise<string> {
+  if (cached) return cached;
+  const out = await build({
+    stdin: {
+      contents: `import { buildVeilApi } from './preload/api';\nglobalThis.__veilBuild = buildVeilApi;`,
+      resolveDir: root, sourcefile: 'harness-bridge.ts', loader: 'ts'
+    },
+    bundle: true, format: 'iife', platform: 'browser', target: 'chrome130', write: false, logLevel: 'silent'
+  });
+  const bundle = out.outputFiles[0]!.text;
+  cached = `${bundle}
+(() => {
+  const invoke = globalThis.__veilInvoke;
+  const api = globalThis.__veilBuild((channel, ...args) => invoke(channel, args));
+  delete globalThis.__veilBuild;
+  Object.defineProperty(window, 'veil', { value: api, writable: false, configurable: false, enumerable: true });
+  // Test instrumentation: keep every RTCPeerConnection so tests can read getStats().
+  const pcs = [];
+  Object.defineProperty(window, '__veilPcs', { value: pcs });
+  const OrigPc = window.RTCPeerConnection;
+  class TrackedPc extends OrigPc { constructor(...a) { super(...a); pcs.push(this); } }
+  window.RTCPeerConnection = TrackedPc;
+  // Test instrumentation: record every payload the page puts on a data channel.
+  const sent = [];
+  Object.defineProperty(window, '__veilSent', { value: sent });
+  const orig = RTCDataChannel.prototype.send;
+  RTCDataChannel.prototype.send = function (data) {
+    try {
+      let bytes;
+      if (typeof data === 'string') bytes = new TextEncoder().encode(data);
+      else if (data instanceof ArrayBuffer) bytes = new Uint8Array(data.slice(0));
+      else if (ArrayBuffer.isView(data)) bytes = new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
+      if (bytes && sent.length < 5000) sent.push(bytes);
+    } catch {}
+    return orig.call(this, data);
+  };
+})();`;
+  return cached;
+}
+
+// Page-side helpers are strings so no bundler helper (e.g. esbuild's __name) leaks into the page.
+
+/** An expression: true when the page can read `needle` (UTF-8) inside anything it sent on a data channel. */
+export const sentContainsExpr = (needle: string): string => `(() => {
+  const n = new TextEncoder().encode(${JSON.stringify(needle)});
+  return window.__veilSent.some((h) => {
+    outer: for (let i = 0; i + n.length <= h.length; i++) {
+      for (let j = 0; j < n.length; j++) if (h[i + j] !== n[j]) continue outer;
+      return true;
+    }
+    return false;
+  });
+})()`;
+
+/** An expression: per connected peer connection, frames of remote video decoded so far. */
+export const decodedFramesExpr = `(async () => {
+  const out = [];
+  for (const pc of window.__veilPcs) {
+    if (pc.connectionState !== 'connected') continue;
+    let frames = 0;
+    (await pc.getStats()).forEach((s) => { if (s.type === 'inbound-rtp' && s.kind === 'video') frames += s.framesDecoded || 0; });
+    out.push(frames);
+  }
+  return out;
+})()`;
+
+/** An expression: number of payloads sent on data channels so far. */
+export const sentCountExpr = 'window.__veilSent.length';

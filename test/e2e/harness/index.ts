@@ -1,0 +1,101 @@
+// Browser end-to-end harness: real signaling server, built renderer over http, Debian Chromium, real main services.
+//
+// How it fits together (see DESIGN.md "Testing on machines with no Electron binary"):
+// - `Harness.start()` starts a real signaling server (`createSignalingServer`, port 0), serves `dist/renderer` on
+//   127.0.0.1 with the CSP of `main/shell/csp.ts`, and launches Chromium (playwright-core, fake media devices,
+//   loopback WebRTC; headless unless HEADED=1, e.g. under xvfb-run for screenshots).
+// - `harness.peer(name)` opens one browser context per peer. Each peer gets its own real main-process services
+//   (`createMainServices` with a temp data dir and an in-memory keystore) → `buildIpcHandlers` → `createDispatcher`,
+//   whose sender check accepts only the served origin. The page reaches it through
+//   `context.exposeBinding('__veilInvoke', (source, channel, args) => dispatch(source.frame.url(), channel, args))`
+//   and an init script that builds `window.veil` with the same `buildVeilApi` as the preload (esbuild IIFE).
+//   playwright-core 1.65 bindings round-trip Uint8Array both ways, so no byte encoding is needed.
+// - The init script also wraps `RTCDataChannel.prototype.send` and records every payload (`window.__veilSent`),
+//   so tests can prove the plaintext never went on the wire.
+// - `peer.restartServices({ newIdentity })` swaps the services behind the binding (same or fresh data dir).
+// - `harness.restartServer()` closes the signaling server and starts a new one on the same port.
+// - `Harness.start({ relay })` puts a man-in-the-middle socket.io relay (test/e2e/harness/mitm.ts) between the pages
+//   and the real server, for the malicious-server tests.
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { createSignalingServer, type SignalingServer } from '../../../signaling-server/index';
+import { veilInitScript } from './bridge';
+import { REPO_ROOT } from './paths';
+import { Peer } from './peer';
+import { removeDir, startServices, type PeerServices, type ServicesOptions } from './services';
+import { serveRenderer, type StaticServer } from './static-server';
+
+export const CHROMIUM_ARGS = [
+  '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--allow-loopback-in-peer-connection',
+  '--disable-features=WebRtcHideLocalIpsWithMdns', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run'
+];
+
+export interface Relay { url: string; close(): Promise<void> }
+export interface HarnessOptions {
+  headed?: boolean;
+  /** Wraps the real server's URL with a relay (e.g. the malicious MITM); pages then connect to the relay. */
+  relay?: (upstreamUrl: string) => Promise<Relay>;
+  /** Starts the signaling server (defaults to the real `createSignalingServer` on 127.0.0.1). */
+  signaling?: (port: number) => Promise<SignalingServer>;
+  /** Starts one peer's main side (defaults to the real services, see ./services.ts). */
+  services?: (opts: ServicesOptions) => Promise<PeerServices>;
+}
+
+
+export async function startSignaling(port = 0): Promise<SignalingServer> {
+  return createSignalingServer({ host: '127.0.0.1', port } as Parameters<typeof createSignalingServer>[0]);
+}
+
+export class Harness {
+  readonly peers: Peer[] = [];
+  private constructor(
+    readonly browser: Browser, readonly web: StaticServer, public server: SignalingServer,
+    readonly relay: Relay | null, readonly initScript: string,
+    private readonly startServer: (port: number) => Promise<SignalingServer>,
+    readonly startServices: (opts: ServicesOptions) => Promise<PeerServices>
+  ) {}
+
+  static async start(options: HarnessOptions = {}): Promise<Harness> {
+    const initScript = await veilInitScript();
+    const web = await serveRenderer(path.join(REPO_ROOT, 'dist/renderer'));
+    const startServer = options.signaling ?? startSignaling;
+    const server = await startServer(0);
+    const relay = options.relay ? await options.relay(server.url) : null;
+    const headed = options.headed ?? process.env.HEADED === '1';
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: !headed, args: CHROMIUM_ARGS
+    });
+    return new Harness(browser, web, server, relay, initScript, startServer, options.services ?? startServices);
+  }
+
+  /** The address pages type into the lobby (the relay when one is configured). */
+  get signalingUrl(): string {
+    return this.relay?.url ?? this.server.url;
+  }
+
+  async peer(name: string, opts: { dataDir?: string; viewport?: { width: number; height: number } } = {}): Promise<Peer> {
+    const peer = await Peer.open(this, name, opts);
+    this.peers.push(peer);
+    return peer;
+  }
+
+  /** Closes the signaling server and starts a fresh one (empty state) on the same port. */
+  async restartServer(downMs = 300): Promise<void> {
+    const port = this.server.port;
+    await this.server.close();
+    await new Promise((r) => setTimeout(r, downMs));
+    this.server = await this.startServer(port);
+  }
+
+  async close(): Promise<void> {
+    for (const p of this.peers) await p.close().catch(() => {});
+    await this.browser.close().catch(() => {});
+    await this.relay?.close().catch(() => {});
+    await this.server.close().catch(() => {});
+    await this.web.close().catch(() => {});
+    for (const p of this.peers) for (const d of p.dataDirs) await removeDir(d);
+  }
+}
+
+export { Peer };

@@ -1,0 +1,101 @@
+// One test peer: a browser context + page running the built renderer, with window.veil backed by real services.
+import type { BrowserContext, Page } from 'playwright-core';
+import type { IpcChannel, IpcResult } from '../../../protocol/ipc';
+import { decodedFramesExpr, sentContainsExpr } from './bridge';
+import type { Harness } from './index';
+import { tempDir, type PeerServices } from './services';
+
+/** Polls `check` from the test process (page-side string predicates would need 'unsafe-eval' under the app's CSP). */
+export async function waitUntil(check: () => Promise<boolean> | boolean, timeout = 30_000, what = 'condition'): Promise<void> {
+  const end = Date.now() + timeout;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+export class Peer {
+  readonly dataDirs: string[] = [];
+  private constructor(
+    readonly harness: Harness, readonly name: string, readonly context: BrowserContext,
+    public page: Page, public services: PeerServices
+  ) {}
+
+  static async open(h: Harness, name: string, opts: { dataDir?: string; viewport?: { width: number; height: number } }): Promise<Peer> {
+    const services = await h.startServices({ origin: h.web.origin, dataDir: opts.dataDir ?? await tempDir(name.toLowerCase()) });
+    const context = await h.browser.newContext({ viewport: opts.viewport ?? { width: 1280, height: 800 } });
+    const holder: { peer: Peer | null } = { peer: null };
+    await context.exposeBinding('__veilInvoke', (source, channel: unknown, args: unknown) => {
+      const dispatch = holder.peer?.services.dispatch ?? services.dispatch;
+      return dispatch(source.frame.url(), channel, Array.isArray(args) ? args : []);
+    });
+    await context.addInitScript({ content: h.initScript });
+    const page = await context.newPage();
+    page.on('pageerror', (err) => console.error(`[${name}] pageerror`, err.message));
+    const peer = new Peer(h, name, context, page, services);
+    peer.dataDirs.push(services.dataDir);
+    holder.peer = peer;
+    await page.goto(`${h.web.origin}/index.html`);
+    return peer;
+  }
+
+  /** Calls main directly (as the app would), for assertions on persisted state. */
+  async call<T = unknown>(channel: IpcChannel, ...args: unknown[]): Promise<T> {
+    const res = await this.services.dispatch(`${this.harness.web.origin}/index.html`, channel, args) as IpcResult<T>;
+    if (!res.ok) throw new Error(`${channel}: ${res.error.code}: ${res.error.message}`);
+    return res.value;
+  }
+
+  async join(room: string, serverUrl = this.harness.signalingUrl): Promise<void> {
+    const p = this.page;
+    await p.getByTestId('lobby-name').fill(this.name);
+    await p.getByTestId('lobby-server').fill(serverUrl);
+    await p.getByTestId('lobby-room').fill(room);
+    await p.getByTestId('lobby-join').click();
+    await p.getByTestId('call-view').waitFor({ timeout: 30_000 });
+  }
+
+  /** Waits until `n` remote peers show as connected with authenticated media. */
+  async waitConnected(n: number, timeout = 45_000): Promise<void> {
+    const ready = this.page.locator('[data-testid="tile-peer"][data-conn="connected"]:has(.badge.lock)');
+    await waitUntil(async () => (await ready.count()) >= n, timeout, `${this.name}: ${n} authenticated connections`);
+  }
+
+  async sendChat(text: string): Promise<void> {
+    await this.page.getByTestId('tab-chat').click();
+    await this.page.getByTestId('chat-input').fill(text);
+    await this.page.getByTestId('chat-send').click();
+  }
+
+  async waitForMessage(text: string, timeout = 30_000): Promise<void> {
+    await this.page.getByTestId('tab-chat').click();
+    await this.page.locator('[data-testid="chat-message"] [data-testid="chat-text"]', { hasText: text }).first().waitFor({ timeout });
+  }
+
+  sentContains(text: string): Promise<boolean> {
+    return this.page.evaluate(sentContainsExpr(text)) as Promise<boolean>;
+  }
+
+  decodedFrames(): Promise<number[]> {
+    return this.page.evaluate(decodedFramesExpr) as Promise<number[]>;
+  }
+
+  /** Replaces this peer's main services: same data dir (same identity) or a fresh one (a new identity). */
+  async restartServices(opts: { newIdentity: boolean }): Promise<void> {
+    await this.services.dispose();
+    const dataDir = opts.newIdentity ? await tempDir(this.name.toLowerCase()) : this.services.dataDir;
+    this.services = await this.harness.startServices({ origin: this.harness.web.origin, dataDir });
+    if (!this.dataDirs.includes(dataDir)) this.dataDirs.push(dataDir);
+  }
+
+  async reload(): Promise<void> {
+    await this.page.reload();
+    await this.page.getByTestId('lobby').waitFor();
+  }
+
+  async close(): Promise<void> {
+    await this.context.close().catch(() => {});
+    await this.services.dispose().catch(() => {});
+  }
+}

@@ -1,0 +1,54 @@
+// One peer's main-process side: real services → real IPC handler map → real dispatcher, trusting only the served origin.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createDispatcher, type Dispatch } from '../../../main/ipc/dispatcher';
+import { buildIpcHandlers } from '../../../main/ipc/handlers';
+import { createMainServices, type MainServiceOptions } from '../../../main/services';
+
+export interface PeerServices { dispatch: Dispatch; dataDir: string; dispose(): Promise<void> }
+export interface ServicesOptions { origin: string; dataDir?: string }
+
+export async function tempDir(prefix: string): Promise<string> {
+  return mkdtemp(path.join(os.tmpdir(), `veil-e2e-${prefix}-`));
+}
+
+/** Only frames whose origin is exactly the served renderer may call main (the harness' isAppUrl). */
+export function trustedOrigin(origin: string) {
+  return (url: string | undefined) => {
+    if (!url) return false;
+    try {
+      return new URL(url).origin === origin;
+    } catch {
+      return false;
+    }
+  };
+}
+
+/**
+ * Real services for one peer. `dataDir` is reused to keep contacts/trust across restarts; a fresh one plus a fresh
+ * in-memory keystore makes a new identity.
+ */
+export async function startServices(opts: ServicesOptions): Promise<PeerServices> {
+  const dataDir = opts.dataDir ?? await tempDir('data');
+  const keystoreModule = await import('../../../main/services') as Record<string, unknown>;
+  const makeKeystore = keystoreModule.createMemoryKeystore as (() => unknown) | undefined;
+  const options = {
+    appInfo: { name: 'Veil', version: '0.0.0-e2e', platform: 'linux' },
+    dataDir,
+    ...(makeKeystore ? { keystore: makeKeystore() } : {})
+  } as MainServiceOptions;
+  const services = await createMainServices(options);
+  const dispatch = createDispatcher(buildIpcHandlers(services), trustedOrigin(opts.origin), (channel, err) => {
+    console.error(`[harness] ${channel} internal error`, err);
+  });
+  return {
+    dispatch,
+    dataDir,
+    dispose: () => services.dispose()
+  };
+}
+
+export async function removeDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}
