@@ -98,7 +98,7 @@ describe('ChatPanel', () => {
     expect((screen.getByTestId('delivery')).getAttribute('data-status')).toBe('failed');
     const per = screen.getAllByTestId('delivery-peer');
     expect(per.map((p) => p.getAttribute('data-state'))).toEqual(['delivered', 'failed']);
-    expect((per[1]).textContent).toContain('replay');
+    expect((per[1]!).textContent).toContain('replay');
     expect((screen.getByTestId('chat-warning')).textContent).toContain('bad-signature');
   });
 });
