@@ -73,6 +73,56 @@ export class Peer {
     await this.page.locator('[data-testid="chat-message"] [data-testid="chat-text"]', { hasText: text }).first().waitFor({ timeout });
   }
 
+  /** Reads the safety number this peer's verify dialog shows for `name`, then closes the dialog. */
+  async safetyNumberFor(name: string): Promise<string> {
+    await this.page.getByTestId('tab-people').click();
+    await this.page.locator(`[data-testid="participant"][data-name="${name}"] [data-testid="verify-open"]`).click();
+    const sn = this.page.getByTestId('safety-number');
+    await sn.waitFor();
+    const digits = (await sn.getAttribute('data-digits')) ?? '';
+    await this.page.getByTestId('verify-close').click();
+    return digits;
+  }
+
+  async alertTexts(): Promise<string[]> {
+    return this.page.getByTestId('alert').allTextContents();
+  }
+
+  async waitForAlert(pattern: RegExp, timeout = 30_000): Promise<string> {
+    let found = '';
+    await waitUntil(async () => {
+      found = (await this.alertTexts()).find((t) => pattern.test(t)) ?? '';
+      return found !== '';
+    }, timeout, `${this.name}: alert ${pattern}`);
+    return found;
+  }
+
+  async tiles(): Promise<{ name: string; conn: string }[]> {
+    return this.page.getByTestId('tile-peer').evaluateAll((els) =>
+      els.map((e) => ({ name: e.getAttribute('data-name') ?? '', conn: e.getAttribute('data-conn') ?? '' })));
+  }
+
+  async leave(): Promise<void> {
+    await this.page.getByTestId('leave').click();
+    await this.page.getByTestId('lobby').waitFor();
+  }
+
+  /** Delivery state of this peer's last outgoing message with `text`, per recipient name. */
+  async deliveryOf(text: string): Promise<Record<string, string>> {
+    await this.page.getByTestId('tab-chat').click();
+    const msg = this.page.locator('[data-testid="chat-message"]', { has: this.page.locator('[data-testid="chat-text"]', { hasText: text }) }).last();
+    const per = await msg.getByTestId('delivery-peer').evaluateAll((els) =>
+      els.map((e) => [e.getAttribute('data-peer') ?? '', e.getAttribute('data-state') ?? ''] as const));
+    return Object.fromEntries(per);
+  }
+
+  async waitDelivered(text: string, names: string[], timeout = 30_000): Promise<void> {
+    await waitUntil(async () => {
+      const d = await this.deliveryOf(text);
+      return names.every((n) => d[n] === 'delivered');
+    }, timeout, `${this.name}: "${text}" delivered to ${names.join(', ')}`);
+  }
+
   sentContains(text: string): Promise<boolean> {
     return this.page.evaluate(sentContainsExpr(text)) as Promise<boolean>;
   }
