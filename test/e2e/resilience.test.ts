@@ -1,6 +1,6 @@
 // Resilience and identity changes: the signaling server restarts mid-call; a peer comes back with a new identity key.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Harness, type Peer } from './harness/index';
+import { Harness } from './harness/index';
 import { waitUntil } from './harness/peer';
 import { e2eNotReadyReason } from './harness/ready';
 
