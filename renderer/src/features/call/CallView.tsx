@@ -29,6 +29,7 @@ export function CallView() {
   const mediaError = useApp((s) => s.mediaError);
   const list = Object.values(peers).sort((a, b) => a.displayName.localeCompare(b.displayName));
   const cols = gridColumns(list.length + 1);
+  const rows = Math.ceil((list.length + 1) / cols);
   return (
     <div className="call" data-testid="call-view">
       <header className="call-header">
@@ -43,7 +44,7 @@ export function CallView() {
       <div className="call-body">
         <div className="stage">
           {mediaError && <p className="error">{mediaError}</p>}
-          <div className="grid" style={{ gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))` }} data-testid="grid">
+          <div className="grid" style={{ gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${rows}, minmax(0, 1fr))` }} data-testid="grid">
             <VideoTile testId="tile-self" name={`${name} (you)`} stream={cameraOff ? null : local} muted mirrored />
             {list.map((p) => (
               <VideoTile key={p.identityKey} testId="tile-peer" name={p.displayName} stream={p.stream} conn={p.conn}

@@ -1,0 +1,49 @@
+// Takes the README screenshots (lobby, three-person call with chat, verify dialog) with headed Chromium.
+// Run: node scripts/build.mjs renderer && xvfb-run -a -s '-screen 0 1280x1024x24' npx tsx scripts/screenshots.ts
+import path from 'node:path';
+import { Harness } from '../test/e2e/harness/index';
+import { REPO_ROOT } from '../test/e2e/harness/paths';
+
+const out = (name: string) => path.join(REPO_ROOT, 'docs/screenshots', `${name}.png`);
+const viewport = { width: 1280, height: 800 };
+
+async function main(): Promise<void> {
+  const h = await Harness.start({ headed: Boolean(process.env.DISPLAY) });
+  try {
+    const a = await h.peer('Alice', { viewport });
+    await a.page.getByTestId('lobby-name').fill('Alice');
+    await a.page.getByTestId('lobby-server').fill(h.signalingUrl);
+    await a.page.getByTestId('lobby-room').fill('design-review');
+    await a.page.screenshot({ path: out('lobby') });
+
+    const b = await h.peer('Bob', { viewport });
+    const c = await h.peer('Carol', { viewport });
+    await a.join('design-review');
+    await b.join('design-review');
+    await c.join('design-review');
+    await Promise.all([a, b, c].map((p) => p.waitConnected(2)));
+    await a.sendChat('Morning! Slides are in the shared folder.');
+    await b.waitForMessage('Morning!');
+    await b.sendChat('Thanks. The room code matches on my side: 3 of us.');
+    await c.waitForMessage('room code');
+    await c.sendChat('Same here, verified Alice by QR too.');
+    await a.waitForMessage('verified Alice');
+    await a.waitDelivered('Morning!', ['Bob', 'Carol']);
+    await new Promise((r) => setTimeout(r, 1500));
+    await a.page.screenshot({ path: out('call') });
+
+    await a.page.getByTestId('tab-people').click();
+    await a.page.locator('[data-testid="participant"][data-name="Bob"] [data-testid="verify-open"]').click();
+    await a.page.getByTestId('safety-qr').waitFor();
+    await new Promise((r) => setTimeout(r, 300));
+    await a.page.screenshot({ path: out('verify') });
+    console.log(`screenshots written to ${path.dirname(out('x'))}`);
+  } finally {
+    await h.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
