@@ -3,7 +3,7 @@ import type { DeviceOption } from '../store/media-slice';
 
 export async function getLocalMedia(audioDeviceId: string, videoDeviceId: string): Promise<MediaStream> {
   const audio: MediaTrackConstraints | boolean = audioDeviceId ? { deviceId: { exact: audioDeviceId } } : true;
-  const video: MediaTrackConstraints = { width: { ideal: 640 }, height: { ideal: 480 }, ...(videoDeviceId ? { deviceId: { exact: videoDeviceId } } : {}) };
+  const video: MediaTrackConstraints = { width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 24, max: 30 }, ...(videoDeviceId ? { deviceId: { exact: videoDeviceId } } : {}) };
   try {
     return await navigator.mediaDevices.getUserMedia({ audio, video });
   } catch {
