@@ -31,6 +31,14 @@ describe.skipIf(notReady !== null)(`three-person call${notReady ? ` (skipped: ${
     }
   });
 
+  it('shows the same room security code to everyone', async () => {
+    const code = (p: Peer) => p.page.getByTestId('room-code').first().getAttribute('data-code');
+    await waitUntil(async () => {
+      const codes = await Promise.all([a, b, c].map(code));
+      return /^\d{30}$/.test(codes[0] ?? '') && codes.every((x) => x === codes[0]);
+    }, 20_000, 'matching room codes');
+  });
+
   it('delivers chat to everyone while the data channels never carry the plaintext', async () => {
     const text = 'the eagle lands at dawn 4711';
     await a.sendChat(text);
@@ -95,6 +103,14 @@ describe.skipIf(notReady !== null)(`three-person call${notReady ? ` (skipped: ${
     await a.sendChat(text);
     await b.waitForMessage(text);
     await c.waitForMessage(text);
+  });
+
+  it('saves the rotation interval and signature setting in main', async () => {
+    await b.page.getByTestId('tab-settings').click();
+    await b.page.getByTestId('settings-rotation').fill('2');
+    await b.page.getByTestId('settings-save').click();
+    await b.page.getByTestId('settings-msg').filter({ hasText: 'Saved.' }).waitFor();
+    expect((await b.call<{ rotationIntervalMs: number }>('settings:get')).rotationIntervalMs).toBe(120_000);
   });
 
   it('lets a participant leave and re-join', async () => {
