@@ -72,6 +72,7 @@ export class Mesh {
         const screen = this.d.screenTrack();
         if (screen) void link.replaceTrack('video', screen);
         this.d.onAuthenticated(identityKey);
+        this.adaptQuality();
       },
       onStream: (stream) => upsert({ stream }),
       onData: (bytes) => this.d.onData(identityKey, bytes),
@@ -146,6 +147,12 @@ export class Mesh {
     const link = this.links.get(identityKey);
     this.links.delete(identityKey);
     link?.destroySilently();
+  }
+
+  /** Mesh upload grows with every peer: from 4 remote peers on, send half resolution at 15 fps. */
+  adaptQuality(): void {
+    const big = this.links.size >= 4;
+    for (const l of this.links.values()) if (l.isAuthenticated) void l.setVideoQuality(big ? 2 : 1, big ? 15 : 24);
   }
 
   async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {

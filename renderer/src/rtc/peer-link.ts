@@ -133,6 +133,16 @@ export class PeerLink {
     if (sender) await sender.replaceTrack(track);
   }
 
+  /** Lowers resolution and frame rate of our outgoing video as the mesh grows (every link encodes separately). */
+  async setVideoQuality(scaleDown: number, maxFramerate: number): Promise<void> {
+    const sender = this.pc?.getSenders().find((s) => s.track?.kind === 'video');
+    if (!sender) return;
+    const params = sender.getParameters();
+    if (!params.encodings?.length) return;
+    params.encodings = params.encodings.map((e) => ({ ...e, scaleResolutionDownBy: scaleDown, maxFramerate }));
+    await sender.setParameters(params).catch(() => {});
+  }
+
   close(reason: string, refused: boolean): void {
     if (this.closed) return;
     this.closed = true;
