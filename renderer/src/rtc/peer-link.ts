@@ -23,6 +23,8 @@ export interface PeerLinkOptions {
 }
 
 const LIVE_CHECK_TRIES = 40;
+/** A link that is not authenticated by then is torn down (and retried by the mesh). */
+const CONNECT_TIMEOUT_MS = 20_000;
 
 export class PeerLink {
   readonly peer: SimplePeer.Instance;
@@ -32,6 +34,7 @@ export class PeerLink {
   private authenticated = false;
   private held: Uint8Array[] = [];
   private closed = false;
+  private timer: ReturnType<typeof setTimeout> | null = null;
   gotRemoteDescription = false;
 
   constructor(readonly initiator: boolean, private readonly o: PeerLinkOptions) {
@@ -48,6 +51,7 @@ export class PeerLink {
     this.peer.on('data', (d: Uint8Array) => this.receiveData(new Uint8Array(d)));
     this.peer.on('error', (err: Error & { code?: string }) => this.close(`connection error: ${err.code ?? err.message}`, false));
     this.peer.on('close', () => this.close('connection closed', false));
+    this.timer = setTimeout(() => { if (!this.authenticated) this.close('connection timed out', false); }, CONNECT_TIMEOUT_MS);
   }
 
   get pc(): RTCPeerConnection | null {
@@ -146,12 +150,14 @@ export class PeerLink {
   close(reason: string, refused: boolean): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
     try { this.peer.destroy(); } catch { /* already gone */ }
     this.o.onClose(reason, refused);
   }
 
   destroySilently(): void {
     this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
     try { this.peer.destroy(); } catch { /* already gone */ }
   }
 }
