@@ -1,6 +1,6 @@
 // Pure renderer helpers: DTLS fingerprints from SDP and stats, the room security code, recent rooms, ICE parsing, grid.
 import { describe, expect, it } from 'vitest';
-import { gridColumns } from '../../renderer/src/features/call/CallView';
+import { bestColumns, gridColumns } from '../../renderer/src/features/call/CallView';
 import { parseIceServers } from '../../renderer/src/features/settings/SettingsPanel';
 import { canonicalRoomList, roomSecurityCode } from '../../renderer/src/lib/room-code';
 import { rememberRoom } from '../../renderer/src/lib/storage';
@@ -56,5 +56,8 @@ describe('small helpers', () => {
   });
   it('lays out 1–8 people in 1 to 4 columns', () => {
     expect([1, 2, 4, 5, 6, 7, 8].map(gridColumns)).toEqual([1, 2, 2, 3, 3, 4, 4]);
+    expect(bestColumns(2, 900, 690)).toBe(1);
+    expect(bestColumns(2, 1600, 600)).toBe(2);
+    expect(bestColumns(3, 900, 690)).toBe(2);
   });
 });

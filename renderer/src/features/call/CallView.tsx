@@ -1,4 +1,5 @@
 // The call screen: header with room and signaling state, the video grid, controls and the side panel tabs.
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import { useApp } from '../../store';
 import type { Panel } from '../../store/session-slice';
 import { ChatPanel } from '../chat/ChatPanel';
@@ -17,7 +18,35 @@ export function gridColumns(n: number): number {
   return n <= 1 ? 1 : n <= 4 ? 2 : n <= 6 ? 3 : 4;
 }
 
+/** Columns that give the largest 16:9 tiles for `n` people in a `w`×`h` stage. */
+export function bestColumns(n: number, w: number, h: number, gap = 10): number {
+  let best = gridColumns(n);
+  let bestWidth = 0;
+  for (let cols = 1; cols <= Math.min(n, 4); cols++) {
+    const rows = Math.ceil(n / cols);
+    const cellW = (w - gap * (cols - 1)) / cols;
+    const cellH = (h - gap * (rows - 1)) / rows;
+    const tileW = Math.min(cellW, (cellH * 16) / 9);
+    if (tileW > bestWidth + 1) { bestWidth = tileW; best = cols; }
+  }
+  return best;
+}
+
+function useSize(ref: RefObject<HTMLElement | null>): { w: number; h: number } | null {
+  const [size, setSize] = useState<{ w: number; h: number } | null>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(([e]) => { if (e) setSize({ w: e.contentRect.width, h: e.contentRect.height }); });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [ref]);
+  return size;
+}
+
 export function CallView() {
+  const gridRef = useRef<HTMLDivElement>(null);
+  const size = useSize(gridRef);
   const roomId = useApp((s) => s.roomId);
   const signaling = useApp((s) => s.signaling);
   const name = useApp((s) => s.displayName);
@@ -28,7 +57,7 @@ export function CallView() {
   const setSession = useApp((s) => s.setSession);
   const mediaError = useApp((s) => s.mediaError);
   const list = Object.values(peers).sort((a, b) => a.displayName.localeCompare(b.displayName));
-  const cols = gridColumns(list.length + 1);
+  const cols = size ? bestColumns(list.length + 1, size.w, size.h) : gridColumns(list.length + 1);
   const rows = Math.ceil((list.length + 1) / cols);
   return (
     <div className="call" data-testid="call-view">
@@ -44,7 +73,7 @@ export function CallView() {
       <div className="call-body">
         <div className="stage">
           {mediaError && <p className="error">{mediaError}</p>}
-          <div className="grid" style={{ gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${rows}, minmax(0, 1fr))` }} data-testid="grid">
+          <div className="grid" ref={gridRef} style={{ gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${rows}, minmax(0, 1fr))` }} data-testid="grid">
             <VideoTile testId="tile-self" name={`${name} (you)`} stream={cameraOff ? null : local} muted mirrored />
             {list.map((p) => (
               <VideoTile key={p.identityKey} testId="tile-peer" name={p.displayName} stream={p.stream} conn={p.conn}

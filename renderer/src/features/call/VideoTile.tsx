@@ -25,6 +25,7 @@ export function VideoTile({ testId, name, stream, muted, mirrored, conn, reason,
     }
   }, [stream]);
   return (
+    <div className="cell">
     <div className={`tile conn-${conn ?? 'self'}`} data-testid={testId} data-name={name} data-conn={conn ?? 'self'}>
       <video ref={ref} autoPlay playsInline muted={muted} className={mirrored ? 'mirrored' : ''} />
       {!stream && <div className="tile-placeholder">{name.slice(0, 1).toUpperCase()}</div>}
@@ -36,6 +37,7 @@ export function VideoTile({ testId, name, stream, muted, mirrored, conn, reason,
         {conn && conn !== 'connected' && <span className={`badge state ${conn}`} data-testid="peer-conn">{conn}</span>}
       </div>
       {reason && conn !== 'connected' && <div className="tile-reason" data-testid="peer-reason">{reason}</div>}
+    </div>
     </div>
   );
 }

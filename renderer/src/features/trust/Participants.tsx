@@ -16,7 +16,7 @@ export function Participants() {
       </div>
       {Object.values(peers).map((p) => (
         <div key={p.identityKey} className="participant" data-testid="participant" data-name={p.displayName} data-trust={p.trust} data-conn={p.conn}>
-          <div className="row">
+          <div className="row head">
             <strong>{p.displayName}</strong>
             <span className={`badge trust-${p.trust}`} data-testid="participant-trust">{trustLabel[p.trust]}</span>
             <span className={`badge state ${p.conn}`}>{p.conn}{p.present ? '' : ' · off signaling'}</span>
