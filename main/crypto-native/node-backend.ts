@@ -49,9 +49,11 @@ function strictEncodingOk(signature: Uint8Array): boolean {
 export function createNodeBackend(): CryptoBackend {
   const edPub = new PublicKeyCache(ED_SPKI);
   const xPub = new PublicKeyCache(X_SPKI);
-  const privCache = new WeakMap<Uint8Array, KeyObject>();
+  // One cache per key type: the same bytes may be used as an Ed25519 seed and as an X25519 scalar.
+  const privCaches = new Map<Buffer, WeakMap<Uint8Array, KeyObject>>([[ED_PKCS8, new WeakMap()], [X_PKCS8, new WeakMap()]]);
   const strictPub = new Map<string, boolean>();
   const priv = (seed: Uint8Array, prefix: Buffer) => {
+    const privCache = privCaches.get(prefix)!;
     let ko = privCache.get(seed);
     if (!ko) {
       const der = Buffer.concat([prefix, seed]);
@@ -110,7 +112,7 @@ export function createNodeBackend(): CryptoBackend {
       return shared;
     },
     forget(secret) {
-      privCache.delete(secret);
+      for (const c of privCaches.values()) c.delete(secret);
     }
   };
 }

@@ -56,9 +56,9 @@ export class E2eeCore {
     return rejected(reason, message);
   }
 
-  roomInfo(room: OwnRoom): RoomKeyInfo & { lastRotation?: WireRotationNotice } {
+  roomInfo(room: OwnRoom): RoomKeyInfo {
     const k = room.current;
-    const info: RoomKeyInfo & { lastRotation?: WireRotationNotice } = { roomId: room.roomId, keyId: k.keyIdB64, epoch: k.epoch,
+    const info: RoomKeyInfo = { roomId: room.roomId, keyId: k.keyIdB64, epoch: k.epoch,
       createdAt: k.createdAt, expiresAt: k.expiresAt, bundle: k.bundle };
     if (room.lastRotation) info.lastRotation = room.lastRotation;
     return info;
