@@ -1,0 +1,39 @@
+// Security audit log: JSON lines in <dataDir>/audit.jsonl, public facts only (never secrets or plaintext).
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { AuditEvent } from '../../protocol/ipc-e2ee';
+
+export type AuditFields = Record<string, string | number | boolean>;
+
+export class AuditLog {
+  readonly file: string;
+  private readonly recent: AuditEvent[] = [];
+
+  constructor(dataDir: string, private readonly now: () => number, private readonly keep = 1000) {
+    this.file = path.join(dataDir, 'audit.jsonl');
+    mkdirSync(dataDir, { recursive: true });
+    try {
+      const lines = readFileSync(this.file, 'utf8').split('\n').filter((l) => l.length > 0).slice(-keep);
+      for (const l of lines) {
+        try {
+          this.recent.push(JSON.parse(l) as AuditEvent);
+        } catch {
+          // A torn last line from a crash: skip it.
+        }
+      }
+    } catch {
+      // No log yet.
+    }
+  }
+
+  record(type: string, fields: AuditFields = {}): void {
+    const event: AuditEvent = { ...fields, at: this.now(), type };
+    this.recent.push(event);
+    if (this.recent.length > this.keep) this.recent.shift();
+    appendFileSync(this.file, JSON.stringify(event) + '\n', { mode: 0o600 });
+  }
+
+  tail(n: number): AuditEvent[] {
+    return this.recent.slice(-n).map((e) => ({ ...e }));
+  }
+}

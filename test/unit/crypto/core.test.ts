@@ -1,0 +1,118 @@
+// Unit tests of the pure core: ct-equal, replay window, session derivation symmetry, all-zero DH, envelope layout, backends agree.
+import { describe, expect, it } from 'vitest';
+import { ctEqual, deriveSessionKeys, envelopeOverhead, generateEphemeral, generateIdentity, MAX_COUNTER_JUMP, nobleBackend, openEnvelope,
+  parseEnvelope, REPLAY_WINDOW_SIZE, ReplayWindow, sealEnvelope, signBundle, verifyBundle, ZeroSharedSecretError, wipe, bundleBytes,
+  LABELS, utf8 } from '../../../main/crypto';
+import { createNodeBackend, tryCreateNodeBackend } from '../../../main/crypto-native/node-backend';
+import { toB64u } from '../../../protocol/encoding';
+
+const node = createNodeBackend();
+
+describe('bytes', () => {
+  it('ctEqual compares contents and lengths; wipe zeroes', () => {
+    expect(ctEqual(Uint8Array.of(1, 2), Uint8Array.of(1, 2))).toBe(true);
+    expect(ctEqual(Uint8Array.of(1, 2), Uint8Array.of(1, 3))).toBe(false);
+    expect(ctEqual(Uint8Array.of(1), Uint8Array.of(1, 0))).toBe(false);
+    const s = Uint8Array.of(5, 6);
+    wipe(s, null);
+    expect([...s]).toEqual([0, 0]);
+    expect([...utf8('é€😀')]).toEqual([...Buffer.from('é€😀')]);
+  });
+});
+
+describe('replay window', () => {
+  it('accepts new and reordered counters once, rejects duplicates, too-old and too-far; check never mutates', () => {
+    const w = new ReplayWindow();
+    expect(w.check(0)).toBe('replay');
+    expect(w.check(5)).toBe('ok');
+    expect(w.check(5)).toBe('ok');
+    w.commit(5);
+    expect(w.check(5)).toBe('replay');
+    expect(w.check(3)).toBe('ok');
+    w.commit(3);
+    expect(w.check(3)).toBe('replay');
+    w.commit(5 + REPLAY_WINDOW_SIZE);
+    expect(w.check(5)).toBe('replay');
+    expect(w.check(6)).toBe('ok');
+    expect(w.check(6 + REPLAY_WINDOW_SIZE)).toBe('ok');
+    w.commit(5 + REPLAY_WINDOW_SIZE + 3);
+    expect(w.check(5 + REPLAY_WINDOW_SIZE + 1)).toBe('ok');
+    expect(w.check(5 + REPLAY_WINDOW_SIZE + 3)).toBe('replay');
+    expect(w.check(w.highestSeen + MAX_COUNTER_JUMP + 1)).toBe('too-far');
+  });
+});
+
+describe('sessions', () => {
+  for (const b of [nobleBackend, node]) {
+    it(`both sides derive mirrored direction keys, bound to the room (${b.name})`, () => {
+      const [ia, ib] = [generateIdentity(b), generateIdentity(b)];
+      const [ea, eb] = [generateEphemeral(b), generateEphemeral(b)];
+      const ka = deriveSessionKeys(b, 'room', { identityKey: ia.publicKey, ephemeral: ea }, { identityKey: ib.publicKey, ephemeralKey: eb.publicKey, keyId: eb.keyId });
+      const kb = deriveSessionKeys(b, 'room', { identityKey: ib.publicKey, ephemeral: eb }, { identityKey: ia.publicKey, ephemeralKey: ea.publicKey, keyId: ea.keyId });
+      expect(ctEqual(ka.sendKey, kb.recvKey) && ctEqual(ka.recvKey, kb.sendKey)).toBe(true);
+      expect(ctEqual(ka.sendKey, ka.recvKey)).toBe(false);
+      const other = deriveSessionKeys(b, 'room2', { identityKey: ia.publicKey, ephemeral: ea }, { identityKey: ib.publicKey, ephemeralKey: eb.publicKey, keyId: eb.keyId });
+      expect(ctEqual(other.sendKey, ka.sendKey)).toBe(false);
+      const swapped = deriveSessionKeys(b, 'room', { identityKey: ia.publicKey, ephemeral: ea }, { identityKey: ia.publicKey, ephemeralKey: eb.publicKey, keyId: eb.keyId });
+      expect(ctEqual(swapped.sendKey, ka.sendKey)).toBe(false);
+    });
+
+    it(`all-zero shared secrets (low-order points) are rejected (${b.name})`, () => {
+      const e = generateEphemeral(b);
+      for (const low of [new Uint8Array(32), Uint8Array.of(1, ...new Uint8Array(31))]) {
+        expect(() => deriveSessionKeys(b, 'r', { identityKey: new Uint8Array(32), ephemeral: e },
+          { identityKey: new Uint8Array(32).fill(1), ephemeralKey: low, keyId: new Uint8Array(16) })).toThrow(ZeroSharedSecretError);
+      }
+    });
+  }
+
+  it('noble and node backends interoperate (sign/verify, DH) and the node backend is available here', () => {
+    expect(tryCreateNodeBackend()).not.toBeNull();
+    const id = generateIdentity(nobleBackend);
+    expect(toB64u(node.ed25519PublicKey(id.seed))).toBe(toB64u(id.publicKey));
+    const msg = utf8('hello');
+    expect(node.ed25519Verify(nobleBackend.ed25519Sign(msg, id.seed), msg, id.publicKey)).toBe(true);
+    expect(nobleBackend.ed25519Verify(node.ed25519Sign(msg, id.seed), msg, id.publicKey)).toBe(true);
+    const [x, y] = [generateEphemeral(nobleBackend), generateEphemeral(node)];
+    expect(toB64u(node.x25519(x.secretKey, y.publicKey))).toBe(toB64u(nobleBackend.x25519(y.secretKey, x.publicKey)));
+  });
+});
+
+describe('bundles and envelopes', () => {
+  it('bundle signature covers every field; byte layout starts with the label', () => {
+    const id = generateIdentity(nobleBackend);
+    const e = generateEphemeral(nobleBackend);
+    const u = { v: 1 as const, identityKey: toB64u(id.publicKey), roomId: 'r', keyId: toB64u(e.keyId), epoch: 7, ephemeralKey: toB64u(e.publicKey),
+      createdAt: 1000, expiresAt: 2000 };
+    const s = signBundle(nobleBackend, id.seed, u);
+    expect(verifyBundle(node, s)).toBe(true);
+    for (const patch of [{ epoch: 8 }, { roomId: 's' }, { createdAt: 1001 }, { expiresAt: 2001 }, { keyId: toB64u(new Uint8Array(16)) },
+      { ephemeralKey: toB64u(new Uint8Array(32).fill(1)) }]) expect(verifyBundle(nobleBackend, { ...s, ...patch })).toBe(false);
+    const bytes = bundleBytes(u);
+    expect(Buffer.from(bytes.subarray(0, LABELS.bundle.length)).toString()).toBe(LABELS.bundle);
+    expect(bytes.length).toBe(LABELS.bundle.length + 4 + 32 + 2 + 16 + 4 + 32 + 8 + 8);
+  });
+
+  it('envelope layout: 50-byte header, overhead 66 unsigned / 130 signed, and a failed open leaves the window untouched', () => {
+    const seed = new Uint8Array(32).fill(4);
+    const key = new Uint8Array(32).fill(8);
+    const ids = { senderKeyId: new Uint8Array(16).fill(1), recipientKeyId: new Uint8Array(16).fill(2) };
+    const env = sealEnvelope(nobleBackend, { sendKey: key, counter: 1, sentAt: 10, ...ids, signingSeed: seed }, new Uint8Array(200));
+    expect(env.length - 200).toBe(envelopeOverhead(true));
+    expect(envelopeOverhead(false)).toBe(66);
+    const p = parseEnvelope(env, 1 << 20);
+    expect(p.header).toMatchObject({ version: 1, signed: true, counter: 1, sentAt: 10 });
+    const w = new ReplayWindow();
+    const ctx = { recvKey: new Uint8Array(32).fill(9), window: w, peerIdentityKey: nobleBackend.ed25519PublicKey(seed) };
+    const opts = { now: 10, freshnessTtlMs: 1000, maxBytes: 1 << 20, requireSignature: true, resolve: () => ctx };
+    expect(() => openEnvelope(nobleBackend, env, opts)).toThrow(/authentication/);
+    expect(w.highestSeen).toBe(0);
+    ctx.recvKey = key;
+    const r = openEnvelope(nobleBackend, env, opts);
+    expect(w.highestSeen).toBe(0);
+    r.commit();
+    expect(w.highestSeen).toBe(1);
+    const unsigned = sealEnvelope(nobleBackend, { sendKey: key, counter: 2, sentAt: 10, ...ids }, new Uint8Array(1));
+    expect(() => openEnvelope(nobleBackend, unsigned, opts)).toThrow(/unsigned/);
+  });
+});
