@@ -44,7 +44,8 @@ export interface HarnessOptions {
 
 
 export async function startSignaling(port = 0): Promise<SignalingServer> {
-  return createSignalingServer({ host: '127.0.0.1', port } as Parameters<typeof createSignalingServer>[0]);
+  // No STUN on loopback (the default public STUN server is unreachable here); otherwise the real defaults.
+  return createSignalingServer({ host: '127.0.0.1', port, iceServers: [], logLevel: 'silent' });
 }
 
 export class Harness {

@@ -135,7 +135,8 @@ export class Peer {
   async restartServices(opts: { newIdentity: boolean }): Promise<void> {
     await this.services.dispose();
     const dataDir = opts.newIdentity ? await tempDir(this.name.toLowerCase()) : this.services.dataDir;
-    this.services = await this.harness.startServices({ origin: this.harness.web.origin, dataDir });
+    const keystore = opts.newIdentity ? undefined : this.services.keystore;
+    this.services = await this.harness.startServices({ origin: this.harness.web.origin, dataDir, ...(keystore ? { keystore } : {}) });
     if (!this.dataDirs.includes(dataDir)) this.dataDirs.push(dataDir);
   }
 

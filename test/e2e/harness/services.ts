@@ -4,10 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { createDispatcher, type Dispatch } from '../../../main/ipc/dispatcher';
 import { buildIpcHandlers } from '../../../main/ipc/handlers';
+import { MemoryKeystore } from '../../../main/keystore/memory';
 import { createMainServices, type MainServiceOptions } from '../../../main/services';
 
-export interface PeerServices { dispatch: Dispatch; dataDir: string; dispose(): Promise<void> }
-export interface ServicesOptions { origin: string; dataDir?: string }
+export interface PeerServices { dispatch: Dispatch; dataDir: string; keystore?: MemoryKeystore; dispose(): Promise<void> }
+export interface ServicesOptions { origin: string; dataDir?: string; keystore?: MemoryKeystore }
 
 export async function tempDir(prefix: string): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), `veil-e2e-${prefix}-`));
@@ -26,18 +27,13 @@ export function trustedOrigin(origin: string) {
 }
 
 /**
- * Real services for one peer. `dataDir` is reused to keep contacts/trust across restarts; a fresh one plus a fresh
- * in-memory keystore makes a new identity.
+ * Real services for one peer. Passing the same `dataDir` and `keystore` again keeps the identity, contacts and
+ * trust across a restart; a fresh pair makes a new identity.
  */
 export async function startServices(opts: ServicesOptions): Promise<PeerServices> {
   const dataDir = opts.dataDir ?? await tempDir('data');
-  const keystoreModule = await import('../../../main/services') as Record<string, unknown>;
-  const makeKeystore = keystoreModule.createMemoryKeystore as (() => unknown) | undefined;
-  const options = {
-    appInfo: { name: 'Veil', version: '0.0.0-e2e', platform: 'linux' },
-    dataDir,
-    ...(makeKeystore ? { keystore: makeKeystore() } : {})
-  } as MainServiceOptions;
+  const keystore = opts.keystore ?? new MemoryKeystore();
+  const options: MainServiceOptions = { appInfo: { name: 'Veil', version: '0.0.0-e2e', platform: 'linux' }, dataDir, keystore };
   const services = await createMainServices(options);
   const dispatch = createDispatcher(buildIpcHandlers(services), trustedOrigin(opts.origin), (channel, err) => {
     console.error(`[harness] ${channel} internal error`, err);
@@ -45,6 +41,7 @@ export async function startServices(opts: ServicesOptions): Promise<PeerServices
   return {
     dispatch,
     dataDir,
+    keystore,
     dispose: () => services.dispose()
   };
 }
