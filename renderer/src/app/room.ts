@@ -8,12 +8,14 @@ import { getLocalMedia, listDevices, makeCertificate } from '../rtc/media';
 import { Mesh } from '../rtc/mesh';
 import type { AppStore } from '../store';
 import { Chat } from './chat';
+import { decodeNoticeFrame, encodeNoticeFrame, NoticeApplier, type NoticeFrame } from './notices';
 
 export interface JoinParams { displayName: string; serverUrl: string; roomId: string }
 
 export class Room {
   mesh: Mesh | null = null;
   readonly chat: Chat;
+  private readonly notices: NoticeApplier;
   private signaling: SignalingClient | null = null;
   private rotationTimer: ReturnType<typeof setInterval> | null = null;
   private left = false;
@@ -21,6 +23,7 @@ export class Room {
 
   constructor(private readonly store: AppStore, readonly params: JoinParams) {
     this.chat = new Chat(store, params.roomId, () => this.mesh);
+    this.notices = new NoticeApplier(store);
   }
 
   private get s() { return this.store.getState(); }
@@ -50,7 +53,11 @@ export class Room {
       sendSignal: (to, signal, attestation) => {
         this.signaling?.socket.emit('signal:relay', attestation ? { to, signal, attestation } : { to, signal }, () => {});
       },
-      onData: (identityKey, bytes) => void this.chat.receive(identityKey, bytes),
+      onData: (identityKey, bytes) => {
+        const frame = decodeNoticeFrame(bytes);
+        if (frame) void this.notices.frame(frame);
+        else void this.chat.receive(identityKey, bytes);
+      },
       onAuthenticated: () => {}
     });
     await this.connectSignaling();
@@ -86,20 +93,8 @@ export class Room {
       const p = this.byRoute(from);
       if (p) void this.openSession(from, p.displayName, bundle);
     });
-    sock.on('keys:rotated', ({ from, notice }) => {
-      const name = this.byRoute(from)?.displayName ?? from;
-      window.veil.keys.applyRotation(notice).then((r) => {
-        if (r.ok) this.s.upsertPeer(r.value.peerIdentityKey, { epoch: r.value.peerEpoch, keyId: r.value.peerKeyId, trust: r.value.trust });
-        else this.s.pushAlert(`Refused key rotation notice for ${name} (${r.error.code}): ${r.error.message}`);
-      }, () => {});
-    });
-    sock.on('keys:revoked', ({ from, notice }) => {
-      const name = this.byRoute(from)?.displayName ?? from;
-      window.veil.keys.applyRevocation(notice).then((r) => {
-        if (r.ok) this.s.pushAlert(`${name} revoked a room key`);
-        else this.s.pushAlert(`Refused key revocation notice for ${name} (${r.error.code}): ${r.error.message}`);
-      }, () => {});
-    });
+    sock.on('keys:rotated', ({ notice }) => void this.notices.rotation(notice, 'server'));
+    sock.on('keys:revoked', ({ notice }) => void this.notices.revocation(notice, 'server'));
   }
 
   private byRoute(peerId: string) {
@@ -168,18 +163,31 @@ export class Room {
     await this.startRotationTimer();
   }
 
-  /** Rotates our room key and tells everyone through the server (main signs the notice). */
+  /** Sends signed notices to every authenticated peer directly (works while signaling is down or lying). */
+  private broadcastFrame(frame: NoticeFrame): void {
+    const bytes = encodeNoticeFrame(frame);
+    for (const key of Object.keys(this.s.peers)) {
+      if (this.mesh?.isReady(key)) { try { this.mesh.send(key, bytes); } catch { /* link just closed */ } }
+    }
+  }
+
+  /** Rotates our room key (main signs the notice) and tells everyone, peer to peer and through the server. */
   async rotate(): Promise<void> {
     const notice = await unwrap(window.veil.keys.rotate(this.params.roomId));
     this.s.setSession({ myKey: await unwrap(window.veil.keys.get(this.params.roomId)) });
+    this.broadcastFrame({ t: 'keys', rotation: notice });
     await this.signaling?.request('keys:rotate', { notice });
   }
 
+  /** Revokes our current key and moves to its replacement; the server refusing to relay does not stop the peers learning it. */
   async revoke(): Promise<void> {
     const { revocation, replacement } = await unwrap(window.veil.keys.revoke(this.params.roomId));
     this.s.setSession({ myKey: await unwrap(window.veil.keys.get(this.params.roomId)) });
-    await this.signaling?.request('keys:revoke', { notice: revocation });
-    await this.signaling?.request('keys:rotate', { notice: replacement });
+    this.broadcastFrame({ t: 'keys', revocation, rotation: replacement });
+    const failures: string[] = [];
+    await this.signaling?.request('keys:revoke', { notice: revocation }).catch((e: unknown) => failures.push(errorText(e)));
+    await this.signaling?.request('keys:rotate', { notice: replacement }).catch((e: unknown) => failures.push(errorText(e)));
+    if (failures.length > 0) this.s.pushAlert(`The server did not relay the revocation (${failures.join('; ')}); connected peers got it directly.`);
   }
 
   async leave(): Promise<void> {
