@@ -59,6 +59,9 @@ export function CallView() {
   const list = Object.values(peers).sort((a, b) => a.displayName.localeCompare(b.displayName));
   const cols = size ? bestColumns(list.length + 1, size.w, size.h) : gridColumns(list.length + 1);
   const rows = Math.ceil((list.length + 1) / cols);
+  // Tiles are 16:9 and as large as the stage allows; the block of tiles is centred.
+  const tileW = size ? Math.floor(Math.min((size.w - 10 * (cols - 1)) / cols, ((size.h - 10 * (rows - 1)) / rows) * 16 / 9)) : 0;
+  const track = (n: number, px: number) => (px > 0 ? `repeat(${n}, ${px}px)` : `repeat(${n}, minmax(0, 1fr))`);
   return (
     <div className="call" data-testid="call-view">
       <header className="call-header">
@@ -73,7 +76,7 @@ export function CallView() {
       <div className="call-body">
         <div className="stage">
           {mediaError && <p className="error">{mediaError}</p>}
-          <div className="grid" ref={gridRef} style={{ gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${rows}, minmax(0, 1fr))` }} data-testid="grid">
+          <div className="grid" ref={gridRef} style={{ gridTemplateColumns: track(cols, tileW), gridTemplateRows: track(rows, Math.floor((tileW * 9) / 16)) }} data-testid="grid">
             <VideoTile testId="tile-self" name={`${name} (you)`} stream={cameraOff ? null : local} muted mirrored />
             {list.map((p) => (
               <VideoTile key={p.identityKey} testId="tile-peer" name={p.displayName} stream={p.stream} conn={p.conn}
