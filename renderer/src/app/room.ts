@@ -1,6 +1,6 @@
 // The room controller: join and re-join, key lifecycle (create, open, rotate, revoke), mesh and chat wiring.
-import type { WireKeyBundle } from '../../../protocol/keys';
-import type { JoinResult, Member } from '../../../protocol/signaling';
+import type { WireDtlsAttestation, WireKeyBundle } from '../../../protocol/keys';
+import type { JoinResult, Member, PeerSignal } from '../../../protocol/signaling';
 import { load } from '../lib/storage';
 import { errorText, unwrap } from '../lib/veil';
 import { SignalingClient } from '../net/signaling';
@@ -50,9 +50,7 @@ export class Room {
       screenTrack: () => this.screenTrack,
       sign: (fp) => unwrap(window.veil.dtls.sign(roomId, fp)),
       verify: async (identityKey, att, fp) => { await unwrap(window.veil.dtls.verify(att, identityKey, fp)); },
-      sendSignal: (to, signal, attestation) => {
-        this.signaling?.socket.emit('signal:relay', attestation ? { to, signal, attestation } : { to, signal }, () => {});
-      },
+      sendSignal: (to, signal, attestation) => this.relay(to, signal, attestation, 0),
       onData: (identityKey, bytes) => {
         const frame = decodeNoticeFrame(bytes);
         if (frame) void this.notices.frame(frame);
@@ -95,6 +93,15 @@ export class Room {
     });
     sock.on('keys:rotated', ({ notice }) => void this.notices.rotation(notice, 'server'));
     sock.on('keys:revoked', ({ notice }) => void this.notices.revocation(notice, 'server'));
+  }
+
+  /** Relays one signal; a rate-limited relay is retried a few times with backoff rather than lost. */
+  private relay(to: string, signal: PeerSignal, attestation: WireDtlsAttestation | undefined, attempt: number): void {
+    this.signaling?.socket.emit('signal:relay', attestation ? { to, signal, attestation } : { to, signal }, (res) => {
+      if (!res.ok && res.error.code === 'rate-limited' && attempt < 5 && !this.left) {
+        setTimeout(() => this.relay(to, signal, attestation, attempt + 1), 250 * 2 ** attempt);
+      }
+    });
   }
 
   private byRoute(peerId: string) {

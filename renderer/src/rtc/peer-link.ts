@@ -42,7 +42,9 @@ export class PeerLink {
       initiator: o.initiator,
       stream: o.stream ?? undefined,
       config: o.config,
-      trickle: true,
+      // Candidates ride inside the (signed-fingerprint) offer/answer: two relays per link instead of dozens,
+      // which keeps a whole mesh joining at once under the server's per-socket rate limit.
+      trickle: false,
       offerOptions: { offerToReceiveAudio: true, offerToReceiveVideo: true }
     });
     this.peer.on('signal', (s: SimplePeer.SignalData) => this.queueOut(s as unknown as PeerSignal));
