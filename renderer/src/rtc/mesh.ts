@@ -94,6 +94,7 @@ export class Mesh {
     });
     this.links.set(identityKey, link);
     store.getState().upsertPeer(identityKey, { conn: 'connecting', reason: undefined });
+    if (this.bigMesh()) void link.setVideoQuality(2, 15);
     return link;
   }
 
@@ -150,8 +151,12 @@ export class Mesh {
   }
 
   /** Mesh upload grows with every peer: from 4 remote peers on, send half resolution at 15 fps. */
+  private bigMesh(): boolean {
+    return Math.max(this.links.size, Object.keys(this.d.store.getState().peers).length) >= 4;
+  }
+
   adaptQuality(): void {
-    const big = this.links.size >= 4;
+    const big = this.bigMesh();
     for (const l of this.links.values()) if (l.isAuthenticated) void l.setVideoQuality(big ? 2 : 1, big ? 15 : 24);
   }
 

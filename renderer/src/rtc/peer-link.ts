@@ -22,7 +22,7 @@ export interface PeerLinkOptions {
   onClose(reason: string, refused: boolean): void;
 }
 
-const LIVE_CHECK_TRIES = 40;
+const LIVE_CHECK_TRIES = 80;
 /** A link that is not authenticated by then is torn down (and retried by the mesh). */
 const CONNECT_TIMEOUT_MS = 20_000;
 
@@ -117,7 +117,7 @@ export class PeerLink {
         for (const b of held) this.o.onData(b);
         return;
       }
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 50));
     }
     if (!this.closed) this.close('refused: could not read the live DTLS certificate', true);
   }
