@@ -5,6 +5,8 @@ import { bundleBytes, deriveSessionKeys, envelopeOverhead, generateEphemeral, ge
   sealEnvelope, signBundle, verifyBundle, type CryptoBackend, type EnvelopeHeader } from '../main/crypto';
 import { createNodeBackend } from '../main/crypto-native/node-backend';
 import { toB64u } from '../protocol/encoding';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -111,11 +113,15 @@ export function runCryptoBench(): string {
     }
   }
   // Memory per session: direction keys, replay window and bookkeeping, measured over many sessions.
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
   const n = 5000;
   const keep: unknown[] = [];
+  gc();
   const before = process.memoryUsage();
   for (let i = 0; i < n; i++) keep.push({ keys: { sendKey: new Uint8Array(32), recvKey: new Uint8Array(32) }, counters: { sendCounter: 0, window: new ReplayWindow() },
     peerKeyId: new Uint8Array(16), myKeyId: new Uint8Array(16), peerKeyIdB64: toB64u(randomBytes(16)), peerEpoch: 1, peerExpiresAt: 0, graceUntil: null });
+  gc();
   const after = process.memoryUsage();
   const perSession = ((after.heapUsed - before.heapUsed) + (after.arrayBuffers - before.arrayBuffers)) / n;
   keep.length = 0;
