@@ -1,6 +1,6 @@
 // Unit tests of the pure core: ct-equal, replay window, session derivation symmetry, all-zero DH, envelope layout, backends agree.
 import { describe, expect, it } from 'vitest';
-import { ctEqual, deriveSessionKeys, envelopeOverhead, generateEphemeral, generateIdentity, MAX_COUNTER_JUMP, nobleBackend, openEnvelope,
+import { ctEqual, deriveSessionKeys, EnvelopeRejected, envelopeOverhead, generateEphemeral, generateIdentity, MAX_COUNTER_JUMP, nobleBackend, openEnvelope,
   parseEnvelope, REPLAY_WINDOW_SIZE, ReplayWindow, sealEnvelope, signBundle, verifyBundle, ZeroSharedSecretError, wipe, bundleBytes,
   LABELS, utf8 } from '../../../main/crypto';
 import { createNodeBackend, tryCreateNodeBackend } from '../../../main/crypto-native/node-backend';
@@ -114,5 +114,49 @@ describe('bundles and envelopes', () => {
     expect(w.highestSeen).toBe(1);
     const unsigned = sealEnvelope(nobleBackend, { sendKey: key, counter: 2, sentAt: 10, ...ids }, new Uint8Array(1));
     expect(() => openEnvelope(nobleBackend, unsigned, opts)).toThrow(/unsigned/);
+  });
+});
+
+describe('open check order', () => {
+  it('version, recipient, signature, freshness, replay, AEAD: the earliest failing check names the rejection', () => {
+    const b = createNodeBackend();
+    const seed = new Uint8Array(32).fill(4);
+    const key = new Uint8Array(32).fill(8);
+    const ids = { senderKeyId: new Uint8Array(16).fill(1), recipientKeyId: new Uint8Array(16).fill(2) };
+    const window = new ReplayWindow();
+    const ctx = { recvKey: key, window, peerIdentityKey: b.ed25519PublicKey(seed) };
+    const opts = (now: number) => ({ now, freshnessTtlMs: 1000, maxBytes: 1 << 20, requireSignature: false,
+      resolve: (h: { recipientKeyId: Uint8Array }) => {
+        if (h.recipientKeyId[0] !== 2) throw new EnvelopeRejected('wrong-recipient', 'not me');
+        return ctx;
+      } });
+    const reason = (env: Uint8Array, now = 10) => {
+      try {
+        openEnvelope(b, env, opts(now)).commit();
+        return 'ok';
+      } catch (err) {
+        return (err as EnvelopeRejected).reason;
+      }
+    };
+    const env = sealEnvelope(b, { sendKey: key, counter: 1, sentAt: 10, ...ids, signingSeed: seed }, new Uint8Array(20));
+    const mutate = (f: (e: Uint8Array) => void) => { const e = env.slice(); f(e); return e; };
+    const badVersionAndRecipient = mutate((e) => { e[0] = 9; e[18] = 0; });
+    const badRecipientAndSig = mutate((e) => { e[18] = 0; e[e.length - 1]! ^= 1; });
+    const badSig = mutate((e) => { e[e.length - 1]! ^= 1; });
+    expect(reason(badVersionAndRecipient)).toBe('malformed');
+    expect(reason(badRecipientAndSig)).toBe('wrong-recipient');
+    expect(reason(badSig, 10_000)).toBe('signature');
+    expect(reason(env)).toBe('ok');
+    expect(reason(env, 10_000)).toBe('stale');
+    expect(reason(env)).toBe('replay');
+    const unsigned = sealEnvelope(b, { sendKey: key, counter: 1, sentAt: 10, ...ids }, new Uint8Array(20));
+    const tampered = unsigned.slice();
+    tampered[tampered.length - 1]! ^= 1;
+    expect(reason(tampered)).toBe('replay');
+    const fresh = sealEnvelope(b, { sendKey: key, counter: 2, sentAt: 10, ...ids }, new Uint8Array(20));
+    const tampered2 = fresh.slice();
+    tampered2[tampered2.length - 1]! ^= 1;
+    expect(reason(tampered2)).toBe('decrypt-failed');
+    expect(window.highestSeen).toBe(1);
   });
 });
