@@ -160,3 +160,32 @@ describe('open check order', () => {
     expect(window.highestSeen).toBe(1);
   });
 });
+
+describe('native Ed25519 strictness beyond Wycheproof', () => {
+  it('rejects the small-order-key forgery (A = identity, R = identity, S = 0) that raw OpenSSL accepts, like noble zip215: false', async () => {
+    const { createPublicKey, verify } = await import('node:crypto');
+    const A = new Uint8Array(32);
+    A[0] = 1;
+    const sig = new Uint8Array(64);
+    sig[0] = 1;
+    const msg = Uint8Array.of(1, 2, 3);
+    const ko = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), A]), format: 'der', type: 'spki' });
+    const rawOpenSsl = verify(null, msg, ko, sig);
+    expect(nobleBackend.ed25519Verify(sig, msg, A)).toBe(false);
+    expect(node.ed25519Verify(sig, msg, A)).toBe(false);
+    // Documents why the wrapper exists: if OpenSSL ever starts rejecting this, the test still passes.
+    expect(typeof rawOpenSsl).toBe('boolean');
+    // Non-canonical S (S + L) and negative-zero R are rejected before OpenSSL is asked.
+    const id = generateIdentity(node);
+    const good = node.ed25519Sign(msg, id.seed);
+    const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+    let s = 0n;
+    for (let i = 63; i >= 32; i--) s = (s << 8n) | BigInt(good[i]!);
+    s += L;
+    const bad = good.slice();
+    for (let i = 32; i < 64; i++) { bad[i] = Number(s & 0xffn); s >>= 8n; }
+    expect(node.ed25519Verify(good, msg, id.publicKey)).toBe(true);
+    expect(node.ed25519Verify(bad, msg, id.publicKey)).toBe(false);
+    expect(nobleBackend.ed25519Verify(bad, msg, id.publicKey)).toBe(false);
+  });
+});
