@@ -1,5 +1,5 @@
 // Faster asymmetric backend over node:crypto (OpenSSL/BoringSSL) Ed25519/X25519, strictness-matched to noble's zip215: false.
-import { createPrivateKey, createPublicKey, diffieHellman, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { ctIsZero, ZeroSharedSecretError, type CryptoBackend } from '../crypto';
 
@@ -79,8 +79,19 @@ export function createNodeBackend(): CryptoBackend {
     }
     return ok;
   };
+  /** A fresh pair from OpenSSL; raw halves read from the JWK export (d = secret, x = public). */
+  const generate = (type: 'ed25519' | 'x25519', prefix: Buffer) => {
+    const { privateKey } = generateKeyPairSync(type as 'ed25519');
+    const jwk = privateKey.export({ format: 'jwk' });
+    const secret = new Uint8Array(Buffer.from(jwk.d!, 'base64url'));
+    privCaches.get(prefix)!.set(secret, privateKey);
+    return { secret, publicKey: new Uint8Array(Buffer.from(jwk.x!, 'base64url')) };
+  };
   return {
     name: 'node',
+    ed25519Generate: () => generate('ed25519', ED_PKCS8),
+    x25519Generate: () => generate('x25519', X_PKCS8),
+    hkdfSha256: (ikm, salt, info, length) => new Uint8Array(hkdfSync('sha256', ikm, salt, info, length)),
     randomBytes: (n) => new Uint8Array(randomBytes(n)),
     ed25519PublicKey(seed) {
       const spki = createPublicKey(priv(seed, ED_PKCS8)).export({ format: 'der', type: 'spki' });

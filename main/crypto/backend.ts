@@ -24,6 +24,10 @@ export interface CryptoBackend {
   ed25519Verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean;
   x25519PublicKey(secret: Uint8Array): Uint8Array;
   x25519(secret: Uint8Array, publicKey: Uint8Array): Uint8Array;
+  /** Optional fast paths: fresh key pairs (secret, public) and HKDF-SHA-256; the core falls back to the methods above / noble. */
+  ed25519Generate?(): { secret: Uint8Array; publicKey: Uint8Array };
+  x25519Generate?(): { secret: Uint8Array; publicKey: Uint8Array };
+  hkdfSha256?(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array;
   /** Lets a backend drop any cached copy of a secret key it derived from these bytes. */
   forget?(secret: Uint8Array): void;
 }

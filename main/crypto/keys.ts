@@ -7,6 +7,8 @@ export interface IdentityKeyPair { seed: Uint8Array; publicKey: Uint8Array }
 export interface EphemeralKeyPair { secretKey: Uint8Array; publicKey: Uint8Array; keyId: Uint8Array }
 
 export function generateIdentity(backend: CryptoBackend): IdentityKeyPair {
+  const fast = backend.ed25519Generate?.();
+  if (fast) return { seed: fast.secret, publicKey: fast.publicKey };
   const seed = backend.randomBytes(32);
   return { seed, publicKey: backend.ed25519PublicKey(seed) };
 }
@@ -19,6 +21,8 @@ export function identityFromSeed(backend: CryptoBackend, seed: Uint8Array): Iden
 
 /** A fresh X25519 key pair and a random key id (independent of the key, so ids leak nothing). */
 export function generateEphemeral(backend: CryptoBackend): EphemeralKeyPair {
+  const fast = backend.x25519Generate?.();
+  if (fast) return { secretKey: fast.secret, publicKey: fast.publicKey, keyId: backend.randomBytes(KEY_ID_BYTES) };
   const secretKey = backend.randomBytes(32);
   return { secretKey, publicKey: backend.x25519PublicKey(secretKey), keyId: backend.randomBytes(KEY_ID_BYTES) };
 }

@@ -31,10 +31,11 @@ export function aeadOpen(alg: AeadAlgorithm, key: Uint8Array, nonce: Uint8Array,
   }
 }
 
-/** HKDF-SHA-256 (RFC 5869). Throws when `length` exceeds 255 × 32 bytes. */
-export function hkdfSha256(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array {
+/** HKDF-SHA-256 (RFC 5869), through the backend's fast path when it has one. Throws when `length` exceeds 255 × 32 bytes. */
+export function hkdfSha256(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number, backend?: CryptoBackend): Uint8Array {
   if (!Number.isInteger(length) || length < 0 || length > 255 * 32) throw new RangeError('HKDF output too long');
-  return hkdf(sha256, ikm, salt, info, length);
+  if (length === 0) return new Uint8Array(0);
+  return backend?.hkdfSha256 ? backend.hkdfSha256(ikm, salt, info, length) : hkdf(sha256, ikm, salt, info, length);
 }
 
 export { sha256 };

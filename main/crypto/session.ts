@@ -38,7 +38,7 @@ export function deriveSessionKeys(backend: CryptoBackend, roomId: string, mine: 
   const me: PartyKeys = { identityKey: mine.identityKey, ephemeralKey: mine.ephemeral.publicKey, keyId: mine.ephemeral.keyId };
   const { info, iAmFirst } = sessionInfo(roomId, me, peer);
   const shared = x25519Shared(backend, mine.ephemeral.secretKey, peer.ephemeralKey);
-  const okm = hkdfSha256(shared, utf8(SESSION_SALT_LABEL), info, 64);
+  const okm = hkdfSha256(shared, utf8(SESSION_SALT_LABEL), info, 64, backend);
   wipe(shared);
   const k1 = okm.slice(0, 32);
   const k2 = okm.slice(32, 64);

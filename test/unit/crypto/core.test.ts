@@ -1,6 +1,6 @@
 // Unit tests of the pure core: ct-equal, replay window, session derivation symmetry, all-zero DH, envelope layout, backends agree.
 import { describe, expect, it } from 'vitest';
-import { ctEqual, deriveSessionKeys, envelopeOverhead, generateEphemeral, generateIdentity, MAX_COUNTER_JUMP, nobleBackend, openEnvelope,
+import { ctEqual, deriveSessionKeys, EnvelopeRejected, envelopeOverhead, generateEphemeral, generateIdentity, MAX_COUNTER_JUMP, nobleBackend, openEnvelope,
   parseEnvelope, REPLAY_WINDOW_SIZE, ReplayWindow, sealEnvelope, signBundle, verifyBundle, ZeroSharedSecretError, wipe, bundleBytes,
   LABELS, utf8 } from '../../../main/crypto';
 import { createNodeBackend, tryCreateNodeBackend } from '../../../main/crypto-native/node-backend';
@@ -114,5 +114,78 @@ describe('bundles and envelopes', () => {
     expect(w.highestSeen).toBe(1);
     const unsigned = sealEnvelope(nobleBackend, { sendKey: key, counter: 2, sentAt: 10, ...ids }, new Uint8Array(1));
     expect(() => openEnvelope(nobleBackend, unsigned, opts)).toThrow(/unsigned/);
+  });
+});
+
+describe('open check order', () => {
+  it('version, recipient, signature, freshness, replay, AEAD: the earliest failing check names the rejection', () => {
+    const b = createNodeBackend();
+    const seed = new Uint8Array(32).fill(4);
+    const key = new Uint8Array(32).fill(8);
+    const ids = { senderKeyId: new Uint8Array(16).fill(1), recipientKeyId: new Uint8Array(16).fill(2) };
+    const window = new ReplayWindow();
+    const ctx = { recvKey: key, window, peerIdentityKey: b.ed25519PublicKey(seed) };
+    const opts = (now: number) => ({ now, freshnessTtlMs: 1000, maxBytes: 1 << 20, requireSignature: false,
+      resolve: (h: { recipientKeyId: Uint8Array }) => {
+        if (h.recipientKeyId[0] !== 2) throw new EnvelopeRejected('wrong-recipient', 'not me');
+        return ctx;
+      } });
+    const reason = (env: Uint8Array, now = 10) => {
+      try {
+        openEnvelope(b, env, opts(now)).commit();
+        return 'ok';
+      } catch (err) {
+        return (err as EnvelopeRejected).reason;
+      }
+    };
+    const env = sealEnvelope(b, { sendKey: key, counter: 1, sentAt: 10, ...ids, signingSeed: seed }, new Uint8Array(20));
+    const mutate = (f: (e: Uint8Array) => void) => { const e = env.slice(); f(e); return e; };
+    const badVersionAndRecipient = mutate((e) => { e[0] = 9; e[18] = 0; });
+    const badRecipientAndSig = mutate((e) => { e[18] = 0; e[e.length - 1]! ^= 1; });
+    const badSig = mutate((e) => { e[e.length - 1]! ^= 1; });
+    expect(reason(badVersionAndRecipient)).toBe('malformed');
+    expect(reason(badRecipientAndSig)).toBe('wrong-recipient');
+    expect(reason(badSig, 10_000)).toBe('signature');
+    expect(reason(env)).toBe('ok');
+    expect(reason(env, 10_000)).toBe('stale');
+    expect(reason(env)).toBe('replay');
+    const unsigned = sealEnvelope(b, { sendKey: key, counter: 1, sentAt: 10, ...ids }, new Uint8Array(20));
+    const tampered = unsigned.slice();
+    tampered[tampered.length - 1]! ^= 1;
+    expect(reason(tampered)).toBe('replay');
+    const fresh = sealEnvelope(b, { sendKey: key, counter: 2, sentAt: 10, ...ids }, new Uint8Array(20));
+    const tampered2 = fresh.slice();
+    tampered2[tampered2.length - 1]! ^= 1;
+    expect(reason(tampered2)).toBe('decrypt-failed');
+    expect(window.highestSeen).toBe(1);
+  });
+});
+
+describe('native Ed25519 strictness beyond Wycheproof', () => {
+  it('rejects the small-order-key forgery (A = identity, R = identity, S = 0) that raw OpenSSL accepts, like noble zip215: false', async () => {
+    const { createPublicKey, verify } = await import('node:crypto');
+    const A = new Uint8Array(32);
+    A[0] = 1;
+    const sig = new Uint8Array(64);
+    sig[0] = 1;
+    const msg = Uint8Array.of(1, 2, 3);
+    const ko = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), A]), format: 'der', type: 'spki' });
+    const rawOpenSsl = verify(null, msg, ko, sig);
+    expect(nobleBackend.ed25519Verify(sig, msg, A)).toBe(false);
+    expect(node.ed25519Verify(sig, msg, A)).toBe(false);
+    // Documents why the wrapper exists: if OpenSSL ever starts rejecting this, the test still passes.
+    expect(typeof rawOpenSsl).toBe('boolean');
+    // Non-canonical S (S + L) and negative-zero R are rejected before OpenSSL is asked.
+    const id = generateIdentity(node);
+    const good = node.ed25519Sign(msg, id.seed);
+    const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+    let s = 0n;
+    for (let i = 63; i >= 32; i--) s = (s << 8n) | BigInt(good[i]!);
+    s += L;
+    const bad = good.slice();
+    for (let i = 32; i < 64; i++) { bad[i] = Number(s & 0xffn); s >>= 8n; }
+    expect(node.ed25519Verify(good, msg, id.publicKey)).toBe(true);
+    expect(node.ed25519Verify(bad, msg, id.publicKey)).toBe(false);
+    expect(nobleBackend.ed25519Verify(bad, msg, id.publicKey)).toBe(false);
   });
 });

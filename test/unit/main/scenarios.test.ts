@@ -36,14 +36,28 @@ describe('seed scenarios', () => {
     expect(s.trust).toBe('known');
   });
 
-  it('3-4. encryption and decryption: ciphertext hides the plaintext and opens on the other side', async () => {
+  it('3. encryption: the envelope hides the plaintext, carries 130 bytes of overhead, and never repeats', async () => {
     const { ps: [a, b] } = await setup(['alice', 'bob']);
     await joinAll('r', [a!, b!]);
-    const env = await a!.call('message:seal', 'r', await idOf(b!), text('hello bob, secret words'));
+    const plain = text('hello bob, secret words');
+    const env = await a!.call('message:seal', 'r', await idOf(b!), plain);
+    const again = await a!.call('message:seal', 'r', await idOf(b!), plain);
     expect(Buffer.from(env).includes(Buffer.from('secret words'))).toBe(false);
+    expect(env.length - plain.length).toBe(130);
+    expect(Buffer.from(env.subarray(50)).equals(Buffer.from(again.subarray(50)))).toBe(false);
+    expect((await a!.call('stats:get')).messagesSealed).toBe(2);
+  });
+
+  it('4. decryption: the recipient opens the envelope and learns the authenticated sender', async () => {
+    const { ps: [a, b] } = await setup(['alice', 'bob']);
+    await joinAll('r', [a!, b!]);
+    const env = await a!.call('message:seal', 'r', await idOf(b!), text('hello bob'));
     const opened = await b!.call('message:open', 'r', await idOf(a!), env);
-    expect(untext(opened.plaintext)).toBe('hello bob, secret words');
+    expect(untext(opened.plaintext)).toBe('hello bob');
     expect(opened.senderIdentityKey).toBe(await idOf(a!));
+    expect(opened.counter).toBe(1);
+    expect(opened.keyId).toBe((await a!.call('keys:get', 'r')).keyId);
+    expect((await b!.call('stats:get')).messagesOpened).toBe(1);
   });
 
   it('5. signature verification with tamper detection', async () => {
@@ -91,6 +105,7 @@ describe('seed scenarios', () => {
     expect(a!.services.e2ee.roomKeys.get('r')!.previous).toBeNull();
     await expectCode(a!.call('message:open', 'r', ib, lateBA2), 'wrong-recipient');
     await expectCode(b!.call('keys:applyRotation', notice), 'replay');
+    expect((await a!.call('audit:tail', 100)).map((e) => e.type)).toEqual(expect.arrayContaining(['room-key-created', 'session-opened', 'room-key-rotated']));
     const reply = await b!.call('message:seal', 'r', ia, text('reply'));
     expect(untext((await a!.call('message:open', 'r', ib, reply)).plaintext)).toBe('reply');
   });
@@ -106,6 +121,25 @@ describe('seed scenarios', () => {
     await b!.call('keys:applyRotation', replacement);
     const fresh = await a!.call('message:seal', 'r', ib, text('new'));
     expect(untext((await b!.call('message:open', 'r', ia, fresh)).plaintext)).toBe('new');
+    expect((await a!.call('audit:tail', 100)).some((e) => e.type === 'room-key-revoked' && e.keyId === revocation.keyId)).toBe(true);
+    expect((await b!.call('audit:tail', 100)).some((e) => e.type === 'message-rejected' && e.reason === 'revoked')).toBe(true);
+  });
+
+  it('7b. timer rotation: a key older than rotationIntervalMs is rotated by the sweep and its notice exposed', async () => {
+    const { clock, ps: [a, b] } = await setup(['alice', 'bob']);
+    await joinAll('r', [a!, b!]);
+    await a!.call('settings:set', { rotationIntervalMs: 60_000 });
+    const before = await a!.call('keys:get', 'r');
+    await a!.services.tick();
+    expect((await a!.call('keys:get', 'r')).keyId).toBe(before.keyId);
+    clock.advance(60_000);
+    await a!.services.tick();
+    const after = await a!.call('keys:get', 'r');
+    expect(after.keyId).not.toBe(before.keyId);
+    expect(after.lastRotation?.previousKeyId).toBe(before.keyId);
+    await b!.call('keys:applyRotation', after.lastRotation);
+    const env = await a!.call('message:seal', 'r', await idOf(b!), text('rotated by timer'));
+    expect(untext((await b!.call('message:open', 'r', await idOf(a!), env)).plaintext)).toBe('rotated by timer');
   });
 
   it('9. multiple users: every ordered pair of a 5-member room exchanges a message', async () => {
