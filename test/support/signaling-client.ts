@@ -7,7 +7,9 @@ export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type Ev = keyof ServerToClientEvents;
 type Payload<E extends Ev> = Parameters<ServerToClientEvents[E]>[0];
 
-export interface ClientOptions { extraHeaders?: Record<string, string>; reconnection?: boolean; token?: string; password?: string }
+export interface ClientOptions {
+  extraHeaders?: Record<string, string>; reconnection?: boolean; token?: string; password?: string; rejectUnauthorized?: boolean
+}
 
 export class TestClient {
   readonly socket: ClientSocket;
@@ -22,7 +24,8 @@ export class TestClient {
     this.socket = connect(url, {
       transports: ['websocket'], forceNew: true, reconnection: opts.reconnection ?? false,
       reconnectionDelay: 50, reconnectionDelayMax: 200, timeout: 5000,
-      ...(opts.extraHeaders ? { extraHeaders: opts.extraHeaders } : {})
+      ...(opts.extraHeaders ? { extraHeaders: opts.extraHeaders } : {}),
+      ...(opts.rejectUnauthorized === false ? { rejectUnauthorized: false } : {})
     });
     this.socket.onAny((event: string, payload: unknown) => this.push(event, payload));
     // After a reconnect (e.g. a server restart) re-join the same room and re-publish a fresh bundle.
@@ -91,3 +94,12 @@ export function expectOk<T>(res: Ack<T>): T {
 }
 
 export function errorCode(res: Ack<unknown>): string | null { return res.ok ? null : res.error.code; }
+
+/** Polls `cond` every 20 ms; rejects after `ms`. */
+export async function until(cond: () => boolean, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
