@@ -95,11 +95,11 @@ export function expectOk<T>(res: Ack<T>): T {
 
 export function errorCode(res: Ack<unknown>): string | null { return res.ok ? null : res.error.code; }
 
-/** Polls `cond` every 20 ms; rejects after `ms`. */
-export async function until(cond: () => boolean, ms = 10_000): Promise<void> {
+/** Polls `cond` every `every` ms; rejects after `ms`. */
+export async function until(cond: () => boolean, ms = 10_000, every = 20): Promise<void> {
   const deadline = Date.now() + ms;
   while (!cond()) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, every));
   }
 }
