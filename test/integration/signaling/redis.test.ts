@@ -67,13 +67,13 @@ describe.skipIf(!hasRedis)(title, () => {
     // Heartbeats restore members and keys into the empty Redis; the pub/sub link resubscribes.
     let fetched = false;
     await until(() => {
-      void b.call('keys:fetch', { peerId: ja.selfId }).then((r) => { if (r.ok) fetched = true; });
+      void b.call('keys:fetch', { peerId: ja.selfId }).then((r) => { if (r.ok) fetched = true; }, () => undefined);
       return fetched;
     }, 20_000, 150);
     let relayed = false;
     b.socket.once('signal:relay', () => { relayed = true; });
     await until(() => {
-      void a.call('signal:relay', { to: jb.selfId, signal: { type: 'offer', sdp: 'after' } });
+      void a.call('signal:relay', { to: jb.selfId, signal: { type: 'offer', sdp: 'after' } }).catch(() => undefined);
       return relayed;
     }, 20_000, 150);
     expect((await (await fetch(`${s2.url}/healthz`)).json())).toMatchObject({ redis: 'ready' });
