@@ -89,8 +89,8 @@ const joinOurs: Joiner = async (s, room, id) => {
 };
 const joinBare: Joiner = async (s, room) => { await s.timeout(30_000).emitWithAck('join', room); return s.id!; };
 
-/** Relay latency: `pairs` senders at `rate` msg/s in total for `ms`, receiver-side timestamps; returns p50/p99 and loss. */
-async function relayLatency(kind: Kind, senderUrl: string, receiverUrl: string, pairs: number, rate: number, ms: number) {
+/** A relay setup: `pairs` sender/receiver pairs; `run` sends at `rate` msg/s for `ms` and records receiver-side latency. */
+async function relaySetup(kind: Kind, senderUrl: string, receiverUrl: string, pairs: number) {
   const senders = await clients(senderUrl, pairs);
   const receivers = await clients(receiverUrl, pairs);
   const ids: string[] = [];
@@ -101,6 +101,7 @@ async function relayLatency(kind: Kind, senderUrl: string, receiverUrl: string, 
   }
   const lat: number[] = [];
   let received = 0;
+  let sent = 0;
   const event = kind === 'ours' ? 'signal:relay' : 'relay';
   for (const r of receivers) {
     r.on(event, (m: { signal?: { sdp: string }; data?: { sdp: string } }) => {
@@ -114,47 +115,53 @@ async function relayLatency(kind: Kind, senderUrl: string, receiverUrl: string, 
     if (kind === 'ours') senders[i]!.emit('signal:relay', { to: ids[i], signal: { type: 'offer', sdp } });
     else senders[i]!.emit('relay', { to: ids[i], data: { type: 'offer', sdp } });
   };
-  const total = Math.round((rate * ms) / 1000);
-  const tickMs = 10;
-  const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
-  let sent = 0;
-  const start = performance.now();
-  while (sent < total) {
-    for (let k = 0; k < perTick && sent < total; k++) send(sent++ % pairs);
-    const due = start + (sent / rate) * 1000;
-    await sleep(Math.max(0, due - performance.now()));
-  }
-  for (let i = 0; i < 200 && received < sent; i++) await sleep(25);
-  for (const s of [...senders, ...receivers]) s.disconnect();
-  const warm = lat.slice(Math.floor(lat.length * 0.1));
-  return { p50: pct(warm, 50), p99: pct(warm, 99), loss: sent - received, sent };
+  return {
+    async run(rate: number, ms: number, record: boolean) {
+      const total = Math.round((rate * ms) / 1000);
+      const perTick = Math.max(1, Math.round(rate / 200));
+      const from = lat.length;
+      const start = performance.now();
+      for (let k = 0; k < total;) {
+        for (let j = 0; j < perTick && k < total; j++, k++) send(sent++ % pairs);
+        await sleep(Math.max(0, start + (k / rate) * 1000 - performance.now()));
+      }
+      for (let i = 0; i < 200 && received < sent; i++) await sleep(25);
+      if (!record) lat.splice(from);
+    },
+    result: () => ({ p50: pct(lat, 50), p99: pct(lat, 99), loss: sent - received, sent }),
+    close: () => { for (const s of [...senders, ...receivers]) s.disconnect(); }
+  };
 }
 
-/** Fan-out: one member sends a rotation notice (ours) or a broadcast (bare) to a room of `size`; time to the last recipient. */
-async function fanout(kind: Kind, url: string, size: number, rounds: number) {
+/** Fan-out setup: a room of `size`; each `round` sends a rotation notice (ours) or a broadcast (bare), timed to the last recipient. */
+async function fanoutSetup(kind: Kind, url: string, size: number, rounds: number) {
   const members = await clients(url, size);
   const room = `fan-${size}`;
   const sender = new TestIdentity();
   if (kind === 'ours') { await joinOurs(members[0]!, room, sender); for (const m of members.slice(1)) await joinOurs(m, room, new TestIdentity()); }
   else for (const m of members) await joinBare(m, room, sender);
-  const notices = Array.from({ length: rounds + 3 }, () => sender.rotation(room));
+  await sleep(300);
+  const notices = Array.from({ length: rounds }, () => sender.rotation(room));
+  const event = kind === 'ours' ? 'keys:rotated' : 'broadcast';
   const times: number[] = [];
   let lost = 0;
-  for (let r = 0; r < notices.length; r++) {
-    const event = kind === 'ours' ? 'keys:rotated' : 'broadcast';
-    let got = 0;
-    const done = new Promise<number>((resolve) => {
-      for (const m of members.slice(1)) m.once(event, () => { if (++got === size - 1) resolve(performance.now()); });
-    });
-    const t0 = performance.now();
-    if (kind === 'ours') members[0]!.emit('keys:rotate', { notice: notices[r] });
-    else members[0]!.emit('broadcast', { room, data: { notice: notices[r] } });
-    const end = await Promise.race([done, sleep(5000).then(() => -1)]);
-    if (end < 0) { lost += size - 1 - got; for (const m of members) m.removeAllListeners(event); continue; }
-    if (r >= 3) times.push(end - t0);
-  }
-  for (const m of members) m.disconnect();
-  return { p50: pct(times, 50), p99: pct(times, 99), lost };
+  let r = 0;
+  return {
+    async round(record: boolean) {
+      let got = 0;
+      const done = new Promise<number>((resolve) => {
+        for (const m of members.slice(1)) m.once(event, () => { if (++got === size - 1) resolve(performance.now()); });
+      });
+      const t0 = performance.now();
+      if (kind === 'ours') members[0]!.emit('keys:rotate', { notice: notices[r++] });
+      else members[0]!.emit('broadcast', { room, data: { notice: notices[r++] } });
+      const end = await Promise.race([done, sleep(5000).then(() => -1)]);
+      if (end < 0) { lost += size - 1 - got; for (const m of members) m.removeAllListeners(event); return; }
+      if (record) times.push(end - t0);
+    },
+    result: () => ({ p50: pct(times, 50), p99: pct(times, 99), lost }),
+    close: () => { for (const m of members) m.disconnect(); }
+  };
 }
 
 async function memoryPerClient(child: Child, n: number): Promise<number> {
@@ -178,34 +185,57 @@ async function orchestrate(): Promise<void> {
   const started = performance.now();
   const big = process.argv.includes('--quick') ? 0 : BIG;
   const results: Record<Kind, Record<string, number>> = { ours: {}, bare: {} };
-  for (const kind of ['ours', 'bare'] as const) {
-    console.log(`[bench] ${kind}`);
-    const child = await spawnServer(kind);
-    const r = results[kind];
-    r.mem2k = await memoryPerClient(child, 2000);
-    if (big && performance.now() - started < 60_000) r.mem10k = await memoryPerClient(child, big);
-    const background = await clients(child.url, 1000);
+  const kinds = ['ours', 'bare'] as const;
+  const child: Record<Kind, Child> = { ours: await spawnServer('ours'), bare: await spawnServer('bare') };
+  console.log('[bench] memory');
+  for (const kind of kinds) results[kind].mem2k = await memoryPerClient(child[kind], 2000);
+  if (big) for (const kind of kinds) results[kind].mem10k = await memoryPerClient(child[kind], big);
+  // Both servers stay up; measurements alternate between them in short blocks so machine noise hits both alike.
+  console.log('[bench] relay latency');
+  const background: Socket[] = [];
+  for (const kind of kinds) {
+    const bg = await clients(child[kind].url, 1000);
     if (kind === 'ours') {
       const id = new TestIdentity();
-      for (let i = 0; i < background.length; i++) await joinOurs(background[i]!, `bg-${Math.floor(i / 8)}`, id);
+      for (let i = 0; i < bg.length; i++) await joinOurs(bg[i]!, `bg-${Math.floor(i / 8)}`, id);
     }
-    const rl = await relayLatency(kind, child.url, child.url, 20, 2000, 5000);
-    Object.assign(r, { relayP50: rl.p50, relayP99: rl.p99, relayLoss: rl.loss, relaySent: rl.sent });
-    for (const s of background) s.disconnect();
-    for (const size of [50, 200]) {
-      const fo = await fanout(kind, child.url, size, 30);
-      Object.assign(r, { [`fan${size}P50`]: fo.p50, [`fan${size}P99`]: fo.p99, [`fan${size}Lost`]: fo.lost });
-    }
-    child.kill();
+    background.push(...bg);
   }
+  const relays = { ours: await relaySetup('ours', child.ours.url, child.ours.url, 20), bare: await relaySetup('bare', child.bare.url, child.bare.url, 20) };
+  for (const kind of kinds) await relays[kind].run(2000, 500, false);
+  for (let block = 0; block < 6; block++) for (const kind of kinds) await relays[kind].run(2000, 1000, true);
+  for (const kind of kinds) {
+    const rl = relays[kind].result();
+    Object.assign(results[kind], { relayP50: rl.p50, relayP99: rl.p99, relayLoss: rl.loss, relaySent: rl.sent });
+    relays[kind].close();
+  }
+  for (const s of background) s.disconnect();
+  console.log('[bench] fan-out');
+  for (const size of [50, 200]) {
+    const fan = { ours: await fanoutSetup('ours', child.ours.url, size, 45), bare: await fanoutSetup('bare', child.bare.url, size, 45) };
+    for (let r = 0; r < 45; r++) for (const kind of kinds) await fan[kind].round(r >= 5);
+    for (const kind of kinds) {
+      const fo = fan[kind].result();
+      Object.assign(results[kind], { [`fan${size}P50`]: fo.p50, [`fan${size}P99`]: fo.p99, [`fan${size}Lost`]: fo.lost });
+      fan[kind].close();
+    }
+  }
+  for (const kind of kinds) child[kind].kill();
   if (hasRedis) {
+    console.log('[bench] redis two-instance relay');
     const redis = await RedisProcess.start();
     try {
-      for (const kind of ['ours', 'bare'] as const) {
-        const [a, b] = [await spawnServer(kind, redis.url), await spawnServer(kind, redis.url)];
-        const rl = await relayLatency(kind, a.url, b.url, 20, 1000, 3000);
+      const pairs = { ours: [await spawnServer('ours', redis.url), await spawnServer('ours', redis.url)],
+        bare: [await spawnServer('bare', redis.url), await spawnServer('bare', redis.url)] };
+      const rs = { ours: await relaySetup('ours', pairs.ours[0]!.url, pairs.ours[1]!.url, 20),
+        bare: await relaySetup('bare', pairs.bare[0]!.url, pairs.bare[1]!.url, 20) };
+      for (const kind of kinds) await rs[kind].run(1000, 500, false);
+      for (let block = 0; block < 4; block++) for (const kind of kinds) await rs[kind].run(1000, 1000, true);
+      for (const kind of kinds) {
+        const rl = rs[kind].result();
         Object.assign(results[kind], { redisP50: rl.p50, redisP99: rl.p99, redisLoss: rl.loss });
-        a.kill(); b.kill();
+        rs[kind].close();
+        for (const c of pairs[kind]) c.kill();
       }
     } finally { await redis.dispose(); }
   }
