@@ -95,10 +95,13 @@ export function createDispatcher(ctx: Ctx, handlers: HandlerMap) {
         reply(fail(ctx, 'rate-limited', 'too many events in flight'));
         return strike(socket, 'rate-limited');
       }
-      q.count++;
       const state = q;
-      state.chain = state.chain.then(() => handle(socket, event, args[0], reply)).catch(() => undefined)
-        .finally(() => { state.count--; });
+      const run = async () => {
+        try { await handle(socket, event, args[0], reply); } catch { /* handle() answers its own errors */ }
+        state.count--;
+      };
+      // Events of one socket are handled in arrival order; an idle socket skips the queue.
+      state.chain = state.count++ === 0 ? run() : state.chain.then(run);
     };
   };
 }
