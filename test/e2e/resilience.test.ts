@@ -42,6 +42,24 @@ describe.skipIf(notReady !== null)(`resilience${notReady ? ` (skipped: ${notRead
     for (const p of [a, b, c, d]) await p.leave();
   });
 
+  it('shows a dropped peer connection while it is down and re-establishes it', async () => {
+    const room = 'e2e-retry';
+    const [a, b] = [await h.peer('Ari'), await h.peer('Bea')];
+    await a.join(room);
+    await b.join(room);
+    await a.waitConnected(1);
+    await b.waitConnected(1);
+    // Kill Bea's side of the media link (as a network failure would); both sides must notice and rebuild it.
+    await b.page.evaluate('window.__veilPcs.forEach((pc) => pc.close())');
+    await waitUntil(async () => (await a.tiles())[0]?.conn !== 'connected', 20_000, 'Ari sees the link down');
+    await a.waitConnected(1);
+    await b.waitConnected(1);
+    await a.sendChat('back again');
+    await b.waitForMessage('back again');
+    await a.leave();
+    await b.leave();
+  });
+
   it('blocks chat behind a warning when a known peer returns with a new identity key', async () => {
     const room = 'e2e-identity';
     const [obs, bob] = [await h.peer('Olga'), await h.peer('Bob')];
