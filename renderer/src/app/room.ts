@@ -114,8 +114,11 @@ export class Room {
     if (!sig) return;
     const key = await unwrap(window.veil.keys.get(this.params.roomId)).catch(() => unwrap(window.veil.keys.create(this.params.roomId)));
     const res: JoinResult = await sig.request('room:join', { roomId: this.params.roomId, displayName: this.params.displayName, bundle: key.bundle });
+    const again = this.s.selfId !== null;
     this.s.setSession({ selfId: res.selfId, iceServers: res.iceServers, myKey: key, phase: 'call', signaling: 'online' });
     await Promise.all(res.members.map((m) => this.addMember(m)));
+    // After a re-join, publish the bundle again so the (possibly restarted) key directory serves it to newcomers.
+    if (again) await sig.request('keys:publish', { bundle: key.bundle }).catch(() => {});
   }
 
   private async addMember(member: Member): Promise<void> {

@@ -111,6 +111,8 @@ export class Mesh {
     if (this.stopped) return;
     const p = this.peerByRoute(fromPeerId);
     if (!p || !p.sessionOpen) {
+      // Bounded both ways: a lying server cannot grow this by inventing peers.
+      if (!this.early.has(fromPeerId) && this.early.size >= 32) return;
       const list = this.early.get(fromPeerId) ?? [];
       if (list.length < 64) list.push({ signal, attestation });
       this.early.set(fromPeerId, list);
