@@ -1,23 +1,76 @@
 // Builds the main-process services from their dependencies; shared by the Electron app and the test harness.
 import type { AppInfo } from '../protocol/ipc-app';
+import type { E2eeSettings } from '../protocol/ipc-e2ee';
+import { nobleBackend, type CryptoBackend } from './crypto';
+import { tryCreateNodeBackend } from './crypto-native/node-backend';
+import { E2eeCore } from './e2ee/e2ee';
+import type { Keystore } from './keystore/keystore';
+import { KeytarKeystore } from './keystore/keytar';
 
 export interface MainServiceOptions {
   appInfo: AppInfo;
   /** Folder for the public identity, contacts and audit log. */
   dataDir: string;
+  /** Where the identity secret lives; defaults to the OS keychain through keytar. */
+  keystore?: Keystore;
+  /** Clock in ms since the epoch; tests inject a fake one. */
+  now?: () => number;
+  /** Asymmetric crypto backend; defaults to node:crypto when it has Ed25519/X25519, else @noble. */
+  backend?: CryptoBackend;
+  /** Background sweep (rotation, grace expiry) interval; 0 disables the timer (tests call `tick`). */
+  sweepIntervalMs?: number;
+  /** Test hook: receives a copy of every secret byte string created. */
+  onSecret?: (secret: Uint8Array) => void;
 }
 
 export interface MainServices {
   appInfo: AppInfo;
   dataDir: string;
+  e2ee: E2eeCore;
+  /** Rotates due room keys and wipes keys whose grace period ended; run by a timer, callable by tests. */
+  tick(): Promise<void>;
+  leaveRoom(roomId: string): void;
+  updateSettings(patch: Partial<E2eeSettings>): E2eeSettings;
   /** Stops timers and wipes key material held in memory. */
   dispose(): Promise<void>;
 }
 
 export async function createMainServices(options: MainServiceOptions): Promise<MainServices> {
+  const now = options.now ?? Date.now;
+  const backend = options.backend ?? tryCreateNodeBackend() ?? nobleBackend;
+  const e2ee = new E2eeCore({ dataDir: options.dataDir, keystore: options.keystore ?? new KeytarKeystore(), backend, now,
+    ...(options.onSecret ? { onSecret: options.onSecret } : {}) });
+
+  const tick = async () => {
+    e2ee.peers.pruneAll();
+    const due = e2ee.roomKeys.sweep(e2ee.settings.rotationIntervalMs);
+    if (due.length === 0) return;
+    const id = await e2ee.identity.get();
+    for (const room of due) e2ee.rotateRoom(id, room, now() >= room.current.expiresAt ? 'expired' : 'timer');
+  };
+  const interval = options.sweepIntervalMs ?? 5_000;
+  const timer = interval > 0 ? setInterval(() => { tick().catch(() => {}); }, interval) : null;
+  timer?.unref?.();
+
   return {
     appInfo: options.appInfo,
     dataDir: options.dataDir,
-    async dispose() {}
+    e2ee,
+    tick,
+    leaveRoom(roomId) {
+      e2ee.peers.leave(roomId);
+      if (e2ee.roomKeys.leave(roomId)) e2ee.audit.record('room-left', { roomId });
+    },
+    updateSettings(patch) {
+      e2ee.settings = { ...e2ee.settings, ...patch };
+      e2ee.audit.record('settings-changed', { signMessages: e2ee.settings.signMessages, rotationIntervalMs: e2ee.settings.rotationIntervalMs });
+      return { ...e2ee.settings };
+    },
+    async dispose() {
+      if (timer) clearInterval(timer);
+      e2ee.peers.dispose();
+      e2ee.roomKeys.dispose();
+      e2ee.identity.dispose();
+    }
   };
 }

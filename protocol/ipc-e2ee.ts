@@ -15,7 +15,11 @@ export interface IdentityInfo {
   fingerprint: string;
   createdAt: number;
 }
-export interface RoomKeyInfo { roomId: string; keyId: string; epoch: number; createdAt: number; expiresAt: number; bundle: WireKeyBundle }
+export interface RoomKeyInfo {
+  roomId: string; keyId: string; epoch: number; createdAt: number; expiresAt: number; bundle: WireKeyBundle;
+  /** The notice of the latest rotation (timer, expiry or on demand), for the renderer to publish to peers. */
+  lastRotation?: WireRotationNotice;
+}
 export type TrustState = 'new' | 'known' | 'verified' | 'changed';
 export interface SessionInfo {
   roomId: string; peerIdentityKey: string; peerKeyId: string; peerEpoch: number;

@@ -12,7 +12,8 @@ export const IPC_ERROR_CODES = [
   'bad-sender', 'bad-arguments', 'unknown-channel', 'internal',
   'keychain-locked', 'keychain-unavailable', 'identity-missing',
   'no-room-key', 'no-session', 'bad-signature', 'replay', 'stale', 'expired', 'revoked',
-  'malformed', 'wrong-recipient', 'unknown-key', 'decrypt-failed', 'old-epoch', 'not-found', 'too-large'
+  'malformed', 'wrong-recipient', 'unknown-key', 'decrypt-failed', 'old-epoch', 'not-found', 'too-large',
+  'key-changed'
 ] as const;
 export type IpcErrorCode = (typeof IPC_ERROR_CODES)[number];
 export interface IpcError { code: IpcErrorCode; message: string }

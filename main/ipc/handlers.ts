@@ -1,9 +1,39 @@
 // The IPC handler map: one entry per contract channel, each a thin call into a main-process service.
 import type { IpcHandlerMap } from './dispatcher';
 import type { MainServices } from '../services';
+import { openMessage, sealMessage } from '../e2ee/messages';
 
 export function buildIpcHandlers(services: MainServices): IpcHandlerMap {
+  const e = services.e2ee;
   return {
-    'app:info': () => services.appInfo
+    'app:info': () => services.appInfo,
+    'identity:get': () => e.identity.info(),
+    'keys:create': (...[roomId]) => e.createKeys(roomId),
+    'keys:get': (...[roomId]) => e.getKeys(roomId),
+    'keys:rotate': (...[roomId]) => e.rotate(roomId),
+    'keys:revoke': (...[roomId]) => e.revoke(roomId),
+    'keys:applyRotation': (...[notice]) => e.applyRotation(notice),
+    'keys:applyRevocation': (...[notice]) => e.applyRevocation(notice),
+    'session:open': (...[bundle, displayName]) => e.openSession(bundle, displayName),
+    'session:close': (...[roomId, identityKey]) => {
+      if (e.peers.close(roomId, identityKey)) e.audit.record('session-closed', { roomId, peerIdentityKey: identityKey });
+      return null;
+    },
+    'message:seal': (...[roomId, identityKey, plaintext]) => sealMessage(e, roomId, identityKey, plaintext),
+    'message:open': (...[roomId, identityKey, envelope]) => openMessage(e, roomId, identityKey, envelope),
+    'trust:safetyNumber': (...[identityKey]) => e.safetyNumber(identityKey),
+    'trust:list': () => e.contacts.list(),
+    'trust:setVerified': (...[identityKey, verified]) => e.contacts.setVerified(identityKey, verified),
+    'trust:acceptChange': (...[identityKey]) => e.contacts.acceptChange(identityKey),
+    'dtls:sign': (...[roomId, fingerprint]) => e.dtlsSign(roomId, fingerprint),
+    'dtls:verify': (...[attestation, expectedIdentityKey, liveFingerprint]) => e.dtlsVerify(attestation, expectedIdentityKey, liveFingerprint),
+    'room:leave': (...[roomId]) => {
+      services.leaveRoom(roomId);
+      return null;
+    },
+    'audit:tail': (...[n]) => e.audit.tail(n),
+    'stats:get': () => e.stats.snapshot(),
+    'settings:get': () => ({ ...e.settings }),
+    'settings:set': (...[patch]) => services.updateSettings(patch)
   };
 }

@@ -1,0 +1,62 @@
+// The asymmetric primitives the E2EE core needs, behind an injectable interface with a pure @noble default.
+import { ed25519, x25519 } from '@noble/curves/ed25519.js';
+import { randomBytes } from '@noble/hashes/utils.js';
+import { ctIsZero } from './bytes';
+
+/** Raised when a Diffie-Hellman result is all zero (low-order or malicious public key). */
+export class ZeroSharedSecretError extends Error {
+  constructor() {
+    super('X25519 shared secret is all zero');
+    this.name = 'ZeroSharedSecretError';
+  }
+}
+
+/**
+ * Ed25519 keys are 32-byte seeds (RFC 8032 secret keys) and 32-byte public keys; X25519 keys are raw
+ * 32-byte scalars and u-coordinates. Every implementation must verify strictly (RFC 8032 / zip215: false
+ * semantics), and `x25519` must throw ZeroSharedSecretError on an all-zero output.
+ */
+export interface CryptoBackend {
+  readonly name: string;
+  randomBytes(n: number): Uint8Array;
+  ed25519PublicKey(seed: Uint8Array): Uint8Array;
+  ed25519Sign(message: Uint8Array, seed: Uint8Array): Uint8Array;
+  ed25519Verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean;
+  x25519PublicKey(secret: Uint8Array): Uint8Array;
+  x25519(secret: Uint8Array, publicKey: Uint8Array): Uint8Array;
+  /** Optional fast paths: fresh key pairs (secret, public) and HKDF-SHA-256; the core falls back to the methods above / noble. */
+  ed25519Generate?(): { secret: Uint8Array; publicKey: Uint8Array };
+  x25519Generate?(): { secret: Uint8Array; publicKey: Uint8Array };
+  hkdfSha256?(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array;
+  /** Lets a backend drop any cached copy of a secret key it derived from these bytes. */
+  forget?(secret: Uint8Array): void;
+}
+
+function ed25519VerifyNoble(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
+  if (signature.length !== 64 || publicKey.length !== 32) return false;
+  try {
+    return ed25519.verify(signature, message, publicKey, { zip215: false });
+  } catch {
+    return false;
+  }
+}
+
+export const nobleBackend: CryptoBackend = {
+  name: 'noble',
+  randomBytes: (n) => randomBytes(n),
+  ed25519PublicKey: (seed) => ed25519.getPublicKey(seed),
+  ed25519Sign: (message, seed) => ed25519.sign(message, seed),
+  ed25519Verify: ed25519VerifyNoble,
+  x25519PublicKey: (secret) => x25519.getPublicKey(secret),
+  x25519(secret, publicKey) {
+    if (secret.length !== 32 || publicKey.length !== 32) throw new RangeError('X25519 keys are 32 bytes');
+    let shared: Uint8Array;
+    try {
+      shared = x25519.getSharedSecret(secret, publicKey);
+    } catch {
+      throw new ZeroSharedSecretError();
+    }
+    if (ctIsZero(shared)) throw new ZeroSharedSecretError();
+    return shared;
+  }
+};

@@ -1,0 +1,10 @@
+// Public surface of the pure E2EE core (no Node, no Electron): import from here outside main/crypto.
+export * from './backend';
+export * from './bytes';
+export * from './envelope';
+export * from './keys';
+export * from './primitives';
+export * from './replay';
+export * from './safety';
+export * from './session';
+export * from './signed';

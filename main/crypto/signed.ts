@@ -1,0 +1,98 @@
+// Canonical signed byte layouts (with domain-separation labels) of bundles, notices and DTLS attestations.
+import { fromB64u, toB64u } from '../../protocol/encoding';
+import { EPHEMERAL_KEY_BYTES, IDENTITY_KEY_BYTES, KEY_ID_BYTES, SIGNATURE_BYTES, type WireDtlsAttestation, type WireKeyBundle,
+  type WireRevocationNotice, type WireRotationNotice } from '../../protocol/keys';
+import type { CryptoBackend } from './backend';
+import { concatBytes, lp8, u32be, u64be, utf8 } from './bytes';
+import { ed25519Verify } from './primitives';
+
+/** Labels end in a zero byte, so no label is a prefix of another message kind. */
+export const LABELS = {
+  bundle: 'veil/v1/key-bundle\0',
+  rotate: 'veil/v1/rotate\0',
+  revoke: 'veil/v1/revoke\0',
+  dtls: 'veil/v1/dtls-fingerprint\0',
+  envelope: 'veil/v1/envelope-sig\0'
+} as const;
+
+/** Decodes a base64url field to exactly `n` bytes, or throws a SignedFormatError. */
+export function decodeField(text: string, n: number, what: string): Uint8Array {
+  const b = fromB64u(text);
+  if (!b || b.length !== n) throw new SignedFormatError(`${what} must be ${n} bytes of base64url`);
+  return b;
+}
+
+export class SignedFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SignedFormatError';
+  }
+}
+
+export type UnsignedBundle = Omit<WireKeyBundle, 'signature'>;
+export type UnsignedRotation = Omit<WireRotationNotice, 'signature'>;
+export type UnsignedRevocation = Omit<WireRevocationNotice, 'signature'>;
+export type UnsignedAttestation = Omit<WireDtlsAttestation, 'signature'>;
+
+export function bundleBytes(b: UnsignedBundle): Uint8Array {
+  return concatBytes(utf8(LABELS.bundle), u32be(b.v), decodeField(b.identityKey, IDENTITY_KEY_BYTES, 'identityKey'), lp8(b.roomId),
+    decodeField(b.keyId, KEY_ID_BYTES, 'keyId'), u32be(b.epoch), decodeField(b.ephemeralKey, EPHEMERAL_KEY_BYTES, 'ephemeralKey'),
+    u64be(b.createdAt), u64be(b.expiresAt));
+}
+
+/** The rotation notice covers the whole new bundle including its signature. */
+export function rotationBytes(n: UnsignedRotation): Uint8Array {
+  return concatBytes(utf8(LABELS.rotate), u32be(n.v), decodeField(n.identityKey, IDENTITY_KEY_BYTES, 'identityKey'), lp8(n.roomId),
+    u32be(n.epoch), decodeField(n.previousKeyId, KEY_ID_BYTES, 'previousKeyId'), bundleBytes(n.bundle),
+    decodeField(n.bundle.signature, SIGNATURE_BYTES, 'bundle.signature'), u64be(n.issuedAt));
+}
+
+export function revocationBytes(n: UnsignedRevocation): Uint8Array {
+  return concatBytes(utf8(LABELS.revoke), u32be(n.v), decodeField(n.identityKey, IDENTITY_KEY_BYTES, 'identityKey'), lp8(n.roomId),
+    decodeField(n.keyId, KEY_ID_BYTES, 'keyId'), u32be(n.epoch), u64be(n.issuedAt));
+}
+
+export function attestationBytes(a: UnsignedAttestation): Uint8Array {
+  return concatBytes(utf8(LABELS.dtls), u32be(a.v), decodeField(a.identityKey, IDENTITY_KEY_BYTES, 'identityKey'), lp8(a.roomId),
+    lp8(a.fingerprint), u64be(a.issuedAt));
+}
+
+function sign(backend: CryptoBackend, seed: Uint8Array, bytes: Uint8Array): string {
+  return toB64u(backend.ed25519Sign(bytes, seed));
+}
+
+/** True only when the signature verifies (strictly) under the object's own identityKey. */
+function verifyWith(backend: CryptoBackend, identityKey: string, signature: string, bytes: () => Uint8Array): boolean {
+  try {
+    const pub = decodeField(identityKey, IDENTITY_KEY_BYTES, 'identityKey');
+    const sig = decodeField(signature, SIGNATURE_BYTES, 'signature');
+    return ed25519Verify(backend, sig, bytes(), pub);
+  } catch {
+    return false;
+  }
+}
+
+export function signBundle(backend: CryptoBackend, seed: Uint8Array, b: UnsignedBundle): WireKeyBundle {
+  return { ...b, signature: sign(backend, seed, bundleBytes(b)) };
+}
+export function verifyBundle(backend: CryptoBackend, b: WireKeyBundle): boolean {
+  return verifyWith(backend, b.identityKey, b.signature, () => bundleBytes(b));
+}
+export function signRotation(backend: CryptoBackend, seed: Uint8Array, n: UnsignedRotation): WireRotationNotice {
+  return { ...n, signature: sign(backend, seed, rotationBytes(n)) };
+}
+export function verifyRotation(backend: CryptoBackend, n: WireRotationNotice): boolean {
+  return verifyWith(backend, n.identityKey, n.signature, () => rotationBytes(n));
+}
+export function signRevocation(backend: CryptoBackend, seed: Uint8Array, n: UnsignedRevocation): WireRevocationNotice {
+  return { ...n, signature: sign(backend, seed, revocationBytes(n)) };
+}
+export function verifyRevocation(backend: CryptoBackend, n: WireRevocationNotice): boolean {
+  return verifyWith(backend, n.identityKey, n.signature, () => revocationBytes(n));
+}
+export function signAttestation(backend: CryptoBackend, seed: Uint8Array, a: UnsignedAttestation): WireDtlsAttestation {
+  return { ...a, signature: sign(backend, seed, attestationBytes(a)) };
+}
+export function verifyAttestation(backend: CryptoBackend, a: WireDtlsAttestation): boolean {
+  return verifyWith(backend, a.identityKey, a.signature, () => attestationBytes(a));
+}
