@@ -4,6 +4,7 @@ import type { E2eeSettings } from '../protocol/ipc-e2ee';
 import { nobleBackend, type CryptoBackend } from './crypto';
 import { tryCreateNodeBackend } from './crypto-native/node-backend';
 import { E2eeCore } from './e2ee/e2ee';
+import { HostService } from './hosting';
 import type { Keystore } from './keystore/keystore';
 import { KeytarKeystore } from './keystore/keytar';
 
@@ -27,6 +28,8 @@ export interface MainServices {
   appInfo: AppInfo;
   dataDir: string;
   e2ee: E2eeCore;
+  /** The embedded signaling server ("host on this computer"). */
+  host: HostService;
   /** Rotates due room keys and wipes keys whose grace period ended; run by a timer, callable by tests. */
   tick(): Promise<void>;
   leaveRoom(roomId: string): void;
@@ -52,10 +55,12 @@ export async function createMainServices(options: MainServiceOptions): Promise<M
   const timer = interval > 0 ? setInterval(() => { tick().catch(() => {}); }, interval) : null;
   timer?.unref?.();
 
+  const host = new HostService();
   return {
     appInfo: options.appInfo,
     dataDir: options.dataDir,
     e2ee,
+    host,
     tick,
     leaveRoom(roomId) {
       e2ee.peers.leave(roomId);
@@ -68,6 +73,7 @@ export async function createMainServices(options: MainServiceOptions): Promise<M
     },
     async dispose() {
       if (timer) clearInterval(timer);
+      await host.stop();
       e2ee.peers.dispose();
       e2ee.roomKeys.dispose();
       e2ee.identity.dispose();

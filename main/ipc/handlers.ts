@@ -7,6 +7,9 @@ export function buildIpcHandlers(services: MainServices): IpcHandlerMap {
   const e = services.e2ee;
   return {
     'app:info': () => services.appInfo,
+    'host:start': (...[options]) => services.host.start(options),
+    'host:stop': () => services.host.stop(),
+    'host:status': () => services.host.status(),
     'identity:get': () => e.identity.info(),
     'keys:create': (...[roomId]) => e.createKeys(roomId),
     'keys:get': (...[roomId]) => e.getKeys(roomId),
