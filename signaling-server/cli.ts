@@ -1,7 +1,12 @@
 // `npm run signaling`: starts a standalone signaling server from env vars and flags (zero config works).
+import { usage } from './config';
 import { ConfigError, configFromEnvAndArgs, createSignalingServer } from './index';
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    console.log(usage());
+    process.exit(0);
+  }
   let config;
   try {
     config = configFromEnvAndArgs(process.env, process.argv.slice(2));

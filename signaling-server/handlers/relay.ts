@@ -1,5 +1,20 @@
 // Signal relay: SDP/ICE to one named peer in the sender's room, with `from` stamped from the socket.
-import { fail, peerChannel, type HandlerMap } from '../context';
+import { fail, peerChannel, type Ctx, type HandlerMap } from '../context';
+
+/** Peers on other instances recently confirmed by the store, so a burst of ICE candidates costs one Redis lookup. */
+const REMOTE_CACHE_MS = 1000;
+const remoteSeen = new WeakMap<Ctx, Map<string, number>>();
+
+async function remotePeerExists(ctx: Ctx, roomId: string, peerId: string, channel: string): Promise<boolean> {
+  let cache = remoteSeen.get(ctx);
+  if (!cache) remoteSeen.set(ctx, (cache = new Map()));
+  const now = ctx.now();
+  if ((cache.get(channel) ?? 0) > now) return true;
+  if (!(await ctx.store.getMember(roomId, peerId))) return false;
+  if (cache.size > 10_000) cache.clear();
+  cache.set(channel, now + REMOTE_CACHE_MS);
+  return true;
+}
 
 export const relayHandlers: HandlerMap = {
   async 'signal:relay'(ctx, socket, req, reply) {
@@ -14,7 +29,7 @@ export const relayHandlers: HandlerMap = {
     const channel = peerChannel(roomId, req.to);
     let scope = 'local';
     if (!ctx.io.sockets.adapter.rooms.has(channel)) {
-      if (!ctx.distributed || !(await ctx.store.getMember(roomId, req.to))) {
+      if (!ctx.distributed || !(await remotePeerExists(ctx, roomId, req.to, channel))) {
         return reply(fail(ctx, 'unknown-peer', 'no such peer in your room'));
       }
       scope = 'remote';
