@@ -1,0 +1,35 @@
+// "Host on this computer" from the lobby: main starts an embedded signaling server, others join through its address.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Harness } from './harness/index';
+import { e2eNotReadyReason } from './harness/ready';
+
+const notReady = await e2eNotReadyReason();
+
+describe.skipIf(notReady !== null)(`host on this computer${notReady ? ` (skipped: ${notReady})` : ''}`, () => {
+  let h: Harness;
+  beforeAll(async () => { h = await Harness.start(); });
+  afterAll(async () => { await h?.close(); });
+
+  it('shows the addresses (or the reason it cannot host) and lets two people meet on the hosted server', async () => {
+    const host = await h.peer('Hana');
+    await host.page.getByTestId('lobby-host').click();
+    const urls = host.page.getByTestId('host-urls');
+    const error = host.page.getByTestId('host-error');
+    await urls.or(error).waitFor();
+    if (await error.isVisible()) {
+      // The default port can be taken on a shared machine: then the lobby must say why, in words.
+      expect(await error.textContent()).toMatch(/Could not host: .+/);
+      return;
+    }
+    const list = await urls.locator('code').allTextContents();
+    const local = list.at(-1)!;
+    expect(local).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(await host.page.getByTestId('lobby-server').inputValue()).toBe(local);
+    const guest = await h.peer('Gus');
+    await host.join('hosted-room', local);
+    await guest.join('hosted-room', local);
+    await host.waitConnected(1);
+    await guest.sendChat('hi over the hosted server');
+    await host.waitForMessage('hi over the hosted server');
+  });
+});
