@@ -1,0 +1,51 @@
+// Settings and security panels in jsdom: what they send to main and what they show from it.
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SettingsPanel } from '../../renderer/src/features/settings/SettingsPanel';
+import { SecurityPanel } from '../../renderer/src/features/trust/SecurityPanel';
+import { useApp } from '../../renderer/src/store';
+import { installFakeVeil } from './fake-veil';
+
+afterEach(() => { cleanup(); localStorage.clear(); });
+
+describe('SettingsPanel', () => {
+  it('saves the rotation interval and signatures in main and ICE servers locally', async () => {
+    const { calls } = installFakeVeil({
+      'settings:get': () => ({ signMessages: true, rotationIntervalMs: 3_600_000 }),
+      'settings:set': (patch) => ({ signMessages: true, rotationIntervalMs: 3_600_000, ...(patch as object) })
+    });
+    render(<SettingsPanel />);
+    await waitFor(() => expect((screen.getByTestId('settings-rotation') as HTMLInputElement).value).toBe('60'));
+    fireEvent.change(screen.getByTestId('settings-rotation'), { target: { value: '5' } });
+    fireEvent.click(screen.getByTestId('settings-sign'));
+    fireEvent.change(screen.getByTestId('settings-ice'), { target: { value: 'stun:stun.example.org:3478' } });
+    fireEvent.click(screen.getByTestId('settings-save'));
+    await waitFor(() => expect(screen.getByTestId('settings-msg').textContent).toBe('Saved.'));
+    expect(calls.find((c) => c.channel === 'settings:set')?.args).toEqual([{ rotationIntervalMs: 300_000, signMessages: false }]);
+    expect(JSON.parse(localStorage.getItem('veil.iceServers')!)).toEqual([{ urls: 'stun:stun.example.org:3478' }]);
+  });
+
+  it('refuses ICE servers that are not stun/turn URLs', async () => {
+    installFakeVeil({ 'settings:get': () => ({ signMessages: true, rotationIntervalMs: 3_600_000 }) });
+    render(<SettingsPanel />);
+    fireEvent.change(screen.getByTestId('settings-ice'), { target: { value: 'https://evil.example' } });
+    fireEvent.click(screen.getByTestId('settings-save'));
+    await waitFor(() => expect(screen.getByTestId('settings-msg').textContent).toMatch(/stun:/));
+  });
+});
+
+describe('SecurityPanel', () => {
+  it('shows my fingerprint, the room key epoch and the audit log', async () => {
+    installFakeVeil({ 'audit:tail': () => [{ at: 1, type: 'room-key-created', roomId: 'r' }, { at: 2, type: 'session-opened', roomId: 'r' }] });
+    const now = Date.now();
+    useApp.setState({
+      identity: { identityKey: 'k', fingerprint: 'abcd ef01', createdAt: 0 },
+      myKey: { roomId: 'r', keyId: 'id', epoch: 7, createdAt: now, expiresAt: now + 86_400_000, bundle: {} as never }
+    });
+    render(<SecurityPanel />);
+    expect(screen.getByTestId('my-fingerprint').textContent).toBe('abcd ef01');
+    expect(screen.getByTestId('key-epoch').textContent).toBe('7');
+    await waitFor(() => expect(screen.getByTestId('audit-log').querySelectorAll('li')).toHaveLength(2));
+    expect(screen.getByTestId('audit-log').textContent).toMatch(/session-opened.*room-key-created/);
+  });
+});
