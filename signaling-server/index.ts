@@ -1,26 +1,201 @@
-// createSignalingServer(config): the socket.io relay and key directory, with no side effects on import.
+// createSignalingServer(config): the socket.io relay, presence and key directory, with no side effects on import.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { createAdapter } from '@socket.io/redis-adapter';
+import pino, { type DestinationStream, type Logger } from 'pino';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { Server } from 'socket.io';
+import { Access } from './auth';
+import { resolveConfig, type ResolvedSignalingConfig, type SignalingConfigInput } from './config';
+import type { Ctx, VeilServer, VeilSocket } from './context';
+import { createDispatcher } from './dispatch';
+import { keyHandlers } from './handlers/keys';
+import { relayHandlers } from './handlers/relay';
+import { leaveRoom, roomHandlers } from './handlers/rooms';
+import { createHttpHandler } from './http';
+import { createMetrics } from './metrics';
+import { MemoryStore } from './stores/memory';
+import { RedisStore, createRedisClient, type RedisClient } from './stores/redis';
+import type { SignalingStore } from './stores/types';
 
-export interface SignalingConfig { host: string; port: number }
-export interface SignalingServer { url: string; port: number; close(): Promise<void> }
+export type { SignalingConfigInput as SignalingConfig, ResolvedSignalingConfig } from './config';
+export { ConfigError, configFromEnvAndArgs, resolveConfig } from './config';
 
-export async function createSignalingServer(config: SignalingConfig): Promise<SignalingServer> {
-  const httpServer = http.createServer((req, res) => {
-    if (req.url === '/healthz') {
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ status: 'ok' }));
-      return;
-    }
-    res.writeHead(404).end();
-  });
-  const io = new Server(httpServer, { maxHttpBufferSize: 64 * 1024 });
-  await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
-  const port = (httpServer.address() as AddressInfo).port;
-  return {
-    url: `http://${config.host}:${port}`,
-    port,
-    close: () => new Promise<void>((resolve) => { void io.close(() => resolve()); })
+/** Things a host process may inject: a clock (tests), a log destination or a ready-made pino logger. */
+export interface SignalingServerOptions {
+  now?: () => number;
+  logStream?: DestinationStream;
+  logger?: Logger;
+  /** Add Node's process metrics (CPU, heap...) to /metrics; the CLI turns this on. */
+  processMetrics?: boolean;
+}
+
+export interface SignalingServer {
+  url: string;
+  port: number;
+  config: ResolvedSignalingConfig;
+  httpServer: http.Server | https.Server;
+  io: VeilServer;
+  log: Logger;
+  /** Graceful stop: tells clients `server:shutdown`, leaves their rooms, stops accepting, closes. */
+  close(): Promise<void>;
+}
+
+const REDIS_STARTUP_TIMEOUT_MS = 10_000;
+
+function clientAddress(socket: VeilSocket, trustProxy: boolean): string {
+  const fwd = socket.handshake.headers['x-forwarded-for'];
+  if (trustProxy && typeof fwd === 'string' && fwd.length > 0) return fwd.split(',')[0]!.trim();
+  return socket.handshake.address || 'unknown';
+}
+
+async function connectRedis(url: string, log: Logger): Promise<{ store: RedisClient; pub: RedisClient; sub: RedisClient }> {
+  let lastLogged = 0;
+  const onError = (err: Error) => {
+    // node-redis reconnects on its own; log at most once a second.
+    if (Date.now() - lastLogged > 1000) { lastLogged = Date.now(); log.warn({ err: err.message }, 'redis error'); }
   };
+  const store = createRedisClient(url, onError);
+  const pub = createRedisClient(url, onError);
+  const sub = pub.duplicate();
+  sub.on('error', onError);
+  // The adapter publishes without awaiting; while Redis is away those rejections must not become unhandled.
+  const publish = pub.publish.bind(pub);
+  Object.defineProperty(pub, 'publish', {
+    configurable: true, writable: true,
+    value: (...args: Parameters<typeof publish>) => {
+      const p = publish(...args);
+      p.catch(() => undefined);
+      return p;
+    }
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`cannot reach Redis at REDIS_URL within ${REDIS_STARTUP_TIMEOUT_MS} ms`)),
+      REDIS_STARTUP_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([Promise.all([store.connect(), pub.connect(), sub.connect()]), timeout]);
+  } catch (err) {
+    for (const c of [store, pub, sub]) c.destroy();
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+  return { store, pub, sub };
+}
+
+export async function createSignalingServer(input: SignalingConfigInput = {}, opts: SignalingServerOptions = {}): Promise<SignalingServer> {
+  const config = resolveConfig(input);
+  const now = opts.now ?? Date.now;
+  const log = opts.logger ?? pino({ level: config.logLevel, base: { service: 'veil-signaling' } },
+    opts.logStream ?? pino.destination({ sync: false }));
+  const access = new Access(config, now);
+  const tls = config.tlsCertPath && config.tlsKeyPath
+    ? { cert: readFileSync(config.tlsCertPath), key: readFileSync(config.tlsKeyPath) } : null;
+
+  let redis: { store: RedisClient; pub: RedisClient; sub: RedisClient } | null = null;
+  let store: SignalingStore;
+  if (config.redisUrl) {
+    redis = await connectRedis(config.redisUrl, log);
+    store = new RedisStore(redis.store, { prefix: config.redisPrefix, presenceTtlMs: config.presenceTtlMs, now });
+  } else {
+    store = new MemoryStore(now);
+  }
+
+  const httpServer = tls ? https.createServer(tls) : http.createServer();
+  const io: VeilServer = new Server(httpServer, {
+    maxHttpBufferSize: config.maxHttpBufferSize,
+    serveClient: false,
+    allowRequest: (req, cb) => {
+      const ok = access.originAllowed(req);
+      if (!ok) {
+        metrics.rejections.inc({ reason: 'origin' });
+        log.warn({ origin: String(req.headers.origin ?? '(none)').slice(0, 200) }, 'origin refused');
+      }
+      cb(ok ? null : 'origin not allowed', ok);
+    },
+    ...(config.recoveryMs > 0 ? { connectionStateRecovery: { maxDisconnectionDuration: config.recoveryMs, skipMiddlewares: false } } : {}),
+    ...(redis ? { adapter: createAdapter(redis.pub, redis.sub, { key: `${config.redisPrefix}-io` }) } : {})
+  });
+
+  const localRooms = () => {
+    let n = 0;
+    for (const name of io.sockets.adapter.rooms.keys()) if (name.startsWith('room:')) n++;
+    return n;
+  };
+  const metrics = createMetrics(localRooms, opts.processMetrics ?? false);
+  const ctx: Ctx = { io, config, store, access, metrics, log, now, distributed: redis !== null };
+  const gate = createDispatcher(ctx, { ...roomHandlers, ...relayHandlers, ...keyHandlers });
+  const httpLimiter = new RateLimiterMemory({ points: config.addressEventsPerSec, duration: 1, keyPrefix: 'h' });
+  const startedAt = now();
+  httpServer.on('request', createHttpHandler({
+    ctx, startedAt, roomCount: localRooms,
+    allowAddress: (a) => httpLimiter.consume(a).then(() => true, () => false)
+  }));
+
+  io.use((socket, next) => {
+    // Recovered sockets keep their peer id, but never their room: they must join (and authenticate) again.
+    socket.data.peerId ??= randomBytes(12).toString('base64url');
+    socket.data.address = clientAddress(socket, config.trustProxy);
+    socket.data.strikes = 0;
+    next();
+  });
+
+  io.on('connection', (socket) => {
+    if (socket.recovered) {
+      for (const r of socket.rooms) if (r !== socket.id) void socket.leave(r);
+      socket.data.roomId = undefined;
+      socket.data.member = undefined;
+      socket.data.key = undefined;
+    }
+    metrics.connections.inc();
+    log.debug({ peerId: socket.data.peerId, address: socket.data.address }, 'connected');
+    socket.use(gate(socket) as unknown as Parameters<typeof socket.use>[0]);
+    socket.on('error', () => undefined);
+    socket.on('disconnect', (reason) => {
+      metrics.connections.dec();
+      void leaveRoom(ctx, socket, `disconnect: ${reason}`);
+    });
+  });
+
+  // Presence heartbeat: keeps this instance's members alive in Redis and restores them after a Redis restart.
+  const heartbeat = redis ? setInterval(() => {
+    const entries = [];
+    for (const s of io.sockets.sockets.values()) {
+      const { roomId, member, key } = s.data;
+      if (roomId !== undefined && member) entries.push(key ? { roomId, member, key } : { roomId, member });
+    }
+    store.refreshMembers(entries).catch((err: unknown) => log.warn({ err: (err as Error).message }, 'heartbeat failed'));
+  }, config.heartbeatMs) : null;
+  heartbeat?.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => { httpServer.off('error', reject); resolve(); });
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const shownHost = config.host === '0.0.0.0' ? '127.0.0.1' : config.host === '::' ? '[::1]' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = config.publicUrl ?? `${tls ? 'https' : 'http'}://${shownHost}:${port}`;
+  log.info({ url, redis: redis !== null, tls: tls !== null, roomCapacity: config.roomCapacity }, 'listening');
+
+  let closing: Promise<void> | null = null;
+  const close = () => (closing ??= (async () => {
+    if (heartbeat) clearInterval(heartbeat);
+    io.local.emit('server:shutdown', { reconnectAfterMs: config.shutdownReconnectMs });
+    httpServer.close();
+    const sockets = [...io.sockets.sockets.values()];
+    await Promise.allSettled(sockets.map((s) => leaveRoom(ctx, s, 'shutdown')));
+    httpServer.closeAllConnections?.();
+    await new Promise<void>((resolve) => { void io.close(() => resolve()); });
+    await store.close();
+    if (redis) for (const c of [redis.pub, redis.sub]) if (c.isOpen) await c.close().catch(() => c.destroy());
+    log.info('closed');
+    log.flush?.();
+  })());
+
+  return { url, port, config, httpServer, io, log, close };
 }

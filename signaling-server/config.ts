@@ -1,0 +1,147 @@
+// Signaling server configuration: defaults, zod validation, and parsing from env vars and CLI flags.
+import { z } from 'zod';
+import { iceServerSchema, type IceServer } from '../protocol/signaling';
+import { LIMITS } from '../protocol/limits';
+
+const int = (name: string, min: number, max: number) =>
+  z.number({ error: `${name} must be an integer ${min}–${max}` }).int(`${name} must be an integer ${min}–${max}`)
+    .min(min, `${name} must be an integer ${min}–${max}`).max(max, `${name} must be an integer ${min}–${max}`);
+
+export const signalingConfigSchema = z.strictObject({
+  host: z.string().min(1, 'HOST must not be empty').default('127.0.0.1'),
+  port: int('PORT', 0, 65535).default(8443),
+  /** Public URL printed and used in logs; derived from host/port when absent. */
+  publicUrl: z.string().url('PUBLIC_URL must be a URL').optional(),
+  roomCapacity: int('ROOM_CAPACITY', 2, 10_000).default(8),
+  keyTtlMs: int('KEY_TTL_MS', 1000, LIMITS.keyMaxAgeMs).default(LIMITS.keyMaxAgeMs),
+  maxHttpBufferSize: int('MAX_HTTP_BUFFER_SIZE', 1024, 1024 * 1024).default(64 * 1024),
+  /** Events per second per socket (sustained) with a burst of the same size. */
+  socketEventsPerSec: int('RATE_SOCKET_PER_SEC', 1, 1_000_000).default(50),
+  /** Events per second per remote address, summed over its sockets and HTTP requests. */
+  addressEventsPerSec: int('RATE_ADDRESS_PER_SEC', 1, 10_000_000).default(200),
+  /** Rejected events (unknown, invalid, rate-limited) tolerated per socket before it is disconnected. */
+  maxStrikes: int('MAX_STRIKES', 1, 1_000_000).default(20),
+  /** Use X-Forwarded-For's first address for per-address limits (only behind a trusted proxy). */
+  trustProxy: z.boolean().default(false),
+  /** Browser origins allowed to connect; empty = any origin. */
+  allowedOrigins: z.array(z.string().min(1)).default([]),
+  /** With an allow-list set: accept requests that carry no Origin header (non-browser clients). */
+  allowMissingOrigin: z.boolean().default(false),
+  /** HS256 secret: when set, every join needs a token with claims `room` and `exp`. */
+  joinTokenSecret: z.string().min(16, 'JOIN_TOKEN_SECRET must be at least 16 characters').optional(),
+  /** Per-room passwords: rooms listed here need the password to join. */
+  roomPasswords: z.record(z.string(), z.string().min(1)).default({}),
+  iceServers: z.array(iceServerSchema).max(16).default([{ urls: 'stun:stun.l.google.com:19302' }]),
+  /** coturn `static-auth-secret`: TURN entries without credentials get time-limited ones. */
+  turnSecret: z.string().min(1).optional(),
+  turnTtlSec: int('TURN_TTL_SEC', 60, 7 * 24 * 3600).default(3600),
+  redisUrl: z.string().regex(/^rediss?:\/\//, 'REDIS_URL must start with redis:// or rediss://').optional(),
+  redisPrefix: z.string().regex(/^[A-Za-z0-9:_-]{1,32}$/, 'REDIS_PREFIX must be 1–32 of [A-Za-z0-9:_-]').default('veil'),
+  /** Presence heartbeat period and the TTL of a member record in Redis. */
+  heartbeatMs: int('HEARTBEAT_MS', 100, 600_000).default(10_000),
+  presenceTtlMs: int('PRESENCE_TTL_MS', 300, 3_600_000).default(30_000),
+  tlsCertPath: z.string().min(1).optional(),
+  tlsKeyPath: z.string().min(1).optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+    { error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+  /** Delay clients are told to wait before reconnecting after a graceful shutdown. */
+  shutdownReconnectMs: int('SHUTDOWN_RECONNECT_MS', 0, 600_000).default(1000),
+  /** socket.io connection state recovery window (0 = off); recovered sockets are re-authorised. */
+  recoveryMs: int('RECOVERY_MS', 0, 600_000).default(0)
+}).refine((c) => (c.tlsCertPath === undefined) === (c.tlsKeyPath === undefined),
+  { message: 'TLS_CERT and TLS_KEY must be given together' });
+
+export type SignalingConfigInput = z.input<typeof signalingConfigSchema>;
+export type ResolvedSignalingConfig = z.output<typeof signalingConfigSchema>;
+export type { IceServer };
+
+export class ConfigError extends Error {}
+
+/** Validates a config object; throws ConfigError with one line per problem. */
+export function resolveConfig(input: SignalingConfigInput = {}): ResolvedSignalingConfig {
+  const r = signalingConfigSchema.safeParse(input);
+  if (r.success) return r.data;
+  throw new ConfigError(r.error.issues.map((i) => {
+    const path = i.path.join('.');
+    return i.message.includes(' must ') || !path ? i.message : `${path}: ${i.message}`;
+  }).join('\n'));
+}
+
+interface Source { env: string; flag: string; key: keyof SignalingConfigInput; kind: 'str' | 'int' | 'bool' | 'list' | 'json' }
+export const CONFIG_SOURCES: readonly Source[] = [
+  { env: 'HOST', flag: '--host', key: 'host', kind: 'str' },
+  { env: 'PORT', flag: '--port', key: 'port', kind: 'int' },
+  { env: 'PUBLIC_URL', flag: '--public-url', key: 'publicUrl', kind: 'str' },
+  { env: 'ROOM_CAPACITY', flag: '--room-capacity', key: 'roomCapacity', kind: 'int' },
+  { env: 'KEY_TTL_MS', flag: '--key-ttl-ms', key: 'keyTtlMs', kind: 'int' },
+  { env: 'MAX_HTTP_BUFFER_SIZE', flag: '--max-http-buffer-size', key: 'maxHttpBufferSize', kind: 'int' },
+  { env: 'RATE_SOCKET_PER_SEC', flag: '--rate-socket-per-sec', key: 'socketEventsPerSec', kind: 'int' },
+  { env: 'RATE_ADDRESS_PER_SEC', flag: '--rate-address-per-sec', key: 'addressEventsPerSec', kind: 'int' },
+  { env: 'MAX_STRIKES', flag: '--max-strikes', key: 'maxStrikes', kind: 'int' },
+  { env: 'TRUST_PROXY', flag: '--trust-proxy', key: 'trustProxy', kind: 'bool' },
+  { env: 'ALLOWED_ORIGINS', flag: '--allowed-origins', key: 'allowedOrigins', kind: 'list' },
+  { env: 'ALLOW_MISSING_ORIGIN', flag: '--allow-missing-origin', key: 'allowMissingOrigin', kind: 'bool' },
+  { env: 'JOIN_TOKEN_SECRET', flag: '--join-token-secret', key: 'joinTokenSecret', kind: 'str' },
+  { env: 'ROOM_PASSWORDS', flag: '--room-passwords', key: 'roomPasswords', kind: 'json' },
+  { env: 'ICE_SERVERS', flag: '--ice-servers', key: 'iceServers', kind: 'json' },
+  { env: 'TURN_SECRET', flag: '--turn-secret', key: 'turnSecret', kind: 'str' },
+  { env: 'TURN_TTL_SEC', flag: '--turn-ttl-sec', key: 'turnTtlSec', kind: 'int' },
+  { env: 'REDIS_URL', flag: '--redis-url', key: 'redisUrl', kind: 'str' },
+  { env: 'REDIS_PREFIX', flag: '--redis-prefix', key: 'redisPrefix', kind: 'str' },
+  { env: 'HEARTBEAT_MS', flag: '--heartbeat-ms', key: 'heartbeatMs', kind: 'int' },
+  { env: 'PRESENCE_TTL_MS', flag: '--presence-ttl-ms', key: 'presenceTtlMs', kind: 'int' },
+  { env: 'TLS_CERT', flag: '--tls-cert', key: 'tlsCertPath', kind: 'str' },
+  { env: 'TLS_KEY', flag: '--tls-key', key: 'tlsKeyPath', kind: 'str' },
+  { env: 'LOG_LEVEL', flag: '--log-level', key: 'logLevel', kind: 'str' },
+  { env: 'SHUTDOWN_RECONNECT_MS', flag: '--shutdown-reconnect-ms', key: 'shutdownReconnectMs', kind: 'int' },
+  { env: 'RECOVERY_MS', flag: '--recovery-ms', key: 'recoveryMs', kind: 'int' }
+];
+
+function convert(src: Source, raw: string, origin: string): unknown {
+  switch (src.kind) {
+    case 'str': return raw;
+    case 'int': {
+      if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(`${src.env} must be an integer (got ${JSON.stringify(raw)} from ${origin})`);
+      return Number(raw);
+    }
+    case 'bool': {
+      const v = raw.trim().toLowerCase();
+      if (['1', 'true', 'yes', 'on', ''].includes(v)) return true;
+      if (['0', 'false', 'no', 'off'].includes(v)) return false;
+      throw new ConfigError(`${src.env} must be true or false (got ${JSON.stringify(raw)} from ${origin})`);
+    }
+    case 'list': return raw.split(',').map((s) => s.trim()).filter(Boolean);
+    case 'json':
+      try { return JSON.parse(raw) as unknown; } catch {
+        throw new ConfigError(`${src.env} must be valid JSON (from ${origin})`);
+      }
+  }
+}
+
+/** Reads env vars, then CLI flags (`--port 9000` or `--port=9000`; flags win), and validates. */
+export function configFromEnvAndArgs(env: NodeJS.ProcessEnv, argv: readonly string[]): ResolvedSignalingConfig {
+  const input: Record<string, unknown> = {};
+  for (const src of CONFIG_SOURCES) {
+    const raw = env[src.env];
+    if (raw !== undefined && raw !== '') input[src.key] = convert(src, raw, 'environment');
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--help' || arg === '-h') throw new ConfigError(usage());
+    const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const src = CONFIG_SOURCES.find((s) => s.flag === name);
+    if (!src) throw new ConfigError(`unknown flag ${JSON.stringify(name)}; try --help`);
+    let value = inline;
+    if (value === undefined) {
+      if (src.kind === 'bool' && (argv[i + 1] === undefined || argv[i + 1]!.startsWith('--'))) value = 'true';
+      else { value = argv[++i]; if (value === undefined) throw new ConfigError(`${src.flag} needs a value`); }
+    }
+    input[src.key] = convert(src, value, src.flag);
+  }
+  return resolveConfig(input as SignalingConfigInput);
+}
+
+export function usage(): string {
+  return ['Usage: veil-signaling [flags]   (every flag also reads an env var)', '',
+    ...CONFIG_SOURCES.map((s) => `  ${s.flag.padEnd(26)} ${s.env}`)].join('\n');
+}

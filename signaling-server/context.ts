@@ -1,0 +1,51 @@
+// Shared types of the server internals: typed socket.io server/socket, per-socket data, and the handler context.
+import type { Logger } from 'pino';
+import type { Server, Socket } from 'socket.io';
+import type { Ack, ClientEventName, ClientToServerEvents, Member, PeerId, ServerToClientEvents, SignalingErrorCode } from '../protocol/signaling';
+import type { Access } from './auth';
+import type { ResolvedSignalingConfig } from './config';
+import type { Metrics } from './metrics';
+import type { KeyRecord, SignalingStore } from './stores/types';
+
+export interface SocketData {
+  peerId: PeerId;
+  address: string;
+  strikes: number;
+  roomId?: string | undefined;
+  member?: Member | undefined;
+  /** The latest key entry this socket published, restored by the heartbeat if the store lost it. */
+  key?: { record: KeyRecord; expiresAt: number } | undefined;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export type InterServerEvents = {};
+export type VeilServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type VeilSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+export interface Ctx {
+  io: VeilServer;
+  config: ResolvedSignalingConfig;
+  store: SignalingStore;
+  access: Access;
+  metrics: Metrics;
+  log: Logger;
+  now: () => number;
+  distributed: boolean;
+}
+
+export const roomChannel = (roomId: string) => `room:${roomId}`;
+export const peerChannel = (roomId: string, peerId: PeerId) => `peer:${roomId}:${peerId}`;
+
+type AckValue<E extends ClientEventName> = Parameters<ClientToServerEvents[E]>[1] extends (res: Ack<infer T>) => void ? T : never;
+export type Reply<T> = (res: Ack<T>) => void;
+export type Handler<E extends ClientEventName> = (
+  ctx: Ctx, socket: VeilSocket, req: Parameters<ClientToServerEvents[E]>[0],
+  reply: Reply<AckValue<E>>
+) => Promise<void>;
+export type HandlerMap = { [E in ClientEventName]?: Handler<E> };
+
+/** A failed result, counted in the rejection metric by its code. */
+export function fail(ctx: Ctx, code: SignalingErrorCode, message: string): { ok: false; error: { code: SignalingErrorCode; message: string } } {
+  ctx.metrics.rejections.inc({ reason: code });
+  return { ok: false, error: { code, message } };
+}

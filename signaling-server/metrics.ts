@@ -1,0 +1,34 @@
+// Prometheus metrics on a per-server Registry, so several servers in one process never collide.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  registry: Registry;
+  connections: Gauge;
+  rooms: Gauge;
+  relays: Counter<'scope'>;
+  events: Counter<'event'>;
+  rejections: Counter<'reason'>;
+  latency: Histogram<'event'>;
+}
+
+export function createMetrics(roomCount: () => number, withDefaults = false): Metrics {
+  const registry = new Registry();
+  if (withDefaults) collectDefaultMetrics({ register: registry, prefix: 'veil_signaling_' });
+  return {
+    registry,
+    connections: new Gauge({ name: 'veil_signaling_connections', help: 'Open socket.io connections', registers: [registry] }),
+    rooms: new Gauge({
+      name: 'veil_signaling_rooms', help: 'Rooms with members on this instance', registers: [registry],
+      collect() { this.set(roomCount()); }
+    }),
+    relays: new Counter({ name: 'veil_signaling_relays_total', help: 'Signals relayed', labelNames: ['scope'], registers: [registry] }),
+    events: new Counter({ name: 'veil_signaling_events_total', help: 'Client events accepted', labelNames: ['event'], registers: [registry] }),
+    rejections: new Counter({
+      name: 'veil_signaling_rejections_total', help: 'Rejected events, connections and joins', labelNames: ['reason'], registers: [registry]
+    }),
+    latency: new Histogram({
+      name: 'veil_signaling_event_duration_seconds', help: 'Time to handle one client event', labelNames: ['event'],
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5], registers: [registry]
+    })
+  };
+}

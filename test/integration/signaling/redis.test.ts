@@ -1,0 +1,96 @@
+// Scale-out: two instances on one real redis-server share rooms, relay, notices and keys, and survive a Redis restart.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Harness } from '../../support/signaling-harness';
+import { errorCode, expectOk, until } from '../../support/signaling-client';
+import { RedisProcess, hasRedis } from '../../support/redis-server';
+
+const h = new Harness();
+let redis: RedisProcess | null = null;
+
+const title = hasRedis ? 'redis mode' : 'redis mode (skipped: /usr/bin/redis-server is not installed)';
+
+describe.skipIf(!hasRedis)(title, () => {
+  beforeAll(async () => { redis = await RedisProcess.start(); });
+  afterAll(async () => { await redis?.dispose(); });
+  afterEach(() => h.closeAll());
+
+  const pair = async (extra: Record<string, unknown> = {}) => {
+    const prefix = `t${Math.random().toString(36).slice(2, 8)}`;
+    const cfg = { redisUrl: redis!.url, redisPrefix: prefix, heartbeatMs: 200, presenceTtlMs: 2000, ...extra };
+    return [await h.server(cfg), await h.server(cfg)] as const;
+  };
+
+  it('clients on different instances see each other, relay, get notices and share the key directory', async () => {
+    const [s1, s2] = await pair();
+    const a = await h.client(s1.url);
+    const b = await h.client(s2.url);
+    const ja = expectOk(await a.join('r', 'alice'));
+    const jb = expectOk(await b.join('r', 'bob'));
+    expect(jb.members.map((m) => m.peerId)).toEqual([ja.selfId]);
+    expect((await a.next('room:joined')).member.peerId).toBe(jb.selfId);
+    expectOk(await a.call('signal:relay', { to: jb.selfId, signal: { type: 'offer', sdp: 'v=0 cross' } }));
+    expect(await b.next('signal:relay')).toEqual({ from: ja.selfId, signal: { type: 'offer', sdp: 'v=0 cross' } });
+    const rot = a.identity.rotation('r');
+    expectOk(await a.call('keys:rotate', { notice: rot }));
+    expect((await b.next('keys:rotated')).notice).toEqual(rot);
+    expect(expectOk(await b.call('keys:fetch', { peerId: ja.selfId }))).toEqual(rot.bundle);
+    expect((await (await fetch(`${s2.url}/api/rooms/r/keys/${ja.selfId}`)).json())).toEqual(rot.bundle);
+    const health = await (await fetch(`${s1.url}/healthz`)).json();
+    expect(health).toMatchObject({ redis: 'ready', status: 'ok' });
+    // A peer in another room on the other instance is unreachable.
+    const x = await h.client(s2.url);
+    const jx = expectOk(await x.join('elsewhere'));
+    expect(errorCode(await a.call('signal:relay', { to: jx.selfId, signal: { type: 'offer', sdp: 'x' } }))).toBe('unknown-peer');
+    b.close();
+    expect((await a.next('room:left')).peerId).toBe(jb.selfId);
+  });
+
+  it('enforces room capacity across instances', async () => {
+    const [s1, s2] = await pair({ roomCapacity: 2 });
+    expectOk(await (await h.client(s1.url)).join('cap'));
+    expectOk(await (await h.client(s2.url)).join('cap'));
+    expect(errorCode(await (await h.client(s1.url)).join('cap'))).toBe('room-full');
+    expect(errorCode(await (await h.client(s2.url)).join('cap'))).toBe('room-full');
+  });
+
+  it('expires directory entries in Redis after the key TTL', async () => {
+    const [s1, s2] = await pair({ keyTtlMs: 1000 });
+    const a = await h.client(s1.url);
+    const b = await h.client(s2.url);
+    const ja = expectOk(await a.join('ttl'));
+    expectOk(await b.join('ttl'));
+    expectOk(await b.call('keys:fetch', { peerId: ja.selfId }));
+    let gone = false;
+    await until(() => {
+      void b.call('keys:fetch', { peerId: ja.selfId }).then((r) => { if (errorCode(r) === 'not-found') gone = true; }, () => undefined);
+      return gone;
+    }, 10_000, 200);
+    expect((await fetch(`${s1.url}/api/rooms/ttl/keys/${ja.selfId}`)).status).toBe(404);
+  });
+
+  it('keeps running while Redis is down and resumes when it returns', async () => {
+    const [s1, s2] = await pair();
+    const a = await h.client(s1.url);
+    const b = await h.client(s2.url);
+    const ja = expectOk(await a.join('r'));
+    const jb = expectOk(await b.join('r'));
+    await redis!.stop();
+    const during = await a.call('keys:fetch', { peerId: jb.selfId });
+    expect(['internal', null]).toContain(errorCode(during));
+    expect((await (await fetch(`${s1.url}/healthz`)).json())).toMatchObject({ redis: 'down' });
+    await redis!.start();
+    // Heartbeats restore members and keys into the empty Redis; the pub/sub link resubscribes.
+    let fetched = false;
+    await until(() => {
+      void b.call('keys:fetch', { peerId: ja.selfId }).then((r) => { if (r.ok) fetched = true; }, () => undefined);
+      return fetched;
+    }, 20_000, 150);
+    let relayed = false;
+    b.socket.once('signal:relay', () => { relayed = true; });
+    await until(() => {
+      void a.call('signal:relay', { to: jb.selfId, signal: { type: 'offer', sdp: 'after' } }).catch(() => undefined);
+      return relayed;
+    }, 20_000, 150);
+    expect((await (await fetch(`${s2.url}/healthz`)).json())).toMatchObject({ redis: 'ready' });
+  });
+});
