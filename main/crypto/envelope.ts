@@ -71,11 +71,11 @@ export function sealEnvelope(backend: CryptoBackend, input: SealInput, plaintext
   if (input.senderKeyId.length !== 16 || input.recipientKeyId.length !== 16) throw new RangeError('key ids are 16 bytes');
   if (!Number.isSafeInteger(input.counter) || input.counter < 1) throw new RangeError('counter out of range');
   const signed = input.signingSeed !== undefined;
-  const header = encodeHeader({ signed, senderKeyId: input.senderKeyId, recipientKeyId: input.recipientKeyId,
-    counter: input.counter, sentAt: input.sentAt });
+  // One allocation for the whole envelope: the header is written in place and used as the AAD from there.
+  const out = new Uint8Array(HEADER_BYTES + plaintext.length + AEAD_TAG_BYTES + (signed ? SIGNATURE_BYTES : 0));
+  const header = out.subarray(0, HEADER_BYTES);
+  writeHeader(header, { signed, senderKeyId: input.senderKeyId, recipientKeyId: input.recipientKeyId, counter: input.counter, sentAt: input.sentAt });
   const body = aeadSeal('chacha20-poly1305', input.sendKey, nonceFor(input.counter), header, plaintext, backend);
-  const out = new Uint8Array(HEADER_BYTES + body.length + (signed ? SIGNATURE_BYTES : 0));
-  out.set(header, 0);
   out.set(body, HEADER_BYTES);
   if (!input.signingSeed) return out;
   const sig = backend.ed25519Sign(concatBytes(ENVELOPE_LABEL, header, body), input.signingSeed);
