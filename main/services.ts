@@ -10,7 +10,7 @@ import { KeytarKeystore } from './keystore/keytar';
 
 export interface MainServiceOptions {
   appInfo: AppInfo;
-  /** Folder for the public identity, contacts and audit log. */
+  /** Folder for the public identity, contacts, settings and audit log. */
   dataDir: string;
   /** Where the identity secret lives; defaults to the OS keychain through keytar. */
   keystore?: Keystore;
@@ -66,11 +66,7 @@ export async function createMainServices(options: MainServiceOptions): Promise<M
       e2ee.peers.leave(roomId);
       if (e2ee.roomKeys.leave(roomId)) e2ee.audit.record('room-left', { roomId });
     },
-    updateSettings(patch) {
-      e2ee.settings = { ...e2ee.settings, ...patch };
-      e2ee.audit.record('settings-changed', { signMessages: e2ee.settings.signMessages, rotationIntervalMs: e2ee.settings.rotationIntervalMs });
-      return { ...e2ee.settings };
-    },
+    updateSettings: (patch) => e2ee.updateSettings(patch),
     async dispose() {
       if (timer) clearInterval(timer);
       await host.stop();
