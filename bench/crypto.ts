@@ -3,9 +3,10 @@ import { createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, di
   verify, type KeyObject } from 'node:crypto';
 import { bundleBytes, deriveSessionKeys, envelopeOverhead, generateEphemeral, generateIdentity, nobleBackend, openEnvelope, ReplayWindow,
   sealEnvelope, signBundle, verifyBundle, type CryptoBackend, type EnvelopeHeader } from '../main/crypto';
+import { tryCreateNodeAead } from '../main/crypto-native/node-aead';
 import { createNodeBackend } from '../main/crypto-native/node-backend';
 import { toB64u } from '../protocol/encoding';
-import { setFlagsFromString } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 function median(xs: number[]): number {
@@ -24,19 +25,18 @@ function time(fn: () => void, samples = 41, batch = 5): number {
   return median(out);
 }
 
-/** Interleaves samples of two functions so both see the same load on a shared, noisy machine. */
-function timePair(a: () => void, b: () => void, samples = 61, batch = 5): [number, number] {
-  for (let i = 0; i < batch * 3; i++) { a(); b(); }
-  const ta: number[] = [];
-  const tb: number[] = [];
+/** Interleaves samples of several functions (round-robin) so all see the same load; returns their medians. */
+function timeMany(fns: (() => void)[], samples = 61, batch = 5): number[] {
+  for (let i = 0; i < batch * 3; i++) for (const fn of fns) fn();
+  const out: number[][] = fns.map(() => []);
   for (let s = 0; s < samples; s++) {
-    for (const [fn, out] of [[a, ta], [b, tb]] as const) {
+    fns.forEach((fn, k) => {
       const t0 = process.hrtime.bigint();
       for (let i = 0; i < batch; i++) fn();
-      out.push(Number(process.hrtime.bigint() - t0) / 1e6 / batch);
-    }
+      out[k]!.push(Number(process.hrtime.bigint() - t0) / 1e6 / batch);
+    });
   }
-  return [median(ta), median(tb)];
+  return out.map(median);
 }
 
 const ms = (x: number) => (x >= 1 ? x.toFixed(2) : x.toFixed(3)) + ' ms';
@@ -92,10 +92,65 @@ function nodeRoundTrip(size: number, signed: boolean) {
   };
 }
 
-export interface BenchRow { op: string; native: number; noble: number; node: number; seed: string }
+export interface BenchRow { op: string; nodeAead: number | null; nobleAead: number; noble: number; node: number; seed: string }
 
-export function runCryptoBench(): string {
+const gcFn = (() => {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+})();
+
+/** Several full GCs with turns of the event loop in between, so freed ArrayBuffer backing stores are really released. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 6; i++) {
+    gcFn();
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+interface Mem { heap: number; external: number; v8used: number }
+async function measure(): Promise<Mem> {
+  await settle();
+  const m = process.memoryUsage();
+  return { heap: m.heapUsed, external: m.external, v8used: getHeapStatistics().used_heap_size };
+}
+
+/** A session as main/e2ee/peers.ts holds it: two direction keys, ids, a replay window and bookkeeping. */
+function makeSession() {
+  return { keys: { sendKey: new Uint8Array(randomBytes(32)), recvKey: new Uint8Array(randomBytes(32)) },
+    counters: { sendCounter: 0, window: new ReplayWindow() }, peerKeyId: new Uint8Array(randomBytes(16)), myKeyId: new Uint8Array(randomBytes(16)),
+    peerKeyIdB64: toB64u(randomBytes(16)), peerEpoch: 1, peerExpiresAt: 0, graceUntil: null };
+}
+
+/**
+ * Memory per session: N sessions held in an array minus the same array of N empty objects, after settled GCs;
+ * the median of several rounds. Reports JS heap + off-heap (ArrayBuffer backing stores) and v8's used_heap_size delta.
+ */
+async function memoryPerSession(n = 20_000, rounds = 5): Promise<{ total: number; heap: number; external: number; v8: number; n: number }> {
+  const totals: number[] = [];
+  const heaps: number[] = [];
+  const externals: number[] = [];
+  const v8s: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    let keep: unknown[] = [];
+    for (let i = 0; i < n; i++) keep.push({});
+    const base = await measure();
+    keep = [];
+    for (let i = 0; i < n; i++) keep.push(makeSession());
+    const full = await measure();
+    if (keep.length !== n) throw new Error('unreachable');
+    keep = [];
+    heaps.push((full.heap - base.heap) / n);
+    externals.push((full.external - base.external) / n);
+    totals.push((full.heap - base.heap + full.external - base.external) / n);
+    v8s.push((full.v8used - base.v8used) / n);
+  }
+  return { total: median(totals), heap: median(heaps), external: median(externals), v8: median(v8s), n };
+}
+
+export async function runCryptoBench(): Promise<string> {
+  const nodeAead = tryCreateNodeAead();
   const native = createNodeBackend();
+  const nativeNodeAead: CryptoBackend | null = nodeAead ? { ...native, aead: nodeAead } : null;
   const fn = fixture(native);
   const fb = fixture(nobleBackend);
   const edKey = createPrivateKey({ key: Buffer.concat([ED_PKCS8, Buffer.from(fn.ib.seed)]), format: 'der', type: 'pkcs8' });
@@ -105,9 +160,14 @@ export function runCryptoBench(): string {
   const xa = generateKeyPairSync('x25519');
   const xb = generateKeyPairSync('x25519');
   const rows: BenchRow[] = [];
-  const row = (op: string, seed: string, ours: (b: CryptoBackend, f: ReturnType<typeof fixture>) => () => void, base: () => void, batch = 5) => {
-    const [nat, nd] = timePair(ours(native, fn), base, 61, batch);
-    rows.push({ op, seed, native: nat, noble: time(ours(nobleBackend, fb), 15, batch), node: nd });
+  /** ours with the node AEAD, ours with the noble AEAD (native asymmetric) and node:crypto, interleaved; noble-only separately (slow). */
+  const row = (op: string, seed: string, ours: (b: CryptoBackend, f: ReturnType<typeof fixture>) => () => void, base: () => void, batch = 5,
+    aeadMatters = false) => {
+    const fns = [ours(native, fn), base];
+    if (aeadMatters && nativeNodeAead) fns.push(ours(nativeNodeAead, fn));
+    const [withNoble, nd, withNode] = timeMany(fns, 61, batch);
+    rows.push({ op, seed, nobleAead: withNoble!, nodeAead: aeadMatters ? (withNode ?? null) : withNoble!, node: nd!,
+      noble: time(ours(nobleBackend, fb), 15, batch) });
   };
   row('keygen (Ed25519 identity + X25519 room key)', '1–2 ms', (b) => () => { generateIdentity(b); generateEphemeral(b); },
     () => { generateKeyPairSync('ed25519'); generateKeyPairSync('x25519'); });
@@ -125,32 +185,29 @@ export function runCryptoBench(): string {
   for (const [size, label] of [[200, '200 B'], [16 * 1024, '16 KiB'], [64 * 1024, '64 KiB']] as const) {
     for (const signed of [true, false]) {
       row(`seal+open ${label} ${signed ? 'signed' : 'AEAD only'}`, signed ? '< 2 ms per message' : 'enc+dec 0.1–0.2 ms',
-        (b, f) => ourRoundTrip(b, f, size, signed), nodeRoundTrip(size, signed), size > 1024 ? 2 : 5);
+        (b, f) => ourRoundTrip(b, f, size, signed), nodeRoundTrip(size, signed), size > 1024 ? 2 : 5, true);
     }
   }
-  // Memory per session: direction keys, replay window and bookkeeping, measured over many sessions.
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
-  const n = 5000;
-  const keep: unknown[] = [];
-  gc();
-  const before = process.memoryUsage();
-  for (let i = 0; i < n; i++) keep.push({ keys: { sendKey: new Uint8Array(32), recvKey: new Uint8Array(32) }, counters: { sendCounter: 0, window: new ReplayWindow() },
-    peerKeyId: new Uint8Array(16), myKeyId: new Uint8Array(16), peerKeyIdB64: toB64u(randomBytes(16)), peerEpoch: 1, peerExpiresAt: 0, graceUntil: null });
-  gc();
-  const after = process.memoryUsage();
-  const perSession = ((after.heapUsed - before.heapUsed) + (after.arrayBuffers - before.arrayBuffers)) / n;
-  keep.length = 0;
+  const mem = await memoryPerSession();
 
+  const r = (x: number | null, base: number) => (x === null ? 'n/a' : `${(x / base).toFixed(2)}×`);
   const lines = [
-    `Crypto bench (node ${process.version}; medians, ours and node:crypto sampled interleaved; ratio = ours with the native backend ÷ plain node:crypto of the same construction)`,
+    `Crypto bench (node ${process.version}, OpenSSL ${process.versions.openssl ?? '?'}; medians; "node AEAD", "noble AEAD" and node:crypto are sampled interleaved, "noble only" separately)`,
     '',
-    '| operation | ours (native backend) | ours (noble only) | node:crypto | ratio | seed target |',
-    '|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.op} | ${ms(r.native)} | ${ms(r.noble)} | ${ms(r.node)} | ${(r.native / r.node).toFixed(2)}× | ${r.seed} |`),
+    '| operation | ours, node AEAD (plain Node) | ours, noble AEAD (Electron) | ours, noble only | node:crypto | ratio node AEAD | ratio noble AEAD | seed target |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows.map((x) => `| ${x.op} | ${x.nodeAead === null ? 'n/a' : ms(x.nodeAead)} | ${ms(x.nobleAead)} | ${ms(x.noble)} | ${ms(x.node)} | ${r(x.nodeAead, x.node)} | ${r(x.nobleAead, x.node)} | ${x.seed} |`),
+    '',
+    'Columns: "node AEAD" = node:crypto Ed25519/X25519/HKDF + node:crypto ChaCha20-Poly1305 (what plain Node and the test harness get);',
+    '"noble AEAD" = node:crypto Ed25519/X25519/HKDF + @noble ChaCha20-Poly1305; "noble only" = everything @noble. Ratios are ÷ node:crypto of the',
+    'same construction (ChaCha20-Poly1305 with the 50-byte header as AAD, plus Ed25519 over header‖body when signed). Rows without an AEAD show the same time in both.',
+    `This run: node:crypto ChaCha20-Poly1305 ${nodeAead ? 'available and self-tested, so createMainServices uses the node AEAD here' : 'NOT available, so createMainServices uses noble here'}.`,
+    'In Electron, node:crypto is BoringSSL, which has no chacha20-poly1305 in createCipheriv: createMainServices there selects the node',
+    'asymmetric backend with the noble AEAD, i.e. the "noble AEAD (Electron)" column (the choice is made at start-up from getCiphers() + a self-test).',
     '',
     `Envelope overhead: ${envelopeOverhead(true)} bytes signed, ${envelopeOverhead(false)} bytes AEAD only (50 header + 16 tag [+ 64 signature]).`,
-    `Memory per session: ~${Math.round(perSession)} bytes (keys, 1024-bit replay window, ids) measured over ${n} sessions.`
+    `Memory per session: ~${Math.round(mem.total)} bytes (JS heap ${Math.round(mem.heap)} + off-heap ${Math.round(mem.external)}; v8 used_heap_size delta ${Math.round(mem.v8)}) ` +
+      `for keys, 1024-bit replay window, ids and bookkeeping: ${mem.n} sessions held in an array minus the same array of empty objects, after repeated GCs, median of 5 rounds.`
   ];
   return lines.join('\n');
 }

@@ -1,8 +1,8 @@
 // Builds the main-process services from their dependencies; shared by the Electron app and the test harness.
 import type { AppInfo } from '../protocol/ipc-app';
 import type { E2eeSettings } from '../protocol/ipc-e2ee';
-import { nobleBackend, type CryptoBackend } from './crypto';
-import { tryCreateNodeBackend } from './crypto-native/node-backend';
+import type { CryptoBackend } from './crypto';
+import { createDefaultBackend } from './crypto-native/node-backend';
 import { E2eeCore } from './e2ee/e2ee';
 import { HostService } from './hosting';
 import type { Keystore } from './keystore/keystore';
@@ -10,13 +10,13 @@ import { KeytarKeystore } from './keystore/keytar';
 
 export interface MainServiceOptions {
   appInfo: AppInfo;
-  /** Folder for the public identity, contacts and audit log. */
+  /** Folder for the public identity, contacts, settings and audit log. */
   dataDir: string;
   /** Where the identity secret lives; defaults to the OS keychain through keytar. */
   keystore?: Keystore;
   /** Clock in ms since the epoch; tests inject a fake one. */
   now?: () => number;
-  /** Asymmetric crypto backend; defaults to node:crypto when it has Ed25519/X25519, else @noble. */
+  /** Crypto backend; defaults to node:crypto for Ed25519/X25519/HKDF and for ChaCha20-Poly1305 where each is present (and self-tested), else @noble. */
   backend?: CryptoBackend;
   /** Background sweep (rotation, grace expiry) interval; 0 disables the timer (tests call `tick`). */
   sweepIntervalMs?: number;
@@ -40,7 +40,7 @@ export interface MainServices {
 
 export async function createMainServices(options: MainServiceOptions): Promise<MainServices> {
   const now = options.now ?? Date.now;
-  const backend = options.backend ?? tryCreateNodeBackend() ?? nobleBackend;
+  const backend = options.backend ?? createDefaultBackend();
   const e2ee = new E2eeCore({ dataDir: options.dataDir, keystore: options.keystore ?? new KeytarKeystore(), backend, now,
     ...(options.onSecret ? { onSecret: options.onSecret } : {}) });
 
@@ -66,11 +66,7 @@ export async function createMainServices(options: MainServiceOptions): Promise<M
       e2ee.peers.leave(roomId);
       if (e2ee.roomKeys.leave(roomId)) e2ee.audit.record('room-left', { roomId });
     },
-    updateSettings(patch) {
-      e2ee.settings = { ...e2ee.settings, ...patch };
-      e2ee.audit.record('settings-changed', { signMessages: e2ee.settings.signMessages, rotationIntervalMs: e2ee.settings.rotationIntervalMs });
-      return { ...e2ee.settings };
-    },
+    updateSettings: (patch) => e2ee.updateSettings(patch),
     async dispose() {
       if (timer) clearInterval(timer);
       await host.stop();

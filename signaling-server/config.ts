@@ -31,7 +31,7 @@ export const signalingConfigSchema = z.strictObject({
   joinTokenSecret: z.string().min(16, 'JOIN_TOKEN_SECRET must be at least 16 characters').optional(),
   /** Per-room passwords: rooms listed here need the password to join. */
   roomPasswords: z.record(z.string(), z.string().min(1)).default({}),
-  iceServers: z.array(iceServerSchema).max(16).default([{ urls: 'stun:stun.l.google.com:19302' }]),
+  iceServers: z.array(iceServerSchema).max(16).default([]),
   /** coturn `static-auth-secret`: TURN entries without credentials get time-limited ones. */
   turnSecret: z.string().min(1).optional(),
   turnTtlSec: int('TURN_TTL_SEC', 60, 7 * 24 * 3600).default(3600),

@@ -1,7 +1,8 @@
 // Faster asymmetric backend over node:crypto (OpenSSL/BoringSSL) Ed25519/X25519, strictness-matched to noble's zip215: false.
 import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519.js';
-import { ctIsZero, ZeroSharedSecretError, type CryptoBackend } from '../crypto';
+import { ctIsZero, nobleBackend, ZeroSharedSecretError, type CryptoBackend } from '../crypto';
+import { tryCreateNodeAead } from './node-aead';
 
 const ED_PKCS8 = Buffer.from('302e020100300506032b657004220420', 'hex');
 const ED_SPKI = Buffer.from('302a300506032b6570032100', 'hex');
@@ -141,4 +142,14 @@ export function tryCreateNodeBackend(): CryptoBackend | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * What the app uses: node:crypto Ed25519/X25519/HKDF when present (else noble), plus node:crypto's ChaCha20-Poly1305 when
+ * `getCiphers()` lists it and its self-test passes (plain Node/OpenSSL), else noble's (Electron/BoringSSL).
+ */
+export function createDefaultBackend(): CryptoBackend {
+  const base = tryCreateNodeBackend() ?? nobleBackend;
+  const aead = tryCreateNodeAead();
+  return aead ? { ...base, aead } : base;
 }

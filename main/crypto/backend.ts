@@ -1,4 +1,5 @@
-// The asymmetric primitives the E2EE core needs, behind an injectable interface with a pure @noble default.
+// The primitives the E2EE core needs (asymmetric, HKDF, AEAD) behind an injectable interface with a pure @noble default.
+import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import { randomBytes } from '@noble/hashes/utils.js';
 import { ctIsZero } from './bytes';
@@ -10,6 +11,30 @@ export class ZeroSharedSecretError extends Error {
     this.name = 'ZeroSharedSecretError';
   }
 }
+
+/**
+ * ChaCha20-Poly1305 (RFC 8439) with a 32-byte key, 12-byte nonce and 16-byte tag. `seal` returns ciphertext ‖ tag.
+ * `open` returns the plaintext only after the tag verified, and null on any authentication failure (it must never
+ * return or leak unauthenticated plaintext, and must not throw for a bad tag). Sizes are checked by the caller.
+ */
+export interface Aead {
+  readonly name: string;
+  seal(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array;
+  open(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Uint8Array | null;
+}
+
+/** The pure @noble ChaCha20-Poly1305: the reference every other Aead is cross-checked against. */
+export const nobleAead: Aead = {
+  name: 'noble',
+  seal: (key, nonce, aad, plaintext) => chacha20poly1305(key, nonce, aad).encrypt(plaintext),
+  open(key, nonce, aad, sealed) {
+    try {
+      return chacha20poly1305(key, nonce, aad).decrypt(sealed);
+    } catch {
+      return null;
+    }
+  }
+};
 
 /**
  * Ed25519 keys are 32-byte seeds (RFC 8032 secret keys) and 32-byte public keys; X25519 keys are raw
@@ -28,6 +53,8 @@ export interface CryptoBackend {
   ed25519Generate?(): { secret: Uint8Array; publicKey: Uint8Array };
   x25519Generate?(): { secret: Uint8Array; publicKey: Uint8Array };
   hkdfSha256?(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array;
+  /** Optional ChaCha20-Poly1305 fast path (e.g. node:crypto where it has the cipher and passed a self-test); else noble. */
+  aead?: Aead;
   /** Lets a backend drop any cached copy of a secret key it derived from these bytes. */
   forget?(secret: Uint8Array): void;
 }

@@ -61,9 +61,9 @@ export function u64be(n: number): Uint8Array {
 
 /** Reads a big-endian u64 at `offset`; returns null when it exceeds 2^53 − 1. */
 export function readU64be(bytes: Uint8Array, offset: number): number | null {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset + offset, 8);
-  const hi = dv.getUint32(0);
-  const lo = dv.getUint32(4);
+  if (offset < 0 || offset + 8 > bytes.length) throw new RangeError('u64 read out of bounds');
+  const hi = ((bytes[offset]! << 24) | (bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!) >>> 0;
+  const lo = ((bytes[offset + 4]! << 24) | (bytes[offset + 5]! << 16) | (bytes[offset + 6]! << 8) | bytes[offset + 7]!) >>> 0;
   if (hi > 0x1f_ffff) return null;
   return hi * 0x1_0000_0000 + lo;
 }

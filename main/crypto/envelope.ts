@@ -1,6 +1,6 @@
 // Versioned binary envelope: 50-byte header (AAD), ChaCha20-Poly1305 body, optional Ed25519 signature; strict open order.
 import type { CryptoBackend } from './backend';
-import { concatBytes, readU64be, u64be, utf8 } from './bytes';
+import { concatBytes, readU64be, utf8 } from './bytes';
 import { aeadOpen, aeadSeal, AEAD_TAG_BYTES, ed25519Verify } from './primitives';
 import type { ReplayWindow } from './replay';
 import { LABELS } from './signed';
@@ -10,6 +10,7 @@ export const HEADER_BYTES = 50;
 export const SIGNATURE_BYTES = 64;
 export const FLAG_SIGNED = 0x01;
 const KNOWN_FLAGS = FLAG_SIGNED;
+const ENVELOPE_LABEL = utf8(LABELS.envelope);
 export const OFFSETS = { version: 0, flags: 1, senderKeyId: 2, recipientKeyId: 18, counter: 34, sentAt: 42, body: 50 } as const;
 
 export type RejectReason = 'signature' | 'replay' | 'stale' | 'revoked' | 'expired' | 'malformed' | 'wrong-recipient'
@@ -26,14 +27,38 @@ export interface EnvelopeHeader {
   version: number; signed: boolean; senderKeyId: Uint8Array; recipientKeyId: Uint8Array; counter: number; sentAt: number;
 }
 
+/** Writes a big-endian u64 (0 ≤ n ≤ 2^53 − 1, checked by the callers) at `offset`. */
+function putU64be(out: Uint8Array, offset: number, n: number): void {
+  const hi = Math.floor(n / 0x1_0000_0000);
+  const lo = n >>> 0;
+  out[offset] = hi >>> 24; out[offset + 1] = (hi >>> 16) & 0xff; out[offset + 2] = (hi >>> 8) & 0xff; out[offset + 3] = hi & 0xff;
+  out[offset + 4] = lo >>> 24; out[offset + 5] = (lo >>> 16) & 0xff; out[offset + 6] = (lo >>> 8) & 0xff; out[offset + 7] = lo & 0xff;
+}
+
+function writeHeader(out: Uint8Array, h: Omit<EnvelopeHeader, 'version'>): void {
+  if (h.senderKeyId.length !== 16 || h.recipientKeyId.length !== 16) throw new RangeError('key ids are 16 bytes');
+  if (!Number.isSafeInteger(h.counter) || h.counter < 0) throw new RangeError('u64 out of range');
+  if (!Number.isSafeInteger(h.sentAt) || h.sentAt < 0) throw new RangeError('u64 out of range');
+  out[OFFSETS.version] = ENVELOPE_VERSION;
+  out[OFFSETS.flags] = h.signed ? FLAG_SIGNED : 0;
+  out.set(h.senderKeyId, OFFSETS.senderKeyId);
+  out.set(h.recipientKeyId, OFFSETS.recipientKeyId);
+  putU64be(out, OFFSETS.counter, h.counter);
+  putU64be(out, OFFSETS.sentAt, h.sentAt);
+}
+
 export function encodeHeader(h: Omit<EnvelopeHeader, 'version'>): Uint8Array {
-  return concatBytes(Uint8Array.of(ENVELOPE_VERSION, h.signed ? FLAG_SIGNED : 0), h.senderKeyId, h.recipientKeyId,
-    u64be(h.counter), u64be(h.sentAt));
+  const out = new Uint8Array(HEADER_BYTES);
+  writeHeader(out, h);
+  return out;
 }
 
 /** 96-bit nonce = 4 zero bytes ‖ counter (u64 BE): unique because each direction has its own key and the counter only grows. */
 export function nonceFor(counter: number): Uint8Array {
-  return concatBytes(new Uint8Array(4), u64be(counter));
+  if (!Number.isSafeInteger(counter) || counter < 0) throw new RangeError('u64 out of range');
+  const out = new Uint8Array(12);
+  putU64be(out, 4, counter);
+  return out;
 }
 
 export interface SealInput {
@@ -46,12 +71,16 @@ export function sealEnvelope(backend: CryptoBackend, input: SealInput, plaintext
   if (input.senderKeyId.length !== 16 || input.recipientKeyId.length !== 16) throw new RangeError('key ids are 16 bytes');
   if (!Number.isSafeInteger(input.counter) || input.counter < 1) throw new RangeError('counter out of range');
   const signed = input.signingSeed !== undefined;
-  const header = encodeHeader({ signed, senderKeyId: input.senderKeyId, recipientKeyId: input.recipientKeyId,
-    counter: input.counter, sentAt: input.sentAt });
-  const body = aeadSeal('chacha20-poly1305', input.sendKey, nonceFor(input.counter), header, plaintext);
-  if (!input.signingSeed) return concatBytes(header, body);
-  const sig = backend.ed25519Sign(concatBytes(utf8(LABELS.envelope), header, body), input.signingSeed);
-  return concatBytes(header, body, sig);
+  // One allocation for the whole envelope: the header is written in place and used as the AAD from there.
+  const out = new Uint8Array(HEADER_BYTES + plaintext.length + AEAD_TAG_BYTES + (signed ? SIGNATURE_BYTES : 0));
+  const header = out.subarray(0, HEADER_BYTES);
+  writeHeader(header, { signed, senderKeyId: input.senderKeyId, recipientKeyId: input.recipientKeyId, counter: input.counter, sentAt: input.sentAt });
+  const body = aeadSeal('chacha20-poly1305', input.sendKey, nonceFor(input.counter), header, plaintext, backend);
+  out.set(body, HEADER_BYTES);
+  if (!input.signingSeed) return out;
+  const sig = backend.ed25519Sign(concatBytes(ENVELOPE_LABEL, header, body), input.signingSeed);
+  out.set(sig, HEADER_BYTES + body.length);
+  return out;
 }
 
 export interface ParsedEnvelope { header: EnvelopeHeader; headerBytes: Uint8Array; body: Uint8Array; signature: Uint8Array | null }
@@ -102,14 +131,14 @@ export function openEnvelope(backend: CryptoBackend, bytes: Uint8Array, opts: Op
   const ctx = opts.resolve(header);
   if (ctx.window.tooFarAhead(header.counter)) throw new EnvelopeRejected('replay', 'counter jumps too far ahead');
   if (env.signature) {
-    const signedBytes = concatBytes(utf8(LABELS.envelope), env.headerBytes, env.body);
+    const signedBytes = concatBytes(ENVELOPE_LABEL, env.headerBytes, env.body);
     if (!ed25519Verify(backend, env.signature, signedBytes, ctx.peerIdentityKey)) throw new EnvelopeRejected('signature', 'bad envelope signature');
   } else if (opts.requireSignature) {
     throw new EnvelopeRejected('signature', 'unsigned envelope');
   }
   if (Math.abs(opts.now - header.sentAt) > opts.freshnessTtlMs) throw new EnvelopeRejected('stale', 'envelope outside the freshness window');
   if (ctx.window.check(header.counter) !== 'ok') throw new EnvelopeRejected('replay', 'counter already seen or too old');
-  const plaintext = aeadOpen('chacha20-poly1305', ctx.recvKey, nonceFor(header.counter), env.headerBytes, env.body);
+  const plaintext = aeadOpen('chacha20-poly1305', ctx.recvKey, nonceFor(header.counter), env.headerBytes, env.body, backend);
   if (!plaintext) throw new EnvelopeRejected('decrypt-failed', 'authentication failed');
   return { plaintext, header, commit: () => ctx.window.commit(header.counter) };
 }

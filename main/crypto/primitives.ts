@@ -2,7 +2,7 @@
 import { chacha20poly1305, xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import type { CryptoBackend } from './backend';
+import { nobleAead, type CryptoBackend } from './backend';
 
 export const AEAD_KEY_BYTES = 32;
 export const AEAD_TAG_BYTES = 16;
@@ -15,17 +15,30 @@ function cipher(alg: AeadAlgorithm, key: Uint8Array, nonce: Uint8Array, aad: Uin
   return alg === 'chacha20-poly1305' ? chacha20poly1305(key, nonce, aad) : xchacha20poly1305(key, nonce, aad);
 }
 
-/** Returns ciphertext || 16-byte tag. Throws on a wrong key or nonce size. */
-export function aeadSeal(alg: AeadAlgorithm, key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): Uint8Array {
+function checkSizes(alg: AeadAlgorithm, key: Uint8Array, nonce: Uint8Array): void {
+  if (key.length !== AEAD_KEY_BYTES) throw new RangeError('AEAD key must be 32 bytes');
+  if (nonce.length !== NONCE_BYTES[alg]) throw new RangeError(`${alg} nonce must be ${NONCE_BYTES[alg]} bytes`);
+}
+
+/**
+ * Returns ciphertext || 16-byte tag. Throws on a wrong key or nonce size. ChaCha20-Poly1305 goes through
+ * `backend.aead` when the backend has one (same bytes, cross-checked against noble), else noble.
+ */
+export function aeadSeal(alg: AeadAlgorithm, key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array,
+  backend?: CryptoBackend): Uint8Array {
+  checkSizes(alg, key, nonce);
+  if (alg === 'chacha20-poly1305') return (backend?.aead ?? nobleAead).seal(key, nonce, aad, plaintext);
   return cipher(alg, key, nonce, aad).encrypt(plaintext);
 }
 
-/** Returns the plaintext, or null when the tag does not verify or the input is shorter than a tag. */
-export function aeadOpen(alg: AeadAlgorithm, key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Uint8Array | null {
-  const c = cipher(alg, key, nonce, aad);
+/** Returns the plaintext, or null when the tag does not verify or the input is shorter than a tag. Throws on a wrong key or nonce size. */
+export function aeadOpen(alg: AeadAlgorithm, key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array,
+  backend?: CryptoBackend): Uint8Array | null {
+  checkSizes(alg, key, nonce);
   if (sealed.length < AEAD_TAG_BYTES) return null;
+  if (alg === 'chacha20-poly1305') return (backend?.aead ?? nobleAead).open(key, nonce, aad, sealed);
   try {
-    return c.decrypt(sealed);
+    return cipher(alg, key, nonce, aad).decrypt(sealed);
   } catch {
     return null;
   }

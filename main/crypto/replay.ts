@@ -37,20 +37,17 @@ export class ReplayWindow {
     this.set(counter);
   }
 
-  private index(c: number): [number, number] {
-    const i = c % REPLAY_WINDOW_SIZE;
-    return [i >>> 5, 1 << (i & 31)];
-  }
+  // Bit c mod 1024 of the window, addressed as word (i >>> 5), bit (i & 31); no allocation on the hot path.
   private isSet(c: number): boolean {
-    const [w, m] = this.index(c);
-    return (this.bits[w]! & m) !== 0;
+    const i = c % REPLAY_WINDOW_SIZE;
+    return (this.bits[i >>> 5]! & (1 << (i & 31))) !== 0;
   }
   private set(c: number): void {
-    const [w, m] = this.index(c);
-    this.bits[w]! |= m;
+    const i = c % REPLAY_WINDOW_SIZE;
+    this.bits[i >>> 5]! |= 1 << (i & 31);
   }
   private clear(c: number): void {
-    const [w, m] = this.index(c);
-    this.bits[w]! &= ~m;
+    const i = c % REPLAY_WINDOW_SIZE;
+    this.bits[i >>> 5]! &= ~(1 << (i & 31));
   }
 }

@@ -14,6 +14,7 @@ import { fingerprintOf } from './fingerprint';
 import { IdentityService } from './identity';
 import { PeerSessions, type Peer } from './peers';
 import { RoomKeyManager, type OwnRoom } from './room-keys';
+import { SettingsStore } from './settings';
 import { Stats } from './stats';
 
 export interface E2eeOptions {
@@ -22,7 +23,7 @@ export interface E2eeOptions {
   onSecret?: (secret: Uint8Array) => void;
 }
 
-export const DEFAULT_SETTINGS: E2eeSettings = { signMessages: true, rotationIntervalMs: 60 * 60 * 1000 };
+export { DEFAULT_SETTINGS } from './settings';
 
 export class E2eeCore {
   readonly audit: AuditLog;
@@ -33,13 +34,17 @@ export class E2eeCore {
   readonly peers: PeerSessions;
   readonly backend: CryptoBackend;
   readonly now: () => number;
-  settings: E2eeSettings = { ...DEFAULT_SETTINGS };
+  readonly settingsStore: SettingsStore;
+  /** Loaded from settings.json at start-up (defaults when absent or invalid); change through `updateSettings`. */
+  settings: E2eeSettings;
 
   constructor(opts: E2eeOptions) {
     this.backend = opts.backend;
     this.now = opts.now;
     const onSecret = (b: Uint8Array) => opts.onSecret?.(b.slice());
     this.audit = new AuditLog(opts.dataDir, opts.now);
+    this.settingsStore = new SettingsStore(opts.dataDir, (e) => this.audit.record(e.type, { reason: e.reason, movedTo: e.movedTo }));
+    this.settings = this.settingsStore.load();
     this.contacts = new ContactStore(opts.dataDir, opts.now, (e) => this.audit.record(e.type, { ...e }));
     this.identity = new IdentityService(opts.dataDir, opts.keystore, opts.backend, opts.now, {
       onCreated: (identityKey) => this.audit.record('identity-created', { identityKey }),
@@ -47,6 +52,15 @@ export class E2eeCore {
     });
     this.roomKeys = new RoomKeyManager(opts.backend, opts.now, (b) => { this.stats.keysGenerated++; onSecret(b); });
     this.peers = new PeerSessions(opts.backend, opts.now, onSecret);
+  }
+
+  /** Applies a validated patch, persists it atomically (memory changes only if the write succeeded) and audits the change. */
+  updateSettings(patch: Partial<E2eeSettings>): E2eeSettings {
+    const next: E2eeSettings = { ...this.settings, ...patch };
+    this.settingsStore.save(next);
+    this.settings = next;
+    this.audit.record('settings-changed', { signMessages: next.signMessages, rotationIntervalMs: next.rotationIntervalMs });
+    return { ...next };
   }
 
   /** Counts and logs a rejection, then returns the typed IPC error to throw. */

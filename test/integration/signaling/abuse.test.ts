@@ -42,6 +42,26 @@ describe('payload validation', () => {
     expectOk(await b.call('keys:fetch', { peerId: ja.selfId }));
   });
 
+  it('survives garbage (binary, deep nesting, odd event names) and keeps serving other rooms', async () => {
+    const s = await h.server({ maxStrikes: 1_000 });
+    const [a, b, c] = [await h.client(s.url), await h.client(s.url), await h.client(s.url)];
+    expectOk(await b.join('calm'));
+    const jc = expectOk(await c.join('calm'));
+    let deep: unknown = 'x';
+    for (let i = 0; i < 2000; i++) deep = [deep];
+    const garbage: unknown[][] = [
+      ['room:join', Buffer.from('hello')], ['room:join', deep], ['room:join', { roomId: 'r', __proto__: { admin: true } }],
+      ['signal:relay', null], ['keys:rotate', Array.from({ length: 3000 }, () => 1)], ['keys:fetch', { peerId: { $gt: '' } }],
+      ['room:join', { roomId: 'r'.repeat(65), displayName: 'x', bundle: {} }], ['toString', {}], ['hasOwnProperty', {}]
+    ];
+    for (const [event, payload] of garbage) {
+      const r = await a.call(event as string, payload);
+      expect(['bad-request', 'payload-too-large'], String(event)).toContain(errorCode(r));
+    }
+    expect(expectOk(await b.call<{ identityKey: string }>('keys:fetch', { peerId: jc.selfId })).identityKey).toBe(c.identity.identityKey);
+    expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
+  });
+
   it('disconnects a client that sends more than maxHttpBufferSize', async () => {
     const s = await h.server({ maxHttpBufferSize: 4096 });
     const [a, b] = [await h.client(s.url), await h.client(s.url)];

@@ -53,6 +53,21 @@ describe.skipIf(!hasRedis)(title, () => {
     expect(errorCode(await (await h.client(s2.url)).join('cap'))).toBe('room-full');
   });
 
+  it('expires directory entries in Redis after the key TTL', async () => {
+    const [s1, s2] = await pair({ keyTtlMs: 1000 });
+    const a = await h.client(s1.url);
+    const b = await h.client(s2.url);
+    const ja = expectOk(await a.join('ttl'));
+    expectOk(await b.join('ttl'));
+    expectOk(await b.call('keys:fetch', { peerId: ja.selfId }));
+    let gone = false;
+    await until(() => {
+      void b.call('keys:fetch', { peerId: ja.selfId }).then((r) => { if (errorCode(r) === 'not-found') gone = true; }, () => undefined);
+      return gone;
+    }, 10_000, 200);
+    expect((await fetch(`${s1.url}/api/rooms/ttl/keys/${ja.selfId}`)).status).toBe(404);
+  });
+
   it('keeps running while Redis is down and resumes when it returns', async () => {
     const [s1, s2] = await pair();
     const a = await h.client(s1.url);

@@ -7,6 +7,13 @@ import { buildIpcHandlers } from '../../../main/ipc/handlers';
 import { MemoryKeystore } from '../../../main/keystore/memory';
 import { createMainServices, type MainServices } from '../../../main/services';
 import type { CryptoBackend } from '../../../main/crypto';
+import { createNodeBackend } from '../../../main/crypto-native/node-backend';
+
+/**
+ * VEIL_TEST_AEAD=noble runs every harness peer the way Electron runs (native asymmetric backend, noble ChaCha20-Poly1305)
+ * instead of the default selection (node AEAD in plain Node).
+ */
+const envBackend: CryptoBackend | undefined = process.env.VEIL_TEST_AEAD === 'noble' ? createNodeBackend() : undefined;
 import type { IpcChannel, IpcResult, IpcResultOf } from '../../../protocol/ipc';
 
 export const APP_URL = 'veil-app://app/index.html';
@@ -39,7 +46,7 @@ export async function makePeer(name: string, opts: PeerOptions): Promise<Peer> {
   const dataDir = opts.dataDir ?? tempDir();
   const services = await createMainServices({
     appInfo: { name: 'Veil', version: 'test', platform: 'linux' }, dataDir, keystore, now: opts.clock.now, sweepIntervalMs: 0,
-    ...(opts.backend ? { backend: opts.backend } : {}),
+    ...(opts.backend ?? envBackend ? { backend: opts.backend ?? envBackend } : {}),
     ...(opts.secrets ? { onSecret: (s: Uint8Array) => opts.secrets!.push(s) } : {})
   });
   const dispatch = createDispatcher(buildIpcHandlers(services), (u) => u === APP_URL);

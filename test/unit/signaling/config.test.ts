@@ -6,7 +6,8 @@ describe('signaling config', () => {
   it('has embedded defaults', () => {
     const c = resolveConfig({});
     expect(c).toMatchObject({ host: '127.0.0.1', port: 8443, roomCapacity: 8, keyTtlMs: 86_400_000, maxHttpBufferSize: 65_536 });
-    expect(c.iceServers.length).toBeGreaterThan(0);
+    // No third-party STUN by default: nothing leaves the network unless the admin configures it.
+    expect(c.iceServers).toEqual([]);
   });
 
   it('reads env vars and lets flags win', () => {
