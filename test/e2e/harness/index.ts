@@ -13,6 +13,7 @@
 // - The init script also wraps `RTCDataChannel.prototype.send` and records every payload (`window.__veilSent`),
 //   so tests can prove the plaintext never went on the wire.
 // - `peer.restartServices({ newIdentity })` swaps the services behind the binding (same or fresh data dir).
+// - VEIL_TEST_AEAD=noble runs every peer with the crypto selection Electron uses (as in test/unit/main/harness.ts).
 // - `harness.restartServer()` closes the signaling server and starts a new one on the same port.
 // - `Harness.start({ relay })` puts a man-in-the-middle socket.io relay (test/e2e/harness/mitm.ts) between the pages
 //   and the real server, for the malicious-server tests.

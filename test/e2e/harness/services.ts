@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createDispatcher, type Dispatch } from '../../../main/ipc/dispatcher';
 import { buildIpcHandlers } from '../../../main/ipc/handlers';
+import { createNodeBackend } from '../../../main/crypto-native/node-backend';
 import { MemoryKeystore } from '../../../main/keystore/memory';
 import { createMainServices, type MainServiceOptions } from '../../../main/services';
 
@@ -34,6 +35,8 @@ export async function startServices(opts: ServicesOptions): Promise<PeerServices
   const dataDir = opts.dataDir ?? await tempDir('data');
   const keystore = opts.keystore ?? new MemoryKeystore();
   const options: MainServiceOptions = { appInfo: { name: 'Veil', version: '0.0.0-e2e', platform: 'linux' }, dataDir, keystore };
+  // VEIL_TEST_AEAD=noble: run every peer as Electron does (native asymmetric crypto, noble ChaCha20-Poly1305).
+  if (process.env.VEIL_TEST_AEAD === 'noble') options.backend = createNodeBackend();
   const services = await createMainServices(options);
   const dispatch = createDispatcher(buildIpcHandlers(services), trustedOrigin(opts.origin), (channel, err) => {
     console.error(`[harness] ${channel} internal error`, err);
