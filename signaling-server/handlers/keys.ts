@@ -70,7 +70,12 @@ export const keyHandlers: HandlerMap = {
     const bad = mismatch(j, n);
     if (bad) return reply(fail(ctx, 'unauthorized', bad));
     const prev = await ctx.store.getKey(j.roomId, j.peerId);
-    if (prev && n.epoch <= prev.epoch) return reply(fail(ctx, 'stale-epoch', `epoch must be greater than ${prev.epoch}`));
+    // Clients sign a revocation with the revoked key's own epoch, so revoking the key being served is allowed at
+    // its epoch; anything else must move the epoch forward. A replay finds no served key and is stale.
+    const revokesServedKey = prev?.bundle !== null && prev?.bundle !== undefined && prev.bundle.keyId === n.keyId && n.epoch === prev.epoch;
+    if (prev && n.epoch <= prev.epoch && !revokesServedKey) {
+      return reply(fail(ctx, 'stale-epoch', `epoch must be greater than ${prev.epoch}, or equal to it for the key being served`));
+    }
     // The revoked key stops being served; another current key (if the notice names an older one) stays.
     const keep = prev?.bundle && prev.bundle.keyId !== n.keyId ? prev.bundle : null;
     await store(ctx, socket, j, { bundle: keep, epoch: n.epoch, identityKey: j.identityKey }, null);

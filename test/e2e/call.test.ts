@@ -103,6 +103,8 @@ describe.skipIf(notReady !== null)(`three-person call${notReady ? ` (skipped: ${
     await a.sendChat(text);
     await b.waitForMessage(text);
     await c.waitForMessage(text);
+    // The server accepted and relayed the revocation too (it used to refuse it as stale-epoch).
+    expect((await a.alertTexts()).filter((t) => /did not relay the revocation/.test(t))).toEqual([]);
   });
 
   it('saves the rotation interval and signature setting in main', async () => {

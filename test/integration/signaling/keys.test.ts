@@ -37,6 +37,16 @@ describe('key directory', () => {
     expect(x.pending('keys:rotated')).toEqual([]);
     expect(x.pending('keys:revoked')).toEqual([]);
     expect(a.pending('keys:rotated')).toEqual([]);
+
+    // Main signs a revocation with the revoked key's own epoch: accepted for the key being served, once.
+    const served = a.identity.rotation('r', 10);
+    expectOk(await a.call('keys:rotate', { notice: served }));
+    await b.next('keys:rotated');
+    const sameEpoch = a.identity.revocation('r', served.epoch);
+    expect(sameEpoch.keyId).toBe(served.bundle.keyId);
+    expectOk(await a.call('keys:revoke', { notice: sameEpoch }));
+    expect(await b.next('keys:revoked')).toEqual({ from: ja.selfId, notice: sameEpoch });
+    expect(errorCode(await a.call('keys:revoke', { notice: sameEpoch }))).toBe('stale-epoch');
     expect(errorCode(await x.call('keys:fetch', { peerId: jb.selfId }))).toBe('not-found');
   });
 
