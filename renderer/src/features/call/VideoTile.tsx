@@ -28,7 +28,7 @@ export function VideoTile({ testId, name, stream, muted, mirrored, conn, reason,
     <div className="cell">
     <div className={`tile conn-${conn ?? 'self'}`} data-testid={testId} data-name={name} data-conn={conn ?? 'self'}>
       <video ref={ref} autoPlay playsInline muted={muted} className={mirrored ? 'mirrored' : ''} />
-      {!stream && <div className="tile-placeholder">{name.slice(0, 1).toUpperCase()}</div>}
+      {!stream && <div className="tile-initial">{name.slice(0, 1).toUpperCase()}</div>}
       <div className="tile-label">
         <span className="tile-name">{name}</span>
         {trust === 'verified' && <span className="badge ok" title="Verified">✔ verified</span>}
