@@ -10,6 +10,8 @@ export const IPC_CHANNEL_NAMES = [
   'room:leave',
   'audit:tail', 'stats:get',
   'settings:get', 'settings:set',
-  'host:start', 'host:stop', 'host:status'
+  'host:start', 'host:stop', 'host:status',
+  'files:connect', 'files:prepare', 'files:offer', 'files:receiveOffer', 'files:accept', 'files:decline', 'files:cancel',
+  'files:finish', 'files:resume', 'files:get', 'files:list', 'files:save'
 ] as const;
 export type IpcChannelName = (typeof IPC_CHANNEL_NAMES)[number];

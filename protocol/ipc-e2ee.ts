@@ -4,6 +4,7 @@ import { channel } from './ipc-channel';
 import { b64uBytes, displayNameSchema, dtlsFingerprintSchema, roomIdSchema, wireDtlsAttestationSchema, wireKeyBundleSchema,
   wireRevocationNoticeSchema, wireRotationNoticeSchema, IDENTITY_KEY_BYTES, type WireDtlsAttestation, type WireKeyBundle,
   type WireRevocationNotice, type WireRotationNotice } from './keys';
+import { FILE_LIMITS } from './file-limits';
 import { LIMITS } from './limits';
 
 const identityKey = b64uBytes(IDENTITY_KEY_BYTES);
@@ -36,7 +37,11 @@ export interface E2eeStats {
   keysGenerated: number; sessionsOpened: number; messagesSealed: number; messagesOpened: number;
   rejections: Record<string, number>;
 }
-export interface E2eeSettings { signMessages: boolean; rotationIntervalMs: number }
+export interface E2eeSettings {
+  signMessages: boolean; rotationIntervalMs: number;
+  /** Largest file this device sends or accepts (bytes). */
+  maxFileBytes: number;
+}
 
 export const e2eeIpc = {
   'identity:get': channel<z.ZodTuple<[]>, IdentityInfo>(z.tuple([])),
@@ -69,6 +74,7 @@ export const e2eeIpc = {
   'audit:tail': channel<z.ZodTuple<[z.ZodNumber]>, AuditEvent[]>(z.tuple([z.number().int().min(1).max(1000)])),
   'stats:get': channel<z.ZodTuple<[]>, E2eeStats>(z.tuple([])),
   'settings:get': channel<z.ZodTuple<[]>, E2eeSettings>(z.tuple([])),
-  'settings:set': channel<z.ZodTuple<[z.ZodObject<{ signMessages: z.ZodOptional<z.ZodBoolean>; rotationIntervalMs: z.ZodOptional<z.ZodNumber> }>]>, E2eeSettings>(
-    z.tuple([z.object({ signMessages: z.boolean().optional(), rotationIntervalMs: z.number().int().min(60_000).max(LIMITS.keyMaxAgeMs).optional() }).strict()]))
+  'settings:set': channel<z.ZodTuple<[z.ZodObject<{ signMessages: z.ZodOptional<z.ZodBoolean>; rotationIntervalMs: z.ZodOptional<z.ZodNumber>; maxFileBytes: z.ZodOptional<z.ZodNumber> }>]>, E2eeSettings>(
+    z.tuple([z.object({ signMessages: z.boolean().optional(), rotationIntervalMs: z.number().int().min(60_000).max(LIMITS.keyMaxAgeMs).optional(),
+      maxFileBytes: z.number().int().min(FILE_LIMITS.minMaxFileBytes).max(FILE_LIMITS.hardMaxFileBytes).optional() }).strict()]))
 };

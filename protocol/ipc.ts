@@ -2,30 +2,21 @@
 import { z } from 'zod';
 import { appIpc } from './ipc-app';
 import { e2eeIpc } from './ipc-e2ee';
+import { filesIpc } from './ipc-files';
 import { hostIpc } from './ipc-host';
 import type { ChannelSpec } from './ipc-channel';
 import { IPC_CHANNEL_NAMES, type IpcChannelName } from './ipc-channels';
 export { channel, type ChannelSpec } from './ipc-channel';
 
-/** Error codes a handler may return; the renderer shows them, never a stack trace. */
-export const IPC_ERROR_CODES = [
-  'bad-sender', 'bad-arguments', 'unknown-channel', 'internal',
-  'keychain-locked', 'keychain-unavailable', 'identity-missing',
-  'no-room-key', 'no-session', 'bad-signature', 'replay', 'stale', 'expired', 'revoked',
-  'malformed', 'wrong-recipient', 'unknown-key', 'decrypt-failed', 'old-epoch', 'not-found', 'too-large',
-  'key-changed'
-] as const;
-export type IpcErrorCode = (typeof IPC_ERROR_CODES)[number];
-export interface IpcError { code: IpcErrorCode; message: string }
-/** Every handler result crosses IPC as this union: Error objects do not survive the bridge intact. */
-export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError };
-
+import type { IpcResult } from './ipc-error';
+export { IPC_ERROR_CODES, type IpcError, type IpcErrorCode, type IpcResult } from './ipc-error';
 
 /** All channels, by `domain:verb` name. Later issues add their domains here. */
 export const IPC_CONTRACT = {
   ...appIpc,
   ...e2eeIpc,
-  ...hostIpc
+  ...hostIpc,
+  ...filesIpc
 } as const;
 
 export type IpcContract = typeof IPC_CONTRACT;

@@ -1,0 +1,98 @@
+// IPC channels of encrypted file transfer (control plane); chunk bytes travel on the binary port (see file-frames.ts).
+import { z } from 'zod';
+import { channel } from './ipc-channel';
+import type { IpcError } from './ipc-error';
+import { b64uBytes, roomIdSchema, IDENTITY_KEY_BYTES } from './keys';
+import { FILE_LIMITS } from './file-limits';
+import { TRANSFER_ID_BYTES } from './file-frames';
+
+const identityKey = b64uBytes(IDENTITY_KEY_BYTES);
+export const transferIdSchema = b64uBytes(TRANSFER_ID_BYTES);
+
+/** What the renderer says about the file the user picked; main checks it against the limits and the bytes it hashes. */
+export const fileMetaSchema = z.strictObject({
+  /** Display name only (no folders); main sanitizes it again before it becomes a save-dialog default. */
+  name: z.string().min(1).max(FILE_LIMITS.maxNameLength),
+  size: z.number().int().min(0).max(FILE_LIMITS.hardMaxFileBytes),
+  mime: z.string().max(FILE_LIMITS.maxMimeLength).regex(/^[\x20-\x7e]*$/)
+});
+export type FileMeta = z.infer<typeof fileMetaSchema>;
+
+export type TransferDirection = 'in' | 'out';
+/**
+ * in:  offered → receiving → verified → saved, or declined / cancelled / failed.
+ * out: sending (after offer) → done (receiver verified the hash), or cancelled / failed.
+ */
+export type TransferState = 'offered' | 'receiving' | 'verified' | 'saved' | 'sending' | 'done' | 'declined' | 'cancelled' | 'failed';
+
+export interface TransferInfo {
+  transferId: string;
+  direction: TransferDirection;
+  roomId: string;
+  peerIdentityKey: string;
+  name: string;
+  size: number;
+  mime: string;
+  chunkSize: number;
+  chunkCount: number;
+  /** SHA-256 of the whole file from the signed manifest, lowercase hex. */
+  sha256: string;
+  createdAt: number;
+  state: TransferState;
+  /** in: chunks opened, verified and spooled (the resume point); out: highest chunk sealed + 1. */
+  verifiedChunks: number;
+  /** Current send attempt (bumped by every resume; part of the chunk nonce). */
+  attempt: number;
+  error?: IpcError;
+}
+
+export interface PreparedFile { prepareId: string; chunkSize: number; chunkCount: number }
+export type OfferResult =
+  | { recipientIdentityKey: string; ok: true; transferId: string; /** Signed manifest ‖ signature, for the recipient's `files:receiveOffer`. */ offer: Uint8Array }
+  | { recipientIdentityKey: string; ok: false; error: IpcError };
+
+const offerBytes = z.instanceof(Uint8Array).refine((b) => b.length <= FILE_LIMITS.maxOfferBytes, `at most ${FILE_LIMITS.maxOfferBytes} bytes`);
+
+export const filesIpc = {
+  /** Asks main for the binary port; it arrives as a window `message` event whose data is `{ veilFilePort: token }`. */
+  'files:connect': channel<z.ZodTuple<[]>, { token: string }>(z.tuple([])),
+  /** Starts the prepare pass (hash) of a file the user picked; then send its slices as `hash` port requests. */
+  'files:prepare': channel<z.ZodTuple<[typeof roomIdSchema, typeof fileMetaSchema]>, PreparedFile>(z.tuple([roomIdSchema, fileMetaSchema])),
+  /** Signs one manifest per recipient (each its own transfer id and key); needs the whole file hashed. */
+  'files:offer': channel<z.ZodTuple<[typeof transferIdSchema, z.ZodArray<typeof identityKey>]>, OfferResult[]>(
+    z.tuple([transferIdSchema, z.array(identityKey).min(1).max(FILE_LIMITS.maxRecipients)])),
+  /** Verifies an offer that arrived (inside a sealed envelope) from `senderIdentityKey` in `roomId`. */
+  'files:receiveOffer': channel<z.ZodTuple<[typeof roomIdSchema, typeof identityKey, z.ZodType<Uint8Array>]>, TransferInfo>(
+    z.tuple([roomIdSchema, identityKey, offerBytes])),
+  'files:accept': channel<z.ZodTuple<[typeof transferIdSchema]>, TransferInfo>(z.tuple([transferIdSchema])),
+  'files:decline': channel<z.ZodTuple<[typeof transferIdSchema]>, TransferInfo>(z.tuple([transferIdSchema])),
+  /** Either side, any state: stops the transfer, wipes its key and deletes its encrypted spool. */
+  'files:cancel': channel<z.ZodTuple<[typeof transferIdSchema]>, TransferInfo>(z.tuple([transferIdSchema])),
+  /** Sender: the recipient reported the whole-file hash verified; wipes the transfer key. */
+  'files:finish': channel<z.ZodTuple<[typeof transferIdSchema]>, TransferInfo>(z.tuple([transferIdSchema])),
+  /** Sender: continue from chunk `fromIndex` (the recipient's resume point) under a new attempt number. */
+  'files:resume': channel<z.ZodTuple<[typeof transferIdSchema, z.ZodNumber]>, TransferInfo>(
+    z.tuple([transferIdSchema, z.number().int().min(0).max(0xffffffff)])),
+  'files:get': channel<z.ZodTuple<[typeof transferIdSchema]>, TransferInfo>(z.tuple([transferIdSchema])),
+  'files:list': channel<z.ZodTuple<[]>, TransferInfo[]>(z.tuple([])),
+  /** Recipient, after `verified`: main asks where to save (its own dialog) and decrypts the spool there. */
+  'files:save': channel<z.ZodTuple<[typeof transferIdSchema]>, { saved: boolean; fileName?: string }>(z.tuple([transferIdSchema]))
+};
+
+/**
+ * Control messages between the two renderers, carried as JSON inside ordinary sealed chat envelopes
+ * (so they are end-to-end encrypted, signed per settings, replay-checked). `id` is the transfer id (base64url).
+ */
+export const fileControlSchema = z.discriminatedUnion('t', [
+  z.strictObject({ t: z.literal('file-offer'), offer: z.string().max(FILE_LIMITS.maxOfferBytes * 2) }),
+  z.strictObject({ t: z.literal('file-accept'), id: transferIdSchema }),
+  z.strictObject({ t: z.literal('file-decline'), id: transferIdSchema }),
+  z.strictObject({ t: z.literal('file-cancel'), id: transferIdSchema, reason: z.string().max(200) }),
+  /** Receiver → sender: chunks [0, next) are verified (progress, flow-control credit, resume point). */
+  z.strictObject({ t: z.literal('file-ack'), id: transferIdSchema, next: z.number().int().min(0).max(0xffffffff) }),
+  /** Receiver → sender after a reconnect: please continue from `next`. */
+  z.strictObject({ t: z.literal('file-resume'), id: transferIdSchema, next: z.number().int().min(0).max(0xffffffff) }),
+  /** Receiver → sender: every chunk verified and the whole-file SHA-256 matched the manifest. */
+  z.strictObject({ t: z.literal('file-done'), id: transferIdSchema })
+]);
+export type FileControl = z.infer<typeof fileControlSchema>;
