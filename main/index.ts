@@ -1,8 +1,9 @@
 // Electron entry point: wires the secure shell (scheme, CSP, permissions, navigation) and registers the IPC map.
-import { app, BrowserWindow, desktopCapturer, ipcMain, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, desktopCapturer, dialog, ipcMain, MessageChannelMain, protocol, session, shell } from 'electron';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { IPC_CHANNELS } from '../protocol/ipc';
+import { FILE_PORT_EVENT } from '../protocol/ipc-channels';
 import { APP_SCHEME_PRIVILEGES } from './shell/app-protocol';
 import { appSchemeHandler, installDisplayMediaHandler, installSessionPolicies, lockDownWebContents } from './shell/install';
 import { APP_ENTRY_URL, APP_SCHEME } from './shell/origin';
@@ -10,6 +11,8 @@ import { createMainWindow } from './shell/web-preferences';
 import { createDispatcher } from './ipc/dispatcher';
 import { buildIpcHandlers } from './ipc/handlers';
 import { createMainServices, type MainServices } from './services';
+import { messagePortEndpoint } from './transfers/electron-port';
+import type { FilePortOpener } from './transfers/port';
 
 const rendererDir = path.join(__dirname, '..', 'renderer');
 const preloadPath = path.join(__dirname, '..', 'preload', 'index.cjs');
@@ -40,9 +43,24 @@ if (!app.requestSingleInstanceLock()) {
     installDisplayMediaHandler(session.defaultSession, desktopCapturer);
     protocol.handle(APP_SCHEME, appSchemeHandler(rendererDir, csp, (p) => readFile(p)));
 
+    // The file-transfer port goes only to our own window's main frame; the preload forwards it to the page.
+    const openFilePort: FilePortOpener = async (token) => {
+      if (!mainWindow) throw new Error('no app window');
+      const { port1, port2 } = new MessageChannelMain();
+      mainWindow.webContents.postMessage(FILE_PORT_EVENT, token, [port2]);
+      return messagePortEndpoint(port1);
+    };
+    // Received files are written only where the user chooses, in main's own dialog.
+    const chooseSavePath = async (suggestedName: string): Promise<string | null> => {
+      const options = { defaultPath: path.join(app.getPath('downloads'), suggestedName) };
+      const result = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
+      return result.canceled || !result.filePath ? null : result.filePath;
+    };
     services = await createMainServices({
       appInfo: { name: app.getName(), version: app.getVersion(), platform: process.platform },
-      dataDir: app.getPath('userData')
+      dataDir: app.getPath('userData'),
+      openFilePort,
+      chooseSavePath
     });
     const dispatch = createDispatcher(buildIpcHandlers(services), undefined, (channel) => {
       // Log the channel only: arguments may hold plaintext.

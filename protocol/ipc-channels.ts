@@ -15,3 +15,8 @@ export const IPC_CHANNEL_NAMES = [
   'files:finish', 'files:resume', 'files:get', 'files:list', 'files:save'
 ] as const;
 export type IpcChannelName = (typeof IPC_CHANNEL_NAMES)[number];
+
+/** Main → preload event that carries the file-transfer MessagePort (see protocol/file-frames.ts); not an invoke channel. */
+export const FILE_PORT_EVENT = 'veil:file-port';
+/** What a port token looks like (base64url of 18 random bytes), checked by the preload before it forwards a port. */
+export const FILE_PORT_TOKEN_PATTERN = /^[A-Za-z0-9_-]{24}$/;

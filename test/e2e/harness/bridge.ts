@@ -10,7 +10,11 @@ let cached: string | null = null;
  * round-trip Uint8Array in both directions (checked at harness start by `checkBinaryRoundTrip`), so arguments
  * and results pass through unchanged; nothing else is added to the page.
  */
-export async function veilInitScript(): Promise<string> {
+export async function veilInitScript(filePortUrl: string): Promise<string> {
+  return (await initScriptTemplate()).replace('__VEIL_FILE_PORT_URL__', JSON.stringify(filePortUrl));
+}
+
+async function initScriptTemplate(): Promise<string> {
   if (cached) return cached;
   const out = await build({
     stdin: {
@@ -23,7 +27,29 @@ export async function veilInitScript(): Promise<string> {
   cached = `${bundle}
 (() => {
   const invoke = globalThis.__veilInvoke;
-  const api = globalThis.__veilBuild((channel, ...args) => invoke(channel, args));
+  const filePortUrl = __VEIL_FILE_PORT_URL__;
+  // Stand-in for the preload's port forwarding (see file-ports.ts): a WebSocket bridged to a real MessageChannel.
+  const attachFilePort = (token) => {
+    const ws = new WebSocket(filePortUrl + '?token=' + encodeURIComponent(token));
+    ws.binaryType = 'arraybuffer';
+    const { port1, port2 } = new MessageChannel();
+    const queued = [];
+    port1.onmessage = (e) => {
+      const d = e.data;
+      const buf = d instanceof ArrayBuffer ? d : ArrayBuffer.isView(d) ? d.buffer.slice(d.byteOffset, d.byteOffset + d.byteLength) : null;
+      if (!buf) return;
+      if (ws.readyState === 1) ws.send(buf); else queued.push(buf);
+    };
+    ws.onopen = () => { for (const b of queued.splice(0)) ws.send(b); };
+    ws.onmessage = (e) => { if (e.data instanceof ArrayBuffer) port1.postMessage(e.data, [e.data]); };
+    ws.onclose = () => port1.close();
+    window.postMessage({ veilFilePort: token }, '*', [port2]);
+  };
+  const api = globalThis.__veilBuild(async (channel, ...args) => {
+    const res = await invoke(channel, args);
+    if (channel === 'files:connect' && res && res.ok) attachFilePort(res.value.token);
+    return res;
+  });
   delete globalThis.__veilBuild;
   Object.defineProperty(window, 'veil', { value: api, writable: false, configurable: false, enumerable: true });
   // Test instrumentation: keep every RTCPeerConnection so tests can read getStats().
@@ -33,16 +59,21 @@ export async function veilInitScript(): Promise<string> {
   class TrackedPc extends OrigPc { constructor(...a) { super(...a); pcs.push(this); } }
   window.RTCPeerConnection = TrackedPc;
   // Test instrumentation: record every payload the page puts on a data channel.
+  // Bounded: full copies of the first 32 MiB sent, then only a count (a 200 MB transfer must not be duplicated here).
   const sent = [];
+  let sentBytes = 0;
+  let sentCount = 0;
   Object.defineProperty(window, '__veilSent', { value: sent });
+  Object.defineProperty(window, '__veilSentCount', { get: () => sentCount });
   const orig = RTCDataChannel.prototype.send;
   RTCDataChannel.prototype.send = function (data) {
-    try {
+    sentCount++;
+    if (sentBytes < 32 * 1024 * 1024) try {
       let bytes;
       if (typeof data === 'string') bytes = new TextEncoder().encode(data);
       else if (data instanceof ArrayBuffer) bytes = new Uint8Array(data.slice(0));
       else if (ArrayBuffer.isView(data)) bytes = new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
-      if (bytes && sent.length < 5000) sent.push(bytes);
+      if (bytes && sent.length < 5000 && sentBytes + bytes.length <= 32 * 1024 * 1024) { sent.push(bytes); sentBytes += bytes.length; }
     } catch {}
     return orig.call(this, data);
   };
@@ -77,4 +108,4 @@ export const decodedFramesExpr = `(async () => {
 })()`;
 
 /** An expression: number of payloads sent on data channels so far. */
-export const sentCountExpr = 'window.__veilSent.length';
+export const sentCountExpr = 'window.__veilSentCount';

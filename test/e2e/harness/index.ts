@@ -21,6 +21,7 @@ import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { createSignalingServer, type SignalingServer } from '../../../signaling-server/index';
 import { veilInitScript } from './bridge';
+import { startFilePortHub, type FilePortHub } from './file-ports';
 import { REPO_ROOT } from './paths';
 import { Peer } from './peer';
 import { removeDir, startServices, type PeerServices, type ServicesOptions } from './services';
@@ -52,14 +53,15 @@ export async function startSignaling(port = 0): Promise<SignalingServer> {
 export class Harness {
   readonly peers: Peer[] = [];
   private constructor(
-    readonly browser: Browser, readonly web: StaticServer, public server: SignalingServer,
+    readonly browser: Browser, readonly web: StaticServer, public server: SignalingServer, readonly filePorts: FilePortHub,
     readonly relay: Relay | null, readonly initScript: string,
     private readonly startServer: (port: number) => Promise<SignalingServer>,
     readonly startServices: (opts: ServicesOptions) => Promise<PeerServices>
   ) {}
 
   static async start(options: HarnessOptions = {}): Promise<Harness> {
-    const initScript = await veilInitScript();
+    const filePorts = await startFilePortHub();
+    const initScript = await veilInitScript(filePorts.url);
     const web = await serveRenderer(path.join(REPO_ROOT, 'dist/renderer'));
     const startServer = options.signaling ?? startSignaling;
     const server = await startServer(0);
@@ -68,7 +70,7 @@ export class Harness {
     const browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: !headed, args: CHROMIUM_ARGS
     });
-    return new Harness(browser, web, server, relay, initScript, startServer, options.services ?? startServices);
+    return new Harness(browser, web, server, filePorts, relay, initScript, startServer, options.services ?? startServices);
   }
 
   /** The address pages type into the lobby (the relay when one is configured). */
@@ -96,6 +98,7 @@ export class Harness {
     await this.relay?.close().catch(() => {});
     await this.server.close().catch(() => {});
     await this.web.close().catch(() => {});
+    await this.filePorts.close().catch(() => {});
     for (const p of this.peers) for (const d of p.dataDirs) await removeDir(d);
   }
 }

@@ -1,4 +1,5 @@
 // One test peer: a browser context + page running the built renderer, with window.veil backed by real services.
+import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { IpcChannel, IpcResult } from '../../../protocol/ipc';
 import { decodedFramesExpr, sentContainsExpr } from './bridge';
@@ -19,13 +20,25 @@ export class Peer {
   readonly dataDirs: string[] = [];
   private constructor(
     readonly harness: Harness, readonly name: string, readonly context: BrowserContext,
-    public page: Page, public services: PeerServices
+    public page: Page, public services: PeerServices, readonly downloads: string
   ) {}
 
+  /** Main's save dialog stand-in: where a received file is written (null = the user cancelled). Tests may replace it. */
+  saveAs: (suggestedName: string) => string | null = (suggestedName) => path.join(this.downloads, suggestedName);
+
+  private static fileOptions(h: Harness, holder: { peer: Peer | null }) {
+    return {
+      openFilePort: h.filePorts.opener,
+      chooseSavePath: async (suggestedName: string) => holder.peer?.saveAs(suggestedName) ?? null
+    };
+  }
+
   static async open(h: Harness, name: string, opts: { dataDir?: string; viewport?: { width: number; height: number } }): Promise<Peer> {
-    const services = await h.startServices({ origin: h.web.origin, dataDir: opts.dataDir ?? await tempDir(name.toLowerCase()) });
-    const context = await h.browser.newContext({ viewport: opts.viewport ?? { width: 1280, height: 800 } });
     const holder: { peer: Peer | null } = { peer: null };
+    const downloads = await tempDir(`${name.toLowerCase()}-downloads`);
+    const services = await h.startServices({ origin: h.web.origin, dataDir: opts.dataDir ?? await tempDir(name.toLowerCase()),
+      ...Peer.fileOptions(h, holder) });
+    const context = await h.browser.newContext({ viewport: opts.viewport ?? { width: 1280, height: 800 } });
     await context.exposeBinding('__veilInvoke', (source, channel: unknown, args: unknown) => {
       const dispatch = holder.peer?.services.dispatch ?? services.dispatch;
       return dispatch(source.frame.url(), channel, Array.isArray(args) ? args : []);
@@ -33,8 +46,8 @@ export class Peer {
     await context.addInitScript({ content: h.initScript });
     const page = await context.newPage();
     page.on('pageerror', (err) => console.error(`[${name}] pageerror`, err.message));
-    const peer = new Peer(h, name, context, page, services);
-    peer.dataDirs.push(services.dataDir);
+    const peer = new Peer(h, name, context, page, services, downloads);
+    peer.dataDirs.push(services.dataDir, downloads);
     holder.peer = peer;
     await page.goto(`${h.web.origin}/index.html`);
     return peer;
@@ -136,7 +149,8 @@ export class Peer {
     await this.services.dispose();
     const dataDir = opts.newIdentity ? await tempDir(this.name.toLowerCase()) : this.services.dataDir;
     const keystore = opts.newIdentity ? undefined : this.services.keystore;
-    this.services = await this.harness.startServices({ origin: this.harness.web.origin, dataDir, ...(keystore ? { keystore } : {}) });
+    this.services = await this.harness.startServices({ origin: this.harness.web.origin, dataDir, ...(keystore ? { keystore } : {}),
+      ...Peer.fileOptions(this.harness, { peer: this }) });
     if (!this.dataDirs.includes(dataDir)) this.dataDirs.push(dataDir);
   }
 

@@ -6,10 +6,18 @@ import { createDispatcher, type Dispatch } from '../../../main/ipc/dispatcher';
 import { buildIpcHandlers } from '../../../main/ipc/handlers';
 import { createNodeBackend } from '../../../main/crypto-native/node-backend';
 import { MemoryKeystore } from '../../../main/keystore/memory';
-import { createMainServices, type MainServiceOptions } from '../../../main/services';
+import { createMainServices, type MainServiceOptions, type MainServices } from '../../../main/services';
+import type { FilePortOpener } from '../../../main/transfers/port';
+import { chunkWorkerPath } from '../../support/chunk-worker';
 
-export interface PeerServices { dispatch: Dispatch; dataDir: string; keystore?: MemoryKeystore; dispose(): Promise<void> }
-export interface ServicesOptions { origin: string; dataDir?: string; keystore?: MemoryKeystore }
+export interface PeerServices { dispatch: Dispatch; dataDir: string; keystore?: MemoryKeystore; services: MainServices; dispose(): Promise<void> }
+export interface ServicesOptions {
+  origin: string; dataDir?: string; keystore?: MemoryKeystore;
+  /** The harness' WebSocket stand-in for Electron's MessagePort (see file-ports.ts). */
+  openFilePort?: FilePortOpener;
+  /** Stand-in for main's save dialog: the path to write a received file to, or null for "cancelled". */
+  chooseSavePath?: (suggestedName: string) => Promise<string | null>;
+}
 
 export async function tempDir(prefix: string): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), `veil-e2e-${prefix}-`));
@@ -34,7 +42,10 @@ export function trustedOrigin(origin: string) {
 export async function startServices(opts: ServicesOptions): Promise<PeerServices> {
   const dataDir = opts.dataDir ?? await tempDir('data');
   const keystore = opts.keystore ?? new MemoryKeystore();
-  const options: MainServiceOptions = { appInfo: { name: 'Veil', version: '0.0.0-e2e', platform: 'linux' }, dataDir, keystore };
+  const options: MainServiceOptions = { appInfo: { name: 'Veil', version: '0.0.0-e2e', platform: 'linux' }, dataDir, keystore,
+    chunkWorkerPath: await chunkWorkerPath() };
+  if (opts.openFilePort) options.openFilePort = opts.openFilePort;
+  if (opts.chooseSavePath) options.chooseSavePath = opts.chooseSavePath;
   // VEIL_TEST_AEAD=noble: run every peer as Electron does (native asymmetric crypto, noble ChaCha20-Poly1305).
   if (process.env.VEIL_TEST_AEAD === 'noble') options.backend = createNodeBackend();
   const services = await createMainServices(options);
@@ -45,6 +56,7 @@ export async function startServices(opts: ServicesOptions): Promise<PeerServices
     dispatch,
     dataDir,
     keystore,
+    services,
     dispose: () => services.dispose()
   };
 }

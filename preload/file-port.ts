@@ -1,0 +1,14 @@
+// Hands main's file-transfer MessagePort to the page as a window message: a port, never ipcRenderer itself.
+import type { IpcRendererEvent } from 'electron';
+import { FILE_PORT_EVENT, FILE_PORT_TOKEN_PATTERN } from '../protocol/ipc-channels';
+
+type On = (channel: string, listener: (event: IpcRendererEvent, ...args: unknown[]) => void) => unknown;
+export type PostToPage = (data: { veilFilePort: string }, ports: MessagePort[]) => void;
+
+/** Forwards each `veil:file-port` event that carries exactly one port and a well-formed token; drops anything else. */
+export function forwardFilePorts(on: On, post: PostToPage): void {
+  on(FILE_PORT_EVENT, (event, token) => {
+    if (typeof token !== 'string' || !FILE_PORT_TOKEN_PATTERN.test(token) || event.ports.length !== 1) return;
+    post({ veilFilePort: token }, event.ports);
+  });
+}
