@@ -56,7 +56,13 @@ async function initScriptTemplate(): Promise<string> {
   const pcs = [];
   Object.defineProperty(window, '__veilPcs', { value: pcs });
   const OrigPc = window.RTCPeerConnection;
-  class TrackedPc extends OrigPc { constructor(...a) { super(...a); pcs.push(this); } }
+  // ... and every data channel the page creates (the file tests tamper with and inject into 'veil-files').
+  const channels = [];
+  Object.defineProperty(window, '__veilChannels', { value: channels });
+  class TrackedPc extends OrigPc {
+    constructor(...a) { super(...a); pcs.push(this); }
+    createDataChannel(...a) { const dc = super.createDataChannel(...a); channels.push(dc); return dc; }
+  }
   window.RTCPeerConnection = TrackedPc;
   // Test instrumentation: record every payload the page puts on a data channel.
   // Bounded: full copies of the first 32 MiB sent, then only a count (a 200 MB transfer must not be duplicated here).
