@@ -4,79 +4,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fromB64u } from '../../../protocol/encoding';
-import { decodeOpenProgress, TRANSFER_ID_BYTES } from '../../../protocol/file-frames';
-import { FILE_LIMITS } from '../../../protocol/file-limits';
-import { chunkWorkerPath } from '../../support/chunk-worker';
-import { fakeOpener, type FakePort } from './file-port';
-import { Clock, expectCode, idOf, joinAll, makePeer, tempDir, type Peer } from './harness';
+import { disposeSides, offerFile, port, pump, room, sendFile, sliceOf, ZERO, type Side } from './files-harness';
+import { idOf } from './harness';
 
-interface Side { peer: Peer; ports: FakePort[]; suggested: string[]; saveDir: string; choose: (name: string) => string | null }
-let sides: Side[] = [];
-afterEach(async () => {
-  for (const s of sides) await s.peer.services.dispose();
-  sides = [];
-});
-
-async function side(name: string, clock: Clock, dataDir?: string): Promise<Side> {
-  const { opener, ports } = fakeOpener();
-  const saveDir = tempDir('veil-save-');
-  const s: Side = { peer: undefined as unknown as Peer, ports, suggested: [], saveDir, choose: (n) => path.join(saveDir, n) };
-  s.peer = await makePeer(name, { clock, ...(dataDir ? { dataDir } : {}), files: { chunkWorkerPath: await chunkWorkerPath(), openFilePort: opener,
-    chooseSavePath: async (n) => { s.suggested.push(n); return s.choose(n); } } });
-  sides.push(s);
-  return s;
-}
-
-async function room(n = 2) {
-  const clock = new Clock();
-  const all: Side[] = [];
-  for (const name of ['alice', 'bob', 'carol'].slice(0, n)) all.push(await side(name, clock));
-  await joinAll('room', all.map((s) => s.peer));
-  return { clock, all, a: all[0]!, b: all[1]!, c: all[2] };
-}
-
-async function port(s: Side): Promise<FakePort> {
-  const { token } = await s.peer.call('files:connect');
-  expect(token).toMatch(/^[A-Za-z0-9_-]{22}$/);
-  return s.ports.at(-1)!;
-}
-
-const sliceOf = (data: Uint8Array, i: number, chunk = FILE_LIMITS.chunkBytes) => data.slice(i * chunk, Math.min(data.length, (i + 1) * chunk));
-const ZERO = new Uint8Array(TRANSFER_ID_BYTES);
-
-/** Prepare + hash on `a`, offer to `to`; returns the offer for the first recipient. */
-async function offerFile(a: Side, data: Uint8Array, to: Side[], name = 'data.bin') {
-  const pa = await port(a);
-  const prep = await a.peer.call('files:prepare', 'room', { name, size: data.length, mime: 'application/octet-stream' });
-  const pid = fromB64u(prep.prepareId)!;
-  for (let i = 0; i < prep.chunkCount; i++) expect((await pa.request('hash', pid, 0, i, sliceOf(data, i))).status).toBe('ok');
-  const results = await a.peer.call('files:offer', prep.prepareId, await Promise.all(to.map((s) => idOf(s.peer))));
-  return { pa, prep, results };
-}
-
-async function sendFile(a: Side, b: Side, data: Uint8Array, name = 'data.bin') {
-  const { pa, prep, results } = await offerFile(a, data, [b], name);
-  const r = results[0]!;
-  if (!r.ok) throw new Error(`offer failed: ${r.error.code}`);
-  const pb = await port(b);
-  const info = await b.peer.call('files:receiveOffer', 'room', await idOf(a.peer), r.offer);
-  expect(info).toMatchObject({ transferId: r.transferId, direction: 'in', state: 'offered', name, size: data.length, chunkCount: prep.chunkCount });
-  expect((await b.peer.call('files:accept', r.transferId)).state).toBe('receiving');
-  return { pa, pb, id: r.transferId, tid: fromB64u(r.transferId)!, offer: r.offer, chunkCount: prep.chunkCount };
-}
-
-/** Seals chunks [from, to) on the sender and opens them on the receiver; returns the last open progress. */
-async function pump(t: { pa: FakePort; pb: FakePort; tid: Uint8Array }, data: Uint8Array, attempt: number, from: number, to: number) {
-  let progress = null;
-  for (let i = from; i < to; i++) {
-    const sealed = await t.pa.request('seal', t.tid, attempt, i, sliceOf(data, i));
-    expect(sealed.status).toBe('ok');
-    const opened = await t.pb.request('open', ZERO, 0, 0, sealed.payload);
-    expect(opened.status, `chunk ${i}`).toBe('ok');
-    progress = decodeOpenProgress(opened.payload);
-  }
-  return progress;
-}
+afterEach(disposeSides);
 
 describe('file transfer between two peers', () => {
   for (const [what, size] of [['~1 MB random file', 1_000_003], ['empty file', 0], ['size not a multiple of the chunk size', 3 * 65536 + 17],
@@ -129,5 +60,22 @@ describe('file transfer between two peers', () => {
     expect(r.status).toBe('decrypt-failed');
     expect(await b.peer.call('files:get', rb!.transferId)).toMatchObject({ state: 'failed', error: { code: 'decrypt-failed' } });
     expect(readdirSync(path.join(b.peer.dataDir, 'transfers'))).toEqual([]);
+  });
+
+  it('pipelined port requests are answered in request order, including errors decided in main', async () => {
+    const { a, b } = await room();
+    const data = new Uint8Array(randomBytes(10 * 65536));
+    const t = await sendFile(a, b, data);
+    const before = t.pa.order.length;
+    const replies = await Promise.all([
+      ...Array.from({ length: 8 }, (_, i) => t.pa.request('seal', t.tid, 1, i, sliceOf(data, i))),
+      t.pa.request('seal', new Uint8Array(16), 1, 0, new Uint8Array(1)),
+      t.pa.request('seal', t.tid, 1, 8, sliceOf(data, 8))
+    ]);
+    expect(replies.map((r) => r.status)).toEqual([...Array(8).fill('ok'), 'not-found', 'ok']);
+    const ids = t.pa.order.slice(before);
+    expect(ids).toEqual([...ids].sort((x, y) => x - y));
+    const opened = await Promise.all(replies.filter((r) => r.status === 'ok').map((r) => t.pb.request('open', ZERO, 0, 0, r.payload)));
+    expect(opened.map((r) => r.status)).toEqual(Array(9).fill('ok'));
   });
 });
