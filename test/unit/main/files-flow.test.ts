@@ -1,6 +1,6 @@
 // File transfer end to end between two real peers (services, IPC, real chunk worker) over in-memory binary ports.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fromB64u } from '../../../protocol/encoding';
