@@ -4,13 +4,13 @@ import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { toB64u } from '../../protocol/encoding';
 import { FILE_LIMITS } from '../../protocol/file-limits';
-import { CHUNK_FRAME_TYPE, encodeOpenProgress, type PortRequest } from '../../protocol/file-frames';
 import type { FileMeta, OfferResult, PreparedFile, TransferInfo } from '../../protocol/ipc-files';
 import { chunkCountFor, deriveFileKey, fileNameProblem, mimeProblem, signOffer } from '../crypto';
 import type { E2eeCore } from '../e2ee/e2ee';
 import { IpcFailure } from '../ipc/dispatcher';
 import { EngineError } from './engine-error';
 import { verifyIncomingOffer } from './offers';
+import { transferPortOps } from './port-ops';
 import { PortRouter } from './port-router';
 import type { FilePortOpener } from './port';
 import { isFinal, portStatusCode, sanitizeFileName, savedName, toInfo, type PreparedRecord, type TransferRecord } from './records';
@@ -37,7 +37,8 @@ export class TransferService {
   private disposed = false;
 
   constructor(private readonly opts: TransferServiceOptions) {
-    this.ports = new PortRouter({ hash: (r) => this.portHash(r), seal: (r) => this.portSeal(r), open: (f) => this.portOpen(f) });
+    this.ports = new PortRouter(transferPortOps({ prepares: this.prepares, transfers: this.transfers, worker: () => this.worker(),
+      fail: (r, code, message) => this.fail(r, code, message), audit: opts.e2ee.audit }));
     // Spools of an earlier run are unreadable (their keys died with it): delete them.
     const dir = path.join(opts.dataDir, 'transfers');
     try {
@@ -266,48 +267,6 @@ export class TransferService {
     r.state = 'saved';
     this.e2ee.audit.record('file-saved', { transferId: r.idB64, size: r.size });
     return { saved: true, fileName: savedName(dest) };
-  }
-
-  // Port ops: called synchronously up to the worker call, so the worker sees requests in arrival order.
-
-  private portHash(req: PortRequest): Promise<Uint8Array> {
-    const p = this.prepares.get(toB64u(req.transferId));
-    if (!p) return Promise.reject(new EngineError('not-found', 'no such prepared file'));
-    return this.worker().hash(req.transferId, req.index, req.payload).then((res) => {
-      if (res.done && res.digest) p.digest = res.digest;
-      return new Uint8Array(0);
-    });
-  }
-
-  private portSeal(req: PortRequest): Promise<Uint8Array> {
-    const r = this.transfers.get(toB64u(req.transferId));
-    if (!r || r.direction !== 'out') return Promise.reject(new EngineError('not-found', 'no such outgoing transfer'));
-    if (r.state !== 'sending') return Promise.reject(new EngineError('bad-state', `transfer is ${r.state}`));
-    return this.worker().seal(r.id, req.attempt, req.index, req.payload).then((frame) => {
-      r.verifiedChunks = Math.max(r.verifiedChunks, req.index + 1);
-      return frame;
-    });
-  }
-
-  private portOpen(frame: Uint8Array): Promise<Uint8Array> {
-    const id = frame.length >= 17 && frame[0] === CHUNK_FRAME_TYPE ? toB64u(frame.subarray(1, 17)) : null;
-    const r = id === null ? undefined : this.transfers.get(id);
-    if (id === null) return Promise.reject(new EngineError('malformed', 'not a chunk frame'));
-    if (!r || r.direction !== 'in') return Promise.reject(new EngineError('not-found', 'no such incoming transfer'));
-    if (r.state !== 'receiving') return Promise.reject(new EngineError('bad-state', `transfer is ${r.state}`));
-    return this.worker().open(frame).then((progress) => {
-      r.verifiedChunks = progress.verifiedChunks;
-      if (progress.complete) {
-        r.state = 'verified';
-        this.e2ee.audit.record('file-verified', { transferId: r.idB64, peerIdentityKey: r.peerIdentityKey, size: r.size });
-      }
-      return encodeOpenProgress(progress);
-    }, (err: unknown) => {
-      if (err instanceof EngineError && (err.aborted || err.status === 'internal') && r.state === 'receiving') {
-        this.fail(r, portStatusCode(err.status), err.message);
-      }
-      throw err;
-    });
   }
 
   /** Wipes every key (the worker's), stops it, closes ports and deletes the spools of unfinished transfers. */
