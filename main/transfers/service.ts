@@ -79,7 +79,11 @@ export class TransferService {
   /** Drops unanswered offers and prepares past their TTL; at the limit, forgets the oldest finished transfers. */
   private prune(): void {
     const cutoff = this.opts.now() - FILE_LIMITS.offerTtlMs;
-    for (const [k, p] of this.prepares) if (p.addedAt < cutoff) this.prepares.delete(k);
+    for (const [k, p] of this.prepares) {
+      if (p.addedAt >= cutoff) continue;
+      this.prepares.delete(k);
+      this.client?.forget(p.id).catch(() => {});
+    }
     for (const [k, r] of this.transfers) {
       if (r.state === 'offered' && r.addedAt < cutoff) {
         this.transfers.delete(k);

@@ -203,4 +203,30 @@ describe('cancel, resume, failure, restart', () => {
     await b.peer.services.dispose();
     expect(readdirSync(path.join(dir, 'transfers'))).toEqual([]);
   });
+
+  it('at most maxTransfers at once; unanswered offers expire after offerTtlMs; finished ones make room', async () => {
+    const { clock, a, b } = await room();
+    const pa = await port(a);
+    const alice = await idOf(a.peer);
+    const bob = await idOf(b.peer);
+    const ids: string[] = [];
+    for (let i = 0; i < FILE_LIMITS.maxTransfers; i++) {
+      const prep = await a.peer.call('files:prepare', 'room', { name: `f${i}`, size: 1, mime: '' });
+      await pa.request('hash', fromB64u(prep.prepareId)!, 0, 0, Uint8Array.of(i));
+      const [r] = await a.peer.call('files:offer', prep.prepareId, [bob]);
+      if (!r?.ok) throw new Error('offer failed');
+      ids.push(r.transferId);
+      await b.peer.call('files:receiveOffer', 'room', alice, r.offer);
+    }
+    await expectCode(a.peer.call('files:prepare', 'room', { name: 'one-more', size: 1, mime: '' }), 'bad-state');
+    expect(await b.peer.call('files:list')).toHaveLength(FILE_LIMITS.maxTransfers);
+    clock.advance(FILE_LIMITS.offerTtlMs + 1);
+    expect(await b.peer.call('files:list')).toEqual([]);
+    await expectCode(b.peer.call('files:accept', ids[0]!), 'not-found');
+    // The sender's transfers are still live (not final) until they end.
+    await expectCode(a.peer.call('files:prepare', 'room', { name: 'one-more', size: 1, mime: '' }), 'bad-state');
+    await a.peer.call('files:cancel', ids[0]!);
+    expect((await a.peer.call('files:prepare', 'room', { name: 'one-more', size: 1, mime: '' })).chunkCount).toBe(1);
+    await expectCode(a.peer.call('files:get', ids[0]!), 'not-found');
+  });
 });
