@@ -144,6 +144,8 @@ export class TransferService {
         fail('no-session', 'no session with this peer in this room');
         continue;
       }
+      // This prepare still counts until the loop ends, hence `>`: n transfers may replace it.
+      this.prune();
       if (this.transfers.size + this.prepares.size > FILE_LIMITS.maxTransfers) {
         fail('bad-state', 'too many transfers at once');
         continue;
