@@ -78,4 +78,21 @@ describe('file transfer between two peers', () => {
     const opened = await Promise.all(replies.filter((r) => r.status === 'ok').map((r) => t.pb.request('open', ZERO, 0, 0, r.payload)));
     expect(opened.map((r) => r.status)).toEqual(Array(9).fill('ok'));
   });
+
+  it('a reloaded page connects again: both ports work, a closed one is dropped and gets no replies', async () => {
+    const { a, b } = await room();
+    const data = new Uint8Array(randomBytes(3 * 65536));
+    const t = await sendFile(a, b, data);
+    const second = await port(b);
+    expect(b.peer.services.files.ports.attached).toBe(2);
+    const sealed = await t.pa.request('seal', t.tid, 1, 0, sliceOf(data, 0));
+    expect((await t.pb.request('open', ZERO, 0, 0, sealed.payload)).status).toBe('ok');
+    t.pb.hangUp();
+    expect(b.peer.services.files.ports.attached).toBe(1);
+    const next = await t.pa.request('seal', t.tid, 1, 1, sliceOf(data, 1));
+    const before = t.pb.order.length;
+    expect((await second.request('open', ZERO, 0, 0, next.payload)).status).toBe('ok');
+    expect(t.pb.order.length).toBe(before);
+    expect((await b.peer.call('files:get', t.id)).verifiedChunks).toBe(2);
+  });
 });
