@@ -1,12 +1,16 @@
 // Builds the main-process services from their dependencies; shared by the Electron app and the test harness.
+import path from 'node:path';
 import type { AppInfo } from '../protocol/ipc-app';
 import type { E2eeSettings } from '../protocol/ipc-e2ee';
 import type { CryptoBackend } from './crypto';
 import { createDefaultBackend } from './crypto-native/node-backend';
 import { E2eeCore } from './e2ee/e2ee';
 import { HostService } from './hosting';
+import { IpcFailure } from './ipc/dispatcher';
 import type { Keystore } from './keystore/keystore';
 import { KeytarKeystore } from './keystore/keytar';
+import type { FilePortOpener } from './transfers/port';
+import { TransferService } from './transfers/service';
 
 export interface MainServiceOptions {
   appInfo: AppInfo;
@@ -22,6 +26,12 @@ export interface MainServiceOptions {
   sweepIntervalMs?: number;
   /** Test hook: receives a copy of every secret byte string created. */
   onSecret?: (secret: Uint8Array) => void;
+  /** Main's save dialog for received files; without one, `files:save` fails with bad-state. */
+  chooseSavePath?: (suggestedName: string) => Promise<string | null>;
+  /** Opens the binary file port to the app window (Electron: a MessageChannelMain). */
+  openFilePort?: FilePortOpener;
+  /** The bundled chunk worker; defaults to chunk-worker.cjs beside the bundled main (dist/main). */
+  chunkWorkerPath?: string;
 }
 
 export interface MainServices {
@@ -30,6 +40,8 @@ export interface MainServices {
   e2ee: E2eeCore;
   /** The embedded signaling server ("host on this computer"). */
   host: HostService;
+  /** Encrypted file transfer (files:* channels). */
+  files: TransferService;
   /** Rotates due room keys and wipes keys whose grace period ended; run by a timer, callable by tests. */
   tick(): Promise<void>;
   leaveRoom(roomId: string): void;
@@ -56,11 +68,18 @@ export async function createMainServices(options: MainServiceOptions): Promise<M
   timer?.unref?.();
 
   const host = new HostService();
+  const files = new TransferService({
+    e2ee, dataDir: options.dataDir, now,
+    chunkWorkerPath: options.chunkWorkerPath ?? path.join(__dirname, 'chunk-worker.cjs'),
+    chooseSavePath: options.chooseSavePath ?? (() => Promise.reject(new IpcFailure('bad-state', 'no save dialog available'))),
+    ...(options.openFilePort ? { openPort: options.openFilePort } : {})
+  });
   return {
     appInfo: options.appInfo,
     dataDir: options.dataDir,
     e2ee,
     host,
+    files,
     tick,
     leaveRoom(roomId) {
       e2ee.peers.leave(roomId);
@@ -70,6 +89,7 @@ export async function createMainServices(options: MainServiceOptions): Promise<M
     async dispose() {
       if (timer) clearInterval(timer);
       await host.stop();
+      await files.dispose();
       e2ee.peers.dispose();
       e2ee.roomKeys.dispose();
       e2ee.identity.dispose();

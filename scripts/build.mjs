@@ -18,6 +18,13 @@ if (all || targets.has('main')) {
     outfile: path.join(root, 'dist/main/index.cjs'),
     external: ['electron', 'keytar']
   });
+  // The chunk worker (file transfer keys, sealing, spools) runs in a worker thread; main finds it beside index.cjs.
+  await build({
+    ...nodeCommon,
+    entryPoints: [path.join(root, 'main/transfers/chunk-worker.ts')],
+    outfile: path.join(root, 'dist/main/chunk-worker.cjs'),
+    external: ['electron', 'keytar']
+  });
   await build({
     ...nodeCommon,
     entryPoints: [path.join(root, 'preload/index.ts')],

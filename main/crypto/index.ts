@@ -8,3 +8,4 @@ export * from './replay';
 export * from './safety';
 export * from './session';
 export * from './signed';
+export * from './file-transfer';

@@ -5,6 +5,7 @@ import { openMessage, sealMessage } from '../e2ee/messages';
 
 export function buildIpcHandlers(services: MainServices): IpcHandlerMap {
   const e = services.e2ee;
+  const f = services.files;
   return {
     'app:info': () => services.appInfo,
     'host:start': (...[options]) => services.host.start(options),
@@ -37,6 +38,18 @@ export function buildIpcHandlers(services: MainServices): IpcHandlerMap {
     'audit:tail': (...[n]) => e.audit.tail(n),
     'stats:get': () => e.stats.snapshot(),
     'settings:get': () => ({ ...e.settings }),
-    'settings:set': (...[patch]) => services.updateSettings(patch)
+    'settings:set': (...[patch]) => services.updateSettings(patch),
+    'files:connect': () => f.connect(),
+    'files:prepare': (...[roomId, meta]) => f.prepare(roomId, meta),
+    'files:offer': (...[prepareId, recipients]) => f.offer(prepareId, recipients),
+    'files:receiveOffer': (...[roomId, senderIdentityKey, offer]) => f.receiveOffer(roomId, senderIdentityKey, offer),
+    'files:accept': (...[id]) => f.accept(id),
+    'files:decline': (...[id]) => f.decline(id),
+    'files:cancel': (...[id]) => f.cancel(id),
+    'files:finish': (...[id]) => f.finish(id),
+    'files:resume': (...[id, fromIndex]) => f.resume(id, fromIndex),
+    'files:get': (...[id]) => f.get(id),
+    'files:list': () => f.list(),
+    'files:save': (...[id]) => f.save(id)
   };
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createDispatcher, type Dispatch } from '../../../main/ipc/dispatcher';
 import { buildIpcHandlers } from '../../../main/ipc/handlers';
 import { MemoryKeystore } from '../../../main/keystore/memory';
-import { createMainServices, type MainServices } from '../../../main/services';
+import { createMainServices, type MainServiceOptions, type MainServices } from '../../../main/services';
 import type { CryptoBackend } from '../../../main/crypto';
 import { createNodeBackend } from '../../../main/crypto-native/node-backend';
 
@@ -39,7 +39,11 @@ export function tempDir(prefix = 'veil-test-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }
 
-export interface PeerOptions { clock: Clock; secrets?: Uint8Array[]; backend?: CryptoBackend; dataDir?: string; keystore?: MemoryKeystore }
+export interface PeerOptions {
+  clock: Clock; secrets?: Uint8Array[]; backend?: CryptoBackend; dataDir?: string; keystore?: MemoryKeystore;
+  /** File transfer wiring (see test/support/chunk-worker.ts and files-flow.test.ts). */
+  files?: Pick<MainServiceOptions, 'chooseSavePath' | 'openFilePort' | 'chunkWorkerPath'>;
+}
 
 export async function makePeer(name: string, opts: PeerOptions): Promise<Peer> {
   const keystore = opts.keystore ?? new MemoryKeystore();
@@ -47,7 +51,8 @@ export async function makePeer(name: string, opts: PeerOptions): Promise<Peer> {
   const services = await createMainServices({
     appInfo: { name: 'Veil', version: 'test', platform: 'linux' }, dataDir, keystore, now: opts.clock.now, sweepIntervalMs: 0,
     ...(opts.backend ?? envBackend ? { backend: opts.backend ?? envBackend } : {}),
-    ...(opts.secrets ? { onSecret: (s: Uint8Array) => opts.secrets!.push(s) } : {})
+    ...(opts.secrets ? { onSecret: (s: Uint8Array) => opts.secrets!.push(s) } : {}),
+    ...opts.files
   });
   const dispatch = createDispatcher(buildIpcHandlers(services), (u) => u === APP_URL);
   const results: unknown[] = [];

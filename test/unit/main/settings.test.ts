@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { FILE_LIMITS } from '../../../protocol/file-limits';
 import { DEFAULT_SETTINGS, SettingsStore, settingsProblem } from '../../../main/e2ee/settings';
 import { Clock, expectCode, makePeer, tempDir, type Peer } from './harness';
 
@@ -24,8 +25,9 @@ describe('E2EE settings persistence', () => {
     expect(await a.call('settings:get')).toEqual(DEFAULT_SETTINGS);
     expect(existsSync(settingsFile(dir))).toBe(false);
     const set = await a.call('settings:set', { signMessages: false, rotationIntervalMs: 120_000 });
-    expect(set).toEqual({ signMessages: false, rotationIntervalMs: 120_000 });
-    expect(JSON.parse(readFileSync(settingsFile(dir), 'utf8'))).toEqual({ v: 1, signMessages: false, rotationIntervalMs: 120_000 });
+    expect(set).toEqual({ signMessages: false, rotationIntervalMs: 120_000, maxFileBytes: DEFAULT_SETTINGS.maxFileBytes });
+    expect(JSON.parse(readFileSync(settingsFile(dir), 'utf8'))).toEqual({ v: 1, signMessages: false, rotationIntervalMs: 120_000,
+      maxFileBytes: DEFAULT_SETTINGS.maxFileBytes });
     if (process.platform !== 'win32') expect(statSync(settingsFile(dir)).mode & 0o777).toBe(0o600);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     await a.call('settings:set', { rotationIntervalMs: 300_000 });
@@ -33,7 +35,7 @@ describe('E2EE settings persistence', () => {
     peers = [];
 
     const again = await peerAt(dir);
-    expect(await again.call('settings:get')).toEqual({ signMessages: false, rotationIntervalMs: 300_000 });
+    expect(await again.call('settings:get')).toEqual({ signMessages: false, rotationIntervalMs: 300_000, maxFileBytes: DEFAULT_SETTINGS.maxFileBytes });
     expect(again.services.e2ee.audit.tail(50).some((e) => e.type === 'settings-corrupt')).toBe(false);
   });
 
@@ -57,6 +59,10 @@ describe('E2EE settings persistence', () => {
     ['interval too long', JSON.stringify({ v: 1, signMessages: false, rotationIntervalMs: 10 * 24 * 3600_000 })],
     ['non-integer interval', JSON.stringify({ v: 1, signMessages: false, rotationIntervalMs: 120_000.5 })],
     ['missing field', JSON.stringify({ v: 1, signMessages: false })],
+    ['maxFileBytes too small', JSON.stringify({ v: 1, signMessages: false, rotationIntervalMs: 120_000, maxFileBytes: FILE_LIMITS.minMaxFileBytes - 1 })],
+    ['maxFileBytes too large', JSON.stringify({ v: 1, signMessages: false, rotationIntervalMs: 120_000, maxFileBytes: FILE_LIMITS.hardMaxFileBytes + 1 })],
+    ['maxFileBytes not an integer', JSON.stringify({ v: 1, signMessages: false, rotationIntervalMs: 120_000, maxFileBytes: 2_000_000.5 })],
+    ['maxFileBytes a string', JSON.stringify({ v: 1, signMessages: false, rotationIntervalMs: 120_000, maxFileBytes: '2000000' })],
     ['unknown field', JSON.stringify({ v: 1, signMessages: false, rotationIntervalMs: 120_000, extra: true })]
   ];
   for (const [what, content] of bad) {
@@ -84,6 +90,29 @@ describe('E2EE settings persistence', () => {
     expect(r.ok).toBe(false);
     expect(await a.call('settings:get')).toEqual(DEFAULT_SETTINGS);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('a settings.json written before maxFileBytes existed still loads, with the default limit, and is not moved aside', async () => {
+    const dir = tempDir();
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(settingsFile(dir), JSON.stringify({ v: 1, signMessages: false, rotationIntervalMs: 120_000 }));
+    const a = await peerAt(dir);
+    expect(await a.call('settings:get')).toEqual({ signMessages: false, rotationIntervalMs: 120_000, maxFileBytes: FILE_LIMITS.defaultMaxFileBytes });
+    expect(existsSync(`${settingsFile(dir)}.corrupt`)).toBe(false);
+    expect(a.services.e2ee.audit.tail(50).some((e) => e.type === 'settings-corrupt')).toBe(false);
+  });
+
+  it('maxFileBytes: settings:set persists it within bounds and refuses values outside them without any change', async () => {
+    const dir = tempDir();
+    const a = await peerAt(dir);
+    const set = await a.call('settings:set', { maxFileBytes: FILE_LIMITS.minMaxFileBytes });
+    expect(set.maxFileBytes).toBe(FILE_LIMITS.minMaxFileBytes);
+    await expectCode(a.call('settings:set', { maxFileBytes: FILE_LIMITS.minMaxFileBytes - 1 }), 'bad-arguments');
+    await expectCode(a.call('settings:set', { maxFileBytes: FILE_LIMITS.hardMaxFileBytes + 1 }), 'bad-arguments');
+    expect((await a.call('settings:get')).maxFileBytes).toBe(FILE_LIMITS.minMaxFileBytes);
+    await a.services.dispose();
+    peers = [];
+    expect((await (await peerAt(dir)).call('settings:get')).maxFileBytes).toBe(FILE_LIMITS.minMaxFileBytes);
   });
 
   it('an unreadable settings path (a directory) falls back to defaults without throwing', () => {

@@ -1,0 +1,289 @@
+// The file-transfer control plane behind the `files:*` channels: prepare, offer, verify offers, state machine, save.
+// Keys are derived here and handed to the chunk worker at once; main keeps no copy (see PROTOCOL.md section 14).
+import { readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { toB64u } from '../../protocol/encoding';
+import { FILE_LIMITS } from '../../protocol/file-limits';
+import type { FileMeta, OfferResult, PreparedFile, TransferInfo } from '../../protocol/ipc-files';
+import { chunkCountFor, deriveFileKey, fileNameProblem, mimeProblem, signOffer } from '../crypto';
+import type { E2eeCore } from '../e2ee/e2ee';
+import { IpcFailure } from '../ipc/dispatcher';
+import { EngineError } from './engine-error';
+import { verifyIncomingOffer } from './offers';
+import { transferPortOps } from './port-ops';
+import { PortRouter } from './port-router';
+import type { FilePortOpener } from './port';
+import { isFinal, portStatusCode, sanitizeFileName, savedName, toInfo, type PreparedRecord, type TransferRecord } from './records';
+import { ChunkWorkerClient } from './worker-client';
+
+export interface TransferServiceOptions {
+  e2ee: E2eeCore; dataDir: string; now: () => number;
+  /** The bundled chunk worker (dist/main/chunk-worker.cjs in the app). */
+  chunkWorkerPath: string;
+  /** Main's own save dialog: the path the user chose, or null when they cancelled. */
+  chooseSavePath: (suggestedName: string) => Promise<string | null>;
+  openPort?: FilePortOpener;
+}
+
+const toIpc = (err: unknown): unknown => (err instanceof EngineError ? new IpcFailure(portStatusCode(err.status), err.message) : err);
+
+export class TransferService {
+  private readonly transfers = new Map<string, TransferRecord>();
+  private readonly prepares = new Map<string, PreparedRecord>();
+  /** Every incoming transfer id ever accepted as an offer, so a replayed offer is refused (section 14.1). */
+  private readonly seenIncoming = new Set<string>();
+  private client: ChunkWorkerClient | null = null;
+  readonly ports: PortRouter;
+  private disposed = false;
+
+  constructor(private readonly opts: TransferServiceOptions) {
+    this.ports = new PortRouter(transferPortOps({ prepares: this.prepares, transfers: this.transfers, worker: () => this.worker(),
+      fail: (r, code, message) => this.fail(r, code, message), audit: opts.e2ee.audit }));
+    // Spools of an earlier run are unreadable (their keys died with it): delete them.
+    const dir = path.join(opts.dataDir, 'transfers');
+    try {
+      for (const f of readdirSync(dir)) if (f.endsWith('.spool')) rmSync(path.join(dir, f), { force: true });
+    } catch {
+      // No transfers folder yet.
+    }
+  }
+
+  private get e2ee(): E2eeCore { return this.opts.e2ee; }
+
+  /** Started on first use, so a service that never moves a file never starts a thread. */
+  private worker(): ChunkWorkerClient {
+    if (this.disposed) throw new IpcFailure('bad-state', 'file transfer service stopped');
+    if (!this.client?.alive) this.client = new ChunkWorkerClient(this.opts.chunkWorkerPath, this.opts.dataDir, () => this.workerLost());
+    return this.client;
+  }
+
+  /** The worker died: every key it held is gone, so every live transfer has failed. */
+  private workerLost(): void {
+    this.prepares.clear();
+    for (const r of this.transfers.values()) if (!isFinal(r)) this.fail(r, 'internal', 'chunk worker stopped');
+  }
+
+  private fail(r: TransferRecord, code: IpcFailure['code'], message: string): void {
+    r.state = 'failed';
+    r.error = { code, message };
+    this.e2ee.audit.record('file-failed', { transferId: r.idB64, direction: r.direction, reason: code });
+  }
+
+  private record(idB64: string): TransferRecord {
+    this.prune();
+    const r = this.transfers.get(idB64);
+    if (!r) throw new IpcFailure('not-found', 'no such transfer');
+    return r;
+  }
+
+  /** Drops unanswered offers and prepares past their TTL; at the limit, forgets the oldest finished transfers. */
+  private prune(): void {
+    const cutoff = this.opts.now() - FILE_LIMITS.offerTtlMs;
+    for (const [k, p] of this.prepares) {
+      if (p.addedAt >= cutoff) continue;
+      this.prepares.delete(k);
+      this.client?.forget(p.id).catch(() => {});
+    }
+    for (const [k, r] of this.transfers) {
+      if (r.state === 'offered' && r.addedAt < cutoff) {
+        this.transfers.delete(k);
+        this.client?.forget(r.id).catch(() => {});
+        this.e2ee.audit.record('file-offer-expired', { transferId: r.idB64 });
+      }
+    }
+    for (const [k, r] of this.transfers) {
+      if (this.transfers.size + this.prepares.size < FILE_LIMITS.maxTransfers) break;
+      if (isFinal(r)) this.transfers.delete(k);
+    }
+  }
+
+  private ensureRoom(): void {
+    this.prune();
+    if (this.transfers.size + this.prepares.size >= FILE_LIMITS.maxTransfers) throw new IpcFailure('bad-state', 'too many transfers at once');
+  }
+
+  async connect(): Promise<{ token: string }> {
+    if (!this.opts.openPort) throw new IpcFailure('bad-state', 'no window to attach a port to');
+    const token = toB64u(this.e2ee.backend.randomBytes(16));
+    let endpoint;
+    try {
+      endpoint = await this.opts.openPort(token);
+    } catch {
+      throw new IpcFailure('bad-state', 'could not open a port to the window');
+    }
+    this.ports.attach(endpoint);
+    return { token };
+  }
+
+  async prepare(roomId: string, meta: FileMeta): Promise<PreparedFile> {
+    if (meta.size > this.e2ee.settings.maxFileBytes) throw new IpcFailure('too-large', 'file is larger than the maxFileBytes setting');
+    this.e2ee.requireRoom(roomId);
+    const problem = fileNameProblem(meta.name) ?? mimeProblem(meta.mime);
+    if (problem) throw new IpcFailure('malformed', problem);
+    this.ensureRoom();
+    const id = this.e2ee.backend.randomBytes(16);
+    const chunkSize = FILE_LIMITS.chunkBytes;
+    await this.worker().startPrepare(id, meta.size, chunkSize).catch((e) => { throw toIpc(e); });
+    const chunkCount = chunkCountFor(meta.size, chunkSize);
+    this.prepares.set(toB64u(id), { id, roomId, meta: { ...meta }, chunkSize, chunkCount, addedAt: this.opts.now(), digest: null });
+    return { prepareId: toB64u(id), chunkSize, chunkCount };
+  }
+
+  async offer(prepareId: string, recipients: string[]): Promise<OfferResult[]> {
+    const p = this.prepares.get(prepareId);
+    if (!p) throw new IpcFailure('not-found', 'no such prepared file');
+    if (!p.digest) throw new IpcFailure('bad-state', 'the file is not hashed yet');
+    const identity = await this.e2ee.identity.get();
+    this.e2ee.requireRoom(p.roomId);
+    const results: OfferResult[] = [];
+    for (const recipientIdentityKey of recipients) {
+      const fail = (code: IpcFailure['code'], message: string) => results.push({ recipientIdentityKey, ok: false, error: { code, message } });
+      const peer = this.e2ee.peers.get(p.roomId, recipientIdentityKey);
+      const session = peer ? this.e2ee.peers.current(peer) : null;
+      if (!peer || !session) {
+        fail('no-session', 'no session with this peer in this room');
+        continue;
+      }
+      // This prepare still counts until the loop ends, hence `>`: n transfers may replace it.
+      this.prune();
+      if (this.transfers.size + this.prepares.size > FILE_LIMITS.maxTransfers) {
+        fail('bad-state', 'too many transfers at once');
+        continue;
+      }
+      const transferId = this.e2ee.backend.randomBytes(16);
+      const createdAt = this.opts.now();
+      const offer = signOffer(this.e2ee.backend, identity.seed, { transferId, senderIdentityKey: identity.publicKey,
+        recipientIdentityKey: peer.identityKey, senderKeyId: session.myKeyId, recipientKeyId: session.peerKeyId, size: p.meta.size,
+        chunkSize: p.chunkSize, sha256: p.digest, createdAt, roomId: p.roomId, name: p.meta.name, mime: p.meta.mime });
+      const manifestBytes = offer.subarray(0, offer.length - 64);
+      try {
+        await this.worker().addSend(transferId, deriveFileKey(this.e2ee.backend, session.keys.sendKey, transferId, manifestBytes),
+          p.meta.size, p.chunkSize);
+      } catch (err) {
+        const e = toIpc(err);
+        fail(e instanceof IpcFailure ? e.code : 'internal', 'could not start the transfer');
+        continue;
+      }
+      const idB64 = toB64u(transferId);
+      this.transfers.set(idB64, { id: transferId, idB64, direction: 'out', roomId: p.roomId, peerIdentityKey: recipientIdentityKey,
+        name: p.meta.name, size: p.meta.size, mime: p.meta.mime, chunkSize: p.chunkSize, chunkCount: p.chunkCount,
+        sha256Hex: Buffer.from(p.digest).toString('hex'), createdAt, state: 'sending', verifiedChunks: 0, attempt: 1, addedAt: createdAt });
+      this.e2ee.audit.record('file-offered', { transferId: idB64, roomId: p.roomId, peerIdentityKey: recipientIdentityKey, size: p.meta.size,
+        chunkCount: p.chunkCount });
+      results.push({ recipientIdentityKey, ok: true, transferId: idB64, offer });
+    }
+    this.prepares.delete(prepareId);
+    return results;
+  }
+
+  async receiveOffer(roomId: string, senderIdentityKey: string, offer: Uint8Array): Promise<TransferInfo> {
+    const identity = await this.e2ee.identity.get();
+    const v = verifyIncomingOffer(this.e2ee, { roomId, senderIdentityKey, offer, ourIdentityKey: identity.publicKey,
+      seen: (id) => this.seenIncoming.has(id) || this.transfers.has(id) });
+    this.ensureRoom();
+    const m = v.manifest;
+    const idB64 = toB64u(m.transferId);
+    try {
+      await this.worker().addReceive(m.transferId, deriveFileKey(this.e2ee.backend, v.session.keys.recvKey, m.transferId, v.manifestBytes),
+        m.size, m.chunkSize, m.sha256);
+    } catch (err) {
+      throw toIpc(err);
+    }
+    this.seenIncoming.add(idB64);
+    const r: TransferRecord = { id: m.transferId, idB64, direction: 'in', roomId, peerIdentityKey: senderIdentityKey, name: m.name, size: m.size,
+      mime: m.mime, chunkSize: m.chunkSize, chunkCount: m.chunkCount, sha256Hex: Buffer.from(m.sha256).toString('hex'), createdAt: m.createdAt,
+      state: 'offered', verifiedChunks: 0, attempt: 1, addedAt: this.opts.now() };
+    this.transfers.set(idB64, r);
+    this.e2ee.audit.record('file-offer-received', { transferId: idB64, roomId, peerIdentityKey: senderIdentityKey, size: m.size,
+      chunkCount: m.chunkCount });
+    return toInfo(r);
+  }
+
+  private expect(r: TransferRecord, direction: 'in' | 'out', state: TransferRecord['state']): void {
+    if (r.direction !== direction || r.state !== state) throw new IpcFailure('bad-state', `transfer is ${r.direction}/${r.state}, not ${direction}/${state}`);
+  }
+
+  async accept(id: string): Promise<TransferInfo> {
+    const r = this.record(id);
+    this.expect(r, 'in', 'offered');
+    await this.worker().startReceive(r.id).catch((e) => { throw toIpc(e); });
+    r.state = 'receiving';
+    this.e2ee.audit.record('file-accepted', { transferId: r.idB64, peerIdentityKey: r.peerIdentityKey, size: r.size });
+    return toInfo(r);
+  }
+
+  async decline(id: string): Promise<TransferInfo> {
+    const r = this.record(id);
+    if (r.direction === 'in' && r.state === 'declined') return toInfo(r);
+    this.expect(r, 'in', 'offered');
+    r.state = 'declined';
+    await this.client?.forget(r.id).catch(() => {});
+    this.e2ee.audit.record('file-declined', { transferId: r.idB64, peerIdentityKey: r.peerIdentityKey });
+    return toInfo(r);
+  }
+
+  /** Either side, any state that is not final; on a final state it changes nothing and answers the info. */
+  async cancel(id: string): Promise<TransferInfo> {
+    const r = this.record(id);
+    if (isFinal(r)) return toInfo(r);
+    r.state = 'cancelled';
+    await this.client?.forget(r.id).catch(() => {});
+    this.e2ee.audit.record('file-cancelled', { transferId: r.idB64, direction: r.direction, peerIdentityKey: r.peerIdentityKey });
+    return toInfo(r);
+  }
+
+  async finish(id: string): Promise<TransferInfo> {
+    const r = this.record(id);
+    if (r.direction === 'out' && r.state === 'done') return toInfo(r);
+    this.expect(r, 'out', 'sending');
+    r.state = 'done';
+    await this.client?.forget(r.id).catch(() => {});
+    this.e2ee.audit.record('file-done', { transferId: r.idB64, peerIdentityKey: r.peerIdentityKey, size: r.size });
+    return toInfo(r);
+  }
+
+  async resume(id: string, fromIndex: number): Promise<TransferInfo> {
+    const r = this.record(id);
+    this.expect(r, 'out', 'sending');
+    if (fromIndex > r.chunkCount) throw new IpcFailure('bad-arguments', 'fromIndex is past the last chunk');
+    if (r.attempt >= 0xffffffff) throw new IpcFailure('bad-state', 'no attempts left');
+    await this.worker().resume(r.id, r.attempt + 1).catch((e) => { throw toIpc(e); });
+    r.attempt += 1;
+    r.verifiedChunks = fromIndex;
+    this.e2ee.audit.record('file-resumed', { transferId: r.idB64, attempt: r.attempt, fromIndex });
+    return toInfo(r);
+  }
+
+  get(id: string): TransferInfo {
+    return toInfo(this.record(id));
+  }
+
+  list(): TransferInfo[] {
+    this.prune();
+    return [...this.transfers.values()].map(toInfo);
+  }
+
+  async save(id: string): Promise<{ saved: boolean; fileName?: string }> {
+    const r = this.record(id);
+    this.expect(r, 'in', 'verified');
+    const dest = await this.opts.chooseSavePath(sanitizeFileName(r.name));
+    if (dest === null) return { saved: false };
+    this.expect(r, 'in', 'verified');
+    await this.worker().save(r.id, dest).catch((e) => { throw toIpc(e); });
+    r.state = 'saved';
+    this.e2ee.audit.record('file-saved', { transferId: r.idB64, size: r.size });
+    return { saved: true, fileName: savedName(dest) };
+  }
+
+  /** Wipes every key (the worker's), stops it, closes ports and deletes the spools of unfinished transfers. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    this.ports.closeAll();
+    await this.client?.terminate();
+    this.client = null;
+    const dir = path.join(this.opts.dataDir, 'transfers');
+    for (const r of this.transfers.values()) if (r.direction === 'in') rmSync(path.join(dir, `${Buffer.from(r.id).toString('hex')}.spool`), { force: true });
+    this.transfers.clear();
+    this.prepares.clear();
+  }
+}
