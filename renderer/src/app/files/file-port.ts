@@ -50,6 +50,13 @@ export async function connectFilePort(): Promise<PortLike> {
   }
 }
 
+/** ArrayBuffer or Uint8Array, also from another realm (a port's messages are not always created in ours). */
+function asBytes(data: unknown): Uint8Array | null {
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (Object.prototype.toString.call(data) === '[object ArrayBuffer]') return new Uint8Array(data as ArrayBuffer);
+  return null;
+}
+
 interface Pending { resolve(r: PortReply): void; reject(err: Error): void }
 
 export class FilePortClient {
@@ -145,7 +152,7 @@ export class FilePortClient {
   }
 
   private onReply(data: unknown): void {
-    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : data instanceof Uint8Array ? data : null;
+    const bytes = asBytes(data);
     const reply = bytes ? decodePortReply(bytes) : null;
     if (!reply) return;
     const p = this.pending.get(reply.reqId);
