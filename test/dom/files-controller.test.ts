@@ -221,3 +221,23 @@ describe('chat wire routing', () => {
     expect(parseWire(JSON.stringify({ t: 'msg', id: 'a', text: 'hi' }))).toEqual({ t: 'msg', id: 'a', text: 'hi' });
   });
 });
+
+describe('a peer leaving', () => {
+  it('fails its unfinished transfers in both directions once it is gone from the room', async () => {
+    installFakeVeil({
+      'files:receiveOffer': () => info(1, { state: 'offered' }),
+      'files:prepare': () => ({ prepareId: tid(9), chunkSize: 10, chunkCount: 1 }),
+      'files:offer': () => [{ recipientIdentityKey: 'B', ok: true, transferId: tid(10), offer: new Uint8Array([7]) }],
+      'files:get': () => info(10, { direction: 'out', chunkSize: 10, chunkCount: 1 }),
+      'files:cancel': () => info(1, { state: 'cancelled' })
+    });
+    const t = setup();
+    await t.files.onControl('B', { t: 'file-offer', offer: toB64u(new Uint8Array([1])) });
+    await t.files.sendFile({ name: 'y', type: '', source: { size: 5, read: async () => new Uint8Array(5) } }, 'B');
+    t.store.getState().removePeer('B');
+    t.files.onLinkDown('B');
+    await settle();
+    expect(t.s().transfers[tid(1)]).toMatchObject({ state: 'failed', error: 'Bob left the room' });
+    expect(t.s().transfers[tid(10)]).toMatchObject({ state: 'failed', error: 'Bob left the room' });
+  });
+});

@@ -216,6 +216,15 @@ export class FilesController {
   onLinkDown(identityKey: string): void {
     for (const out of this.outgoing.values()) if (out.to === identityKey) this.pause(out);
     this.receiver.onLinkDown(identityKey);
+    // The mesh removes a peer that left right after its link closes; a transfer with nobody to resume it ends there.
+    setTimeout(() => { if (!this.s.peers[identityKey]) void this.peerGone(identityKey); }, 0);
+  }
+
+  private async peerGone(identityKey: string): Promise<void> {
+    const name = Object.values(this.s.transfers).find((t) => t.peer === identityKey)?.peerName || 'The participant';
+    const text = `${name} left the room`;
+    for (const out of this.outgoing.values()) if (out.to === identityKey && !out.closed) await this.failOut(out, text, false);
+    await this.receiver.peerGone(identityKey);
   }
 
   /** Leaving the room: stop every stream and let main wipe keys and spools of unfinished transfers. */

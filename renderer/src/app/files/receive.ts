@@ -172,6 +172,15 @@ export class Receiver {
     }
   }
 
+  /** The sender left the room: nobody can resume these transfers. */
+  async peerGone(identityKey: string): Promise<void> {
+    for (const t of this.incoming.values()) {
+      if (t.from !== identityKey || t.closed) continue;
+      const name = this.s.transfers[t.id]?.peerName ?? 'The sender';
+      this.fail(t, `${name} left the room`, false);
+    }
+  }
+
   /** Leaving the room: nothing in flight survives, main wipes the keys and spools. */
   async stop(): Promise<void> {
     const open = [...this.incoming.values()].filter((t) => !t.closed && !FINAL_STATES.has(this.s.transfers[t.id]?.state ?? 'failed'));
