@@ -103,6 +103,9 @@ describe('FilesPanel', () => {
   });
 
   it('raises a notice for an incoming offer that opens the Files tab', () => {
+    useApp.getState().addTransfer(row({ id: 'in1' }));
+    useApp.getState().addTransfer(row({ id: 'in2', state: 'receiving' }));
+    useApp.getState().pushFileNotice('in2', 'already accepted');
     useApp.getState().pushFileNotice('in1', 'Bob wants to send you "a.bin"');
     useApp.setState({ panel: 'chat' });
     render(<FileNotices />);

@@ -63,12 +63,14 @@ export class Receiver {
     if (!t) return;
     try {
       await unwrap(window.veil.files.accept(id));
-      this.s.patchTransfer(id, { state: 'receiving', startedAt: this.ctx.now(), error: undefined });
-      this.progress.report(id, 0, true);
-      await this.ctx.sendControl(t.from, { t: 'file-accept', id });
     } catch (err) {
-      this.fail(t, `Could not accept: ${errorText(err)}`, false);
+      return this.fail(t, `Could not accept: ${errorText(err)}`, false);
     }
+    this.s.patchTransfer(id, { state: 'receiving', startedAt: this.ctx.now(), error: undefined });
+    this.progress.report(id, 0, true);
+    // If the accept cannot go out now, the resume sent when the link is back starts the stream instead.
+    await this.ctx.sendControl(t.from, { t: 'file-accept', id })
+      .catch(() => this.s.patchTransfer(id, { state: 'paused', note: 'waiting for connection' }));
   }
 
   async decline(id: string): Promise<void> {

@@ -2,7 +2,10 @@
 import { useApp } from '../../store';
 
 export function FileNotices() {
-  const notices = useApp((s) => s.fileNotices);
+  const all = useApp((s) => s.fileNotices);
+  const transfers = useApp((s) => s.transfers);
+  // An offer answered (here or by the sender cancelling) needs no notice any more.
+  const notices = all.filter((n) => transfers[n.transferId]?.state === 'offered');
   const dismiss = useApp((s) => s.dismissFileNotice);
   const setSession = useApp((s) => s.setSession);
   if (notices.length === 0) return null;
