@@ -1,7 +1,8 @@
 // File port client over a real MessageChannel: binary framing, reqId matching out of order, bounded in-flight, reconnect.
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodePortRequest, encodePortReply, PORT_OPS, type PortRequest, type PortStatus } from '../../protocol/file-frames';
-import { FilePortClient, PortStatusError, type PortLike } from '../../renderer/src/app/files/file-port';
+import { connectFilePort, FilePortClient, PortStatusError, type PortLike } from '../../renderer/src/app/files/file-port';
+import { installFakeVeil } from './fake-veil';
 
 const open: MessagePort[] = [];
 afterEach(() => { for (const p of open.splice(0)) p.close(); });
@@ -106,5 +107,35 @@ describe('FilePortClient', () => {
     expect(connects).toBe(2);
     mains[1]!.reply(mains[1]!.requests[0]!, 'ok', new Uint8Array([5]));
     expect([...(await third)]).toEqual([5]);
+  });
+});
+
+describe('connectFilePort', () => {
+  const deliver = (data: unknown, port: MessagePort, source: unknown = window) => {
+    const e = new Event('message');
+    Object.defineProperties(e, { data: { value: data }, ports: { value: [port] }, source: { value: source } });
+    window.dispatchEvent(e);
+  };
+
+  it('takes the port that arrives before the invoke resolves, matching the token and our own window', async () => {
+    const { port1, port2 } = new MessageChannel();
+    const { port1: wrong } = new MessageChannel();
+    open.push(port1, port2, wrong);
+    installFakeVeil({
+      'files:connect': () => {
+        deliver({ veilFilePort: 't-1' }, port1);
+        deliver({ veilFilePort: 't-1' }, wrong, null);
+        deliver({ veilFilePort: 't-other' }, wrong);
+        return { token: 't-1' };
+      }
+    });
+    expect(await connectFilePort()).toBe(port1);
+  });
+
+  it('waits for a port that arrives after the invoke resolved', async () => {
+    const { port1, port2 } = new MessageChannel();
+    open.push(port1, port2);
+    installFakeVeil({ 'files:connect': () => { setTimeout(() => deliver({ veilFilePort: 't-2' }, port1), 10); return { token: 't-2' }; } });
+    expect(await connectFilePort()).toBe(port1);
   });
 });
