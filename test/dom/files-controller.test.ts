@@ -7,7 +7,7 @@ import { parseWire } from '../../renderer/src/app/chat';
 import type { FilesContext } from '../../renderer/src/app/files/context';
 import { FilesController } from '../../renderer/src/app/files/controller';
 import { PortStatusError } from '../../renderer/src/app/files/file-port';
-import { AckTracker } from '../../renderer/src/app/files/receive';
+import { AckTracker, MAX_UNOPENED_FRAMES } from '../../renderer/src/app/files/receive';
 import { createAppStore } from '../../renderer/src/store';
 import type { FileChannel } from '../../renderer/src/rtc/file-channel';
 import { installFakeVeil } from './fake-veil';
@@ -239,5 +239,19 @@ describe('a peer leaving', () => {
     await settle();
     expect(t.s().transfers[tid(1)]).toMatchObject({ state: 'failed', error: 'Bob left the room' });
     expect(t.s().transfers[tid(10)]).toMatchObject({ state: 'failed', error: 'Bob left the room' });
+  });
+});
+
+describe('receiver memory bound', () => {
+  it('fails a transfer whose sender ignores the ack window instead of queueing without end', async () => {
+    installFakeVeil({ 'files:receiveOffer': () => info(1, { state: 'offered' }), 'files:accept': () => info(1), 'files:cancel': () => info(1) });
+    let opens = 0;
+    const t = setup(() => { opens++; return new Promise<Uint8Array>(() => {}); });
+    await t.files.onControl('B', { t: 'file-offer', offer: toB64u(new Uint8Array([1])) });
+    await t.files.accept(tid(1));
+    for (let i = 0; i < 300; i++) t.files.onFileFrame('B', frame(1, i));
+    await settle();
+    expect(opens).toBe(MAX_UNOPENED_FRAMES);
+    expect(t.s().transfers[tid(1)]).toMatchObject({ state: 'failed', error: 'Bob sent beyond the flow-control window' });
   });
 });

@@ -27,7 +27,13 @@ export class AckTracker {
   }
 }
 
-interface Incoming { id: string; from: string; size: number; chunkSize: number; acks: AckTracker; closed: boolean }
+interface Incoming { id: string; from: string; size: number; chunkSize: number; acks: AckTracker; closed: boolean; opening: number }
+
+/**
+ * A sender that honours the ack window never has more than `windowChunks` frames unverified here; twice that (room
+ * for stale frames of an attempt before a resume) means it ignores flow control, and queueing more would grow memory.
+ */
+export const MAX_UNOPENED_FRAMES = 2 * FILE_LIMITS.windowChunks;
 
 export class Receiver {
   private incoming = new Map<string, Incoming>();
@@ -49,7 +55,7 @@ export class Receiver {
     try {
       if (!bytes) throw new Error('the offer is not valid base64url');
       const info = await unwrap(window.veil.files.receiveOffer(this.ctx.roomId, from, bytes));
-      this.incoming.set(info.transferId, { id: info.transferId, from, size: info.size, chunkSize: info.chunkSize, acks: new AckTracker(), closed: false });
+      this.incoming.set(info.transferId, { id: info.transferId, from, size: info.size, chunkSize: info.chunkSize, acks: new AckTracker(), closed: false, opening: 0 });
       this.s.addTransfer({ id: info.transferId, direction: 'in', peer: from, peerName: name, name: info.name, size: info.size,
         state: 'offered', bytesDone: 0, speed: 0, etaSeconds: null });
       this.s.pushFileNotice(info.transferId, `${name} wants to send you "${info.name}"`);
@@ -111,7 +117,10 @@ export class Receiver {
     const t = this.incoming.get(id);
     if (!t || t.from !== from) return this.warnOnce(id, `Dropped file data from ${peerName(this.ctx, from)} for a transfer we are not receiving`);
     if (t.closed) return;
-    this.ctx.port.open(frame).then((payload) => this.opened(t, payload), (err: unknown) => this.openFailed(t, err));
+    if (++t.opening > MAX_UNOPENED_FRAMES) return this.fail(t, `${peerName(this.ctx, from)} sent beyond the flow-control window`, true);
+    this.ctx.port.open(frame).then(
+      (payload) => { t.opening--; this.opened(t, payload); },
+      (err: unknown) => { t.opening--; this.openFailed(t, err); });
   }
 
   private opened(t: Incoming, payload: Uint8Array): void {
