@@ -62,8 +62,10 @@ export class FilesController {
     }
     const live = () => [...rows].filter(([, id]) => !this.cancelledLocal.has(id));
     let results;
+    let layout = { chunkSize: 0, chunkCount: 0 };
     try {
       const prepared = await unwrap(window.veil.files.prepare(this.ctx.roomId, meta));
+      layout = { chunkSize: prepared.chunkSize, chunkCount: prepared.chunkCount };
       const prepBytes = fromB64u(prepared.prepareId);
       if (!prepBytes) throw new Error('main returned a malformed prepare id');
       await hashPass(file.source, prepared.chunkSize, prepared.chunkCount, (i, plain) => this.ctx.port.hash(prepBytes, i, plain),
@@ -83,11 +85,12 @@ export class FilesController {
         this.s.patchTransfer(localId, { state: 'failed', error: `Could not offer: ${res.error.code}: ${res.error.message}`, note: undefined });
         continue;
       }
-      await this.startOffer(localId, res.recipientIdentityKey, res.transferId, res.offer, file.source);
+      await this.startOffer(localId, res.recipientIdentityKey, res.transferId, res.offer, file.source, layout);
     }
   }
 
-  private async startOffer(localId: string, to: string, id: string, offer: Uint8Array, source: ChunkSource): Promise<void> {
+  private async startOffer(localId: string, to: string, id: string, offer: Uint8Array, source: ChunkSource,
+    { chunkSize, chunkCount }: { chunkSize: number; chunkCount: number }): Promise<void> {
     const entry = this.s.transfers[localId];
     const idBytes = fromB64u(id);
     if (!entry || !idBytes) return;
@@ -95,9 +98,6 @@ export class FilesController {
       await window.veil.files.cancel(id).catch(() => {});
       return;
     }
-    const info = await unwrap(window.veil.files.get(id)).catch(() => null);
-    const chunkSize = info?.chunkSize ?? FILE_LIMITS.chunkBytes;
-    const chunkCount = info?.chunkCount ?? Math.max(1, Math.ceil(entry.size / chunkSize));
     const out: Outgoing = { id, idBytes, to, size: entry.size, chunkSize, closed: false, sender: null as unknown as ChunkSender };
     out.sender = new ChunkSender(source, chunkSize, chunkCount, {
       seal: (attempt, index, plain) => this.ctx.port.seal(idBytes, attempt, index, plain),
