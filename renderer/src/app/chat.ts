@@ -1,13 +1,21 @@
 // Encrypted chat over the data channels: seal per recipient in main, send envelope bytes, open and acknowledge.
+import { fileControlSchema, type FileControl } from '../../../protocol/ipc-files';
 import type { AppStore } from '../store';
 import { errorCode, errorText, unwrap, utf8 } from '../lib/veil';
 import type { Mesh } from '../rtc/mesh';
 
 type Wire = { t: 'msg'; id: string; text: string } | { t: 'ack'; id: string };
 
-function parseWire(text: string): Wire | null {
+type Parsed = Wire | { t: 'file'; control: FileControl } | null;
+
+/** Chat lines and acks, or a file control message (validated strictly; an invalid one is dropped like garbage). */
+export function parseWire(text: string): Parsed {
   try {
     const v = JSON.parse(text) as Partial<Wire>;
+    if (typeof v.t === 'string' && v.t.startsWith('file-')) {
+      const control = fileControlSchema.safeParse(v);
+      return control.success ? { t: 'file', control: control.data } : null;
+    }
     if (v.t === 'msg' && typeof v.id === 'string' && typeof v.text === 'string') return { t: 'msg', id: v.id, text: v.text };
     if (v.t === 'ack' && typeof v.id === 'string') return { t: 'ack', id: v.id };
   } catch { /* not ours */ }
@@ -20,7 +28,19 @@ export function newId(): string {
 }
 
 export class Chat {
+  /** Where file control messages go (the files controller); without one they are ignored. */
+  onFileControl: ((identityKey: string, control: FileControl) => void) | null = null;
+
   constructor(private readonly store: AppStore, private readonly roomId: string, private readonly mesh: () => Mesh | null) {}
+
+  /** Seals a file control message for one peer exactly like a chat line; rejects if it cannot go out. */
+  async sendControl(identityKey: string, control: FileControl): Promise<void> {
+    if (this.store.getState().keyChanges.includes(identityKey)) throw new Error('blocked: identity key changed, not accepted');
+    const mesh = this.mesh();
+    if (!mesh?.isReady(identityKey)) throw new Error('not connected');
+    const envelope = await unwrap(window.veil.message.seal(this.roomId, identityKey, utf8.encode(JSON.stringify(control))));
+    mesh.send(identityKey, envelope);
+  }
 
   /** Recipients: every peer with an open session; peers with a pending key change are blocked, with a reason. */
   async send(text: string): Promise<void> {
@@ -61,6 +81,10 @@ export class Chat {
       if (opened.senderIdentityKey !== identityKey) throw new Error('sender does not match the connection');
       const wire = parseWire(utf8.decode(opened.plaintext));
       if (!wire) return;
+      if (wire.t === 'file') {
+        this.onFileControl?.(identityKey, wire.control);
+        return;
+      }
       if (wire.t === 'ack') {
         this.store.getState().setDelivery(wire.id, identityKey, { state: 'delivered' });
         return;

@@ -8,6 +8,8 @@ import { getLocalMedia, listDevices, makeCertificate } from '../rtc/media';
 import { Mesh } from '../rtc/mesh';
 import type { AppStore } from '../store';
 import { Chat } from './chat';
+import { FilesController } from './files/controller';
+import { FilePortClient } from './files/file-port';
 import { decodeNoticeFrame, encodeNoticeFrame, NoticeApplier, type NoticeFrame } from './notices';
 
 export interface JoinParams { displayName: string; serverUrl: string; roomId: string }
@@ -15,6 +17,7 @@ export interface JoinParams { displayName: string; serverUrl: string; roomId: st
 export class Room {
   mesh: Mesh | null = null;
   readonly chat: Chat;
+  readonly files: FilesController;
   private readonly notices: NoticeApplier;
   private signaling: SignalingClient | null = null;
   private rotationTimer: ReturnType<typeof setInterval> | null = null;
@@ -24,6 +27,14 @@ export class Room {
   constructor(private readonly store: AppStore, readonly params: JoinParams) {
     this.chat = new Chat(store, params.roomId, () => this.mesh);
     this.notices = new NoticeApplier(store);
+    // The port to main connects on first use, so a room without file transfers never opens it.
+    this.files = new FilesController({
+      store, roomId: params.roomId, port: new FilePortClient(),
+      sendControl: (identityKey, msg) => this.chat.sendControl(identityKey, msg),
+      channel: (identityKey) => this.mesh?.fileChannel(identityKey) ?? null,
+      now: () => Date.now()
+    }, (identityKey) => this.mesh?.isReady(identityKey) ?? false);
+    this.chat.onFileControl = (identityKey, control) => void this.files.onControl(identityKey, control);
   }
 
   private get s() { return this.store.getState(); }
@@ -56,7 +67,9 @@ export class Room {
         if (frame) void this.notices.frame(frame);
         else void this.chat.receive(identityKey, bytes);
       },
-      onAuthenticated: () => {}
+      onAuthenticated: (identityKey) => this.files.onLinkUp(identityKey),
+      onFileFrame: (identityKey, bytes) => this.files.onFileFrame(identityKey, bytes),
+      onLinkDown: (identityKey) => this.files.onLinkDown(identityKey)
     });
     await this.connectSignaling();
     await this.startRotationTimer();
@@ -206,6 +219,7 @@ export class Room {
     try { await this.signaling?.request('room:leave', {}, 2000); } catch { /* leaving anyway */ }
     this.signaling?.close();
     this.mesh?.stop();
+    await this.files.stop().catch(() => {});
     await window.veil.room.leave(this.params.roomId).catch(() => {});
     this.s.localStream?.getTracks().forEach((t) => t.stop());
     this.screenTrack?.stop();

@@ -2,6 +2,7 @@
 import type { WireDtlsAttestation } from '../../../protocol/keys';
 import type { PeerSignal } from '../../../protocol/signaling';
 import type { AppStore } from '../store';
+import type { FileChannel } from './file-channel';
 import { PeerLink } from './peer-link';
 
 export interface MeshDeps {
@@ -17,6 +18,10 @@ export interface MeshDeps {
   sendSignal(peerId: string, signal: PeerSignal, attestation?: WireDtlsAttestation): void;
   onData(identityKey: string, bytes: Uint8Array): void;
   onAuthenticated(identityKey: string): void;
+  /** A chunk frame on the authenticated link's file channel. */
+  onFileFrame(identityKey: string, bytes: Uint8Array): void;
+  /** The link to this peer closed (it may come back: retries, or the remote restarting it). */
+  onLinkDown(identityKey: string): void;
 }
 
 const RETRY_MS = 1500;
@@ -49,7 +54,9 @@ export class Mesh {
   }
 
   private create(identityKey: string, initiator: boolean): PeerLink {
-    this.links.get(identityKey)?.destroySilently();
+    const old = this.links.get(identityKey);
+    old?.destroySilently();
+    if (old) this.d.onLinkDown(identityKey);
     const { store } = this.d;
     const config: RTCConfiguration = { iceServers: this.d.iceServers() };
     if (this.d.certificate) config.certificates = [this.d.certificate];
@@ -76,9 +83,11 @@ export class Mesh {
       },
       onStream: (stream) => upsert({ stream }),
       onData: (bytes) => this.d.onData(identityKey, bytes),
+      onFileFrame: (bytes) => { if (this.links.get(identityKey) === link) this.d.onFileFrame(identityKey, bytes); },
       onClose: (reason, refused) => {
         if (this.links.get(identityKey) !== link) return;
         this.links.delete(identityKey);
+        this.d.onLinkDown(identityKey);
         const p = store.getState().peers[identityKey];
         if (!p) return;
         if (refused) {
@@ -141,6 +150,11 @@ export class Mesh {
     link.send(bytes);
   }
 
+  /** The authenticated link's file channel, or null while there is none. */
+  fileChannel(identityKey: string): FileChannel | null {
+    return this.links.get(identityKey)?.files ?? null;
+  }
+
   isReady(identityKey: string): boolean {
     return this.links.get(identityKey)?.isAuthenticated ?? false;
   }
@@ -150,6 +164,7 @@ export class Mesh {
     const link = this.links.get(identityKey);
     this.links.delete(identityKey);
     link?.destroySilently();
+    if (link) this.d.onLinkDown(identityKey);
   }
 
   /** Mesh upload grows with every peer: from 4 remote peers on, send half resolution at 15 fps. */

@@ -2,6 +2,7 @@
 import SimplePeer from 'simple-peer';
 import type { WireDtlsAttestation } from '../../../protocol/keys';
 import type { PeerSignal } from '../../../protocol/signaling';
+import { createFileDataChannel, wrapFileChannel, type FileChannel } from './file-channel';
 import { allFingerprints, fingerprintFromSdp, remoteFingerprintFromStats } from './fingerprint';
 
 export interface PeerLinkOptions {
@@ -18,11 +19,15 @@ export interface PeerLinkOptions {
   onAuthenticated(fingerprint: string): void;
   onStream(stream: MediaStream): void;
   onData(bytes: Uint8Array): void;
+  /** A chunk frame from the negotiated `veil-files` channel (only after authentication, like `onData`). */
+  onFileFrame(bytes: Uint8Array): void;
   /** The link is gone: `refused` when authentication failed (never retried automatically). */
   onClose(reason: string, refused: boolean): void;
 }
 
 const LIVE_CHECK_TRIES = 80;
+/** File frames that arrive before authentication are held (bounded: the sender only streams after an accept). */
+const MAX_HELD_FILE_FRAMES = 32;
 /** A link that is not authenticated by then is torn down (and retried by the mesh). */
 const CONNECT_TIMEOUT_MS = 20_000;
 
@@ -33,6 +38,9 @@ export class PeerLink {
   private attested: string | null = null;
   private authenticated = false;
   private held: Uint8Array[] = [];
+  private heldFiles: Uint8Array[] = [];
+  private readonly fileDc: RTCDataChannel | null;
+  private readonly fileChannel: FileChannel | null;
   private closed = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   gotRemoteDescription = false;
@@ -47,6 +55,10 @@ export class PeerLink {
       trickle: false,
       offerOptions: { offerToReceiveAudio: true, offerToReceiveVideo: true }
     });
+    // Created on every link by both sides before the first offer, so it rides in the same SCTP association.
+    this.fileDc = this.pc ? createFileDataChannel(this.pc) : null;
+    this.fileChannel = this.fileDc ? wrapFileChannel(this.fileDc) : null;
+    this.fileDc?.addEventListener('message', (e: MessageEvent<ArrayBuffer | Uint8Array>) => this.receiveFileFrame(e.data));
     this.peer.on('signal', (s: SimplePeer.SignalData) => this.queueOut(s as unknown as PeerSignal));
     this.peer.on('connect', () => { o.onState('connected'); void this.checkLive(); });
     this.peer.on('stream', (stream: MediaStream) => o.onStream(stream));
@@ -62,6 +74,11 @@ export class PeerLink {
 
   get isAuthenticated(): boolean {
     return this.authenticated;
+  }
+
+  /** The file channel, only once the link is authenticated (chunks never go to an unproven peer). */
+  get files(): FileChannel | null {
+    return this.authenticated && !this.closed ? this.fileChannel : null;
   }
 
   /** Signals leave in order: an offer/answer waits for its attestation, candidates wait behind it. */
@@ -115,6 +132,9 @@ export class PeerLink {
         const held = this.held;
         this.held = [];
         for (const b of held) this.o.onData(b);
+        const heldFiles = this.heldFiles;
+        this.heldFiles = [];
+        for (const b of heldFiles) this.o.onFileFrame(b);
         return;
       }
       await new Promise((r) => setTimeout(r, 50));
@@ -126,6 +146,13 @@ export class PeerLink {
     // 'data' can arrive before 'connect' on the initiator: hold it until the transport is authenticated.
     if (this.authenticated) this.o.onData(bytes);
     else if (this.held.length < 64) this.held.push(bytes);
+  }
+
+  private receiveFileFrame(data: ArrayBuffer | Uint8Array): void {
+    if (this.closed || typeof data === 'string') return;
+    const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
+    if (this.authenticated) this.o.onFileFrame(bytes);
+    else if (this.heldFiles.length < MAX_HELD_FILE_FRAMES) this.heldFiles.push(bytes);
   }
 
   send(bytes: Uint8Array): void {

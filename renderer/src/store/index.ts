@@ -1,19 +1,21 @@
 // The one zustand store, composed from slices; components select what they need.
 import { create } from 'zustand';
 import { createChatSlice, type ChatSlice } from './chat-slice';
+import { createFilesSlice, type FilesSlice } from './files-slice';
 import { createMediaSlice, type MediaSlice } from './media-slice';
 import { createPeersSlice, type PeersSlice } from './peers-slice';
 import { createSessionSlice, type SessionSlice } from './session-slice';
 import { createTrustSlice, type TrustSlice } from './trust-slice';
 
-export type AppState = SessionSlice & PeersSlice & ChatSlice & MediaSlice & TrustSlice;
+export type AppState = SessionSlice & PeersSlice & ChatSlice & MediaSlice & TrustSlice & FilesSlice;
 
 export const createAppStore = () => create<AppState>()((...a) => ({
   ...createSessionSlice(...a),
   ...createPeersSlice(...a),
   ...createChatSlice(...a),
   ...createMediaSlice(...a),
-  ...createTrustSlice(...a)
+  ...createTrustSlice(...a),
+  ...createFilesSlice(...a)
 }));
 
 export const useApp = createAppStore();

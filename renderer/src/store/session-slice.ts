@@ -5,7 +5,7 @@ import type { IceServer } from '../../../protocol/signaling';
 
 export type Phase = 'lobby' | 'joining' | 'call';
 export type SignalingState = 'offline' | 'connecting' | 'online' | 'reconnecting';
-export type Panel = 'chat' | 'people' | 'security' | 'settings';
+export type Panel = 'chat' | 'files' | 'people' | 'security' | 'settings';
 
 export interface SessionSlice {
   phase: Phase;

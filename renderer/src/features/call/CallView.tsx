@@ -3,6 +3,8 @@ import { useEffect, useRef, useState, type RefObject } from 'react';
 import { useApp } from '../../store';
 import type { Panel } from '../../store/session-slice';
 import { ChatPanel } from '../chat/ChatPanel';
+import { FileNotices } from '../files/FileNotices';
+import { FilesPanel } from '../files/FilesPanel';
 import { SettingsPanel } from '../settings/SettingsPanel';
 import { Participants } from '../trust/Participants';
 import { RoomCode } from '../trust/RoomCode';
@@ -11,7 +13,7 @@ import { Controls } from './Controls';
 import { VideoTile } from './VideoTile';
 
 const tabs: { id: Panel; label: string }[] = [
-  { id: 'chat', label: 'Chat' }, { id: 'people', label: 'People' }, { id: 'security', label: 'Security' }, { id: 'settings', label: 'Settings' }
+  { id: 'chat', label: 'Chat' }, { id: 'files', label: 'Files' }, { id: 'people', label: 'People' }, { id: 'security', label: 'Security' }, { id: 'settings', label: 'Settings' }
 ];
 
 export function gridColumns(n: number): number {
@@ -56,6 +58,7 @@ export function CallView() {
   const panel = useApp((s) => s.panel);
   const setSession = useApp((s) => s.setSession);
   const mediaError = useApp((s) => s.mediaError);
+  const pendingOffers = useApp((s) => Object.values(s.transfers).filter((t) => t.direction === 'in' && t.state === 'offered').length);
   const list = Object.values(peers).sort((a, b) => a.displayName.localeCompare(b.displayName));
   const cols = size ? bestColumns(list.length + 1, size.w, size.h) : gridColumns(list.length + 1);
   const rows = Math.ceil((list.length + 1) / cols);
@@ -84,16 +87,20 @@ export function CallView() {
             ))}
           </div>
           <Controls />
+          <FileNotices />
         </div>
         <aside className="side">
           <nav className="tabs" role="tablist">
             {tabs.map((t) => (
               <button key={t.id} role="tab" aria-selected={panel === t.id} className={panel === t.id ? 'tab active' : 'tab'}
-                onClick={() => setSession({ panel: t.id })} data-testid={`tab-${t.id}`}>{t.label}</button>
+                onClick={() => setSession({ panel: t.id })} data-testid={`tab-${t.id}`}>
+                {t.label}{t.id === 'files' && pendingOffers > 0 && <span className="tab-count" data-testid="files-pending">{pendingOffers}</span>}
+              </button>
             ))}
           </nav>
           <div className="side-body">
             {panel === 'chat' && <ChatPanel />}
+            {panel === 'files' && <FilesPanel />}
             {panel === 'people' && <Participants />}
             {panel === 'security' && <SecurityPanel />}
             {panel === 'settings' && <SettingsPanel />}

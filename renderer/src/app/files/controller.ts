@@ -1,0 +1,238 @@
+// File transfer controller: sender side (prepare, offer, stream, resume, finish) and routing of control messages and frames.
+import { fromB64u, toB64u } from '../../../../protocol/encoding';
+import { FILE_LIMITS } from '../../../../protocol/file-limits';
+import type { FileControl, TransferInfo } from '../../../../protocol/ipc-files';
+import { errorText, unwrap } from '../../lib/veil';
+import { FINAL_STATES, type TransferEntry } from '../../store/files-slice';
+import { failureText, peerName, ProgressReporter, type FilesContext } from './context';
+import { Receiver } from './receive';
+import { blobSource, ChunkSender, hashPass, type ChunkSource } from './send-pipeline';
+
+interface Outgoing { id: string; idBytes: Uint8Array; to: string; size: number; chunkSize: number; sender: ChunkSender; closed: boolean }
+
+/** A picked or dropped file: its bytes are read slice by slice, never whole. */
+export interface PickedFile { name: string; type: string; source: ChunkSource }
+
+export function pickedFromFile(file: File): PickedFile {
+  return { name: file.name, type: file.type, source: blobSource(file) };
+}
+
+/** Main re-checks both; trimming here only avoids refusing a long name or an exotic MIME type outright. */
+function fileMeta(f: PickedFile) {
+  const name = (f.name || 'file').slice(0, FILE_LIMITS.maxNameLength);
+  const mime = /^[\x20-\x7e]*$/.test(f.type) && f.type.length <= FILE_LIMITS.maxMimeLength ? f.type : '';
+  return { name, size: f.source.size, mime };
+}
+
+let localSeq = 0;
+
+export class FilesController {
+  readonly receiver: Receiver;
+  private readonly progress: ProgressReporter;
+  private outgoing = new Map<string, Outgoing>();
+  /** Preparing rows the user cancelled before the offer existed. */
+  private cancelledLocal = new Set<string>();
+
+  constructor(private readonly ctx: FilesContext, private readonly isReady: (identityKey: string) => boolean) {
+    this.progress = new ProgressReporter(ctx);
+    this.receiver = new Receiver(ctx, this.progress);
+  }
+
+  private get s() { return this.ctx.store.getState(); }
+
+  /** Everyone we can send to right now: authenticated link, no unaccepted identity-key change. */
+  recipients(to: string): string[] {
+    const s = this.s;
+    const candidates = to === 'all' ? Object.keys(s.peers) : [to];
+    return candidates.filter((k) => s.peers[k] && this.isReady(k) && !s.keyChanges.includes(k));
+  }
+
+  /** One prepare (hash) pass, then one signed offer and one transfer per recipient. */
+  async sendFile(file: PickedFile, to: string): Promise<void> {
+    const recipients = this.recipients(to);
+    if (recipients.length === 0) {
+      this.s.pushAlert(`Cannot send "${file.name}": nobody is connected to receive it`);
+      return;
+    }
+    const meta = fileMeta(file);
+    const rows = new Map(recipients.map((r) => [r, `local-${++localSeq}`]));
+    for (const [r, id] of rows) {
+      this.s.addTransfer({ id, direction: 'out', peer: r, peerName: peerName(this.ctx, r), name: meta.name, size: meta.size,
+        state: 'preparing', bytesDone: 0, speed: 0, etaSeconds: null, note: 'hashing' });
+    }
+    const live = () => [...rows].filter(([, id]) => !this.cancelledLocal.has(id));
+    let results;
+    let layout = { chunkSize: 0, chunkCount: 0 };
+    try {
+      const prepared = await unwrap(window.veil.files.prepare(this.ctx.roomId, meta));
+      layout = { chunkSize: prepared.chunkSize, chunkCount: prepared.chunkCount };
+      const prepBytes = fromB64u(prepared.prepareId);
+      if (!prepBytes) throw new Error('main returned a malformed prepare id');
+      await hashPass(file.source, prepared.chunkSize, prepared.chunkCount, (i, plain) => this.ctx.port.hash(prepBytes, i, plain),
+        (chunks) => { for (const [, id] of live()) this.progress.report(id, Math.min(meta.size, chunks * prepared.chunkSize), chunks === prepared.chunkCount); },
+        () => live().length === 0);
+      const targets = live().map(([r]) => r);
+      if (targets.length === 0) return;
+      results = await unwrap(window.veil.files.offer(prepared.prepareId, targets));
+    } catch (err) {
+      for (const [, id] of live()) this.s.patchTransfer(id, { state: 'failed', error: `Could not prepare the file: ${errorText(err)}`, note: undefined });
+      return;
+    }
+    for (const res of results) {
+      const localId = rows.get(res.recipientIdentityKey);
+      if (!localId) continue;
+      if (!res.ok) {
+        this.s.patchTransfer(localId, { state: 'failed', error: `Could not offer: ${res.error.code}: ${res.error.message}`, note: undefined });
+        continue;
+      }
+      await this.startOffer(localId, res.recipientIdentityKey, res.transferId, res.offer, file.source, layout);
+    }
+  }
+
+  private async startOffer(localId: string, to: string, id: string, offer: Uint8Array, source: ChunkSource,
+    { chunkSize, chunkCount }: { chunkSize: number; chunkCount: number }): Promise<void> {
+    const entry = this.s.transfers[localId];
+    const idBytes = fromB64u(id);
+    if (!entry || !idBytes) return;
+    if (this.cancelledLocal.has(localId)) {
+      await window.veil.files.cancel(id).catch(() => {});
+      return;
+    }
+    const out: Outgoing = { id, idBytes, to, size: entry.size, chunkSize, closed: false, sender: null as unknown as ChunkSender };
+    out.sender = new ChunkSender(source, chunkSize, chunkCount, {
+      seal: (attempt, index, plain) => this.ctx.port.seal(idBytes, attempt, index, plain),
+      channel: () => this.ctx.channel(to),
+      onLinkLost: () => this.pause(out),
+      onFailed: (err) => void this.failOut(out, failureText(err)),
+      onAllSent: () => { if (!out.closed) this.s.patchTransfer(id, { note: 'waiting for the recipient to verify' }); }
+    });
+    this.outgoing.set(id, out);
+    const row: TransferEntry = { ...entry, id, state: 'waiting', bytesDone: 0, speed: 0, etaSeconds: null, sample: undefined, note: 'waiting for accept' };
+    this.s.replaceTransfer(localId, row);
+    try {
+      await this.ctx.sendControl(to, { t: 'file-offer', offer: toB64u(offer) });
+    } catch (err) {
+      await this.failOut(out, `Could not send the offer: ${errorText(err)}`, false);
+    }
+  }
+
+  private pause(out: Outgoing): void {
+    if (out.closed || this.s.transfers[out.id]?.state !== 'sending') return;
+    out.sender.stop();
+    this.s.patchTransfer(out.id, { state: 'paused', note: 'waiting for connection' });
+  }
+
+  private async failOut(out: Outgoing, text: string, tellPeer = true): Promise<void> {
+    if (out.closed) return;
+    out.closed = true;
+    out.sender.stop();
+    this.s.patchTransfer(out.id, { state: 'failed', error: text, finishedAt: this.ctx.now(), note: undefined });
+    await window.veil.files.cancel(out.id).catch(() => {});
+    if (tellPeer) await this.ctx.sendControl(out.to, { t: 'file-cancel', id: out.id, reason: text.slice(0, 200) }).catch(() => {});
+  }
+
+  /** A validated control message from `from` (its sealed envelope was opened by main and bound to that peer). */
+  async onControl(from: string, msg: FileControl): Promise<void> {
+    if (msg.t === 'file-offer') return this.receiver.onOffer(from, msg.offer);
+    if (msg.t === 'file-cancel' && this.receiver.has(msg.id, from)) return this.receiver.cancel(msg.id, { reason: msg.reason });
+    const out = this.outgoing.get(msg.id);
+    // Only the recipient of a transfer may steer it.
+    if (!out || out.to !== from || out.closed) return;
+    try {
+      switch (msg.t) {
+        case 'file-accept':
+          // A second accept would restart at a nonce main already used; only the first one counts.
+          if (this.s.transfers[out.id]?.state !== 'waiting') return;
+          return await this.begin(out, 0, (info) => info.attempt);
+        case 'file-resume': return await this.begin(out, msg.next, null);
+        case 'file-ack':
+          out.sender.ack(msg.next);
+          this.progress.report(out.id, Math.min(out.size, out.sender.acked * out.chunkSize));
+          return;
+        case 'file-decline':
+          out.closed = true;
+          out.sender.stop();
+          this.s.patchTransfer(out.id, { state: 'declined', finishedAt: this.ctx.now(), note: undefined });
+          await window.veil.files.cancel(out.id).catch(() => {});
+          return;
+        case 'file-cancel':
+          return await this.cancelOut(out, `Cancelled by ${peerName(this.ctx, from)}${msg.reason !== 'cancelled' ? `: ${msg.reason}` : ''}`);
+        case 'file-done':
+          out.closed = true;
+          out.sender.stop();
+          await unwrap(window.veil.files.finish(out.id)).catch(() => {});
+          this.progress.report(out.id, out.size, true);
+          this.s.patchTransfer(out.id, { state: 'done', finishedAt: this.ctx.now(), etaSeconds: 0, note: undefined });
+          return;
+      }
+    } catch (err) {
+      await this.failOut(out, failureText(err));
+    }
+  }
+
+  /** Accept (from chunk 0 at the current attempt) or resume (main bumps the attempt, so no nonce repeats). */
+  private async begin(out: Outgoing, from: number, attemptOf: ((info: TransferInfo) => number) | null): Promise<void> {
+    const info = attemptOf ? await unwrap(window.veil.files.get(out.id)) : await unwrap(window.veil.files.resume(out.id, from));
+    if (out.closed) return;
+    const entry = this.s.transfers[out.id];
+    this.s.patchTransfer(out.id, { state: 'sending', note: undefined, startedAt: entry?.startedAt ?? this.ctx.now() });
+    out.sender.start(from, attemptOf ? attemptOf(info) : info.attempt);
+  }
+
+  private async cancelOut(out: Outgoing, byPeer?: string): Promise<void> {
+    out.closed = true;
+    out.sender.stop();
+    await window.veil.files.cancel(out.id).catch(() => {});
+    this.s.patchTransfer(out.id, { state: 'cancelled', error: byPeer, finishedAt: this.ctx.now(), note: undefined });
+    if (!byPeer) await this.ctx.sendControl(out.to, { t: 'file-cancel', id: out.id, reason: 'cancelled' }).catch(() => {});
+  }
+
+  /** The user's cancel button, whatever the direction or state. */
+  async cancel(id: string): Promise<void> {
+    const entry = this.s.transfers[id];
+    if (!entry || FINAL_STATES.has(entry.state)) return;
+    if (entry.state === 'preparing') {
+      this.cancelledLocal.add(id);
+      this.s.patchTransfer(id, { state: 'cancelled', finishedAt: this.ctx.now(), note: undefined });
+      return;
+    }
+    const out = this.outgoing.get(id);
+    if (out && !out.closed) return this.cancelOut(out);
+    return this.receiver.cancel(id);
+  }
+
+  accept(id: string): Promise<void> { return this.receiver.accept(id); }
+  decline(id: string): Promise<void> { return this.receiver.decline(id); }
+  save(id: string): Promise<void> { return this.receiver.save(id); }
+
+  onFileFrame(from: string, frame: Uint8Array): void {
+    this.receiver.onFrame(from, frame);
+  }
+
+  onLinkUp(identityKey: string): void {
+    void this.receiver.onLinkUp(identityKey);
+  }
+
+  onLinkDown(identityKey: string): void {
+    for (const out of this.outgoing.values()) if (out.to === identityKey) this.pause(out);
+    this.receiver.onLinkDown(identityKey);
+    // The mesh removes a peer that left right after its link closes; a transfer with nobody to resume it ends there.
+    setTimeout(() => { if (!this.s.peers[identityKey]) void this.peerGone(identityKey); }, 0);
+  }
+
+  private async peerGone(identityKey: string): Promise<void> {
+    const name = Object.values(this.s.transfers).find((t) => t.peer === identityKey)?.peerName || 'The participant';
+    const text = `${name} left the room`;
+    for (const out of this.outgoing.values()) if (out.to === identityKey && !out.closed) await this.failOut(out, text, false);
+    await this.receiver.peerGone(identityKey);
+  }
+
+  /** Leaving the room: stop every stream and let main wipe keys and spools of unfinished transfers. */
+  async stop(): Promise<void> {
+    const open = [...this.outgoing.values()].filter((o) => !o.closed);
+    for (const o of this.outgoing.values()) { o.closed = true; o.sender.stop(); }
+    this.outgoing.clear();
+    await Promise.all([...open.map((o) => window.veil.files.cancel(o.id).catch(() => {})), this.receiver.stop()]);
+    this.s.clearFiles();
+  }
+}

@@ -1,0 +1,163 @@
+// The binary request/reply port to main for chunk work (hash, seal, open): reqId matching, bounded in-flight, reconnect.
+import {
+  decodePortReply, encodePortRequest, PORT_OPS, TRANSFER_ID_BYTES, type PortOp, type PortReply, type PortStatus
+} from '../../../../protocol/file-frames';
+import { unwrap } from '../../lib/veil';
+
+/** The part of a MessagePort the client uses (a real MessagePort in the app and in tests). */
+export type PortLike = Pick<MessagePort, 'postMessage' | 'addEventListener' | 'removeEventListener' | 'start' | 'close'>;
+
+/** A reply whose status is not `ok`: the transfer may be gone (`not-found`), stale, or failed in main. */
+export class PortStatusError extends Error {
+  constructor(readonly status: PortStatus, detail: string) {
+    super(detail ? `${status}: ${detail}` : status);
+    this.name = 'PortStatusError';
+  }
+}
+
+const CONNECT_TIMEOUT_MS = 10_000;
+/** Requests outstanding to main at once over all transfers; more wait in order, so memory stays bounded. */
+export const PORT_MAX_IN_FLIGHT = 32;
+const ZERO_ID = new Uint8Array(TRANSFER_ID_BYTES);
+
+/**
+ * Asks main for the port. The listener goes in before the invoke because main may post the port before the
+ * invoke resolves; only a message from our own window carrying our token counts.
+ */
+export async function connectFilePort(): Promise<PortLike> {
+  const arrived = new Map<string, MessagePort>();
+  let wanted: string | null = null;
+  let deliver: ((p: MessagePort) => void) | null = null;
+  const onMessage = (e: MessageEvent) => {
+    const token = (e.data as { veilFilePort?: unknown } | null)?.veilFilePort;
+    const port = e.ports[0];
+    if (e.source !== window || typeof token !== 'string' || !port) return;
+    if (token === wanted && deliver) deliver(port);
+    else arrived.set(token, port);
+  };
+  window.addEventListener('message', onMessage);
+  try {
+    const { token } = await unwrap(window.veil.files.connect());
+    const early = arrived.get(token);
+    if (early) return early;
+    return await new Promise<MessagePort>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('main did not deliver the file port')), CONNECT_TIMEOUT_MS);
+      wanted = token;
+      deliver = (p) => { clearTimeout(timer); resolve(p); };
+    });
+  } finally {
+    window.removeEventListener('message', onMessage);
+  }
+}
+
+/** ArrayBuffer or Uint8Array, also from another realm (a port's messages are not always created in ours). */
+function asBytes(data: unknown): Uint8Array | null {
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (Object.prototype.toString.call(data) === '[object ArrayBuffer]') return new Uint8Array(data as ArrayBuffer);
+  return null;
+}
+
+interface Pending { resolve(r: PortReply): void; reject(err: Error): void }
+
+export class FilePortClient {
+  private port: PortLike | null = null;
+  private connecting: Promise<PortLike> | null = null;
+  private nextReqId = 1;
+  private pending = new Map<number, Pending>();
+  private inFlight = 0;
+  private waiting: (() => void)[] = [];
+
+  constructor(private readonly connect: () => Promise<PortLike> = connectFilePort, private readonly maxInFlight = PORT_MAX_IN_FLIGHT) {}
+
+  get outstanding(): number {
+    return this.inFlight;
+  }
+
+  /** Sends one request and resolves with its `ok` reply payload; any other status rejects with PortStatusError. */
+  async request(op: PortOp, transferId: Uint8Array, attempt: number, index: number, payload: Uint8Array): Promise<Uint8Array> {
+    await this.slot();
+    try {
+      const port = await this.ensurePort();
+      const reqId = this.nextReqId;
+      this.nextReqId = this.nextReqId >= 0xffffffff ? 1 : this.nextReqId + 1;
+      const frame = encodePortRequest({ op, reqId, transferId, attempt, index, payload });
+      const reply = await new Promise<PortReply>((resolve, reject) => {
+        this.pending.set(reqId, { resolve, reject });
+        // The encoded frame owns a fresh buffer: transfer it instead of copying (no base64, no structured clone).
+        port.postMessage(frame.buffer, [frame.buffer]);
+      });
+      if (reply.op !== op) throw new PortStatusError('malformed', 'reply to a different operation');
+      if (reply.status !== 'ok') throw new PortStatusError(reply.status, new TextDecoder().decode(reply.payload));
+      return reply.payload;
+    } finally {
+      this.release();
+    }
+  }
+
+  hash(prepareId: Uint8Array, index: number, plaintext: Uint8Array): Promise<Uint8Array> {
+    return this.request(PORT_OPS.hash, prepareId, 0, index, plaintext);
+  }
+
+  seal(transferId: Uint8Array, attempt: number, index: number, plaintext: Uint8Array): Promise<Uint8Array> {
+    return this.request(PORT_OPS.seal, transferId, attempt, index, plaintext);
+  }
+
+  /** The frame carries its own transfer id, attempt and index; the request header stays zero. */
+  open(frame: Uint8Array): Promise<Uint8Array> {
+    return this.request(PORT_OPS.open, ZERO_ID, 0, 0, frame);
+  }
+
+  close(): void {
+    this.port?.close();
+    this.dropPort(new Error('file port closed'));
+  }
+
+  private slot(): Promise<void> {
+    if (this.inFlight < this.maxInFlight) {
+      this.inFlight++;
+      return Promise.resolve();
+    }
+    // FIFO hand-over: the slot passes straight to the oldest waiter, so requests leave in the order they were made.
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.inFlight--;
+  }
+
+  private ensurePort(): Promise<PortLike> {
+    if (this.port) return Promise.resolve(this.port);
+    this.connecting ??= this.connect().then((port) => {
+      this.attach(port);
+      return port;
+    }).finally(() => { this.connecting = null; });
+    return this.connecting;
+  }
+
+  private attach(port: PortLike): void {
+    this.port = port;
+    port.addEventListener('message', (e: MessageEvent<unknown>) => this.onReply(e.data));
+    // Main restarting its side (or the window navigating) closes the port: fail what is pending, reconnect on next use.
+    port.addEventListener('close', () => { if (this.port === port) this.dropPort(new Error('file port closed by main')); });
+    port.start();
+  }
+
+  private dropPort(err: Error): void {
+    this.port = null;
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of pending) p.reject(err);
+  }
+
+  private onReply(data: unknown): void {
+    const bytes = asBytes(data);
+    const reply = bytes ? decodePortReply(bytes) : null;
+    if (!reply) return;
+    const p = this.pending.get(reply.reqId);
+    if (!p) return;
+    this.pending.delete(reply.reqId);
+    p.resolve(reply);
+  }
+}

@@ -1,0 +1,164 @@
+// Sender's chunk pipelines: the prepare (hash) pass over File slices, then seal-and-send with ack credit and backpressure.
+import { FILE_LIMITS } from '../../../../protocol/file-limits';
+import type { FileChannel } from '../../rtc/file-channel';
+
+/** Where plaintext comes from: a File in the app, anything sliceable in tests. Never read whole. */
+export interface ChunkSource {
+  readonly size: number;
+  read(start: number, end: number): Promise<Uint8Array>;
+}
+
+export function blobSource(blob: Blob): ChunkSource {
+  return { size: blob.size, read: async (start, end) => new Uint8Array(await blob.slice(start, end).arrayBuffer()) };
+}
+
+export function chunkRange(index: number, chunkSize: number, size: number): [number, number] {
+  const start = index * chunkSize;
+  return [start, Math.min(size, start + chunkSize)];
+}
+
+/**
+ * Prepare pass: every slice in order as a `hash` request, a few in flight so reading overlaps hashing.
+ * `onHashed(chunks)` reports progress. Rejects with the first failure.
+ */
+export async function hashPass(source: ChunkSource, chunkSize: number, chunkCount: number,
+  hash: (index: number, plaintext: Uint8Array) => Promise<unknown>, onHashed: (chunks: number) => void, cancelled: () => boolean = () => false): Promise<void> {
+  const inFlight: Promise<unknown>[] = [];
+  let done = 0;
+  try {
+    for (let i = 0; i < chunkCount; i++) {
+      if (cancelled()) throw new Error('cancelled');
+      // Reading before the request keeps the requests in index order, which main's running hash needs.
+      const plain = await source.read(...chunkRange(i, chunkSize, source.size));
+      inFlight.push(hash(i, plain));
+      if (inFlight.length >= FILE_LIMITS.portPipeline) { await inFlight.shift(); onHashed(++done); }
+    }
+    while (inFlight.length > 0) { await inFlight.shift(); onHashed(++done); }
+  } finally {
+    for (const p of inFlight) p.catch(() => {});
+  }
+}
+
+export interface ChunkSenderDeps {
+  seal(attempt: number, index: number, plaintext: Uint8Array): Promise<Uint8Array>;
+  /** The recipient's file channel now, or null while the link is down. */
+  channel(): FileChannel | null;
+  /** The link went away mid-stream: the recipient asks to resume (`file-resume`) once it is back. */
+  onLinkLost(): void;
+  onFailed(err: unknown): void;
+  /** Every chunk is on the wire; completion is the recipient's `file-done`. */
+  onAllSent(): void;
+  onSent?(index: number): void;
+}
+
+/**
+ * Streams one outgoing transfer. Each `start` (the accept, or a resume under a new attempt) supersedes the previous
+ * loop through a generation number, so a stale loop never sends a frame of an old attempt after a resume.
+ */
+export class ChunkSender {
+  private gen = 0;
+  private lastAck = 0;
+  private wakeCredit: (() => void) | null = null;
+  private sentUpTo = 0;
+
+  constructor(private readonly source: ChunkSource, private readonly chunkSize: number, readonly chunkCount: number,
+    private readonly d: ChunkSenderDeps) {}
+
+  /** Chunks the recipient verified, as far as we know. */
+  get acked(): number {
+    return this.lastAck;
+  }
+
+  /** Index after the last frame handed to the data channel. */
+  get sent(): number {
+    return this.sentUpTo;
+  }
+
+  start(from: number, attempt: number): void {
+    const gen = ++this.gen;
+    this.lastAck = from;
+    this.sentUpTo = from;
+    this.wake();
+    void this.run(gen, from, attempt);
+  }
+
+  stop(): void {
+    this.gen++;
+    this.wake();
+  }
+
+  /** `file-ack {next}`: chunks before `next` are verified; that is credit for `windowChunks` more. */
+  ack(next: number): void {
+    if (next <= this.lastAck) return;
+    this.lastAck = Math.min(next, this.chunkCount);
+    this.wake();
+  }
+
+  private wake(): void {
+    const w = this.wakeCredit;
+    this.wakeCredit = null;
+    w?.();
+  }
+
+  private waitForCredit(): Promise<void> {
+    return new Promise((resolve) => { this.wakeCredit = resolve; });
+  }
+
+  private async run(gen: number, from: number, attempt: number): Promise<void> {
+    const inFlight: { index: number; frame: Promise<Uint8Array> }[] = [];
+    // Seal requests must reach main in index order (it refuses a nonce that does not increase), even though the
+    // slice reads may finish in any order: each request is posted only after the previous one was.
+    let posted: Promise<unknown> = Promise.resolve();
+    const seal = (index: number) => {
+      const read = this.source.read(...chunkRange(index, this.chunkSize, this.source.size));
+      const request = posted.then(() => read).then((plain) => ({ frame: this.d.seal(attempt, index, plain) }));
+      posted = request.catch(() => {});
+      const frame = request.then((r) => r.frame);
+      frame.catch(() => {});
+      return frame;
+    };
+    let next = from;
+    try {
+      while (gen === this.gen) {
+        while (inFlight.length < FILE_LIMITS.portPipeline && next < this.chunkCount && next < this.lastAck + FILE_LIMITS.windowChunks) {
+          inFlight.push({ index: next, frame: seal(next) });
+          next++;
+        }
+        const head = inFlight.shift();
+        if (!head) {
+          if (next >= this.chunkCount) break;
+          await this.waitForCredit();
+          continue;
+        }
+        const frame = await head.frame;
+        if (gen !== this.gen) return;
+        let ch = this.d.channel();
+        if (ch?.isOpen && ch.bufferedAmount > FILE_LIMITS.highWaterBytes) {
+          await ch.waitForLowWater();
+          if (gen !== this.gen) return;
+          ch = this.d.channel();
+        }
+        if (!ch?.isOpen) return this.linkLost(gen);
+        try {
+          ch.send(frame);
+        } catch {
+          return this.linkLost(gen);
+        }
+        this.sentUpTo = head.index + 1;
+        this.d.onSent?.(head.index);
+      }
+      if (gen === this.gen) this.d.onAllSent();
+    } catch (err) {
+      if (gen === this.gen) {
+        this.gen++;
+        this.d.onFailed(err);
+      }
+    }
+  }
+
+  private linkLost(gen: number): void {
+    if (gen !== this.gen) return;
+    this.gen++;
+    this.d.onLinkLost();
+  }
+}

@@ -1,0 +1,50 @@
+// Files panel: pick or drop a file for one participant or everyone, and follow every transfer of the room.
+import { useState, type DragEvent } from 'react';
+import { useApp } from '../../store';
+import { roomFileActions, type FileActions } from './file-actions';
+import { TransferRow } from './TransferRow';
+
+export function FilesPanel({ actions = roomFileActions }: { actions?: FileActions }) {
+  const transfers = useApp((s) => s.transfers);
+  const peers = useApp((s) => s.peers);
+  const recipient = useApp((s) => s.fileRecipient);
+  const setRecipient = useApp((s) => s.setFileRecipient);
+  const [over, setOver] = useState(false);
+  const people = Object.values(peers).filter((p) => p.sessionOpen).sort((a, b) => a.displayName.localeCompare(b.displayName));
+  // A chosen participant who left falls back to everyone rather than silently sending nowhere.
+  const to = recipient === 'all' || peers[recipient] ? recipient : 'all';
+  const send = (list: FileList | null) => {
+    const files = list ? Array.from(list) : [];
+    if (files.length > 0) void actions.send(files, to);
+  };
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    setOver(false);
+    send(e.dataTransfer?.files ?? null);
+  };
+  const rows = Object.values(transfers).reverse();
+  return (
+    <section className="files" data-testid="files">
+      <label className="files-to">
+        <span>Send to</span>
+        <select data-testid="file-recipient" value={to} onChange={(e) => setRecipient(e.target.value)}>
+          <option value="all">Everyone connected</option>
+          {people.map((p) => <option key={p.identityKey} value={p.identityKey}>{p.displayName}</option>)}
+        </select>
+      </label>
+      <div className={over ? 'file-drop over' : 'file-drop'} data-testid="file-drop"
+        onDragOver={(e) => { e.preventDefault(); setOver(true); }} onDragLeave={() => setOver(false)} onDrop={onDrop}>
+        <p>Drop a file here or</p>
+        <label className="file-pick">
+          <input type="file" multiple data-testid="file-input" onChange={(e) => { send(e.target.files); e.target.value = ''; }} />
+          <span className="button-like">Choose a file…</span>
+        </label>
+        <p className="muted small-print">Encrypted end to end for each recipient; nothing is stored unencrypted until you save it.</p>
+      </div>
+      <ul className="transfers">
+        {rows.length === 0 && <li className="muted center">No transfers yet.</li>}
+        {rows.map((t) => <TransferRow key={t.id} t={t} actions={actions} />)}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,24 @@
+// What the Files views ask of the room's transfer controller; a prop so tests can watch the calls.
+import { currentRoom } from '../../app/actions';
+import { pickedFromFile } from '../../app/files/controller';
+
+export interface FileActions {
+  send(files: File[], to: string): Promise<void>;
+  accept(id: string): Promise<void>;
+  decline(id: string): Promise<void>;
+  cancel(id: string): Promise<void>;
+  save(id: string): Promise<void>;
+}
+
+/** The current room's controller; every call is a no-op outside a call. */
+export const roomFileActions: FileActions = {
+  send: async (files, to) => {
+    const c = currentRoom()?.files;
+    // One file after the other: each prepare pass reads its file slice by slice, so memory stays bounded.
+    for (const f of files) await c?.sendFile(pickedFromFile(f), to);
+  },
+  accept: async (id) => currentRoom()?.files.accept(id),
+  decline: async (id) => currentRoom()?.files.decline(id),
+  cancel: async (id) => currentRoom()?.files.cancel(id),
+  save: async (id) => currentRoom()?.files.save(id)
+};

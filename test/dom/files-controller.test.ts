@@ -1,0 +1,257 @@
+// Files controller with a fake main: receive flow (ack cadence, failures, resume) and send flow (offer, accept, resume, done).
+import { beforeEach, describe, expect, it } from 'vitest';
+import { encodeOpenProgress, writeChunkFrameHeader, CHUNK_FRAME_HEADER_BYTES } from '../../protocol/file-frames';
+import { toB64u } from '../../protocol/encoding';
+import type { FileControl, TransferInfo } from '../../protocol/ipc-files';
+import { parseWire } from '../../renderer/src/app/chat';
+import type { FilesContext } from '../../renderer/src/app/files/context';
+import { FilesController } from '../../renderer/src/app/files/controller';
+import { PortStatusError } from '../../renderer/src/app/files/file-port';
+import { AckTracker, MAX_UNOPENED_FRAMES } from '../../renderer/src/app/files/receive';
+import { createAppStore } from '../../renderer/src/store';
+import type { FileChannel } from '../../renderer/src/rtc/file-channel';
+import { installFakeVeil } from './fake-veil';
+
+const settle = async () => { for (let i = 0; i < 50; i++) await new Promise((r) => setTimeout(r, 0)); };
+const idBytes = (n: number) => new Uint8Array(16).fill(n);
+const tid = (n: number) => toB64u(idBytes(n));
+
+function info(n: number, patch: Partial<TransferInfo> = {}): TransferInfo {
+  return { transferId: tid(n), direction: 'in', roomId: 'room', peerIdentityKey: 'B', name: `file${n}.bin`, size: 40 * 10, mime: '',
+    chunkSize: 10, chunkCount: 40, sha256: '00', createdAt: 1, state: 'receiving', verifiedChunks: 0, attempt: 1, ...patch };
+}
+
+function frame(n: number, index: number, attempt = 1): Uint8Array {
+  const f = new Uint8Array(CHUNK_FRAME_HEADER_BYTES + 26);
+  writeChunkFrameHeader(f, { transferId: idBytes(n), attempt, index });
+  return f;
+}
+
+function setup(open: (frame: Uint8Array) => Promise<Uint8Array> = async () => encodeOpenProgress({ verifiedChunks: 0, complete: false })) {
+  const store = createAppStore();
+  store.getState().upsertPeer('B', { displayName: 'Bob', sessionOpen: true });
+  store.getState().upsertPeer('C', { displayName: 'Carol', sessionOpen: true });
+  const sent: { to: string; msg: FileControl }[] = [];
+  const frames: number[] = [];
+  const hashed: number[] = [];
+  const channel: FileChannel = {
+    isOpen: true, bufferedAmount: 0, waitForLowWater: async () => {},
+    send: (b) => frames.push(new DataView(b.buffer, b.byteOffset).getUint32(0) * 100 + b[4]!)
+  };
+  let clock = 1000;
+  const ctx: FilesContext = {
+    store, roomId: 'room',
+    port: {
+      open, hash: async (_id, index) => { hashed.push(index); return new Uint8Array(0); },
+      seal: async (_id, attempt, index) => { const f = new Uint8Array(5); new DataView(f.buffer).setUint32(0, index); f[4] = attempt; return f; }
+    },
+    sendControl: async (to, msg) => { sent.push({ to, msg }); },
+    channel: () => channel,
+    now: () => (clock += 10)
+  };
+  const files = new FilesController(ctx, () => true);
+  return { store, sent, frames, hashed, files, s: () => store.getState() };
+}
+
+describe('AckTracker', () => {
+  it('acks every 16 verified chunks and once more at completion', () => {
+    const acks = new AckTracker(16);
+    const out: number[] = [];
+    for (let v = 1; v <= 40; v++) { const n = acks.progress(v, v === 40); if (n !== null) out.push(n); }
+    expect(out).toEqual([16, 32, 40]);
+    acks.reset(20);
+    expect(acks.progress(35, false)).toBe(null);
+    expect(acks.progress(36, false)).toBe(36);
+  });
+
+  it('acks a one-chunk file at completion', () => {
+    expect(new AckTracker(16).progress(1, true)).toBe(1);
+  });
+});
+
+describe('receiving', () => {
+  let calls: { channel: string; args: unknown[] }[];
+  beforeEach(() => {
+    ({ calls } = installFakeVeil({
+      'files:receiveOffer': (_room, _from, bytes) => info((bytes as Uint8Array)[0]!, { state: 'offered' }),
+      'files:accept': (id) => info(1, { transferId: id as string }),
+      'files:decline': (id) => info(1, { transferId: id as string, state: 'declined' }),
+      'files:cancel': (id) => info(1, { transferId: id as string, state: 'cancelled' }),
+      'files:get': () => info(1, { verifiedChunks: 21 })
+    }));
+  });
+
+  it('shows a verified offer with a notice, accepts, acks in cadence and reports done', async () => {
+    let verified = 0;
+    const t = setup(async () => { verified++; return encodeOpenProgress({ verifiedChunks: verified, complete: verified === 40 }); });
+    await t.files.onControl('B', { t: 'file-offer', offer: toB64u(new Uint8Array([1, 2, 3])) });
+    expect(t.s().transfers[tid(1)]).toMatchObject({ state: 'offered', direction: 'in', peerName: 'Bob', name: 'file1.bin' });
+    expect(t.s().fileNotices[0]!.text).toMatch(/Bob wants to send you "file1.bin"/);
+    await t.files.accept(tid(1));
+    expect(t.s().transfers[tid(1)]!.state).toBe('receiving');
+    expect(t.sent.map((x) => x.msg)).toEqual([{ t: 'file-accept', id: tid(1) }]);
+    for (let i = 0; i < 40; i++) t.files.onFileFrame('B', frame(1, i));
+    await settle();
+    expect(t.sent.slice(1).map((x) => x.msg)).toEqual([
+      { t: 'file-ack', id: tid(1), next: 16 }, { t: 'file-ack', id: tid(1), next: 32 }, { t: 'file-ack', id: tid(1), next: 40 },
+      { t: 'file-done', id: tid(1) }
+    ]);
+    expect(t.s().transfers[tid(1)]).toMatchObject({ state: 'verified', bytesDone: 400 });
+    expect(t.s().transfers[tid(1)]!.finishedAt).toBeGreaterThan(t.s().transfers[tid(1)]!.startedAt!);
+  });
+
+  it('drops frames from a peer that is not the sender, warning once', async () => {
+    let opens = 0;
+    const t = setup(async () => { opens++; return encodeOpenProgress({ verifiedChunks: 1, complete: false }); });
+    await t.files.onControl('B', { t: 'file-offer', offer: toB64u(new Uint8Array([1])) });
+    await t.files.accept(tid(1));
+    t.files.onFileFrame('C', frame(1, 0));
+    t.files.onFileFrame('C', frame(1, 1));
+    await settle();
+    expect(opens).toBe(0);
+    expect(t.s().alerts.filter((a) => /Carol/.test(a.text))).toHaveLength(1);
+  });
+
+  it('fails only the tampered transfer, tells its sender why, and ignores stale attempts', async () => {
+    const t = setup(async (f) => {
+      if (f[1] === 2) throw new PortStatusError('decrypt-failed', 'chunk 0');
+      if (f[1] === 1 && new DataView(f.buffer).getUint32(17) === 1) throw new PortStatusError('stale-attempt', '');
+      return encodeOpenProgress({ verifiedChunks: 1, complete: false });
+    });
+    await t.files.onControl('B', { t: 'file-offer', offer: toB64u(new Uint8Array([1])) });
+    await t.files.onControl('B', { t: 'file-offer', offer: toB64u(new Uint8Array([2])) });
+    await t.files.accept(tid(1));
+    await t.files.accept(tid(2));
+    t.files.onFileFrame('B', frame(2, 0));
+    t.files.onFileFrame('B', frame(1, 0, 1));
+    t.files.onFileFrame('B', frame(1, 0, 2));
+    await settle();
+    expect(t.s().transfers[tid(2)]).toMatchObject({ state: 'failed' });
+    expect(t.s().transfers[tid(2)]!.error).toMatch(/failed to decrypt/);
+    expect(t.sent.find((x) => x.msg.t === 'file-cancel')?.msg).toMatchObject({ id: tid(2), reason: expect.stringMatching(/decrypt/) });
+    expect(calls.some((c) => c.channel === 'files:cancel' && c.args[0] === tid(2))).toBe(true);
+    expect(t.s().transfers[tid(1)]).toMatchObject({ state: 'receiving', error: undefined });
+  });
+
+  it('shows a cancel by the sender, pauses on link loss and asks to resume from what main verified', async () => {
+    const t = setup();
+    await t.files.onControl('B', { t: 'file-offer', offer: toB64u(new Uint8Array([1])) });
+    await t.files.onControl('B', { t: 'file-offer', offer: toB64u(new Uint8Array([2])) });
+    await t.files.accept(tid(1));
+    await t.files.accept(tid(2));
+    t.files.onLinkDown('B');
+    expect(t.s().transfers[tid(1)]).toMatchObject({ state: 'paused', note: 'waiting for connection' });
+    t.files.onLinkUp('B');
+    await settle();
+    expect(t.sent.filter((x) => x.msg.t === 'file-resume').map((x) => x.msg)).toEqual([
+      { t: 'file-resume', id: tid(1), next: 21 }, { t: 'file-resume', id: tid(2), next: 21 }
+    ]);
+    expect(t.s().transfers[tid(1)]!.state).toBe('receiving');
+    await t.files.onControl('C', { t: 'file-cancel', id: tid(2), reason: 'cancelled' });
+    expect(t.s().transfers[tid(2)]!.state).toBe('receiving');
+    await t.files.onControl('B', { t: 'file-cancel', id: tid(2), reason: 'cancelled' });
+    expect(t.s().transfers[tid(2)]).toMatchObject({ state: 'cancelled', error: 'Cancelled by Bob' });
+  });
+});
+
+describe('sending', () => {
+  let calls: { channel: string; args: unknown[] }[];
+  beforeEach(() => {
+    ({ calls } = installFakeVeil({
+      'files:prepare': () => ({ prepareId: tid(9), chunkSize: 10, chunkCount: 5 }),
+      'files:offer': (_p, keys) => (keys as string[]).map((k, i) => ({ recipientIdentityKey: k, ok: true, transferId: tid(10 + i), offer: new Uint8Array([7]) })),
+      'files:get': (id) => info(10, { transferId: id as string, direction: 'out', chunkSize: 10, chunkCount: 5, size: 45, attempt: 1, state: 'sending' }),
+      'files:resume': (id) => info(10, { transferId: id as string, direction: 'out', attempt: 2 }),
+      'files:finish': (id) => info(10, { transferId: id as string, state: 'done' }),
+      'files:cancel': (id) => info(10, { transferId: id as string, state: 'cancelled' })
+    }));
+  });
+
+  const file = { name: 'x.txt', type: 'text/plain', source: { size: 45, read: async (a: number, b: number) => new Uint8Array(b - a) } };
+
+  it('prepares once for everyone, offers one transfer per recipient, streams after accept, resumes and finishes', async () => {
+    const t = setup();
+    await t.files.sendFile(file, 'all');
+    expect(t.hashed).toEqual([0, 1, 2, 3, 4]);
+    expect(calls.find((c) => c.channel === 'files:offer')!.args).toEqual([tid(9), ['B', 'C']]);
+    expect(t.sent.filter((x) => x.msg.t === 'file-offer').map((x) => x.to)).toEqual(['B', 'C']);
+    expect(t.s().transfers[tid(10)]).toMatchObject({ state: 'waiting', direction: 'out', peerName: 'Bob', name: 'x.txt', size: 45 });
+    await t.files.onControl('C', { t: 'file-accept', id: tid(10) });
+    expect(t.s().transfers[tid(10)]!.state).toBe('waiting');
+    await t.files.onControl('B', { t: 'file-accept', id: tid(10) });
+    await settle();
+    expect(t.s().transfers[tid(10)]!.state).toBe('sending');
+    expect(t.frames).toEqual([1, 101, 201, 301, 401]);
+    await t.files.onControl('B', { t: 'file-resume', id: tid(10), next: 2 });
+    await settle();
+    expect(calls.find((c) => c.channel === 'files:resume')!.args).toEqual([tid(10), 2]);
+    expect(t.frames.slice(5)).toEqual([202, 302, 402]);
+    await t.files.onControl('B', { t: 'file-ack', id: tid(10), next: 5 });
+    await t.files.onControl('B', { t: 'file-done', id: tid(10) });
+    expect(t.s().transfers[tid(10)]).toMatchObject({ state: 'done', bytesDone: 45 });
+    expect(calls.some((c) => c.channel === 'files:finish')).toBe(true);
+    await t.files.onControl('C', { t: 'file-decline', id: tid(11) });
+    expect(t.s().transfers[tid(11)]!.state).toBe('declined');
+  });
+
+  it('pauses a stream when the link drops and cancels on request, telling the recipient', async () => {
+    const t = setup();
+    await t.files.sendFile(file, 'B');
+    await t.files.onControl('B', { t: 'file-accept', id: tid(10) });
+    t.files.onLinkDown('B');
+    expect(t.s().transfers[tid(10)]!.state).toBe('paused');
+    await t.files.cancel(tid(10));
+    expect(t.s().transfers[tid(10)]!.state).toBe('cancelled');
+    expect(t.sent.at(-1)).toEqual({ to: 'B', msg: { t: 'file-cancel', id: tid(10), reason: 'cancelled' } });
+  });
+
+  it('refuses to send when nobody is connected', async () => {
+    const t = setup();
+    await t.files.sendFile(file, 'nobody');
+    expect(t.s().alerts.at(-1)!.text).toMatch(/nobody is connected/);
+    expect(Object.keys(t.s().transfers)).toEqual([]);
+  });
+});
+
+describe('chat wire routing', () => {
+  it('routes valid file control messages and drops invalid ones', () => {
+    expect(parseWire(JSON.stringify({ t: 'file-ack', id: tid(1), next: 3 }))).toEqual({ t: 'file', control: { t: 'file-ack', id: tid(1), next: 3 } });
+    expect(parseWire(JSON.stringify({ t: 'file-ack', id: 'short', next: 3 }))).toBe(null);
+    expect(parseWire(JSON.stringify({ t: 'file-done', id: tid(1), extra: 1 }))).toBe(null);
+    expect(parseWire(JSON.stringify({ t: 'msg', id: 'a', text: 'hi' }))).toEqual({ t: 'msg', id: 'a', text: 'hi' });
+  });
+});
+
+describe('a peer leaving', () => {
+  it('fails its unfinished transfers in both directions once it is gone from the room', async () => {
+    installFakeVeil({
+      'files:receiveOffer': () => info(1, { state: 'offered' }),
+      'files:prepare': () => ({ prepareId: tid(9), chunkSize: 10, chunkCount: 1 }),
+      'files:offer': () => [{ recipientIdentityKey: 'B', ok: true, transferId: tid(10), offer: new Uint8Array([7]) }],
+      'files:get': () => info(10, { direction: 'out', chunkSize: 10, chunkCount: 1 }),
+      'files:cancel': () => info(1, { state: 'cancelled' })
+    });
+    const t = setup();
+    await t.files.onControl('B', { t: 'file-offer', offer: toB64u(new Uint8Array([1])) });
+    await t.files.sendFile({ name: 'y', type: '', source: { size: 5, read: async () => new Uint8Array(5) } }, 'B');
+    t.store.getState().removePeer('B');
+    t.files.onLinkDown('B');
+    await settle();
+    expect(t.s().transfers[tid(1)]).toMatchObject({ state: 'failed', error: 'Bob left the room' });
+    expect(t.s().transfers[tid(10)]).toMatchObject({ state: 'failed', error: 'Bob left the room' });
+  });
+});
+
+describe('receiver memory bound', () => {
+  it('fails a transfer whose sender ignores the ack window instead of queueing without end', async () => {
+    installFakeVeil({ 'files:receiveOffer': () => info(1, { state: 'offered' }), 'files:accept': () => info(1), 'files:cancel': () => info(1) });
+    let opens = 0;
+    const t = setup(() => { opens++; return new Promise<Uint8Array>(() => {}); });
+    await t.files.onControl('B', { t: 'file-offer', offer: toB64u(new Uint8Array([1])) });
+    await t.files.accept(tid(1));
+    for (let i = 0; i < 300; i++) t.files.onFileFrame('B', frame(1, i));
+    await settle();
+    expect(opens).toBe(MAX_UNOPENED_FRAMES);
+    expect(t.s().transfers[tid(1)]).toMatchObject({ state: 'failed', error: 'Bob sent beyond the flow-control window' });
+  });
+});
