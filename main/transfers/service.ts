@@ -102,16 +102,15 @@ export class TransferService {
     if (this.transfers.size + this.prepares.size >= FILE_LIMITS.maxTransfers) throw new IpcFailure('bad-state', 'too many transfers at once');
   }
 
-  async connect(): Promise<{ token: string }> {
-    if (!this.opts.openPort) throw new IpcFailure('bad-state', 'no window to attach a port to');
-    const token = toB64u(this.e2ee.backend.randomBytes(16));
-    let endpoint;
-    try {
-      endpoint = await this.opts.openPort(token);
-    } catch {
-      throw new IpcFailure('bad-state', 'could not open a port to the window');
-    }
-    this.ports.attach(endpoint);
+  /**
+   * Returns the token at once and attaches main's end when the opener resolves: in Electron that is immediate; the
+   * browser harness' carrier only connects after the page has the token, so waiting here would deadlock it.
+   */
+  connect(): { token: string } {
+    const open = this.opts.openPort;
+    if (!open) throw new IpcFailure('bad-state', 'no window to attach a port to');
+    const token = toB64u(this.e2ee.backend.randomBytes(18));
+    open(token).then((endpoint) => this.ports.attach(endpoint), () => { /* the page retries files:connect on its side */ });
     return { token };
   }
 

@@ -166,5 +166,3 @@ describe.skipIf(notReady !== null)(`encrypted file transfer${notReady ? ` (skipp
     expect(await saveAndHash(c, 'big.bin')).toBe(f.sha256);
   });
 });
-});
-

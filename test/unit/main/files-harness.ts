@@ -1,4 +1,5 @@
 // File-transfer test helpers: peers with a real chunk worker and fake ports, and the prepare/offer/send steps.
+import { FILE_PORT_TOKEN_PATTERN } from '../../../protocol/ipc-channels';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { expect } from 'vitest';
@@ -37,7 +38,9 @@ export async function room(n = 2) {
 
 export async function port(s: Side): Promise<FakePort> {
   const { token } = await s.peer.call('files:connect');
-  expect(token).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  expect(token).toMatch(FILE_PORT_TOKEN_PATTERN);
+  // main attaches its end when the opener resolves (after the token went back).
+  await new Promise((r) => setImmediate(r));
   return s.ports.at(-1)!;
 }
 
