@@ -83,9 +83,10 @@ export const tamperChunkExpr = (index: number) => `(() => {
   const orig = RTCDataChannel.prototype.send;
   let done = false;
   RTCDataChannel.prototype.send = function (data) {
-    if (!done && this.label === 'veil-files' && data instanceof ArrayBuffer && data.byteLength > 41) {
-      const v = new DataView(data);
-      if (v.getUint8(0) === 1 && v.getUint32(21) === ${index}) { new Uint8Array(data)[30] ^= 0x01; done = true; }
+    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
+    if (!done && this.label === 'veil-files' && bytes && bytes.length > 41) {
+      const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      if (v.getUint8(0) === 1 && v.getUint32(21) === ${index}) { bytes[30] ^= 0x01; done = true; }
     }
     return orig.call(this, data);
   };
