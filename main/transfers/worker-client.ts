@@ -6,10 +6,17 @@ import type { EngineArgs, EngineMethod, EngineResult, WorkerReply, WorkerRequest
 
 interface Pending { resolve(v: unknown): void; reject(e: Error): void }
 
-/** A buffer the worker can take without a copy: the view itself when it spans its whole ArrayBuffer, else a fresh copy. */
+/**
+ * A buffer the worker can take without a copy. Port frames are ours alone once decoded (nothing else holds them), so
+ * when the view covers its whole buffer but for the port header, the buffer itself moves and the view keeps its
+ * offset. Anything else (a view into a shared or pooled buffer) is copied, so we never detach memory we do not own.
+ */
+const MAX_FOREIGN_BYTES = 64;
 function movable(bytes: Uint8Array): Uint8Array {
-  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
-  return whole ? bytes : bytes.slice();
+  const buffer = bytes.buffer;
+  const ours = buffer instanceof ArrayBuffer && buffer.byteLength >= bytes.byteLength && buffer.byteLength - bytes.byteLength <= MAX_FOREIGN_BYTES
+    && buffer.byteLength > 8192;
+  return ours || (bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength && buffer instanceof ArrayBuffer) ? bytes : bytes.slice();
 }
 
 export class ChunkWorkerClient {
