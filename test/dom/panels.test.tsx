@@ -6,28 +6,43 @@ import { SecurityPanel } from '../../renderer/src/features/trust/SecurityPanel';
 import { useApp } from '../../renderer/src/store';
 import { installFakeVeil } from './fake-veil';
 
+const MIB = 1024 * 1024;
+
 afterEach(() => { cleanup(); localStorage.clear(); });
 
 describe('SettingsPanel', () => {
-  it('saves the rotation interval and signatures in main and ICE servers locally', async () => {
+  it('saves the rotation interval, signatures and the file-size limit in main and ICE servers locally', async () => {
     const { calls } = installFakeVeil({
-      'settings:get': () => ({ signMessages: true, rotationIntervalMs: 3_600_000 }),
-      'settings:set': (patch) => ({ signMessages: true, rotationIntervalMs: 3_600_000, ...(patch as object) })
+      'settings:get': () => ({ signMessages: true, rotationIntervalMs: 3_600_000, maxFileBytes: 4096 * MIB }),
+      'settings:set': (patch) => ({ signMessages: true, rotationIntervalMs: 3_600_000, maxFileBytes: 4096 * MIB, ...(patch as object) })
     });
     render(<SettingsPanel />);
     await waitFor(() => expect((screen.getByTestId('settings-rotation') as HTMLInputElement).value).toBe('60'));
+    expect((screen.getByTestId('settings-max-file') as HTMLInputElement).value).toBe('4096');
     fireEvent.change(screen.getByTestId('settings-rotation'), { target: { value: '5' } });
+    fireEvent.change(screen.getByTestId('settings-max-file'), { target: { value: '100' } });
     fireEvent.click(screen.getByTestId('settings-sign'));
     fireEvent.change(screen.getByTestId('settings-ice'), { target: { value: 'stun:stun.example.org:3478' } });
     fireEvent.click(screen.getByTestId('settings-save'));
     await waitFor(() => expect(screen.getByTestId('settings-msg').textContent).toBe('Saved.'));
-    expect(calls.find((c) => c.channel === 'settings:set')?.args).toEqual([{ rotationIntervalMs: 300_000, signMessages: false }]);
+    expect(calls.find((c) => c.channel === 'settings:set')?.args).toEqual([{ rotationIntervalMs: 300_000, signMessages: false, maxFileBytes: 100 * MIB }]);
     expect(JSON.parse(localStorage.getItem('veil.iceServers')!)).toEqual([{ urls: 'stun:stun.example.org:3478' }]);
   });
 
-  it('refuses ICE servers that are not stun/turn URLs', async () => {
-    installFakeVeil({ 'settings:get': () => ({ signMessages: true, rotationIntervalMs: 3_600_000 }) });
+  it('keeps the fields disabled until main answered, so a late load cannot overwrite typing', async () => {
+    let answer: (v: unknown) => void = () => {};
+    installFakeVeil({ 'settings:get': () => new Promise((r) => { answer = r; }) });
     render(<SettingsPanel />);
+    expect((screen.getByTestId('settings-rotation') as HTMLInputElement).disabled).toBe(true);
+    expect((screen.getByTestId('settings-save') as HTMLButtonElement).disabled).toBe(true);
+    answer({ signMessages: true, rotationIntervalMs: 3_600_000, maxFileBytes: 4096 * MIB });
+    await waitFor(() => expect((screen.getByTestId('settings-rotation') as HTMLInputElement).disabled).toBe(false));
+  });
+
+  it('refuses ICE servers that are not stun/turn URLs', async () => {
+    installFakeVeil({ 'settings:get': () => ({ signMessages: true, rotationIntervalMs: 3_600_000, maxFileBytes: 4096 * MIB }) });
+    render(<SettingsPanel />);
+    await waitFor(() => expect((screen.getByTestId('settings-save') as HTMLButtonElement).disabled).toBe(false));
     fireEvent.change(screen.getByTestId('settings-ice'), { target: { value: 'https://evil.example' } });
     fireEvent.click(screen.getByTestId('settings-save'));
     await waitFor(() => expect(screen.getByTestId('settings-msg').textContent).toMatch(/stun:/));
