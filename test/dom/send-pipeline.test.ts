@@ -1,7 +1,7 @@
 // Send pipeline: ack credit window, data-channel backpressure, seal order, link loss and resume, the prepare pass.
 import { describe, expect, it } from 'vitest';
 import { FILE_LIMITS } from '../../protocol/file-limits';
-import { ChunkSender, hashPass, type ChunkSource } from '../../renderer/src/app/files/send-pipeline';
+import { blobSource, ChunkSender, hashPass, type ChunkSource } from '../../renderer/src/app/files/send-pipeline';
 import type { FileChannel } from '../../renderer/src/rtc/file-channel';
 
 const settle = async () => { for (let i = 0; i < 50; i++) await new Promise((r) => setTimeout(r, 0)); };
@@ -153,5 +153,44 @@ describe('hashPass', () => {
     const sizes: number[] = [];
     await hashPass(memorySource(0), 65536, 1, async (_i, plain) => { sizes.push(plain.length); }, () => {});
     expect(sizes).toEqual([0]);
+  });
+});
+
+describe('blobSource', () => {
+  const data = new Uint8Array(300_000).map((_, i) => (i * 7) & 0xff);
+  const fakeBlob = () => {
+    const reads: [number, number][] = [];
+    const blob = { size: data.length, slice: (s: number, e: number) => ({ arrayBuffer: async () => { reads.push([s, e]); return data.slice(s, e).buffer; } }) };
+    return { blob: blob as unknown as Blob, reads };
+  };
+
+  it('reads the file in blocks and hands out exact chunk views', async () => {
+    const { blob, reads } = fakeBlob();
+    const src = blobSource(blob, 128 * 1024);
+    const got: Uint8Array[] = [];
+    for (let start = 0; start < data.length; start += 32 * 1024) got.push(await src.read(start, Math.min(data.length, start + 32 * 1024)));
+    const joined = new Uint8Array(got.reduce((n, g) => n + g.length, 0));
+    let o = 0;
+    for (const g of got) { joined.set(g, o); o += g.length; }
+    expect(joined).toEqual(data);
+    expect(reads).toEqual([[0, 131072], [131072, 262144], [262144, 300000]]);
+  });
+
+  it('shares one block read between concurrent chunk reads and keeps at most two blocks', async () => {
+    const { blob, reads } = fakeBlob();
+    const src = blobSource(blob, 64 * 1024);
+    await Promise.all([0, 1, 2, 3].map((i) => src.read(i * 16384, (i + 1) * 16384)));
+    expect(reads).toEqual([[0, 65536]]);
+    await src.read(65536, 70000);
+    await src.read(131072, 140000);
+    await src.read(0, 100);
+    expect(reads).toEqual([[0, 65536], [65536, 131072], [131072, 196608], [0, 65536]]);
+  });
+
+  it('reads a range that straddles two blocks directly', async () => {
+    const { blob, reads } = fakeBlob();
+    const got = await blobSource(blob, 64 * 1024).read(60_000, 70_000);
+    expect(got).toEqual(data.slice(60_000, 70_000));
+    expect(reads).toEqual([[60_000, 70_000]]);
   });
 });

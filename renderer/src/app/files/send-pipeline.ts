@@ -8,8 +8,37 @@ export interface ChunkSource {
   read(start: number, end: number): Promise<Uint8Array>;
 }
 
-export function blobSource(blob: Blob): ChunkSource {
-  return { size: blob.size, read: async (start, end) => new Uint8Array(await blob.slice(start, end).arrayBuffer()) };
+/** Bytes read from the File per `slice().arrayBuffer()`: each of those costs a round trip to Chromium's blob store. */
+export const READ_BLOCK_BYTES = 1024 * 1024;
+const BLOCKS_KEPT = 2;
+
+/**
+ * A File read in 1 MiB blocks and handed out as chunk views: 16× fewer blob reads than one per 64 KiB chunk, which
+ * profiling showed to be the sender's main cost. At most two blocks are held (the current one and the next), so memory
+ * stays bounded; a read that straddles two blocks is read directly.
+ */
+export function blobSource(blob: Blob, blockBytes = READ_BLOCK_BYTES): ChunkSource {
+  const blocks = new Map<number, Promise<Uint8Array>>();
+  const direct = async (start: number, end: number) => new Uint8Array(await blob.slice(start, end).arrayBuffer());
+  const block = (n: number) => {
+    let b = blocks.get(n);
+    if (!b) {
+      b = direct(n * blockBytes, Math.min(blob.size, (n + 1) * blockBytes));
+      blocks.set(n, b);
+      b.catch(() => blocks.delete(n));
+      for (const k of blocks.keys()) if (blocks.size > BLOCKS_KEPT && k !== n) blocks.delete(k);
+    }
+    return b;
+  };
+  return {
+    size: blob.size,
+    async read(start, end) {
+      const n = Math.floor(start / blockBytes);
+      if (end > (n + 1) * blockBytes || end <= start) return direct(start, end);
+      const bytes = await block(n);
+      return bytes.subarray(start - n * blockBytes, end - n * blockBytes);
+    }
+  };
 }
 
 export function chunkRange(index: number, chunkSize: number, size: number): [number, number] {
