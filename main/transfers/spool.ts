@@ -1,7 +1,6 @@
 // Decrypts a verified receive spool into the file the user chose: chunk by chunk, all checks again, no partial output left behind.
-import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
-import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { CHUNK_FRAME_HEADER_BYTES, CHUNK_TAG_BYTES, readChunkFrameHeader } from '../../protocol/file-frames';
 import { EngineError } from './engine-error';
 import { chunkCountFor, chunkLength, ctEqual, openChunk, wipe, type CryptoBackend } from '../crypto';
@@ -23,18 +22,18 @@ function readExactly(fd: number, out: Uint8Array, position: number): void {
 
 /**
  * The spool is the chunk frames exactly as received and verified, in index order (PROTOCOL.md 14.4), so record `i`
- * starts at i × (25 + chunkSize + 16). The plaintext goes to a temp file beside `destPath` (created exclusively) that
- * is renamed over it only after every chunk opened and the SHA-256 matched again; any failure deletes the temp file.
+ * starts at i × (25 + chunkSize + 16). Plaintext is written only to `destPath`, the file the user chose in main's
+ * dialog (which already confirmed any replacement): no plaintext temp file ever exists. Every chunk is opened again
+ * and the SHA-256 checked again; on any failure the partial output is deleted.
  */
 export function saveSpool(backend: CryptoBackend, t: SpoolKey, spoolPath: string, destPath: string): void {
-  const tmp = path.join(path.dirname(destPath), `.${path.basename(destPath)}.${randomBytes(6).toString('hex')}.veilpart`);
   const count = chunkCountFor(t.size, t.chunkSize);
   const recordBytes = CHUNK_FRAME_HEADER_BYTES + t.chunkSize + CHUNK_TAG_BYTES;
   const hash = createHash('sha256');
   const spool = openSync(spoolPath, 'r');
   let out: number | null = null;
   try {
-    out = openSync(tmp, 'wx', 0o600);
+    out = openSync(destPath, 'w', 0o600);
     for (let i = 0; i < count; i++) {
       const frame = new Uint8Array(CHUNK_FRAME_HEADER_BYTES + chunkLength(t.size, t.chunkSize, i) + CHUNK_TAG_BYTES);
       readExactly(spool, frame, i * recordBytes);
@@ -49,10 +48,9 @@ export function saveSpool(backend: CryptoBackend, t: SpoolKey, spoolPath: string
     if (!ctEqual(new Uint8Array(hash.digest()), t.sha256)) throw new EngineError('hash-mismatch', 'saved file hash does not match the manifest');
     closeSync(out);
     out = null;
-    renameSync(tmp, destPath);
   } catch (err) {
     if (out !== null) closeSync(out);
-    rmSync(tmp, { force: true });
+    rmSync(destPath, { force: true });
     throw err;
   } finally {
     closeSync(spool);
