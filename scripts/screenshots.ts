@@ -1,6 +1,9 @@
-// Takes the README screenshots (lobby, three-person call with chat, verify dialog) with headed Chromium.
+// Takes the README screenshots (lobby, three-person call with chat, verify dialog, file transfers) with headed Chromium.
 // Run: node scripts/build.mjs renderer && xvfb-run -a -s '-screen 0 1280x1024x24' npx tsx scripts/screenshots.ts
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { accept, makeFile, sendFile, waitState } from '../test/e2e/harness/files';
 import { Harness } from '../test/e2e/harness/index';
 import { REPO_ROOT } from '../test/e2e/harness/paths';
 
@@ -37,6 +40,24 @@ async function main(): Promise<void> {
     await a.page.getByTestId('safety-qr').waitFor();
     await new Promise((r) => setTimeout(r, 300));
     await a.page.screenshot({ path: out('verify') });
+    await a.page.getByTestId('verify-close').click();
+
+    // Files: Bob receives a large file from Alice (in progress) and has a small one from Carol waiting for his answer.
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'veil-shots-'));
+    try {
+      const slides = await makeFile(dir, 'design-review-slides.pdf', 150 * 1024 * 1024);
+      const notes = await makeFile(dir, 'meeting-notes.md', 48 * 1024);
+      await sendFile(c, notes.path, 'Bob');
+      await waitState(b, 'in', 'meeting-notes.md', ['offered']);
+      await accept(b, 'meeting-notes.md');
+      await waitState(b, 'in', 'meeting-notes.md', ['verified']);
+      await sendFile(a, slides.path, 'Bob');
+      await accept(b, 'design-review-slides.pdf');
+      await new Promise((r) => setTimeout(r, 4000));
+      await b.page.screenshot({ path: out('files') });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
     console.log(`screenshots written to ${path.dirname(out('x'))}`);
   } finally {
     await h.close();
