@@ -89,7 +89,7 @@ describe.skipIf(notReady !== null)(`encrypted file transfer${notReady ? ` (skipp
   it('drops a chunk for an unknown transfer id with a warning and changes nothing', async () => {
     const before = await transfersIn(b);
     expect(await a.page.evaluate(unknownTransferFrameExpr)).toBeGreaterThan(0);
-    await b.page.waitForTimeout(500);
+    await b.waitForAlert(/Dropped file data from Alice for a transfer we are not receiving/);
     expect((await transfersIn(b)).map((t) => [t.transferId, t.state])).toEqual(before.map((t) => [t.transferId, t.state]));
     expect(await spoolFiles(b)).toEqual([]);
   });
