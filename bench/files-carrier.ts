@@ -1,0 +1,93 @@
+// A second anchor for bench:files: plaintext over the data channel plus the same page↔main hops the browser harness adds.
+//
+// Chromium alone has no Electron MessagePort, so the harness carries every port frame over a loopback WebSocket
+// bridged to a page MessageChannel (test/e2e/harness/file-ports.ts). Veil's encrypted path crosses it three times per
+// chunk (plaintext up and sealed frame down on the sender, received frame up on the receiver). This anchor does exactly
+// those crossings against an echo server in this process, with no crypto, so the bench can tell the harness' cost
+// apart from Veil's own.
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { FILE_LIMITS } from '../protocol/file-limits';
+import { READ_BLOCK_BYTES } from '../renderer/src/app/files/send-pipeline';
+import type { Peer } from '../test/e2e/harness/index';
+
+const CARRIER_CHANNEL_ID = 1002;
+const MB = 1024 * 1024;
+
+/** Echoes a frame whose first byte is 1 (a "seal": the frame comes back); answers 6 bytes otherwise (an "open" reply). */
+export async function startEchoServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: 1024 * 1024 });
+  await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+  wss.on('connection', (ws) => {
+    ws.on('message', (data: Buffer) => ws.send(data[0] === 1 ? data : data.subarray(0, 6), { binary: true }));
+  });
+  return {
+    url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`,
+    close: () => new Promise<void>((resolve) => { for (const c of wss.clients) c.terminate(); wss.close(() => resolve()); })
+  };
+}
+
+/** Page-side: the carrier (WebSocket ↔ MessageChannel, as in the harness) and a negotiated data channel for this run. */
+export const setupCarrierExpr = (url: string) => `(async () => {
+  const ws = new WebSocket(${JSON.stringify(url)});
+  ws.binaryType = 'arraybuffer';
+  await new Promise((r) => { ws.onopen = r; });
+  const { port1, port2 } = new MessageChannel();
+  port1.onmessage = (e) => ws.send(e.data);
+  ws.onmessage = (e) => port1.postMessage(e.data, [e.data]);
+  const waiters = [];
+  port2.onmessage = (e) => { const w = waiters.shift(); if (w) w(e.data); };
+  window.__carrier = (buf) => new Promise((r) => { waiters.push(r); port2.postMessage(buf, [buf]); });
+  const pc = window.__veilPcs.find((p) => p.connectionState === 'connected');
+  const dc = pc.createDataChannel('veil-bench-carrier', { negotiated: true, id: ${CARRIER_CHANNEL_ID}, ordered: true });
+  dc.binaryType = 'arraybuffer';
+  dc.bufferedAmountLowThreshold = ${FILE_LIMITS.lowWaterBytes};
+  window.__carrierDc = dc;
+  window.__carrierRecv = { bytes: 0, done: 0 };
+  dc.onmessage = (e) => {
+    const frame = new Uint8Array(e.data.byteLength + 1);
+    frame.set(new Uint8Array(e.data), 1);
+    const n = e.data.byteLength;
+    window.__carrier(frame.buffer).then(() => { const r = window.__carrierRecv; r.bytes += n; r.done = Date.now(); });
+  };
+  if (dc.readyState !== 'open') await new Promise((r) => dc.addEventListener('open', r, { once: true }));
+  return true;
+})()`;
+
+/** Page-side sender: the app's read strategy and pipeline depth, each chunk up and back through the carrier first. */
+const sendCarrierExpr = `(async () => {
+  const dc = window.__carrierDc;
+  const file = document.getElementById('bench-file').files[0];
+  const chunk = ${FILE_LIMITS.chunkBytes};
+  const block = ${READ_BLOCK_BYTES};
+  const inFlight = [];
+  const flush = async () => {
+    const echoed = await inFlight.shift();
+    if (dc.bufferedAmount > ${FILE_LIMITS.highWaterBytes}) await new Promise((r) => dc.addEventListener('bufferedamountlow', r, { once: true }));
+    dc.send(new Uint8Array(echoed, 1));
+  };
+  const t0 = Date.now();
+  for (let base = 0; base < file.size; base += block) {
+    const bytes = new Uint8Array(await file.slice(base, Math.min(file.size, base + block)).arrayBuffer());
+    for (let off = 0; off < bytes.length; off += chunk) {
+      const part = bytes.subarray(off, off + chunk);
+      const frame = new Uint8Array(part.length + 1);
+      frame[0] = 1;
+      frame.set(part, 1);
+      inFlight.push(window.__carrier(frame.buffer));
+      if (inFlight.length >= ${FILE_LIMITS.portPipeline}) await flush();
+    }
+  }
+  while (inFlight.length) await flush();
+  return t0;
+})()`;
+
+export async function carrierRun(a: Peer, b: Peer, file: string, size: number,
+  until: (check: () => Promise<boolean>, timeout: number, poll?: number) => Promise<void>): Promise<number> {
+  await b.page.evaluate('window.__carrierRecv.bytes = 0');
+  await a.page.locator('#bench-file').setInputFiles(file);
+  const t0 = await a.page.evaluate(sendCarrierExpr) as number;
+  await until(async () => (await b.page.evaluate('window.__carrierRecv.bytes') as number) >= size, 300_000, 250);
+  const t1 = await b.page.evaluate('window.__carrierRecv.done') as number;
+  return size / MB / ((t1 - t0) / 1000);
+}
