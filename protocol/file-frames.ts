@@ -84,14 +84,20 @@ export function decodePortRequest(b: Uint8Array): PortRequest | null {
     payload: b.subarray(PORT_REQUEST_HEADER_BYTES) };
 }
 
+/**
+ * When the payload already sits right after `PORT_REPLY_HEADER_BYTES` free bytes at the start of its own buffer (a
+ * sealed frame made with headroom), the header is written there and no copy is made; otherwise one allocation.
+ */
 export function encodePortReply(r: PortReply): Uint8Array {
   const status = PORT_STATUS.indexOf(r.status);
   if (!OPS.has(r.op) || !isU32(r.reqId) || status < 0) throw new RangeError('bad port reply');
-  const out = new Uint8Array(PORT_REPLY_HEADER_BYTES + r.payload.length);
+  const p = r.payload;
+  const inPlace = p.byteOffset === PORT_REPLY_HEADER_BYTES && p.buffer.byteLength === PORT_REPLY_HEADER_BYTES + p.length;
+  const out = inPlace ? new Uint8Array(p.buffer, 0, PORT_REPLY_HEADER_BYTES + p.length) : new Uint8Array(PORT_REPLY_HEADER_BYTES + p.length);
   out[0] = r.op | PORT_REPLY_FLAG;
   view(out).setUint32(1, r.reqId);
   out[5] = status;
-  out.set(r.payload, PORT_REPLY_HEADER_BYTES);
+  if (!inPlace) out.set(p, PORT_REPLY_HEADER_BYTES);
   return out;
 }
 

@@ -1,6 +1,6 @@
 // File transfer crypto (PROTOCOL.md section 14): signed manifest codec, per-transfer key, chunk nonce, chunk seal/open.
 import { FILE_LIMITS } from '../../protocol/file-limits';
-import { CHUNK_FRAME_HEADER_BYTES, readChunkFrameHeader, TRANSFER_ID_BYTES, writeChunkFrameHeader,
+import { CHUNK_FRAME_HEADER_BYTES, CHUNK_TAG_BYTES, readChunkFrameHeader, TRANSFER_ID_BYTES, writeChunkFrameHeader,
   type ChunkFrameHeader } from '../../protocol/file-frames';
 import type { CryptoBackend } from './backend';
 import { concatBytes, ctEqual, readU64be, u16be, u32be, u64be, u8, utf8 } from './bytes';
@@ -171,10 +171,17 @@ export function chunkNonce(attempt: number, index: number): Uint8Array {
 }
 
 /** header ‖ ChaCha20-Poly1305(fileKey, nonce(attempt, index), AAD = the 25-byte header, plaintext). */
-export function sealChunk(backend: CryptoBackend, fileKey: Uint8Array, header: ChunkFrameHeader, plaintext: Uint8Array): Uint8Array {
-  const head = new Uint8Array(CHUNK_FRAME_HEADER_BYTES);
+/**
+ * Seals one chunk into a frame. `headroom` bytes are left free in front of the frame in the same buffer (the returned
+ * view starts after them), so a caller can prepend its own header without copying the frame again.
+ */
+export function sealChunk(backend: CryptoBackend, fileKey: Uint8Array, header: ChunkFrameHeader, plaintext: Uint8Array, headroom = 0): Uint8Array {
+  const out = new Uint8Array(headroom + CHUNK_FRAME_HEADER_BYTES + plaintext.length + CHUNK_TAG_BYTES);
+  const frame = out.subarray(headroom);
+  const head = frame.subarray(0, CHUNK_FRAME_HEADER_BYTES);
   writeChunkFrameHeader(head, header);
-  return concatBytes(head, aeadSeal('chacha20-poly1305', fileKey, chunkNonce(header.attempt, header.index), head, plaintext, backend));
+  frame.set(aeadSeal('chacha20-poly1305', fileKey, chunkNonce(header.attempt, header.index), head, plaintext, backend), CHUNK_FRAME_HEADER_BYTES);
+  return frame;
 }
 
 /** The plaintext of a chunk frame, or null when it is not a chunk frame or the tag does not verify. */

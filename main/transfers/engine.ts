@@ -5,6 +5,7 @@ import { mkdirSync, openSync, closeSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { CHUNK_FRAME_HEADER_BYTES, CHUNK_TAG_BYTES, readChunkFrameHeader, TRANSFER_ID_BYTES } from '../../protocol/file-frames';
 import { FILE_LIMITS } from '../../protocol/file-limits';
+import { PORT_REPLY_HEADER_BYTES } from '../../protocol/file-frames';
 import { chunkCountFor, chunkLength, ctEqual, openChunk, sealChunk, wipe, type CryptoBackend } from '../crypto';
 import { EngineError, type EngineStatus } from './engine-error';
 import { saveSpool, writeAll } from './spool';
@@ -106,7 +107,8 @@ export class TransferEngine {
     }
     if (!Number.isInteger(index) || index < 0 || index >= s.chunkCount) throw new EngineError('malformed', 'index out of range');
     if (plaintext.length !== chunkLength(s.size, s.chunkSize, index)) throw new EngineError('malformed', 'chunk has the wrong length');
-    const frame = sealChunk(this.backend, s.key, { transferId: s.transferId, attempt, index }, plaintext);
+    // Room for the port reply header in front, so main answers the renderer without copying the frame.
+    const frame = sealChunk(this.backend, s.key, { transferId: s.transferId, attempt, index }, plaintext, PORT_REPLY_HEADER_BYTES);
     s.lastAttempt = attempt;
     s.lastIndex = index;
     return frame;
