@@ -158,9 +158,10 @@ describe.skipIf(notReady !== null)(`encrypted file transfer${notReady ? ` (skipp
     const growth = Object.fromEntries(Object.keys(peak).map((k) => [k, (peak[k as keyof typeof peak] - base[k as keyof typeof base]) / MB]));
     console.log(`200 MB transfer, peak growth in MiB: ${Object.entries(growth).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
     // A path that buffered the file anywhere would grow by ~200 MiB; the flow-control window is 8 MiB per transfer.
+    // All renderer processes together (three pages with live video) have moved by 45-110 MiB between runs here.
     expect(growth.pageA).toBeLessThan(48);
     expect(growth.pageC).toBeLessThan(48);
-    expect(growth.renderers).toBeLessThan(120);
+    expect(growth.renderers).toBeLessThan(160);
     expect(growth.mainBuffers).toBeLessThan(64);
     expect(growth.mainRss).toBeLessThan(128);
     expect(await saveAndHash(c, 'big.bin')).toBe(f.sha256);
