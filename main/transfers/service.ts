@@ -215,9 +215,14 @@ export class TransferService {
     const r = this.record(id);
     if (r.direction === 'in' && r.state === 'declined') return toInfo(r);
     this.expect(r, 'in', 'offered');
-    r.state = 'declined';
+    return this.end(r, 'declined', 'file-declined', {});
+  }
+
+  /** Moves a transfer to a final state: the worker wipes its key (and spool), the audit log says so. */
+  private async end(r: TransferRecord, state: 'declined' | 'cancelled' | 'done', event: string, fields: Record<string, string | number>): Promise<TransferInfo> {
+    r.state = state;
     await this.client?.forget(r.id).catch(() => {});
-    this.e2ee.audit.record('file-declined', { transferId: r.idB64, peerIdentityKey: r.peerIdentityKey });
+    this.e2ee.audit.record(event, { transferId: r.idB64, peerIdentityKey: r.peerIdentityKey, ...fields });
     return toInfo(r);
   }
 
@@ -225,20 +230,14 @@ export class TransferService {
   async cancel(id: string): Promise<TransferInfo> {
     const r = this.record(id);
     if (isFinal(r)) return toInfo(r);
-    r.state = 'cancelled';
-    await this.client?.forget(r.id).catch(() => {});
-    this.e2ee.audit.record('file-cancelled', { transferId: r.idB64, direction: r.direction, peerIdentityKey: r.peerIdentityKey });
-    return toInfo(r);
+    return this.end(r, 'cancelled', 'file-cancelled', { direction: r.direction });
   }
 
   async finish(id: string): Promise<TransferInfo> {
     const r = this.record(id);
     if (r.direction === 'out' && r.state === 'done') return toInfo(r);
     this.expect(r, 'out', 'sending');
-    r.state = 'done';
-    await this.client?.forget(r.id).catch(() => {});
-    this.e2ee.audit.record('file-done', { transferId: r.idB64, peerIdentityKey: r.peerIdentityKey, size: r.size });
-    return toInfo(r);
+    return this.end(r, 'done', 'file-done', { size: r.size });
   }
 
   async resume(id: string, fromIndex: number): Promise<TransferInfo> {
