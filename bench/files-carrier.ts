@@ -6,7 +6,7 @@
 // those crossings against an echo server in this process, with no crypto, so the bench can tell the harness' cost
 // apart from Veil's own.
 import type { AddressInfo } from 'node:net';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { WebSocketServer } from 'ws';
 import { FILE_LIMITS } from '../protocol/file-limits';
 import { READ_BLOCK_BYTES } from '../renderer/src/app/files/send-pipeline';
@@ -83,16 +83,17 @@ const sendCarrierExpr = `(async () => {
   return t0;
 })()`;
 
-/** MB/s of the carrier-matched plaintext run, and this process' event-loop delay p99 (ms) while it ran. */
+/** MB/s of the carrier-matched plaintext run, this process' event-loop delay p99 (ms) and utilization while it ran. */
 export async function carrierRun(a: Peer, b: Peer, file: string, size: number,
-  until: (check: () => Promise<boolean>, timeout: number, poll?: number) => Promise<void>): Promise<{ mbps: number; loopP99: number }> {
+  until: (check: () => Promise<boolean>, timeout: number, poll?: number) => Promise<void>): Promise<{ mbps: number; loopP99: number; busy: number }> {
   await b.page.evaluate('window.__carrierRecv.bytes = 0');
   await a.page.locator('#bench-file').setInputFiles(file);
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
+  const elu0 = performance.eventLoopUtilization();
   const t0 = await a.page.evaluate(sendCarrierExpr) as number;
   await until(async () => (await b.page.evaluate('window.__carrierRecv.bytes') as number) >= size, 300_000, 250);
   const t1 = await b.page.evaluate('window.__carrierRecv.done') as number;
   loop.disable();
-  return { mbps: size / MB / ((t1 - t0) / 1000), loopP99: loop.percentile(99) / 1e6 };
+  return { mbps: size / MB / ((t1 - t0) / 1000), loopP99: loop.percentile(99) / 1e6, busy: performance.eventLoopUtilization(elu0).utilization };
 }

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { FILE_LIMITS } from '../protocol/file-limits';
 import { READ_BLOCK_BYTES } from '../renderer/src/app/files/send-pipeline';
 import { Harness, type Peer } from '../test/e2e/harness/index';
@@ -83,7 +83,8 @@ async function plaintextRun(a: Peer, b: Peer, file: string): Promise<{ mbps: num
 const row = (p: Peer, direction: 'in' | 'out', state?: string) =>
   p.page.locator(`[data-testid="transfer"][data-direction="${direction}"]${state ? `[data-state="${state}"]` : ''}`);
 
-async function encryptedRun(a: Peer, b: Peer, file: string): Promise<{ mbps: number; prepareMs: number; loopP99: number; loopMax: number }> {
+type EncryptedResult = { mbps: number; prepareMs: number; loopP99: number; loopMax: number; busy: number };
+async function encryptedRun(a: Peer, b: Peer, file: string): Promise<EncryptedResult> {
   const before = await row(b, 'in').count();
   const t0 = performance.now();
   await a.page.getByTestId('tab-files').click();
@@ -96,14 +97,16 @@ async function encryptedRun(a: Peer, b: Peer, file: string): Promise<{ mbps: num
   const name = await offered.getAttribute('data-name');
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
+  const elu0 = performance.eventLoopUtilization();
   await offered.getByTestId('transfer-accept').click();
   const done = b.page.locator(`[data-testid="transfer"][data-direction="in"][data-name="${name}"][data-state="verified"]`);
   // Timing comes from the page's own clock, so a slow poll here only spares the CPU the transfer competes for.
   await until(async () => (await done.count()) > 0, 300_000, 250);
   loop.disable();
+  const busy = performance.eventLoopUtilization(elu0).utilization;
   const started = Number(await done.last().getAttribute('data-started-at'));
   const finished = Number(await done.last().getAttribute('data-finished-at'));
-  return { mbps: SIZE / MB / ((finished - started) / 1000), prepareMs, loopP99: loop.percentile(99) / 1e6, loopMax: loop.max / 1e6 };
+  return { mbps: SIZE / MB / ((finished - started) / 1000), prepareMs, loopP99: loop.percentile(99) / 1e6, loopMax: loop.max / 1e6, busy };
 }
 
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
@@ -141,8 +144,8 @@ async function main(): Promise<void> {
     await Promise.all([a.page.evaluate(setupCarrierExpr(echo.url)), b.page.evaluate(setupCarrierExpr(echo.url))]);
 
     const plain: { mbps: number; loopP99: number }[] = [];
-    const enc: { mbps: number; prepareMs: number; loopP99: number; loopMax: number }[] = [];
-    const carrier: { mbps: number; loopP99: number }[] = [];
+    const enc: EncryptedResult[] = [];
+    const carrier: { mbps: number; loopP99: number; busy: number }[] = [];
     const variants = [
       async (f: string) => { plain.push(await plaintextRun(a, b, f)); },
       async (f: string) => { enc.push(await encryptedRun(a, b, f)); },
@@ -171,6 +174,8 @@ async function main(): Promise<void> {
     console.log(`  the same process during the plaintext runs, when none of main's file code runs: p99 ${median(plain.map((x) => x.loopP99)).toFixed(1)} ms `
       + '(this process also drives Chromium and hosts both peers\' main services and the port carrier, on the same cores)');
     console.log(`  the same process during the carrier-matched plaintext runs (the harness' hops, no Veil code): p99 ${median(carrier.map((x) => x.loopP99)).toFixed(1)} ms`);
+    console.log(`  event-loop utilization during the encrypted runs: ${(median(enc.map((x) => x.busy)) * 100).toFixed(0)} % busy `
+      + `(carrier-matched plaintext: ${(median(carrier.map((x) => x.busy)) * 100).toFixed(0)} %)`);
     console.log(`prepare pass (hash ${SIZE / MB} MiB in main) + signed offer until the receiver sees it: median ${median(enc.map((x) => x.prepareMs)).toFixed(0)} ms`);
   } finally {
     await echo.close();
