@@ -2,11 +2,12 @@
 import type { MessagePortMain } from 'electron';
 import type { FilePortEndpoint } from './port';
 
-/** Structured clone hands us a Buffer/Uint8Array or an ArrayBuffer; anything else is not a frame. */
+/** Structured clone hands us a Buffer/Uint8Array or an ArrayBuffer; anything else is not a frame. A view into a larger buffer is copied. */
 function asBytes(data: unknown): Uint8Array | null {
-  if (data instanceof Uint8Array) return data;
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  return null;
+  if (!(data instanceof Uint8Array)) return null;
+  const whole = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength && data.buffer instanceof ArrayBuffer;
+  return whole ? data : new Uint8Array(data);
 }
 
 export function messagePortEndpoint(port: MessagePortMain): FilePortEndpoint {

@@ -4,7 +4,11 @@
 export interface FilePortEndpoint {
   /** Sends one binary frame (a port reply) to the renderer. */
   post(frame: Uint8Array): void;
-  /** Every binary frame (a port request) the renderer sends; anything that is not bytes is dropped by the endpoint. */
+  /**
+   * Every binary frame (a port request) the renderer sends; anything that is not bytes is dropped by the endpoint.
+   * Each frame must span its whole ArrayBuffer and belong to nobody else (copy it if not): main hands the buffer on
+   * to the chunk worker without copying, which detaches it.
+   */
   onFrame(handler: (frame: Uint8Array) => void): void;
   onClose(handler: () => void): void;
   close(): void;

@@ -1,5 +1,6 @@
 // Main-thread client of the chunk worker: request ids, one promise per request, zero-copy buffers, keys handed over once.
 import { Worker } from 'node:worker_threads';
+import { PORT_REQUEST_HEADER_BYTES } from '../../protocol/file-frames';
 import { wipe } from '../crypto';
 import { EngineError } from './engine-error';
 import type { EngineArgs, EngineMethod, EngineResult, WorkerReply, WorkerRequest } from './worker-messages';
@@ -7,16 +8,15 @@ import type { EngineArgs, EngineMethod, EngineResult, WorkerReply, WorkerRequest
 interface Pending { resolve(v: unknown): void; reject(e: Error): void }
 
 /**
- * A buffer the worker can take without a copy. Port frames are ours alone once decoded (nothing else holds them), so
- * when the view covers its whole buffer but for the port header, the buffer itself moves and the view keeps its
- * offset. Anything else (a view into a shared or pooled buffer) is copied, so we never detach memory we do not own.
+ * A buffer the worker can take without a copy. Port endpoints deliver each frame in a buffer of its own (port.ts), so a
+ * payload that ends its buffer right after a port header is the tail of one request frame main owns: the buffer moves
+ * and the view keeps its offset. Anything else is copied, so memory we do not own is never detached.
  */
-const MAX_FOREIGN_BYTES = 64;
 function movable(bytes: Uint8Array): Uint8Array {
   const buffer = bytes.buffer;
-  const ours = buffer instanceof ArrayBuffer && buffer.byteLength >= bytes.byteLength && buffer.byteLength - bytes.byteLength <= MAX_FOREIGN_BYTES
-    && buffer.byteLength > 8192;
-  return ours || (bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength && buffer instanceof ArrayBuffer) ? bytes : bytes.slice();
+  const ownFrameTail = buffer instanceof ArrayBuffer && bytes.byteOffset <= PORT_REQUEST_HEADER_BYTES
+    && bytes.byteOffset + bytes.byteLength === buffer.byteLength;
+  return ownFrameTail ? bytes : bytes.slice();
 }
 
 export class ChunkWorkerClient {

@@ -20,8 +20,11 @@ function endpointOf(ws: WebSocket): FilePortEndpoint {
     onFrame: (h) => {
       ws.on('message', (data, isBinary) => {
         if (!isBinary) return;
-        const bufs = Array.isArray(data) ? data : [data instanceof ArrayBuffer ? Buffer.from(data) : data];
-        h(bufs.length === 1 ? new Uint8Array(bufs[0]!.buffer, bufs[0]!.byteOffset, bufs[0]!.byteLength) : new Uint8Array(Buffer.concat(bufs)));
+        const parts = Array.isArray(data) ? data : [data instanceof ArrayBuffer ? Buffer.from(data) : data];
+        const buf = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+        // ws may hand out a view into a socket read buffer it still uses: main needs a frame it owns (see port.ts).
+        const whole = buf.byteOffset === 0 && buf.byteLength === buf.buffer.byteLength;
+        h(whole ? new Uint8Array(buf.buffer, 0, buf.byteLength) : new Uint8Array(buf));
       });
     },
     onClose: (h) => { closeHandlers.push(h); },
