@@ -9,8 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { WebSocketServer } from 'ws';
 import { FILE_LIMITS } from '../protocol/file-limits';
-import { READ_BLOCK_BYTES } from '../renderer/src/app/files/send-pipeline';
 import type { Peer } from '../test/e2e/harness/index';
+import { drainJs, forEachChunkJs } from './files-page';
 
 const CARRIER_CHANNEL_ID = 1002;
 const MB = 1024 * 1024;
@@ -58,27 +58,17 @@ export const setupCarrierExpr = (url: string) => `(async () => {
 /** Page-side sender: the app's read strategy and pipeline depth, each chunk up and back through the carrier first. */
 const sendCarrierExpr = `(async () => {
   const dc = window.__carrierDc;
-  const file = document.getElementById('bench-file').files[0];
-  const chunk = ${FILE_LIMITS.chunkBytes};
-  const block = ${READ_BLOCK_BYTES};
   const inFlight = [];
   const flush = async () => {
     const echoed = await inFlight.shift();
-    if (dc.bufferedAmount > ${FILE_LIMITS.highWaterBytes}) await new Promise((r) => dc.addEventListener('bufferedamountlow', r, { once: true }));
+    ${drainJs('dc')}
     dc.send(new Uint8Array(echoed, 1));
   };
-  const t0 = Date.now();
-  for (let base = 0; base < file.size; base += block) {
-    const bytes = new Uint8Array(await file.slice(base, Math.min(file.size, base + block)).arrayBuffer());
-    for (let off = 0; off < bytes.length; off += chunk) {
-      const part = bytes.subarray(off, off + chunk);
-      const frame = new Uint8Array(part.length + 1);
+  ${forEachChunkJs(`const frame = new Uint8Array(part.length + 1);
       frame[0] = 1;
       frame.set(part, 1);
       inFlight.push(window.__carrier(frame.buffer));
-      if (inFlight.length >= ${FILE_LIMITS.portPipeline}) await flush();
-    }
-  }
+      if (inFlight.length >= ${FILE_LIMITS.portPipeline}) await flush();`)}
   while (inFlight.length) await flush();
   return t0;
 })()`;

@@ -14,10 +14,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { FILE_LIMITS } from '../protocol/file-limits';
-import { READ_BLOCK_BYTES } from '../renderer/src/app/files/send-pipeline';
 import { Harness, type Peer } from '../test/e2e/harness/index';
 import { carrierRun, setupCarrierExpr, startEchoServer } from './files-carrier';
 import { benchMainPath } from './files-main';
+import { drainJs, forEachChunkJs } from './files-page';
 
 const MB = 1024 * 1024;
 const SIZE = Number(process.env.BENCH_FILE_MB ?? 64) * MB;
@@ -54,17 +54,7 @@ const setupPlainExpr = `(async () => {
 // The same read strategy as the app's sender (1 MiB blob reads handed out as chunk views), so the anchor is not weakened.
 const sendPlainExpr = `(async () => {
   const dc = window.__benchDc;
-  const file = document.getElementById('bench-file').files[0];
-  const chunk = ${FILE_LIMITS.chunkBytes};
-  const block = ${READ_BLOCK_BYTES};
-  const t0 = Date.now();
-  for (let base = 0; base < file.size; base += block) {
-    const bytes = new Uint8Array(await file.slice(base, Math.min(file.size, base + block)).arrayBuffer());
-    for (let off = 0; off < bytes.length; off += chunk) {
-      if (dc.bufferedAmount > ${FILE_LIMITS.highWaterBytes}) await new Promise((r) => dc.addEventListener('bufferedamountlow', r, { once: true }));
-      dc.send(bytes.subarray(off, off + chunk));
-    }
-  }
+  ${forEachChunkJs(`${drainJs('dc')} dc.send(part);`)}
   return t0;
 })()`;
 

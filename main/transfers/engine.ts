@@ -3,9 +3,9 @@
 import { createHash, type Hash } from 'node:crypto';
 import { mkdirSync, openSync, closeSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { CHUNK_FRAME_HEADER_BYTES, CHUNK_TAG_BYTES, readChunkFrameHeader, TRANSFER_ID_BYTES } from '../../protocol/file-frames';
+import { toHex } from '../../protocol/encoding';
+import { CHUNK_FRAME_HEADER_BYTES, CHUNK_TAG_BYTES, PORT_REPLY_HEADER_BYTES, readChunkFrameHeader, TRANSFER_ID_BYTES } from '../../protocol/file-frames';
 import { FILE_LIMITS } from '../../protocol/file-limits';
-import { PORT_REPLY_HEADER_BYTES } from '../../protocol/file-frames';
 import { chunkCountFor, chunkLength, ctEqual, openChunk, sealChunk, wipe, type CryptoBackend } from '../crypto';
 import { EngineError, type EngineStatus } from './engine-error';
 import { saveSpool, writeAll } from './spool';
@@ -22,7 +22,6 @@ type Entry = Prepare | Send | Receive;
 export interface OpenResult { transferId: Uint8Array; verifiedChunks: number; complete: boolean }
 export interface HashResult { done: boolean; digest?: Uint8Array }
 
-const hex = (id: Uint8Array) => Buffer.from(id).toString('hex');
 
 function checkGeometry(size: number, chunkSize: number): void {
   if (!Number.isSafeInteger(size) || size < 0 || size > FILE_LIMITS.hardMaxFileBytes) throw new EngineError('malformed', 'size out of range');
@@ -41,24 +40,24 @@ export class TransferEngine {
 
   /** Spool of a receive transfer: `<dataDir>/transfers/<transferId hex>.spool`. */
   spoolPath(transferId: Uint8Array): string {
-    return path.join(this.spoolDir, `${hex(transferId)}.spool`);
+    return path.join(this.spoolDir, `${toHex(transferId)}.spool`);
   }
 
   private add(id: Uint8Array, entry: Entry): void {
     if (id.length !== TRANSFER_ID_BYTES) throw new EngineError('malformed', 'transfer id must be 16 bytes');
-    if (this.entries.has(hex(id))) throw new EngineError('bad-state', 'transfer id already in use');
-    this.entries.set(hex(id), entry);
+    if (this.entries.has(toHex(id))) throw new EngineError('bad-state', 'transfer id already in use');
+    this.entries.set(toHex(id), entry);
   }
 
   private get<K extends Entry['kind']>(id: Uint8Array, kind: K): Extract<Entry, { kind: K }> {
-    const e = this.entries.get(hex(id));
+    const e = this.entries.get(toHex(id));
     if (!e) throw new EngineError('not-found', 'unknown transfer');
     if (e.kind !== kind) throw new EngineError('bad-state', `transfer is not a ${kind} transfer`);
     return e as Extract<Entry, { kind: K }>;
   }
 
   has(id: Uint8Array): boolean {
-    return this.entries.has(hex(id));
+    return this.entries.has(toHex(id));
   }
 
   /** Starts hashing a file the renderer will send as slices 0 … chunkCount − 1. */
@@ -75,7 +74,7 @@ export class TransferEngine {
     p.hash.update(slice);
     p.next++;
     if (p.next < p.chunkCount) return { done: false };
-    this.entries.delete(hex(id));
+    this.entries.delete(toHex(id));
     return { done: true, digest: new Uint8Array(p.hash.digest()) };
   }
 
@@ -180,9 +179,9 @@ export class TransferEngine {
 
   /** Drops a transfer in any state: wipes its key, closes and deletes its spool. Unknown ids are fine. */
   forget(id: Uint8Array): void {
-    const e = this.entries.get(hex(id));
+    const e = this.entries.get(toHex(id));
     if (!e) return;
-    this.entries.delete(hex(id));
+    this.entries.delete(toHex(id));
     if (e.kind === 'prepare') return;
     wipe(e.key);
     if (e.kind === 'receive') {

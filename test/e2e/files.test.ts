@@ -94,28 +94,24 @@ describe.skipIf(notReady !== null)(`encrypted file transfer${notReady ? ` (skipp
     expect(await spoolFiles(b)).toEqual([]);
   });
 
-  it('lets the sender cancel mid-transfer; the receiver sees it and keeps nothing', async () => {
-    const f = await makeFile(dir, 'cancel-sender.bin', 60 * MB);
-    await sendFile(a, f.path, 'Carol');
-    await accept(c, 'cancel-sender.bin');
-    await waitUntil(async () => (await bytesDone(c, 'in', 'cancel-sender.bin')) > 0, 60_000, 'Carol receiving');
-    await a.page.getByTestId('tab-files').click();
-    await transferRow(a, 'out', 'cancel-sender.bin').getByTestId('transfer-cancel').click();
-    await waitState(c, 'in', 'cancel-sender.bin', ['cancelled']);
-    expect(await stateOf(a, 'out', 'cancel-sender.bin')).toBe('cancelled');
-    await waitUntil(async () => (await spoolFiles(c)).length === 0, 10_000, 'Carol spool deleted');
-  });
-
-  it('lets the receiver cancel mid-transfer; the sender stops', async () => {
-    const f = await makeFile(dir, 'cancel-receiver.bin', 60 * MB);
-    await sendFile(a, f.path, 'Bob');
-    await accept(b, 'cancel-receiver.bin');
-    await waitUntil(async () => (await bytesDone(b, 'in', 'cancel-receiver.bin')) > 0, 60_000, 'Bob receiving');
-    await transferRow(b, 'in', 'cancel-receiver.bin').getByTestId('transfer-cancel').click();
-    await waitState(a, 'out', 'cancel-receiver.bin', ['cancelled']);
-    expect(await stateOf(b, 'in', 'cancel-receiver.bin')).toBe('cancelled');
-    await waitUntil(async () => (await spoolFiles(b)).length === 0, 10_000, 'Bob spool deleted');
-  });
+  // Either side cancels mid-transfer: the other side sees it, both end `cancelled`, the receiver keeps no spool.
+  for (const by of ['sender', 'receiver'] as const) {
+    it(`lets the ${by} cancel mid-transfer; the other side stops and the receiver keeps nothing`, async () => {
+      const [receiver, to] = by === 'sender' ? [c, 'Carol'] : [b, 'Bob'];
+      const name = `cancel-${by}.bin`;
+      const f = await makeFile(dir, name, 60 * MB);
+      await sendFile(a, f.path, to);
+      await accept(receiver, name);
+      await waitUntil(async () => (await bytesDone(receiver, 'in', name)) > 0, 60_000, `${to} receiving`);
+      const [canceller, direction, other, otherDirection] = by === 'sender'
+        ? [a, 'out', receiver, 'in'] as const : [receiver, 'in', a, 'out'] as const;
+      await canceller.page.getByTestId('tab-files').click();
+      await transferRow(canceller, direction, name).getByTestId('transfer-cancel').click();
+      await waitState(other, otherDirection, name, ['cancelled']);
+      expect(await stateOf(canceller, direction, name)).toBe('cancelled');
+      await waitUntil(async () => (await spoolFiles(receiver)).length === 0, 10_000, `${to} spool deleted`);
+    });
+  }
 
   it('resumes from the last verified chunk after the connection is cut', async () => {
     const f = await makeFile(dir, 'resume.bin', 40 * MB);
