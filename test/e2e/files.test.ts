@@ -49,7 +49,7 @@ describe.skipIf(notReady !== null)(`encrypted file transfer${notReady ? ` (skipp
     expect(await spoolFiles(b)).toEqual([]);
     // Carol was not a recipient and saw nothing.
     expect(await c.page.locator('[data-testid="transfer"][data-name="twenty.bin"]').count()).toBe(0);
-  });
+  }, 240_000);
 
   it('sends to the whole room: each peer gets its own verified copy', async () => {
     const f = await makeFile(dir, 'room.bin', 3 * MB + 12345);
@@ -128,7 +128,7 @@ describe.skipIf(notReady !== null)(`encrypted file transfer${notReady ? ` (skipp
       await waitState(p, 'in', 'resume.bin', ['verified'], 180_000);
       return saveAndHash(p, 'resume.bin');
     }
-  });
+  }, 240_000);
 
   it('keeps memory bounded during a 200 MB transfer', async () => {
     const f = await makeFile(dir, 'big.bin', 200 * MB);
@@ -161,5 +161,5 @@ describe.skipIf(notReady !== null)(`encrypted file transfer${notReady ? ` (skipp
     expect(growth.mainBuffers).toBeLessThan(64);
     expect(growth.mainRss).toBeLessThan(128);
     expect(await saveAndHash(c, 'big.bin')).toBe(f.sha256);
-  });
+  }, 360_000);
 });
