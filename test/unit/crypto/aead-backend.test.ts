@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { aeadOpen, aeadSeal, nobleAead, nobleBackend, openEnvelope, ReplayWindow, sealEnvelope, EnvelopeRejected, type Aead,
   type CryptoBackend } from '../../../main/crypto';
 import { createNodeAead, selfTestAead, tryCreateNodeAead } from '../../../main/crypto-native/node-aead';
-import { createDefaultBackend, createNodeBackend } from '../../../main/crypto-native/node-backend';
+import { createNodeBackend } from '../../../main/crypto-native/node-backend';
+import { createDefaultBackend } from '../../../main/crypto-native/select';
 import { toHex } from '../../../protocol/encoding';
 import { Clock, idOf, joinAll, makePeer, text, untext, type Peer } from '../main/harness';
 import { HAVE_VECTORS, hex, loadWycheproof, SKIP_REASON } from './vectors-dir';
