@@ -157,9 +157,9 @@ export function selfTestBackend(b: CryptoBackend): boolean {
 
 /** The libsodium backend when sodium-native loads here and passes the self-test, else null. */
 export function tryCreateSodiumBackend(load: () => SodiumApi | null = loadSodium): CryptoBackend | null {
-  const na = load();
-  if (!na) return null;
   try {
+    const na = load();
+    if (!na) return null;
     const b = createSodiumBackend(na);
     return selfTestBackend(b) ? b : null;
   } catch {

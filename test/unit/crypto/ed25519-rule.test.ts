@@ -1,15 +1,13 @@
 // One Ed25519 acceptance rule on every backend: crafted torsion / encoding / S cases and Wycheproof give identical verdicts.
 import { describe, expect, it } from 'vitest';
-import { ed25519Verify, nobleBackend, type CryptoBackend } from '../../../main/crypto';
-import { createNodeBackend } from '../../../main/crypto-native/node-backend';
-import { createSodiumBackend, loadSodium } from '../../../main/crypto-native/sodium-backend';
+import { ED25519_SMALL_ORDER_ENCODINGS, ed25519Verify, Ed25519PublicKeyCache, isCanonicalPointEncoding, signatureEncodingOk,
+  type CryptoBackend } from '../../../main/crypto';
+import { allBackends } from './all-backends';
 import { toHex } from '../../../protocol/encoding';
-import { craftedCases } from './ed25519-cases';
-import { HAVE_VECTORS, hex, loadWycheproof } from './vectors-dir';
+import { craftedCases, torsionPoints } from './ed25519-cases';
+import { hex, loadWycheproof } from './vectors-dir';
 
-const sodium = loadSodium();
-if (!sodium) throw new Error('sodium-native does not load here');
-const backends: CryptoBackend[] = [nobleBackend, createNodeBackend(), createSodiumBackend(sodium)];
+const backends: CryptoBackend[] = allBackends;
 
 describe('Ed25519: one acceptance rule', () => {
   const cases = craftedCases();
@@ -25,7 +23,7 @@ describe('Ed25519: one acceptance rule', () => {
     expect(failures).toEqual([]);
   });
 
-  it.skipIf(!HAVE_VECTORS)('Wycheproof ed25519 (151 cases): identical verdicts across backends, equal to the expected result', () => {
+  it('Wycheproof ed25519 (151 cases): identical verdicts across backends, equal to the expected result', () => {
     const { groups } = loadWycheproof('ed25519_test.json');
     const failures: string[] = [];
     let n = 0;
@@ -40,5 +38,29 @@ describe('Ed25519: one acceptance rule', () => {
     }
     expect(n).toBe(151);
     expect(failures).toEqual([]);
+  });
+
+  it('the small-order list is exactly the canonical encodings of the 8-torsion subgroup', () => {
+    const fromNoble = torsionPoints().map((p) => toHex(p.toBytes())).sort();
+    expect([...ED25519_SMALL_ORDER_ENCODINGS].sort()).toEqual(fromNoble);
+    expect(new Set(fromNoble).size).toBe(8);
+    for (const e of ED25519_SMALL_ORDER_ENCODINGS) expect(isCanonicalPointEncoding(hex(e))).toBe(true);
+  });
+
+  it('the pre-check alone: S < L, R canonical and not small order; keys canonical, torsion-free, cached and bounded', () => {
+    const good = cases[0]!;
+    expect(signatureEncodingOk(good.sig)).toBe(true);
+    expect(signatureEncodingOk(good.sig.subarray(0, 63))).toBe(false);
+    const keys = new Ed25519PublicKeyCache(4);
+    expect(keys.get(good.pub)).not.toBeNull();
+    expect(keys.get(good.pub)).toBe(keys.get(good.pub));
+    for (const p of torsionPoints()) expect(keys.get(p.toBytes())).toBeNull();
+    const mixed = cases.find((c) => c.name.startsWith('mixed-order A'))!;
+    expect(keys.get(mixed.pub)).toBeNull();
+    expect(keys.get(new Uint8Array(31))).toBeNull();
+    // Bounded: after more distinct keys than the limit, the first is decoded again (a new point object).
+    const first = keys.get(good.pub);
+    for (const p of torsionPoints()) keys.get(p.toBytes());
+    expect(keys.get(good.pub)).not.toBe(first);
   });
 });

@@ -6,9 +6,7 @@ import { fromHex } from '../../../protocol/encoding';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const VECTORS_DIR = path.join(repoRoot, 'test/vectors');
-/** The vectors ship with the repo: a missing folder is a broken checkout, so the suites fail rather than skip. */
-export const HAVE_VECTORS = true;
-export const SKIP_REASON = '';
+// The vectors ship with the repo: a missing folder is a broken checkout, so the suites fail rather than skip.
 if (!existsSync(path.join(VECTORS_DIR, 'wycheproof')) || !existsSync(path.join(VECTORS_DIR, 'rfc-vectors.md'))) {
   throw new Error(`test vectors missing under ${VECTORS_DIR}`);
 }
