@@ -101,10 +101,10 @@ describe('backend selection at start-up: sodium, then node:crypto, then noble', 
   it('a libsodium that fails its self-test is not used (wrong signature bytes, an accepted forgery, a lax AEAD, a throwing call)', () => {
     const tamper = (patch: Partial<SodiumApi>) => ({ ...sodiumApi, ...patch }) as SodiumApi;
     const broken: SodiumApi[] = [
-      tamper({ crypto_sign_detached: (sig, m, sk) => { sodiumApi.crypto_sign_detached(sig, m, sk); sig[0]! ^= 1; } }),
+      tamper({ crypto_sign_detached: (sig: Uint8Array, m: Uint8Array, sk: Uint8Array) => { sodiumApi.crypto_sign_detached(sig, m, sk); sig[0]! ^= 1; } }),
       tamper({ crypto_sign_verify_detached: () => true }),
-      tamper({ crypto_aead_chacha20poly1305_ietf_decrypt: (m) => m.length }),
-      tamper({ crypto_scalarmult: (q) => { q.fill(0); } }),
+      tamper({ crypto_aead_chacha20poly1305_ietf_decrypt: (m: Uint8Array) => m.length }),
+      tamper({ crypto_scalarmult: (q: Uint8Array) => { q.fill(0); } }),
       tamper({ crypto_scalarmult_base: () => { throw new Error('boom'); } })
     ];
     for (const api of broken) {

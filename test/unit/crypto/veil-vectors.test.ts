@@ -2,8 +2,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openChunk, openEnvelope, ReplayWindow, verifyBundle, verifyOffer, verifyRevocation, verifyRotation, type WireKeyBundle,
-  type WireRevocationNotice, type WireRotationNotice } from '../../../main/crypto';
+import { openChunk, openEnvelope, ReplayWindow, verifyBundle, verifyOffer, verifyRevocation, verifyRotation } from '../../../main/crypto';
+import type { WireKeyBundle, WireRevocationNotice, WireRotationNotice } from '../../../protocol/keys';
 import { toHex } from '../../../protocol/encoding';
 import { computeVeilVectors } from '../../../scripts/veil-vectors';
 import { allBackends } from './all-backends';
