@@ -3,6 +3,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bundleBytes, deriveFileKey, deriveSessionKeys, encodeManifest, revocationBytes, rotationBytes, safetyNumber, sealChunk,
   sealEnvelope, signBundle, signOffer, signRevocation, signRotation, type CryptoBackend, type EphemeralKeyPair } from '../main/crypto';
 import { toB64u, toHex } from '../protocol/encoding';
+import { craftedCases } from '../test/unit/crypto/ed25519-cases';
 
 /** Every secret and id is SHA-256 of a fixed label, so anyone can rebuild the inputs. */
 export const seedOf = (label: string): Uint8Array => sha256(new TextEncoder().encode(`veil-kat/v1/${label}`));
@@ -89,6 +90,8 @@ export function computeVeilVectors(b: CryptoBackend): VeilVectors {
     'file-key': { description: 'PROTOCOL.md §14.2: from Alice\'s send key, the transfer id and the manifest above', directionKey: toHex(ka.sendKey),
       fileKey: toHex(fileKey) },
     'file-chunk': { description: 'PROTOCOL.md §14.3: chunk 0 (attempt 0) and the last chunk 1 (attempt 2) of the file above',
-      chunk0Plaintext: toHex(chunk), frame0: toHex(frame0), chunk1Plaintext: toHex(fileBytes.subarray(4096)), frame1: toHex(frame1) }
+      chunk0Plaintext: toHex(chunk), frame0: toHex(frame0), chunk1Plaintext: toHex(fileBytes.subarray(4096)), frame1: toHex(frame1) },
+    'ed25519-rule': { description: 'PROTOCOL.md §1: the Ed25519 acceptance rule on crafted edge cases; every implementation must give these verdicts',
+      cases: craftedCases().map((c) => ({ name: c.name, publicKey: toHex(c.pub), message: toHex(c.msg), signature: toHex(c.sig), valid: c.valid })) }
   };
 }

@@ -1,11 +1,13 @@
 // One Ed25519 acceptance rule on every backend: crafted torsion / encoding / S cases and Wycheproof give identical verdicts.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ED25519_SMALL_ORDER_ENCODINGS, ed25519Verify, Ed25519PublicKeyCache, isCanonicalPointEncoding, signatureEncodingOk,
   type CryptoBackend } from '../../../main/crypto';
-import { allBackends } from './all-backends';
 import { toHex } from '../../../protocol/encoding';
+import { allBackends } from './all-backends';
 import { craftedCases, torsionPoints } from './ed25519-cases';
-import { hex, loadWycheproof } from './vectors-dir';
+import { hex, loadWycheproof, VECTORS_DIR } from './vectors-dir';
 
 const backends: CryptoBackend[] = allBackends;
 
@@ -37,6 +39,15 @@ describe('Ed25519: one acceptance rule', () => {
       }
     }
     expect(n).toBe(151);
+    expect(failures).toEqual([]);
+  });
+
+  it('the frozen test/vectors/veil/ed25519-rule.json cases: every backend gives the recorded verdict', () => {
+    const file = JSON.parse(readFileSync(path.join(VECTORS_DIR, 'veil/ed25519-rule.json'), 'utf8')) as
+      { cases: { name: string; publicKey: string; message: string; signature: string; valid: boolean }[] };
+    expect(file.cases.length).toBe(cases.length);
+    const failures = file.cases.flatMap((c) => backends.filter((b) => ed25519Verify(b, hex(c.signature), hex(c.message), hex(c.publicKey)) !== c.valid)
+      .map((b) => `${c.name}: ${b.name}`));
     expect(failures).toEqual([]);
   });
 
