@@ -2,6 +2,7 @@
 import { nobleBackend, type CryptoBackend } from '../crypto';
 import { tryCreateNodeAead } from './node-aead';
 import { tryCreateNodeBackend } from './node-backend';
+import { selfTestBackend } from './self-test';
 import { tryCreateSodiumBackend, type SodiumApi } from './sodium-backend';
 
 export interface BackendSources {
@@ -19,7 +20,8 @@ export interface BackendSources {
 export function createDefaultBackend(sources: BackendSources = {}): CryptoBackend {
   const sodium = sources.loadSodium ? tryCreateSodiumBackend(sources.loadSodium) : tryCreateSodiumBackend();
   if (sodium) return sodium;
-  const base = (sources.nodeBackend ?? tryCreateNodeBackend)() ?? nobleBackend;
+  const node = (sources.nodeBackend ?? tryCreateNodeBackend)();
+  const base = node && selfTestBackend(node) ? node : nobleBackend;
   const aead = (sources.nodeAead ?? tryCreateNodeAead)();
   return aead ? { ...base, aead } : base;
 }

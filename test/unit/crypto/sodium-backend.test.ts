@@ -4,12 +4,14 @@ import { mkdtempSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { ed25519 } from '@noble/curves/ed25519.js';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { ed25519Verify, hkdfSha256, nobleAead, nobleBackend, ZeroSharedSecretError } from '../../../main/crypto';
 import { createNodeBackend } from '../../../main/crypto-native/node-backend';
 import { createDefaultBackend } from '../../../main/crypto-native/select';
-import { createSodiumBackend, selfTestBackend, tryCreateSodiumBackend, type SodiumApi } from '../../../main/crypto-native/sodium-backend';
+import { selfTestBackend } from '../../../main/crypto-native/self-test';
+import { createSodiumBackend, tryCreateSodiumBackend, type SodiumApi } from '../../../main/crypto-native/sodium-backend';
 import { toHex } from '../../../protocol/encoding';
 import { allBackends, sodiumApi } from './all-backends';
 
@@ -90,9 +92,11 @@ describe('backend selection at start-up: sodium, then node:crypto, then noble', 
     expect(b.aead?.name).toBe('sodium');
   });
 
-  it('falls back to node:crypto when sodium-native cannot load, and to noble when node:crypto fails too', () => {
+  it('falls back to node:crypto when sodium-native cannot load, and to noble when node:crypto is absent or fails the self-test', () => {
     expect(createDefaultBackend({ loadSodium: () => null }).name).toBe('node');
     expect(createDefaultBackend({ loadSodium: () => { throw new Error('dlopen failed'); } }).name).toBe('node');
+    const laxNode = { ...createNodeBackend(), ed25519Verify: () => true };
+    expect(createDefaultBackend({ loadSodium: () => null, nodeBackend: () => laxNode, nodeAead: () => null }).name).toBe('noble');
     const noble = createDefaultBackend({ loadSodium: () => null, nodeBackend: () => null, nodeAead: () => null });
     expect(noble.name).toBe('noble');
     expect(noble.aead).toBeUndefined();
@@ -111,6 +115,9 @@ describe('backend selection at start-up: sodium, then node:crypto, then noble', 
       expect(tryCreateSodiumBackend(() => api)).toBeNull();
       expect(createDefaultBackend({ loadSodium: () => api }).name).toBe('node');
     }
+    // A backend that skips the shared pre-check (raw libsodium, raw noble with its cofactored equation) fails too.
+    expect(selfTestBackend({ ...sodium, ed25519Verify: (s, m, p) => sodiumApi.crypto_sign_verify_detached(s, m, p) })).toBe(false);
+    expect(selfTestBackend({ ...nobleBackend, ed25519Verify: (s, m, p) => ed25519.verify(s, m, p, { zip215: false }) })).toBe(false);
     expect(selfTestBackend(createSodiumBackend(sodiumApi))).toBe(true);
     expect(selfTestBackend(nobleBackend)).toBe(true);
     expect(selfTestBackend(createNodeBackend())).toBe(true);
