@@ -1,13 +1,15 @@
-// Crypto bench: our E2EE operations (native and noble backends) against the same construction in plain node:crypto.
+// Crypto bench: our E2EE operations (libsodium, node:crypto and noble backends) against the same construction in plain node:crypto.
 import { createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes, sign,
   verify, type KeyObject } from 'node:crypto';
 import { bundleBytes, deriveSessionKeys, envelopeOverhead, generateEphemeral, generateIdentity, nobleBackend, openEnvelope, ReplayWindow,
   sealEnvelope, signBundle, verifyBundle, type CryptoBackend, type EnvelopeHeader } from '../main/crypto';
 import { tryCreateNodeAead } from '../main/crypto-native/node-aead';
 import { createNodeBackend } from '../main/crypto-native/node-backend';
+import { tryCreateSodiumBackend } from '../main/crypto-native/sodium-backend';
 import { toB64u } from '../protocol/encoding';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { loadavg } from 'node:os';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -92,7 +94,7 @@ function nodeRoundTrip(size: number, signed: boolean) {
   };
 }
 
-export interface BenchRow { op: string; nodeAead: number | null; nobleAead: number; noble: number; node: number; seed: string }
+export interface BenchRow { op: string; sodium: number | null; nodeAead: number | null; nobleAead: number; noble: number; node: number; seed: string }
 
 const gcFn = (() => {
   setFlagsFromString('--expose-gc');
@@ -151,7 +153,9 @@ export async function runCryptoBench(): Promise<string> {
   const nodeAead = tryCreateNodeAead();
   const native = createNodeBackend();
   const nativeNodeAead: CryptoBackend | null = nodeAead ? { ...native, aead: nodeAead } : null;
+  const sodium = tryCreateSodiumBackend();
   const fn = fixture(native);
+  const fs = sodium ? fixture(sodium) : null;
   const fb = fixture(nobleBackend);
   const edKey = createPrivateKey({ key: Buffer.concat([ED_PKCS8, Buffer.from(fn.ib.seed)]), format: 'der', type: 'pkcs8' });
   const edPub: KeyObject = createPublicKey(edKey);
@@ -160,14 +164,15 @@ export async function runCryptoBench(): Promise<string> {
   const xa = generateKeyPairSync('x25519');
   const xb = generateKeyPairSync('x25519');
   const rows: BenchRow[] = [];
-  /** ours with the node AEAD, ours with the noble AEAD (native asymmetric) and node:crypto, interleaved; noble-only separately (slow). */
+  /** libsodium, ours with the node AEAD, ours with the noble AEAD (native asymmetric) and node:crypto, interleaved; noble-only separately (slow). */
   const row = (op: string, seed: string, ours: (b: CryptoBackend, f: ReturnType<typeof fixture>) => () => void, base: () => void, batch = 5,
     aeadMatters = false) => {
     const fns = [ours(native, fn), base];
-    if (aeadMatters && nativeNodeAead) fns.push(ours(nativeNodeAead, fn));
-    const [withNoble, nd, withNode] = timeMany(fns, 61, batch);
-    rows.push({ op, seed, nobleAead: withNoble!, nodeAead: aeadMatters ? (withNode ?? null) : withNoble!, node: nd!,
-      noble: time(ours(nobleBackend, fb), 15, batch) });
+    const sodiumAt = sodium && fs ? fns.push(ours(sodium, fs)) - 1 : -1;
+    const nodeAt = aeadMatters && nativeNodeAead ? fns.push(ours(nativeNodeAead, fn)) - 1 : -1;
+    const t = timeMany(fns, 61, batch);
+    rows.push({ op, seed, nobleAead: t[0]!, nodeAead: aeadMatters ? (nodeAt >= 0 ? t[nodeAt]! : null) : t[0]!, node: t[1]!,
+      sodium: sodiumAt >= 0 ? t[sodiumAt]! : null, noble: time(ours(nobleBackend, fb), 15, batch) });
   };
   row('keygen (Ed25519 identity + X25519 room key)', '1–2 ms', (b) => () => { generateIdentity(b); generateEphemeral(b); },
     () => { generateKeyPairSync('ed25519'); generateKeyPairSync('x25519'); });
@@ -192,18 +197,18 @@ export async function runCryptoBench(): Promise<string> {
 
   const r = (x: number | null, base: number) => (x === null ? 'n/a' : `${(x / base).toFixed(2)}×`);
   const lines = [
-    `Crypto bench (node ${process.version}, OpenSSL ${process.versions.openssl ?? '?'}; medians; "node AEAD", "noble AEAD" and node:crypto are sampled interleaved, "noble only" separately)`,
+    `Crypto bench (node ${process.version}, OpenSSL ${process.versions.openssl ?? '?'}; medians; "libsodium", "node AEAD", "noble AEAD" and node:crypto are sampled interleaved, "noble only" separately; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})`,
     '',
-    '| operation | ours, node AEAD (plain Node) | ours, noble AEAD (Electron) | ours, noble only | node:crypto | ratio node AEAD | ratio noble AEAD | seed target |',
-    '|---|---|---|---|---|---|---|---|',
-    ...rows.map((x) => `| ${x.op} | ${x.nodeAead === null ? 'n/a' : ms(x.nodeAead)} | ${ms(x.nobleAead)} | ${ms(x.noble)} | ${ms(x.node)} | ${r(x.nodeAead, x.node)} | ${r(x.nobleAead, x.node)} | ${x.seed} |`),
+    '| operation | ours, libsodium (default) | ours, node AEAD (plain Node) | ours, noble AEAD | ours, noble only | node:crypto | ratio libsodium | ratio node AEAD | ratio noble AEAD | seed target |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((x) => `| ${x.op} | ${x.sodium === null ? 'n/a' : ms(x.sodium)} | ${x.nodeAead === null ? 'n/a' : ms(x.nodeAead)} | ${ms(x.nobleAead)} | ${ms(x.noble)} | ${ms(x.node)} | ${r(x.sodium, x.node)} | ${r(x.nodeAead, x.node)} | ${r(x.nobleAead, x.node)} | ${x.seed} |`),
     '',
-    'Columns: "node AEAD" = node:crypto Ed25519/X25519/HKDF + node:crypto ChaCha20-Poly1305 (what plain Node and the test harness get);',
+    'Columns: "libsodium" = sodium-native Ed25519/X25519/ChaCha20-Poly1305 + node:crypto HKDF (what createMainServices selects when it loads and self-tests);',
+    '"node AEAD" = node:crypto Ed25519/X25519/HKDF + node:crypto ChaCha20-Poly1305 (what plain Node and the test harness get);',
     '"noble AEAD" = node:crypto Ed25519/X25519/HKDF + @noble ChaCha20-Poly1305; "noble only" = everything @noble. Ratios are ÷ node:crypto of the',
     'same construction (ChaCha20-Poly1305 with the 50-byte header as AAD, plus Ed25519 over header‖body when signed). Rows without an AEAD show the same time in both.',
-    `This run: node:crypto ChaCha20-Poly1305 ${nodeAead ? 'available and self-tested, so createMainServices uses the node AEAD here' : 'NOT available, so createMainServices uses noble here'}.`,
-    'In Electron, node:crypto is BoringSSL, which has no chacha20-poly1305 in createCipheriv: createMainServices there selects the node',
-    'asymmetric backend with the noble AEAD, i.e. the "noble AEAD (Electron)" column (the choice is made at start-up from getCiphers() + a self-test).',
+    `This run: libsodium ${sodium ? 'loaded and self-tested, so createMainServices uses it here (in Electron too: the N-API build loads there)' : 'NOT available'}; ` +
+      `node:crypto ChaCha20-Poly1305 ${nodeAead ? 'available' : 'NOT available'} (the fallback when libsodium does not load; Electron's BoringSSL lacks it, so there the fallback is "noble AEAD").`,
     '',
     `Envelope overhead: ${envelopeOverhead(true)} bytes signed, ${envelopeOverhead(false)} bytes AEAD only (50 header + 16 tag [+ 64 signature]).`,
     `Memory per session: ~${Math.round(mem.total)} bytes (JS heap ${Math.round(mem.heap)} + off-heap ${Math.round(mem.external)}; v8 used_heap_size delta ${Math.round(mem.v8)}) ` +

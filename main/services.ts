@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { AppInfo } from '../protocol/ipc-app';
 import type { E2eeSettings } from '../protocol/ipc-e2ee';
 import type { CryptoBackend } from './crypto';
-import { createDefaultBackend } from './crypto-native/node-backend';
+import { createDefaultBackend } from './crypto-native/select';
 import { E2eeCore } from './e2ee/e2ee';
 import { HostService } from './hosting';
 import { IpcFailure } from './ipc/dispatcher';

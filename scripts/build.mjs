@@ -16,14 +16,14 @@ if (all || targets.has('main')) {
     ...nodeCommon,
     entryPoints: [path.join(root, 'main/index.ts')],
     outfile: path.join(root, 'dist/main/index.cjs'),
-    external: ['electron', 'keytar']
+    external: ['electron', 'keytar', 'sodium-native']
   });
   // The chunk worker (file transfer keys, sealing, spools) runs in a worker thread; main finds it beside index.cjs.
   await build({
     ...nodeCommon,
     entryPoints: [path.join(root, 'main/transfers/chunk-worker.ts')],
     outfile: path.join(root, 'dist/main/chunk-worker.cjs'),
-    external: ['electron', 'keytar']
+    external: ['electron', 'keytar', 'sodium-native']
   });
   await build({
     ...nodeCommon,

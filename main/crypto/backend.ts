@@ -3,6 +3,7 @@ import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import { randomBytes } from '@noble/hashes/utils.js';
 import { ctIsZero } from './bytes';
+import { ed25519Precheck, Ed25519PublicKeyCache, nobleCofactorlessEquation } from './ed25519-rule';
 
 /** Raised when a Diffie-Hellman result is all zero (low-order or malicious public key). */
 export class ZeroSharedSecretError extends Error {
@@ -38,8 +39,8 @@ export const nobleAead: Aead = {
 
 /**
  * Ed25519 keys are 32-byte seeds (RFC 8032 secret keys) and 32-byte public keys; X25519 keys are raw
- * 32-byte scalars and u-coordinates. Every implementation must verify strictly (RFC 8032 / zip215: false
- * semantics), and `x25519` must throw ZeroSharedSecretError on an all-zero output.
+ * 32-byte scalars and u-coordinates. Every implementation must apply the one Ed25519 acceptance rule (ed25519-rule.ts:
+ * the shared pre-check, then the cofactorless equation), and `x25519` must throw ZeroSharedSecretError on an all-zero output.
  */
 export interface CryptoBackend {
   readonly name: string;
@@ -59,10 +60,14 @@ export interface CryptoBackend {
   forget?(secret: Uint8Array): void;
 }
 
+const nobleKeys = new Ed25519PublicKeyCache();
+
+/** The shared rule (ed25519-rule.ts), then the cofactorless equation in noble's point arithmetic. */
 function ed25519VerifyNoble(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
   if (signature.length !== 64 || publicKey.length !== 32) return false;
   try {
-    return ed25519.verify(signature, message, publicKey, { zip215: false });
+    const A = ed25519Precheck(signature, publicKey, nobleKeys);
+    return A !== null && nobleCofactorlessEquation(signature, message, publicKey, A);
   } catch {
     return false;
   }

@@ -1,6 +1,7 @@
 // Public surface of the pure E2EE core (no Node, no Electron): import from here outside main/crypto.
 export * from './backend';
 export * from './bytes';
+export * from './ed25519-rule';
 export * from './envelope';
 export * from './keys';
 export * from './primitives';

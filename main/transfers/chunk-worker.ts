@@ -1,6 +1,6 @@
 // worker_threads entry of the chunk worker: owns every transfer key and runs the engine (hash, seal, open, spool, save).
 import { parentPort, workerData } from 'node:worker_threads';
-import { createDefaultBackend } from '../crypto-native/node-backend';
+import { createDefaultBackend } from '../crypto-native/select';
 import { EngineError } from './engine-error';
 import { TransferEngine } from './engine';
 import type { WorkerReply, WorkerRequest } from './worker-messages';

@@ -23,6 +23,10 @@ describe('electron-builder.yml', () => {
     expect(config.asar).toBe(true);
     expect(config.asarUnpack).toContain('**/node_modules/keytar/**');
   });
+  it('unpacks sodium-native (libsodium, prebuilt N-API binaries) from the asar and ships it as a pinned runtime dependency', () => {
+    expect(config.asarUnpack).toContain('**/node_modules/sodium-native/**');
+    expect(pkg.dependencies['sodium-native']).toBe('5.1.0');
+  });
   it('flips the fuses: no run-as-node, NODE_OPTIONS or inspect; asar integrity and asar-only loading on', () => {
     expect(config.electronFuses).toMatchObject({
       runAsNode: false, enableNodeOptionsEnvironmentVariable: false, enableNodeCliInspectArguments: false,

@@ -5,10 +5,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { aeadOpen, aeadSeal, nobleAead, nobleBackend, openEnvelope, ReplayWindow, sealEnvelope, EnvelopeRejected, type Aead,
   type CryptoBackend } from '../../../main/crypto';
 import { createNodeAead, selfTestAead, tryCreateNodeAead } from '../../../main/crypto-native/node-aead';
-import { createDefaultBackend, createNodeBackend } from '../../../main/crypto-native/node-backend';
+import { createNodeBackend } from '../../../main/crypto-native/node-backend';
+import { createDefaultBackend } from '../../../main/crypto-native/select';
 import { toHex } from '../../../protocol/encoding';
 import { Clock, idOf, joinAll, makePeer, text, untext, type Peer } from '../main/harness';
-import { HAVE_VECTORS, hex, loadWycheproof, SKIP_REASON } from './vectors-dir';
+import { hex, loadWycheproof } from './vectors-dir';
 
 const HAVE_NODE_CHACHA = tryCreateNodeAead() !== null;
 const node: Aead | null = HAVE_NODE_CHACHA ? createNodeAead() : null;
@@ -16,7 +17,7 @@ const NODE_SKIP = HAVE_NODE_CHACHA ? '' : ' (skipped: this runtime has no node:c
 const withAead = (aead: Aead): CryptoBackend => ({ ...nobleBackend, aead });
 const u8 = (n: number) => new Uint8Array(randomBytes(n));
 
-describe.skipIf(!HAVE_VECTORS || !HAVE_NODE_CHACHA)(`node AEAD vs noble on every Wycheproof chacha20_poly1305 vector${SKIP_REASON}${NODE_SKIP}`, () => {
+describe.skipIf(!HAVE_NODE_CHACHA)(`node AEAD vs noble on every Wycheproof chacha20_poly1305 vector${NODE_SKIP}`, () => {
   it('325 cases: same verdict and bytes from both, valid ones open to msg, invalid ones (bad tags, bad nonce sizes) never open', () => {
     const { numberOfTests, groups } = loadWycheproof('chacha20_poly1305_test.json');
     const all = groups.flatMap((g) => g.tests);
@@ -133,8 +134,8 @@ describe('AEAD backend selection', () => {
     for (const bad of [wrongBytes, opensAnything, throws]) expect(selfTestAead(bad)).toBe(false);
   });
 
-  it.skipIf(!HAVE_NODE_CHACHA)(`createDefaultBackend uses the node AEAD here, on top of the node asymmetric backend${NODE_SKIP}`, () => {
-    const b = createDefaultBackend();
+  it.skipIf(!HAVE_NODE_CHACHA)(`without libsodium, createDefaultBackend uses the node AEAD on top of the node asymmetric backend${NODE_SKIP}`, () => {
+    const b = createDefaultBackend({ loadSodium: () => null });
     expect(b.name).toBe('node');
     expect(b.aead?.name).toBe('node');
     expect(createNodeBackend().aead).toBeUndefined();
@@ -148,10 +149,11 @@ describe('services and the AEAD backend', () => {
     peers = [];
   });
 
-  it.skipIf(!HAVE_NODE_CHACHA || process.env.VEIL_TEST_AEAD === 'noble')(`createMainServices picks the node AEAD by default${NODE_SKIP}`, async () => {
+  it.skipIf(process.env.VEIL_TEST_AEAD === 'noble')('createMainServices picks the libsodium backend (and its AEAD) by default', async () => {
     const a = await makePeer('alice', { clock: new Clock() });
     peers.push(a);
-    expect(a.services.e2ee.backend.aead?.name).toBe('node');
+    expect(a.services.e2ee.backend.name).toBe('sodium');
+    expect(a.services.e2ee.backend.aead?.name).toBe('sodium');
   });
 
   it('a default peer and a noble-only peer (what Electron gets) interoperate, signed and unsigned, both ways', async () => {

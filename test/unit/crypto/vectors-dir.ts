@@ -1,13 +1,15 @@
-// Locates the shared RFC/Wycheproof vectors (never copied into the repo) and loads them for the vector tests.
+// Locates the RFC/Wycheproof vectors kept in the repo (test/vectors/) and loads them for the vector tests.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fromHex } from '../../../protocol/encoding';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const VECTORS_DIR = process.env.VEIL_VECTORS_DIR ?? path.resolve(repoRoot, '../shared/vectors');
-export const HAVE_VECTORS = existsSync(path.join(VECTORS_DIR, 'wycheproof')) && existsSync(path.join(VECTORS_DIR, 'rfc-vectors.md'));
-export const SKIP_REASON = HAVE_VECTORS ? '' : ` (skipped: ${VECTORS_DIR} not found; set VEIL_VECTORS_DIR)`;
+export const VECTORS_DIR = path.join(repoRoot, 'test/vectors');
+// The vectors ship with the repo: a missing folder is a broken checkout, so the suites fail rather than skip.
+if (!existsSync(path.join(VECTORS_DIR, 'wycheproof')) || !existsSync(path.join(VECTORS_DIR, 'rfc-vectors.md'))) {
+  throw new Error(`test vectors missing under ${VECTORS_DIR}`);
+}
 
 export interface WycheproofCase { tcId: number; comment: string; flags: string[]; result: 'valid' | 'invalid' | 'acceptable'; [k: string]: unknown }
 export interface WycheproofGroup { tests: WycheproofCase[]; [k: string]: unknown }

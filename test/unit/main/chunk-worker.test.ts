@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDefaultBackend } from '../../../main/crypto-native/node-backend';
+import { createDefaultBackend } from '../../../main/crypto-native/select';
 import { EngineError, TransferEngine } from '../../../main/transfers/engine';
 import { ChunkWorkerClient } from '../../../main/transfers/worker-client';
 import { chunkWorkerPath } from '../../support/chunk-worker';

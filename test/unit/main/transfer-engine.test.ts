@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chunkLength, deriveFileKey } from '../../../main/crypto';
-import { createDefaultBackend } from '../../../main/crypto-native/node-backend';
+import { createDefaultBackend } from '../../../main/crypto-native/select';
 import { EngineError, TransferEngine } from '../../../main/transfers/engine';
 import { tempDir } from './harness';
 
