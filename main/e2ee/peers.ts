@@ -155,7 +155,7 @@ export class PeerSessions {
     wipeSessionKeys(s.keys);
   }
 
-  /** Wipes the peer's sessions but remembers its epoch and revoked keys (anti-rollback) until the room is left. */
+  /** Wipes the peer's sessions but remembers its epoch and seen keys until the room is left (revocations persist beyond). */
   close(roomId: string, identityKey: string): boolean {
     const peer = this.get(roomId, identityKey);
     if (!peer) return false;

@@ -21,13 +21,14 @@ export class RevocationStore {
   readonly file: string;
   private entries: RevokedKey[] = [];
 
-  constructor(dataDir: string, private readonly now: () => number, private readonly onEvent: (e: RevocationStoreEvent) => void) {
+  constructor(dataDir: string, private readonly now: () => number, private readonly onEvent: (e: RevocationStoreEvent) => void,
+    private readonly caps = { perPeer: MAX_REVOKED_PER_PEER, total: MAX_REVOKED_TOTAL }) {
     this.file = path.join(dataDir, 'revocations.json');
     try {
       const stored = readJson(this.file);
       if (stored !== undefined) {
         const parsed = fileSchema.safeParse(stored);
-        if (parsed.success) this.entries = parsed.data.revoked.slice(-MAX_REVOKED_TOTAL);
+        if (parsed.success) this.entries = parsed.data.revoked.slice(-this.caps.total);
         else this.onEvent({ type: 'revocations-corrupt', detail: 'schema' });
       }
     } catch (err) {
@@ -50,15 +51,32 @@ export class RevocationStore {
     return this.entries.length;
   }
 
-  /** Remembers a revoked key until `expiresAt`; over a cap, the entry that expires first goes (it is closest to harmless). */
+  /**
+   * Remembers a revoked key until `expiresAt`. Over the per-peer cap that peer's entry expiring first goes (closest to
+   * harmless); over the total cap, the same from the (room, identity) holding the most entries, so identities flooding
+   * their own revocations cannot push out the few of anyone else.
+   */
   add(entry: RevokedKey): void {
     this.prune();
     if (this.has(entry.roomId, entry.identityKey, entry.keyId)) return;
     this.entries.push({ ...entry });
     const mine = this.entries.filter((e) => RevocationStore.same(e, entry.roomId, entry.identityKey));
-    if (mine.length > MAX_REVOKED_PER_PEER) this.evict(mine);
-    if (this.entries.length > MAX_REVOKED_TOTAL) this.evict(this.entries);
+    if (mine.length > this.caps.perPeer) this.evict(mine);
+    if (this.entries.length > this.caps.total) this.evict(this.largestGroup());
     this.save();
+  }
+
+  private largestGroup(): RevokedKey[] {
+    const groups = new Map<string, RevokedKey[]>();
+    for (const e of this.entries) {
+      const k = `${e.roomId}\n${e.identityKey}`;
+      const g = groups.get(k);
+      if (g) g.push(e);
+      else groups.set(k, [e]);
+    }
+    let largest: RevokedKey[] = [];
+    for (const g of groups.values()) if (g.length > largest.length) largest = g;
+    return largest;
   }
 
   private evict(among: RevokedKey[]): void {
