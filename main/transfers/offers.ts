@@ -42,6 +42,7 @@ export function verifyIncomingOffer(e2ee: E2eeCore, o: IncomingOffer): VerifiedO
   if (!peer) throw refuse('no-session', 'no session with this peer in this room');
   const session = e2ee.peers.find(peer, m.senderKeyId, m.recipientKeyId);
   if (!session) throw reject('unknown-key', 'offer names no live session with this peer');
+  if (e2ee.now() >= session.peerExpiresAt) throw reject('expired', "the sender's room key expired");
   if (m.size > e2ee.settings.maxFileBytes) throw refuse('too-large', 'file is larger than the maxFileBytes setting');
   if (o.seen(toB64u(m.transferId))) throw reject('replay', 'this transfer was offered before');
   return { manifest: m, manifestBytes: v.manifestBytes, session };

@@ -30,8 +30,8 @@ const toIpc = (err: unknown): unknown => (err instanceof EngineError ? new IpcFa
 export class TransferService {
   private readonly transfers = new Map<string, TransferRecord>();
   private readonly prepares = new Map<string, PreparedRecord>();
-  /** Every incoming transfer id ever accepted as an offer, so a replayed offer is refused (section 14.1). */
-  private readonly seenIncoming = new Set<string>();
+  /** Incoming transfer ids accepted as offers → the sender key's expiry; past it no session opens that offer again. */
+  private readonly seenIncoming = new Map<string, number>();
   private client: ChunkWorkerClient | null = null;
   readonly ports: PortRouter;
   private disposed = false;
@@ -79,6 +79,7 @@ export class TransferService {
   /** Drops unanswered offers and prepares past their TTL; at the limit, forgets the oldest finished transfers. */
   private prune(): void {
     const cutoff = this.opts.now() - FILE_LIMITS.offerTtlMs;
+    for (const [id, until] of this.seenIncoming) if (until <= this.opts.now()) this.seenIncoming.delete(id);
     for (const [k, p] of this.prepares) {
       if (p.addedAt >= this.opts.now() - FILE_LIMITS.prepareTtlMs) continue;
       this.prepares.delete(k);
@@ -196,7 +197,7 @@ export class TransferService {
     } catch (err) {
       throw toIpc(err);
     }
-    this.seenIncoming.add(idB64);
+    this.seenIncoming.set(idB64, v.session.peerExpiresAt);
     const r: TransferRecord = { id: m.transferId, idB64, direction: 'in', roomId, peerIdentityKey: senderIdentityKey, name: m.name, size: m.size,
       mime: m.mime, chunkSize: m.chunkSize, chunkCount: m.chunkCount, sha256Hex: Buffer.from(m.sha256).toString('hex'), createdAt: m.createdAt,
       state: 'offered', verifiedChunks: 0, attempt: 1, addedAt: this.opts.now() };

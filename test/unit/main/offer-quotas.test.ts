@@ -81,3 +81,21 @@ describe('pending offer quotas', () => {
     await expectCode(b.peer.call('files:receiveOffer', 'room', alice, (await offerOne(a, b, 'room', 9)).offer), 'over-quota');
   });
 });
+
+describe('offers on an expired sender key', () => {
+  it('are refused as expired, and the remembered transfer ids are forgotten with the key', async () => {
+    const { clock, a, b } = await room();
+    const alice = await idOf(a.peer);
+    const expiresAt = (await a.peer.call('keys:get', 'room')).expiresAt;
+    const first = await offerOne(a, b, 'room', 0);
+    await b.peer.call('files:receiveOffer', 'room', alice, first.offer);
+    await b.peer.call('files:decline', first.id);
+    await expectCode(b.peer.call('files:receiveOffer', 'room', alice, first.offer), 'replay');
+    clock.t = expiresAt;
+    // No timer runs in the harness, so the session with Alice's expired key is still there: only the expiry check stops it.
+    await expectCode(b.peer.call('files:receiveOffer', 'room', alice, (await offerOne(a, b, 'room', 1)).offer), 'expired');
+    await expectCode(b.peer.call('files:receiveOffer', 'room', alice, first.offer), 'expired');
+    await b.peer.call('files:list');
+    expect((b.peer.services.files as unknown as { seenIncoming: Map<string, number> }).seenIncoming.size).toBe(0);
+  });
+});
