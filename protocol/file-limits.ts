@@ -14,8 +14,14 @@ export const FILE_LIMITS = {
   /** One offer (manifest ‖ signature) is small; anything larger is refused before parsing. */
   maxOfferBytes: 2048,
   maxRecipients: 32,
-  /** Transfers main keeps at once (all states); beyond it new offers are refused as too many. */
+  /**
+   * Transfers main keeps at once for our own work: prepares, our sends and offers we accepted. Unanswered incoming
+   * offers do not count (they have their own quota below), so peers cannot lock us out of sending.
+   */
   maxTransfers: 64,
+  /** Unanswered incoming offers held per (room, sender) and in all; one more is refused as `over-quota` at once. */
+  maxPendingOffersPerPeer: 4,
+  maxPendingOffers: 16,
   /** Sender may run at most this many chunks ahead of the receiver's last ack (8 MiB at 64 KiB): bounds receiver memory. */
   windowChunks: 128,
   /** Receiver acks every this many verified chunks (and at the end). */
@@ -25,8 +31,13 @@ export const FILE_LIMITS = {
   lowWaterBytes: 1024 * 1024,
   /** Port requests one transfer keeps in flight to main. */
   portPipeline: 8,
-  /** An offer nobody answers is dropped after this long. */
-  offerTtlMs: 30 * 60 * 1000
+  /**
+   * An incoming offer nobody answers is dropped after this long: a person answers a prompt within a minute or two,
+   * and a short life frees the quota soon after a flood. The sender may offer again.
+   */
+  offerTtlMs: 3 * 60 * 1000,
+  /** A prepared (hashed) file not offered is dropped after this long. */
+  prepareTtlMs: 30 * 60 * 1000
 } as const;
 
 /** The negotiated (no in-band announcement) data channel for file chunks, created by both sides on every link. */

@@ -86,7 +86,8 @@ export const filesIpc = {
 export const fileControlSchema = z.discriminatedUnion('t', [
   z.strictObject({ t: z.literal('file-offer'), offer: z.string().max(FILE_LIMITS.maxOfferBytes * 2) }),
   z.strictObject({ t: z.literal('file-accept'), id: transferIdSchema }),
-  z.strictObject({ t: z.literal('file-decline'), id: transferIdSchema }),
+  /** `reason` is set when the recipient's main refused the offer unasked (e.g. `over-quota`), so the sender knows at once. */
+  z.strictObject({ t: z.literal('file-decline'), id: transferIdSchema, reason: z.string().max(200).optional() }),
   z.strictObject({ t: z.literal('file-cancel'), id: transferIdSchema, reason: z.string().max(200) }),
   /** Receiver → sender: chunks [0, next) are verified (progress, flow-control credit, resume point). */
   z.strictObject({ t: z.literal('file-ack'), id: transferIdSchema, next: z.number().int().min(0).max(0xffffffff) }),

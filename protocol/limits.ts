@@ -15,7 +15,13 @@ export const LIMITS = {
   /** Messages older than this (by their header timestamp) are rejected as stale. */
   freshnessTtlMs: 5 * 60 * 1000,
   /** Previous room key still opens in-flight messages this long after a rotation. */
-  rotationGraceMs: 30 * 1000
+  rotationGraceMs: 30 * 1000,
+  /** Peers main holds per room (a 50-person SFU room fits); `session:open` refuses a new one beyond it (`room-too-large`). */
+  maxRoomMembers: 64,
+  /** Rooms main holds keys for at once; `keys:create` refuses another (`too-many-rooms`). */
+  maxRooms: 8,
+  /** Keys remembered per peer (keyId → epoch, expiresAt), so a revocation of any of them can be checked in any order. */
+  seenKeysPerPeer: 32
 } as const;
 
 export const ROOM_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;

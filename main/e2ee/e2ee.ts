@@ -9,10 +9,12 @@ import { IpcFailure } from '../ipc/dispatcher';
 import type { Keystore } from '../keystore/keystore';
 import { AuditLog } from './audit';
 import { ContactStore } from './contacts';
+import { EpochStore } from './epochs';
 import { rejected } from './errors';
 import { fingerprintOf } from './fingerprint';
 import { IdentityService } from './identity';
 import { PeerSessions, type Peer } from './peers';
+import { RevocationStore } from './revocations';
 import { RoomKeyManager, type OwnRoom } from './room-keys';
 import { SettingsStore } from './settings';
 import { Stats } from './stats';
@@ -32,6 +34,10 @@ export class E2eeCore {
   readonly identity: IdentityService;
   readonly roomKeys: RoomKeyManager;
   readonly peers: PeerSessions;
+  /** Revoked peer keys per (room, identity), kept until they expire across leave, re-join and restart. */
+  readonly revocations: RevocationStore;
+  /** Our last epoch per room, so our epochs only go up. */
+  readonly epochs: EpochStore;
   readonly backend: CryptoBackend;
   readonly now: () => number;
   readonly settingsStore: SettingsStore;
@@ -50,7 +56,9 @@ export class E2eeCore {
       onCreated: (identityKey) => this.audit.record('identity-created', { identityKey }),
       onSecret
     });
-    this.roomKeys = new RoomKeyManager(opts.backend, opts.now, (b) => { this.stats.keysGenerated++; onSecret(b); });
+    this.revocations = new RevocationStore(opts.dataDir, opts.now, (e) => this.audit.record(e.type, { detail: e.detail }));
+    this.epochs = new EpochStore(opts.dataDir, opts.now, (e) => this.audit.record(e.type, { detail: e.detail }));
+    this.roomKeys = new RoomKeyManager(opts.backend, opts.now, (b) => { this.stats.keysGenerated++; onSecret(b); }, this.epochs);
     this.peers = new PeerSessions(opts.backend, opts.now, onSecret);
   }
 
@@ -134,7 +142,7 @@ export class E2eeCore {
     return { revocation, replacement };
   }
 
-  /** Checks a peer bundle: signature, room, lifetime, revocation and epoch monotonicity. */
+  /** Checks a peer bundle: signature, room, lifetime, revocation (persisted, so also for a peer not yet known), room size, epoch order. */
   checkBundle(id: IdentityKeyPair, bundle: WireKeyBundle, peer: Peer | undefined, what: string): void {
     const fields = { roomId: bundle.roomId, peerIdentityKey: bundle.identityKey, keyId: bundle.keyId };
     const idKey = fromB64u(bundle.identityKey);
@@ -150,8 +158,12 @@ export class E2eeCore {
     }
     if (t >= bundle.expiresAt) throw this.reject('expired', what, 'bundle expired', fields);
     if (bundle.createdAt > t + LIMITS.freshnessTtlMs) throw this.reject('stale', what, 'bundle created in the future', fields);
-    if (!peer) return;
-    if (peer.revokedKeyIds.includes(bundle.keyId)) throw this.reject('revoked', what, 'bundle key was revoked', fields);
+    if (this.revocations.has(bundle.roomId, bundle.identityKey, bundle.keyId)) throw this.reject('revoked', what, 'bundle key was revoked', fields);
+    if (!peer) {
+      if (this.peers.hasRoomFor(bundle.roomId)) return;
+      this.audit.record(`${what}-rejected`, { reason: 'room-too-large', ...fields });
+      throw new IpcFailure('room-too-large', `this room already has ${LIMITS.maxRoomMembers} members`);
+    }
     const sameKey = peer.bundle?.keyId === bundle.keyId;
     if (bundle.epoch < peer.highestEpoch || (bundle.epoch === peer.highestEpoch && peer.bundle && !sameKey)) {
       throw this.reject('old-epoch', what, 'bundle epoch is older than one already seen', fields);
@@ -207,19 +219,24 @@ export class E2eeCore {
     return this.sessionInfo(peer, false);
   }
 
+  /**
+   * Applies a signed revocation of any key of the peer, in any order: a key we have seen must carry its epoch, and
+   * its sessions are wiped at once (grace or not); a key never seen is remembered so that its bundle is refused later.
+   */
   async applyRevocation(n: WireRevocationNotice): Promise<{ peerIdentityKey: string; keyId: string }> {
     const fields = { roomId: n.roomId, peerIdentityKey: n.identityKey, keyId: n.keyId };
     if (!verifyRevocation(this.backend, n)) throw this.reject('signature', 'revocation', 'revocation notice signature does not verify', fields);
     const peer = this.peers.get(n.roomId, n.identityKey);
     if (!peer) throw new IpcFailure('no-session', 'no session with this peer in this room');
-    if (peer.revokedKeyIds.includes(n.keyId)) throw this.reject('replay', 'revocation', 'key already revoked', fields);
-    if (n.epoch < peer.highestEpoch) throw this.reject('old-epoch', 'revocation', 'revocation epoch is older than the current key', fields);
-    const knownKey = peer.bundle?.keyId === n.keyId || peer.sessions.some((s) => s.peerKeyIdB64 === n.keyId);
-    if (!knownKey) throw this.reject('unknown-key', 'revocation', 'revocation names a key we do not hold', fields);
-    if (peer.bundle?.keyId === n.keyId && peer.bundle.epoch !== n.epoch) throw this.reject('malformed', 'revocation', 'epoch does not match the key', fields);
+    if (this.revocations.has(n.roomId, n.identityKey, n.keyId)) throw this.reject('replay', 'revocation', 'key already revoked', fields);
+    const seen = peer.seenKeys.get(n.keyId);
+    if (seen && seen.epoch !== n.epoch) throw this.reject('malformed', 'revocation', 'epoch does not match the key', fields);
+    // A key never seen can live at most keyMaxAgeMs from a createdAt up to freshnessTtlMs ahead of our clock.
+    const expiresAt = seen?.expiresAt ?? this.now() + LIMITS.keyMaxAgeMs + LIMITS.freshnessTtlMs;
+    this.revocations.add({ roomId: n.roomId, identityKey: n.identityKey, keyId: n.keyId, expiresAt });
     this.peers.revokePeerKey(peer, n.keyId);
-    peer.highestEpoch = Math.max(peer.highestEpoch, n.epoch);
-    this.audit.record('peer-key-revoked', { ...fields, epoch: n.epoch });
+    if (seen) peer.highestEpoch = Math.max(peer.highestEpoch, n.epoch);
+    this.audit.record('peer-key-revoked', { ...fields, epoch: n.epoch, seen: seen !== undefined });
     return { peerIdentityKey: n.identityKey, keyId: n.keyId };
   }
 

@@ -1,9 +1,10 @@
 // Pairwise sessions with peers per room: verified bundles in, per-direction keys, replay windows, grace and wipe.
 import { fromB64u } from '../../protocol/encoding';
 import type { WireKeyBundle } from '../../protocol/keys';
+import { LIMITS } from '../../protocol/limits';
 import { ctEqual, deriveSessionKeys, ReplayWindow, wipeSessionKeys, ZeroSharedSecretError, type CryptoBackend, type IdentityKeyPair,
   type SessionKeys } from '../crypto';
-import { rejected } from './errors';
+import { IpcFailure, rejected } from './errors';
 import type { OwnRoomKey } from './room-keys';
 
 export interface Session {
@@ -13,12 +14,19 @@ export interface Session {
   graceUntil: number | null;
 }
 
+/** What we know of a peer key we have held a session with: a revocation must name the same epoch. */
+export interface SeenKey { epoch: number; expiresAt: number }
+
 /** Send counter and replay window of one (our key, peer key) pair; outlives close/re-open so nonces never repeat. */
 export interface PairCounters { sendCounter: number; window: ReplayWindow }
 
 export interface Peer {
   roomId: string; identityKeyB64: string; identityKey: Uint8Array; displayName: string;
-  bundle: WireKeyBundle | null; highestEpoch: number; revokedKeyIds: string[]; sessions: Session[];
+  bundle: WireKeyBundle | null; highestEpoch: number; sessions: Session[];
+  /** Revoked ids seen while in the room, for envelope error codes; the persisted RevocationStore is the authority. */
+  revokedKeyIds: string[];
+  /** Bounded (`LIMITS.seenKeysPerPeer`, oldest dropped) history of the peer keys we accepted, by keyId. */
+  seenKeys: Map<string, SeenKey>;
   pairs: Map<string, PairCounters>;
 }
 
@@ -37,12 +45,26 @@ export class PeerSessions {
 
   peersIn(roomId: string): Peer[] { return [...this.peers.values()].filter((p) => p.roomId === roomId); }
 
+  /**
+   * True when a new peer fits in the room: closed peers (no session) are forgotten first to make room, so only peers
+   * with sessions count against `LIMITS.maxRoomMembers`.
+   */
+  hasRoomFor(roomId: string): boolean {
+    const inRoom = this.peersIn(roomId);
+    if (inRoom.length < LIMITS.maxRoomMembers) return true;
+    const closed = inRoom.find((p) => p.sessions.length === 0 && p.bundle === null);
+    if (!closed) return false;
+    this.peers.delete(PeerSessions.key(roomId, closed.identityKeyB64));
+    return true;
+  }
+
   ensurePeer(bundle: WireKeyBundle, displayName: string): Peer {
     const k = PeerSessions.key(bundle.roomId, bundle.identityKey);
     let peer = this.peers.get(k);
     if (!peer) {
+      if (!this.hasRoomFor(bundle.roomId)) throw new IpcFailure('room-too-large', `at most ${LIMITS.maxRoomMembers} members per room`);
       peer = { roomId: bundle.roomId, identityKeyB64: bundle.identityKey, identityKey: fromB64u(bundle.identityKey)!, displayName,
-        bundle: null, highestEpoch: -1, revokedKeyIds: [], sessions: [], pairs: new Map() };
+        bundle: null, highestEpoch: -1, revokedKeyIds: [], seenKeys: new Map(), sessions: [], pairs: new Map() };
       this.peers.set(k, peer);
     }
     peer.displayName = displayName;
@@ -78,6 +100,9 @@ export class PeerSessions {
     const t = this.now();
     for (const s of peer.sessions) if (s.graceUntil === null) s.graceUntil = graceMs > 0 ? t + graceMs : t - 1;
     peer.sessions.push(session);
+    peer.seenKeys.delete(session.peerKeyIdB64);
+    peer.seenKeys.set(session.peerKeyIdB64, { epoch: session.peerEpoch, expiresAt: session.peerExpiresAt });
+    if (peer.seenKeys.size > LIMITS.seenKeysPerPeer) peer.seenKeys.delete(peer.seenKeys.keys().next().value!);
     this.prune(peer);
     while (peer.sessions.length > MAX_SESSIONS_PER_PEER) this.wipe(peer.sessions.shift()!);
   }
@@ -130,7 +155,7 @@ export class PeerSessions {
     wipeSessionKeys(s.keys);
   }
 
-  /** Wipes the peer's sessions but remembers its epoch and revoked keys (anti-rollback) until the room is left. */
+  /** Wipes the peer's sessions but remembers its epoch and seen keys until the room is left (revocations persist beyond). */
   close(roomId: string, identityKey: string): boolean {
     const peer = this.get(roomId, identityKey);
     if (!peer) return false;

@@ -4,6 +4,8 @@ import type { WireKeyBundle, WireRevocationNotice, WireRotationNotice } from '..
 import { LIMITS } from '../../protocol/limits';
 import { ctEqual, generateEphemeral, signBundle, signRevocation, signRotation, wipeEphemeral, type CryptoBackend, type EphemeralKeyPair,
   type IdentityKeyPair } from '../crypto';
+import { IpcFailure } from '../ipc/dispatcher';
+import type { EpochStore } from './epochs';
 
 export interface OwnRoomKey { ephemeral: EphemeralKeyPair; keyIdB64: string; epoch: number; createdAt: number; expiresAt: number; bundle: WireKeyBundle }
 export interface OwnRoom {
@@ -14,7 +16,8 @@ export interface OwnRoom {
 export class RoomKeyManager {
   private readonly rooms = new Map<string, OwnRoom>();
 
-  constructor(private readonly backend: CryptoBackend, private readonly now: () => number, private readonly onSecret: (b: Uint8Array) => void) {}
+  constructor(private readonly backend: CryptoBackend, private readonly now: () => number, private readonly onSecret: (b: Uint8Array) => void,
+    private readonly epochs: EpochStore) {}
 
   get(roomId: string): OwnRoom | undefined { return this.rooms.get(roomId); }
   roomIds(): string[] { return [...this.rooms.keys()]; }
@@ -31,17 +34,14 @@ export class RoomKeyManager {
     return { ephemeral, keyIdB64: bundle.keyId, epoch, createdAt, expiresAt, bundle };
   }
 
-  /** Epochs start at the wall-clock second so a re-joined room never goes back below an epoch peers remember. */
-  private nextEpoch(after: number | null): number {
-    const clock = Math.min(0xffffffff, Math.floor(this.now() / 1000));
-    return after === null ? clock : Math.min(0xffffffff, Math.max(after + 1, clock));
-  }
-
-  /** Returns the live room, creating its first key if needed. */
+  /** Returns the live room, creating its first key if needed; at most `LIMITS.maxRooms` rooms are held at once. */
   ensure(identity: IdentityKeyPair, roomId: string): { room: OwnRoom; created: boolean } {
     const existing = this.rooms.get(roomId);
     if (existing) return { room: existing, created: false };
-    const room: OwnRoom = { roomId, current: this.newKey(identity, roomId, this.nextEpoch(null)), previous: null, lastRotation: null, revokedKeyIds: [] };
+    if (this.rooms.size >= LIMITS.maxRooms) throw new IpcFailure('too-many-rooms', `at most ${LIMITS.maxRooms} rooms at once: leave one first`);
+    // The epoch store keeps the first key above every epoch used before a leave or restart (peers may remember it).
+    const room: OwnRoom = { roomId, current: this.newKey(identity, roomId, this.epochs.next(roomId, null)), previous: null, lastRotation: null,
+      revokedKeyIds: [] };
     this.rooms.set(roomId, room);
     return { room, created: true };
   }
@@ -49,7 +49,7 @@ export class RoomKeyManager {
   /** New key at epoch+1; the old one opens in-flight messages for `graceMs` (0 = wiped now). */
   rotate(identity: IdentityKeyPair, room: OwnRoom, graceMs: number): WireRotationNotice {
     const old = room.current;
-    const next = this.newKey(identity, room.roomId, this.nextEpoch(old.epoch));
+    const next = this.newKey(identity, room.roomId, this.epochs.next(room.roomId, old.epoch));
     this.dropPrevious(room);
     room.current = next;
     if (graceMs > 0) room.previous = { key: old, until: this.now() + graceMs };

@@ -8,7 +8,7 @@ export interface TransferRecord {
   id: Uint8Array; idB64: string; direction: TransferDirection; roomId: string; peerIdentityKey: string;
   name: string; size: number; mime: string; chunkSize: number; chunkCount: number; sha256Hex: string; createdAt: number;
   state: TransferState; verifiedChunks: number; attempt: number; error?: IpcError;
-  /** Local time the record was made: offers nobody answers are pruned `offerTtlMs` after it. */
+  /** Local time the record was made: incoming offers nobody answers are pruned `offerTtlMs` after it. */
   addedAt: number;
 }
 

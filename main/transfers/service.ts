@@ -9,7 +9,7 @@ import { chunkCountFor, deriveFileKey, fileNameProblem, mimeProblem, signOffer }
 import type { E2eeCore } from '../e2ee/e2ee';
 import { IpcFailure } from '../ipc/dispatcher';
 import { EngineError } from './engine-error';
-import { verifyIncomingOffer } from './offers';
+import { assertOfferQuota, isPendingOffer, verifyIncomingOffer } from './offers';
 import { transferPortOps } from './port-ops';
 import { PortRouter } from './port-router';
 import type { FilePortOpener } from './port';
@@ -30,8 +30,8 @@ const toIpc = (err: unknown): unknown => (err instanceof EngineError ? new IpcFa
 export class TransferService {
   private readonly transfers = new Map<string, TransferRecord>();
   private readonly prepares = new Map<string, PreparedRecord>();
-  /** Every incoming transfer id ever accepted as an offer, so a replayed offer is refused (section 14.1). */
-  private readonly seenIncoming = new Set<string>();
+  /** Incoming transfer ids accepted as offers → the sender key's expiry; past it no session opens that offer again. */
+  private readonly seenIncoming = new Map<string, number>();
   private client: ChunkWorkerClient | null = null;
   readonly ports: PortRouter;
   private disposed = false;
@@ -79,8 +79,9 @@ export class TransferService {
   /** Drops unanswered offers and prepares past their TTL; at the limit, forgets the oldest finished transfers. */
   private prune(): void {
     const cutoff = this.opts.now() - FILE_LIMITS.offerTtlMs;
+    for (const [id, until] of this.seenIncoming) if (until <= this.opts.now()) this.seenIncoming.delete(id);
     for (const [k, p] of this.prepares) {
-      if (p.addedAt >= cutoff) continue;
+      if (p.addedAt >= this.opts.now() - FILE_LIMITS.prepareTtlMs) continue;
       this.prepares.delete(k);
       this.client?.forget(p.id).catch(() => {});
     }
@@ -92,14 +93,21 @@ export class TransferService {
       }
     }
     for (const [k, r] of this.transfers) {
-      if (this.transfers.size + this.prepares.size < FILE_LIMITS.maxTransfers) break;
+      if (this.held() < FILE_LIMITS.maxTransfers) break;
       if (isFinal(r)) this.transfers.delete(k);
     }
   }
 
+  /** What counts against `maxTransfers`: everything but unanswered incoming offers (those have their own quota). */
+  private held(): number {
+    let n = this.prepares.size;
+    for (const r of this.transfers.values()) if (!isPendingOffer(r)) n++;
+    return n;
+  }
+
   private ensureRoom(): void {
     this.prune();
-    if (this.transfers.size + this.prepares.size >= FILE_LIMITS.maxTransfers) throw new IpcFailure('bad-state', 'too many transfers at once');
+    if (this.held() >= FILE_LIMITS.maxTransfers) throw new IpcFailure('bad-state', 'too many transfers at once');
   }
 
   /**
@@ -145,7 +153,7 @@ export class TransferService {
       }
       // This prepare still counts until the loop ends, hence `>`: n transfers may replace it.
       this.prune();
-      if (this.transfers.size + this.prepares.size > FILE_LIMITS.maxTransfers) {
+      if (this.held() > FILE_LIMITS.maxTransfers) {
         fail('bad-state', 'too many transfers at once');
         continue;
       }
@@ -179,16 +187,17 @@ export class TransferService {
     const identity = await this.e2ee.identity.get();
     const v = verifyIncomingOffer(this.e2ee, { roomId, senderIdentityKey, offer, ourIdentityKey: identity.publicKey,
       seen: (id) => this.seenIncoming.has(id) || this.transfers.has(id) });
-    this.ensureRoom();
     const m = v.manifest;
     const idB64 = toB64u(m.transferId);
+    this.prune();
+    assertOfferQuota(this.e2ee, this.transfers.values(), roomId, senderIdentityKey, idB64);
     try {
       await this.worker().addReceive(m.transferId, deriveFileKey(this.e2ee.backend, v.session.keys.recvKey, m.transferId, v.manifestBytes),
         m.size, m.chunkSize, m.sha256);
     } catch (err) {
       throw toIpc(err);
     }
-    this.seenIncoming.add(idB64);
+    this.seenIncoming.set(idB64, v.session.peerExpiresAt);
     const r: TransferRecord = { id: m.transferId, idB64, direction: 'in', roomId, peerIdentityKey: senderIdentityKey, name: m.name, size: m.size,
       mime: m.mime, chunkSize: m.chunkSize, chunkCount: m.chunkCount, sha256Hex: Buffer.from(m.sha256).toString('hex'), createdAt: m.createdAt,
       state: 'offered', verifiedChunks: 0, attempt: 1, addedAt: this.opts.now() };
@@ -205,6 +214,8 @@ export class TransferService {
   async accept(id: string): Promise<TransferInfo> {
     const r = this.record(id);
     this.expect(r, 'in', 'offered');
+    // Accepted, the offer leaves its quota and counts as our own transfer.
+    if (this.held() >= FILE_LIMITS.maxTransfers) throw new IpcFailure('bad-state', 'too many transfers at once');
     await this.worker().startReceive(r.id).catch((e) => { throw toIpc(e); });
     r.state = 'receiving';
     this.e2ee.audit.record('file-accepted', { transferId: r.idB64, peerIdentityKey: r.peerIdentityKey, size: r.size });

@@ -255,3 +255,39 @@ describe('receiver memory bound', () => {
     expect(t.s().transfers[tid(1)]).toMatchObject({ state: 'failed', error: 'Bob sent beyond the flow-control window' });
   });
 });
+
+describe('offers refused over quota', () => {
+  it('the recipient declines at once with the reason; other refusals send nothing', async () => {
+    installFakeVeil({
+      'files:receiveOffer': (_room, _from, bytes) => {
+        const b = bytes as Uint8Array;
+        throw b[0] === 1 ? { code: 'over-quota', message: '4 offers from this sender are still unanswered' } : { code: 'bad-signature', message: 'no' };
+      }
+    });
+    const t = setup();
+    const offer = new Uint8Array(200);
+    offer[0] = 1;
+    offer.set(idBytes(7), 1);
+    await t.files.onControl('B', { t: 'file-offer', offer: toB64u(offer) });
+    expect(t.sent).toEqual([{ to: 'B', msg: { t: 'file-decline', id: tid(7), reason: expect.stringContaining('4 offers from this sender') } }]);
+    offer[0] = 2;
+    await t.files.onControl('B', { t: 'file-offer', offer: toB64u(offer) });
+    expect(t.sent).toHaveLength(1);
+    expect(t.s().transfers[tid(7)]).toBeUndefined();
+  });
+
+  it('the sender shows a reasoned decline at once and releases the transfer', async () => {
+    const { calls } = installFakeVeil({
+      'files:prepare': () => ({ prepareId: tid(9), chunkSize: 10, chunkCount: 5 }),
+      'files:offer': () => [{ recipientIdentityKey: 'B', ok: true, transferId: tid(10), offer: new Uint8Array([1]) }],
+      'files:cancel': (id) => info(10, { transferId: id as string, state: 'cancelled' })
+    });
+    const t = setup();
+    await t.files.sendFile({ name: 'x.txt', type: 'text/plain', source: { size: 45, read: async (a: number, b: number) => new Uint8Array(b - a) } }, 'B');
+    expect(t.s().transfers[tid(10)]!.state).toBe('waiting');
+    await t.files.onControl('B', { t: 'file-decline', id: tid(10), reason: 'too many unanswered offers' });
+    expect(t.s().transfers[tid(10)]).toMatchObject({ state: 'declined', note: 'too many unanswered offers' });
+    expect(t.s().alerts.at(-1)!.text).toBe('Bob refused "x.txt": too many unanswered offers');
+    expect(calls.some((c) => c.channel === 'files:cancel' && c.args[0] === tid(10))).toBe(true);
+  });
+});

@@ -28,6 +28,9 @@ export interface SessionSlice {
   dismissAlert(id: number): void;
 }
 
+/** Alerts kept (newest last): a flood of refusals replaces old alerts instead of growing the list. */
+export const MAX_ALERTS = 5;
+
 let alertSeq = 0;
 
 export const createSessionSlice: StateCreator<SessionSlice, [], [], SessionSlice> = (set) => ({
@@ -45,6 +48,6 @@ export const createSessionSlice: StateCreator<SessionSlice, [], [], SessionSlice
   panel: 'chat',
   alerts: [],
   setSession: (patch) => set(patch),
-  pushAlert: (text) => set((s) => ({ alerts: [...s.alerts.slice(-4), { id: ++alertSeq, text }] })),
+  pushAlert: (text) => set((s) => ({ alerts: [...s.alerts.slice(-(MAX_ALERTS - 1)), { id: ++alertSeq, text }] })),
   dismissAlert: (id) => set((s) => ({ alerts: s.alerts.filter((a) => a.id !== id) }))
 });

@@ -204,7 +204,7 @@ describe('cancel, resume, failure, restart', () => {
     expect(readdirSync(path.join(dir, 'transfers'))).toEqual([]);
   });
 
-  it('at most maxTransfers at once; unanswered offers expire after offerTtlMs; finished ones make room', async () => {
+  it('at most maxTransfers own transfers at once; unanswered offers expire after offerTtlMs; finished ones make room', async () => {
     const { clock, a, b } = await room();
     const pa = await port(a);
     const alice = await idOf(a.peer);
@@ -216,10 +216,11 @@ describe('cancel, resume, failure, restart', () => {
       const [r] = await a.peer.call('files:offer', prep.prepareId, [bob]);
       if (!r?.ok) throw new Error('offer failed');
       ids.push(r.transferId);
-      await b.peer.call('files:receiveOffer', 'room', alice, r.offer);
+      // Bob holds only his pending-offer quota of them (offer-quotas.test.ts covers the refusals).
+      if (i < FILE_LIMITS.maxPendingOffersPerPeer) await b.peer.call('files:receiveOffer', 'room', alice, r.offer);
     }
     await expectCode(a.peer.call('files:prepare', 'room', { name: 'one-more', size: 1, mime: '' }), 'bad-state');
-    expect(await b.peer.call('files:list')).toHaveLength(FILE_LIMITS.maxTransfers);
+    expect(await b.peer.call('files:list')).toHaveLength(FILE_LIMITS.maxPendingOffersPerPeer);
     clock.advance(FILE_LIMITS.offerTtlMs + 1);
     expect(await b.peer.call('files:list')).toEqual([]);
     await expectCode(b.peer.call('files:accept', ids[0]!), 'not-found');

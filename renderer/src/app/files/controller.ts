@@ -152,7 +152,8 @@ export class FilesController {
         case 'file-decline':
           out.closed = true;
           out.sender.stop();
-          this.s.patchTransfer(out.id, { state: 'declined', finishedAt: this.ctx.now(), note: undefined });
+          this.s.patchTransfer(out.id, { state: 'declined', finishedAt: this.ctx.now(), note: msg.reason });
+          if (msg.reason) this.s.pushAlert(`${peerName(this.ctx, from)} refused "${this.s.transfers[out.id]?.name ?? "a file"}": ${msg.reason}`);
           await window.veil.files.cancel(out.id).catch(() => {});
           return;
         case 'file-cancel':

@@ -2,7 +2,7 @@
 import { decodeOpenProgress, readChunkFrameHeader } from '../../../../protocol/file-frames';
 import { FILE_LIMITS } from '../../../../protocol/file-limits';
 import { fromB64u, toB64u } from '../../../../protocol/encoding';
-import { errorText, unwrap } from '../../lib/veil';
+import { errorCode, errorText, unwrap } from '../../lib/veil';
 import { FINAL_STATES, type TransferEntry } from '../../store/files-slice';
 import { failureText, peerName, type FilesContext, type ProgressReporter } from './context';
 import { PortStatusError } from './file-port';
@@ -61,6 +61,11 @@ export class Receiver {
       this.s.pushFileNotice(info.transferId, `${name} wants to send you "${info.name}"`);
     } catch (err) {
       this.s.pushAlert(`Refused a file offer from ${name}: ${errorText(err)}`);
+      // Over quota, the offer itself was fine: decline it now, with the reason, so the sender does not wait for an answer.
+      if (bytes && bytes.length >= 17 && errorCode(err) === 'over-quota') {
+        const reason = `too many unanswered offers (${(err as Error).message})`.slice(0, 200);
+        await this.ctx.sendControl(from, { t: 'file-decline', id: toB64u(bytes.subarray(1, 17)), reason }).catch(() => {});
+      }
     }
   }
 
