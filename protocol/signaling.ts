@@ -53,10 +53,10 @@ export const joinRequestSchema = z.strictObject({
   token: z.string().max(4096).optional(),
   /** Room password when the server uses per-room passwords. */
   password: z.string().max(256).optional(),
-  /** The server origin the client connected to, as signed in `proof`. */
-  origin: serverOriginSchema,
+  /** The server origin the client connected to, as signed in `proof` (both required; absent = `unauthorized`). */
+  origin: serverOriginSchema.optional(),
   /** Ed25519 by `bundle.identityKey` over the join-proof layout (protocol/join-proof.ts) with this socket's challenge. */
-  proof: joinProofSchema
+  proof: joinProofSchema.optional()
 });
 export type JoinRequest = z.infer<typeof joinRequestSchema>;
 

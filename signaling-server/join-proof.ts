@@ -41,15 +41,16 @@ export function strictEd25519Verify(signature: Uint8Array, message: Uint8Array, 
   }
 }
 
-export type ProofFailure = 'proof-no-challenge' | 'proof-expired' | 'proof-origin' | 'proof-invalid';
+export type ProofFailure = 'proof-missing' | 'proof-no-challenge' | 'proof-expired' | 'proof-origin' | 'proof-invalid';
 
-export interface ProofInput { identityKey: string; roomId: string; origin: string; keyId: string; proof: string }
+export interface ProofInput { identityKey: string; roomId: string; origin?: string | undefined; keyId: string; proof?: string | undefined }
 
 /**
  * Checks a join proof over the socket's outstanding challenge (the caller has already taken it, so a challenge
  * is consumed by any attempt) and one of the server's origins. Returns null when it holds.
  */
 export function checkJoinProof(held: Challenge | undefined, now: number, origins: ReadonlySet<string>, p: ProofInput): ProofFailure | null {
+  if (p.proof === undefined || p.origin === undefined) return 'proof-missing';
   if (!held) return 'proof-no-challenge';
   if (now >= held.expiresAt) return 'proof-expired';
   if (!origins.has(p.origin)) return 'proof-origin';
