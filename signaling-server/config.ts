@@ -37,8 +37,8 @@ export const signalingConfigSchema = z.strictObject({
   allowMissingOrigin: z.boolean().default(false),
   /** HS256 secret: when set, every join needs a token with claims `room`, `aud`, `iss`, `iat` and `exp`. */
   joinTokenSecret: z.string().min(16, 'JOIN_TOKEN_SECRET must be at least 16 characters').optional(),
-  joinTokenAudience: z.string().min(1, 'JOIN_TOKEN_AUDIENCE must not be empty').max(256).default('veil-signaling'),
-  joinTokenIssuer: z.string().min(1, 'JOIN_TOKEN_ISSUER must not be empty').max(256).default('veil'),
+  joinTokenAudience: z.string().trim().min(1, 'JOIN_TOKEN_AUDIENCE must not be empty').max(256).default('veil-signaling'),
+  joinTokenIssuer: z.string().trim().min(1, 'JOIN_TOKEN_ISSUER must not be empty').max(256).default('veil'),
   /** Longest accepted `exp - iat` (and age since `iat`), seconds. */
   joinTokenMaxLifetimeSec: int('JOIN_TOKEN_MAX_LIFETIME', 60, 30 * 24 * 3600).default(24 * 3600),
   /** /metrics on its own listener (METRICS_HOST:METRICS_PORT) instead of the public port. */

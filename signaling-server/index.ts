@@ -154,6 +154,8 @@ export async function createSignalingServer(input: SignalingConfigInput = {}, op
       for (const r of socket.rooms) if (r !== socket.id) void socket.leave(r);
       socket.data.roomId = undefined;
       socket.data.member = undefined;
+      socket.data.identityKey = undefined;
+      socket.data.challenge = undefined;
       socket.data.key = undefined;
     }
     metrics.connections.inc();
