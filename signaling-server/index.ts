@@ -188,7 +188,14 @@ export async function createSignalingServer(input: SignalingConfigInput = {}, op
     await new Promise<void>((resolve, reject) => {
       metricsServer.once('error', reject);
       metricsServer.listen(config.metricsPort, config.metricsHost, () => { metricsServer.off('error', reject); resolve(); });
-    }).catch((err: unknown) => { httpServer.close(); throw err; });
+    }).catch(async (err: unknown) => {
+      // The public listener is already up: undo everything before reporting the bad METRICS_HOST/PORT.
+      if (heartbeat) clearInterval(heartbeat);
+      await new Promise<void>((resolve) => { void io.close(() => resolve()); });
+      await store.close();
+      if (redis) for (const c of [redis.pub, redis.sub]) if (c.isOpen) await c.close().catch(() => c.destroy());
+      throw err;
+    });
     const mp = (metricsServer.address() as AddressInfo).port;
     metricsUrl = `http://${config.metricsHost.includes(':') ? `[${config.metricsHost}]` : config.metricsHost}:${mp}`;
   }

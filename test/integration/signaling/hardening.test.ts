@@ -1,6 +1,7 @@
 // Server authentication hardening: no open key directory, trusted-proxy hops, join strikes, JWT claims, protected metrics.
 import { SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createSignalingServer } from '../../../signaling-server/index';
 import { errorCode, expectOk } from '../../support/signaling-client';
 import { Harness } from '../../support/signaling-harness';
 
@@ -139,5 +140,11 @@ describe('metrics', () => {
     expect((await fetch(`${s.metricsUrl}/healthz`)).status).toBe(404);
     const guarded = await h.server({ metricsPort: 0, metricsToken: 'metrics-token-0123456789' });
     expect((await fetch(`${guarded.metricsUrl}/metrics`)).status).toBe(401);
+  });
+
+  it('refuse to start when the metrics port is taken', async () => {
+    const busy = await h.server();
+    await expect(createSignalingServer({ host: '127.0.0.1', port: 0, metricsHost: '127.0.0.1', metricsPort: busy.port, logLevel: 'silent' }))
+      .rejects.toThrow(/EADDRINUSE/);
   });
 });
