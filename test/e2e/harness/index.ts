@@ -71,7 +71,7 @@ export class Harness {
       const origins = [new URL(relay.url).origin, ...server.origins];
       const port = server.port;
       await server.close();
-      startServer = (p) => startSignaling(p, origins);
+      startServer = (p: number) => startSignaling(p, origins);
       server = await startServer(port);
     }
     const headed = options.headed ?? process.env.HEADED === '1';
