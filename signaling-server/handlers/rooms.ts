@@ -70,7 +70,7 @@ export const roomHandlers: HandlerMap = {
     if (blocked) {
       ctx.metrics.authBackoff.inc({ scope: blocked });
       ctx.log.warn({ event: 'room:join', roomId: req.roomId, peerId, scope: blocked }, 'join refused: too many failed attempts');
-      return reply(fail(ctx, 'rate-limited', `too many failed joins from this ${blocked}; try again later`));
+      return reply(fail(ctx, 'rate-limited', `too many failed joins ${blocked === 'address' ? 'from this address' : 'for this room'}; try again later`));
     }
     const proofFailure = checkJoinProof(held, ctx.now(), ctx.origins, {
       identityKey: req.bundle.identityKey, roomId: req.roomId, origin: req.origin, keyId: req.bundle.keyId, proof: req.proof

@@ -79,7 +79,7 @@ describe('join strikes', () => {
     const b = await from('198.51.100.2', 'wrong');
     expect(reason(await b.join('vault'))).toBe('unauthorized: password-wrong');
     expect(reason(await b.join('vault'))).toBe('unauthorized: password-wrong');
-    expect(reason(await (await from('198.51.100.3', 'right-password')).join('vault'))).toBe('rate-limited: too many failed joins from this room; try again later');
+    expect(reason(await (await from('198.51.100.3', 'right-password')).join('vault'))).toBe('rate-limited: too many failed joins for this room; try again later');
     // Other rooms are not affected.
     expectOk(await (await from('198.51.100.3', 'x')).join('open-room'));
     const text = await (await fetch(`${s.url}/metrics`, { headers: { authorization: 'Bearer metrics-token-0123456789' } })).text();
