@@ -22,9 +22,29 @@ function leToBig(b: Uint8Array): bigint {
   return v;
 }
 
+/** Verdicts on public keys (public data only), bounded: the torsion check costs about one noble verification. */
+const keyVerdicts = new Map<string, boolean>();
+
+/** Step 4 of the rule: A canonical, on the curve, not of small order and torsion-free ([L]A = O). */
+function publicKeyOk(publicKey: Uint8Array): boolean {
+  const id = Buffer.from(publicKey).toString('hex');
+  let ok = keyVerdicts.get(id);
+  if (ok === undefined) {
+    try {
+      const a = ed25519.Point.fromBytes(publicKey, false);
+      ok = !a.isSmallOrder() && a.isTorsionFree();
+    } catch {
+      ok = false;
+    }
+    if (keyVerdicts.size >= 512) keyVerdicts.delete(keyVerdicts.keys().next().value!);
+    keyVerdicts.set(id, ok);
+  }
+  return ok;
+}
+
 /**
- * The acceptance rule of main (noble `zip215: false`, docs/PROTOCOL.md §1): S < L, canonical R (y < p, no negative
- * zero), A decodes canonically and is not of small order; then OpenSSL's cofactorless verification.
+ * Main's Ed25519 acceptance rule (docs/PROTOCOL.md §1): S < L; R canonical (y < p, no negative zero) and not of
+ * small order; A canonical, not of small order and torsion-free; then OpenSSL's cofactorless equation.
  */
 export function strictEd25519Verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
   if (signature.length !== 64 || publicKey.length !== 32) return false;
@@ -33,7 +53,9 @@ export function strictEd25519Verify(signature: Uint8Array, message: Uint8Array, 
   const y = r & ((1n << 255n) - 1n);
   if (y >= P || (r >> 255n === 1n && (y === 1n || y === P - 1n))) return false;
   try {
-    if (ed25519.Point.fromBytes(publicKey, false).isSmallOrder()) return false;
+    // An R that does not decode can never satisfy the equation; refusing it here gives the same verdict.
+    if (ed25519.Point.fromBytes(signature.subarray(0, 32), false).isSmallOrder()) return false;
+    if (!publicKeyOk(publicKey)) return false;
     const key = createPublicKey({ key: Buffer.concat([ED_SPKI, publicKey]), format: 'der', type: 'spki' });
     return verify(null, message, key, signature);
   } catch {

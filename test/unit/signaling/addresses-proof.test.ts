@@ -1,5 +1,7 @@
 // Client address through trusted proxies, join-proof origins, and the server's strict Ed25519 rule matching main's.
+import { createPublicKey, randomBytes, verify } from 'node:crypto';
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { sha512 } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
 import { nobleBackend } from '../../../main/crypto';
 import { ed25519Verify } from '../../../main/crypto/primitives';
@@ -62,5 +64,43 @@ describe('strictEd25519Verify', () => {
       expect(strictEd25519Verify(s, m, p), name).toBe(expected);
       expect(main(s, m, p), `main: ${name}`).toBe(expected);
     }
+  });
+});
+
+describe('strictEd25519Verify: the torsion cases of main\'s acceptance rule (docs/PROTOCOL.md §1)', () => {
+  const P = ed25519.Point;
+  const mod = (x: bigint) => ((x % L) + L) % L;
+  const order2 = P.fromBytes(Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 0xec : i === 31 ? 0x7f : 0xff)), false); // (0, −1)
+  const msg = new TextEncoder().encode('mixed-order key');
+
+  /** A signature OpenSSL's cofactorless equation accepts under A = [a]B + T (T of order 2): k must be even. */
+  function mixedOrderCase(): { sig: Uint8Array; pub: Uint8Array } {
+    const a = mod(leToBig(randomBytes(32)));
+    const pub = P.BASE.multiply(a).add(order2).toBytes();
+    for (;;) {
+      const r = mod(leToBig(randomBytes(32))) || 1n;
+      const R = P.BASE.multiply(r).toBytes();
+      const k = mod(leToBig(sha512(Uint8Array.from([...R, ...pub, ...msg]))));
+      if (k % 2n !== 0n) continue;
+      return { sig: Uint8Array.from([...R, ...bigToLe(mod(r + k * a))]), pub };
+    }
+  }
+
+  it('refuses a key with a torsion component even when the cofactorless equation holds', () => {
+    const { sig, pub } = mixedOrderCase();
+    const spki = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), pub]), format: 'der', type: 'spki' });
+    expect(verify(null, msg, spki, sig)).toBe(true); // raw OpenSSL accepts it: the case is real
+    expect(strictEd25519Verify(sig, msg, pub)).toBe(false);
+  });
+
+  it('refuses a small-order R even when the cofactorless equation holds', () => {
+    const a = mod(leToBig(randomBytes(32))) || 1n;
+    const pub = P.BASE.multiply(a).toBytes();
+    const R = P.ZERO.toBytes(); // the identity, 01 00 … 00
+    const k = mod(leToBig(sha512(Uint8Array.from([...R, ...pub, ...msg]))));
+    const sig = Uint8Array.from([...R, ...bigToLe(mod(k * a))]);
+    const spki = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), pub]), format: 'der', type: 'spki' });
+    expect(verify(null, msg, spki, sig)).toBe(true);
+    expect(strictEd25519Verify(sig, msg, pub)).toBe(false);
   });
 });
