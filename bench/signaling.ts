@@ -67,8 +67,12 @@ async function spawnServer(kind: Kind, redisUrl?: string): Promise<Child> {
   };
 }
 
+/** The origin each bench socket connected to, which its join proof signs. */
+const originOf = new WeakMap<Socket, string>();
+
 function client(url: string): Promise<Socket> {
   const s = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false, timeout: 30_000 });
+  originOf.set(s, new URL(url).origin);
   return new Promise((resolve, reject) => { s.once('connect', () => resolve(s)); s.once('connect_error', reject); });
 }
 
@@ -83,7 +87,12 @@ const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - 
 
 type Joiner = (s: Socket, room: string, id: TestIdentity) => Promise<string>;
 const joinOurs: Joiner = async (s, room, id) => {
-  const r = await s.timeout(30_000).emitWithAck('room:join', { roomId: room, displayName: 'b', bundle: id.bundle(room) }) as { ok: boolean; value: { selfId: string }; error?: unknown };
+  const c = await s.timeout(30_000).emitWithAck('room:challenge', {}) as { ok: boolean; value: { challenge: string }; error?: unknown };
+  if (!c.ok) throw new Error(`challenge failed: ${JSON.stringify(c.error)}`);
+  const bundle = id.bundle(room);
+  const origin = originOf.get(s)!;
+  const proof = id.joinProof({ challenge: c.value.challenge, roomId: room, origin, keyId: bundle.keyId });
+  const r = await s.timeout(30_000).emitWithAck('room:join', { roomId: room, displayName: 'b', bundle, origin, proof }) as { ok: boolean; value: { selfId: string }; error?: unknown };
   if (!r.ok) throw new Error(`join failed: ${JSON.stringify(r.error)}`);
   return r.value.selfId;
 };

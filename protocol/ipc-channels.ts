@@ -1,7 +1,7 @@
 // The IPC channel names alone (no schemas), so the preload bundle stays tiny; ipc.ts checks it equals the contract.
 export const IPC_CHANNEL_NAMES = [
   'app:info',
-  'identity:get',
+  'identity:get', 'identity:proveJoin',
   'keys:create', 'keys:get', 'keys:rotate', 'keys:revoke', 'keys:applyRotation', 'keys:applyRevocation',
   'session:open', 'session:close',
   'message:seal', 'message:open',

@@ -2,9 +2,10 @@
 import { z } from 'zod';
 import { channel } from './ipc-channel';
 import { b64uBytes, displayNameSchema, dtlsFingerprintSchema, roomIdSchema, wireDtlsAttestationSchema, wireKeyBundleSchema,
-  wireRevocationNoticeSchema, wireRotationNoticeSchema, IDENTITY_KEY_BYTES, type WireDtlsAttestation, type WireKeyBundle,
+  wireRevocationNoticeSchema, wireRotationNoticeSchema, IDENTITY_KEY_BYTES, KEY_ID_BYTES, type WireDtlsAttestation, type WireKeyBundle,
   type WireRevocationNotice, type WireRotationNotice } from './keys';
 import { FILE_LIMITS } from './file-limits';
+import { joinChallengeSchema, serverOriginSchema } from './join-proof';
 import { LIMITS } from './limits';
 
 const identityKey = b64uBytes(IDENTITY_KEY_BYTES);
@@ -45,6 +46,9 @@ export interface E2eeSettings {
 
 export const e2eeIpc = {
   'identity:get': channel<z.ZodTuple<[]>, IdentityInfo>(z.tuple([])),
+  /** Signs the signaling server's join challenge (join-proof layout only) for a room we hold a key for, naming its current keyId. */
+  'identity:proveJoin': channel<z.ZodTuple<[typeof joinChallengeSchema, typeof roomIdSchema, typeof serverOriginSchema, ReturnType<typeof b64uBytes>]>, { proof: string }>(
+    z.tuple([joinChallengeSchema, roomIdSchema, serverOriginSchema, b64uBytes(KEY_ID_BYTES)])),
   /** Create (or return the live) room key and its signed bundle: the seed's "generate keys". */
   'keys:create': channel<z.ZodTuple<[typeof roomIdSchema]>, RoomKeyInfo>(z.tuple([roomIdSchema])),
   /** The current public bundle for a room: the seed's "get public key". */

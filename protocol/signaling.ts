@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { dtlsFingerprintSchema, displayNameSchema, roomIdSchema, wireDtlsAttestationSchema, wireKeyBundleSchema,
   wireRevocationNoticeSchema, wireRotationNoticeSchema, type WireDtlsAttestation, type WireKeyBundle,
   type WireRevocationNotice, type WireRotationNotice } from './keys';
+import { joinProofSchema, serverOriginSchema } from './join-proof';
 import { LIMITS } from './limits';
 
 /** Server-assigned id of one connection in a room; routing only, never an identity. */
@@ -51,7 +52,11 @@ export const joinRequestSchema = z.strictObject({
   /** HS256 join token when the server requires one. */
   token: z.string().max(4096).optional(),
   /** Room password when the server uses per-room passwords. */
-  password: z.string().max(256).optional()
+  password: z.string().max(256).optional(),
+  /** The server origin the client connected to, as signed in `proof` (both required; absent = `unauthorized`). */
+  origin: serverOriginSchema.optional(),
+  /** Ed25519 by `bundle.identityKey` over the join-proof layout (protocol/join-proof.ts) with this socket's challenge. */
+  proof: joinProofSchema.optional()
 });
 export type JoinRequest = z.infer<typeof joinRequestSchema>;
 
@@ -73,6 +78,8 @@ export interface Member { peerId: PeerId; displayName: string; bundle: WireKeyBu
 export interface JoinResult { selfId: PeerId; roomId: string; members: Member[]; iceServers: IceServer[] }
 
 export interface ClientToServerEvents {
+  /** A fresh single-use challenge for the next `room:join` on this socket. */
+  'room:challenge': (req: Record<string, never>, ack: (res: Ack<{ challenge: string }>) => void) => void;
   'room:join': (req: JoinRequest, ack: (res: Ack<JoinResult>) => void) => void;
   'room:leave': (req: Record<string, never>, ack: (res: Ack<null>) => void) => void;
   'signal:relay': (req: RelayRequest, ack: (res: Ack<null>) => void) => void;
@@ -85,6 +92,8 @@ export interface ClientToServerEvents {
 export interface ServerToClientEvents {
   'room:joined': (ev: { member: Member }) => void;
   'room:left': (ev: { peerId: PeerId }) => void;
+  /** This socket's membership ended because the same identity joined the room again elsewhere. */
+  'room:evicted': (ev: { roomId: string; reason: 'replaced' }) => void;
   /** `from` is stamped by the server from the authenticated socket. */
   'signal:relay': (ev: { from: PeerId; signal: PeerSignal; attestation?: WireDtlsAttestation }) => void;
   'keys:published': (ev: { from: PeerId; bundle: WireKeyBundle }) => void;
@@ -96,6 +105,7 @@ export interface ServerToClientEvents {
 
 export type ClientEventName = keyof ClientToServerEvents;
 export const CLIENT_EVENT_SCHEMAS: Record<ClientEventName, z.ZodTypeAny> = {
+  'room:challenge': emptyRequestSchema,
   'room:join': joinRequestSchema,
   'room:leave': emptyRequestSchema,
   'signal:relay': relayRequestSchema,

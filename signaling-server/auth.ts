@@ -8,10 +8,16 @@ export type AuthResult = { ok: true; subject?: string } | { ok: false; reason: s
 
 export interface AuthConfig {
   joinTokenSecret?: string | undefined;
+  joinTokenAudience: string;
+  joinTokenIssuer: string;
+  joinTokenMaxLifetimeSec: number;
   roomPasswords: Record<string, string>;
   allowedOrigins: string[];
   allowMissingOrigin: boolean;
 }
+
+/** Seconds of clock skew tolerated on `exp`, `iat` and `nbf`. */
+const TOKEN_CLOCK_TOLERANCE_SEC = 5;
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
@@ -31,13 +37,20 @@ export class Access {
       if (!creds.token) return { ok: false, reason: 'token-missing' };
       try {
         const { payload } = await jwtVerify(creds.token, this.secret, {
-          algorithms: ['HS256'], requiredClaims: ['exp', 'room'], currentDate: new Date(this.now())
+          algorithms: ['HS256'], requiredClaims: ['exp', 'iat', 'room'], currentDate: new Date(this.now()),
+          audience: this.config.joinTokenAudience, issuer: this.config.joinTokenIssuer,
+          clockTolerance: TOKEN_CLOCK_TOLERANCE_SEC, maxTokenAge: this.config.joinTokenMaxLifetimeSec
         });
+        // jose bounds the age since iat; a token must also not be minted to live longer than the maximum.
+        if (payload.exp! - payload.iat! > this.config.joinTokenMaxLifetimeSec) return { ok: false, reason: 'token-lifetime' };
         if (payload.room !== roomId) return { ok: false, reason: 'token-wrong-room' };
         if (typeof payload.sub === 'string') subject = payload.sub;
       } catch (err) {
         const code = (err as { code?: string }).code;
-        return { ok: false, reason: code === 'ERR_JWT_EXPIRED' ? 'token-expired' : 'token-invalid' };
+        const claim = (err as { claim?: string }).claim;
+        if (code === 'ERR_JWT_EXPIRED') return { ok: false, reason: 'token-expired' };
+        if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && claim) return { ok: false, reason: `token-bad-${claim}` };
+        return { ok: false, reason: 'token-invalid' };
       }
     }
     const expected = this.passwordHashes.get(roomId);

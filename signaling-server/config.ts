@@ -21,14 +21,31 @@ export const signalingConfigSchema = z.strictObject({
   addressEventsPerSec: int('RATE_ADDRESS_PER_SEC', 1, 10_000_000).default(200),
   /** Rejected events (unknown, invalid, rate-limited) tolerated per socket before it is disconnected. */
   maxStrikes: int('MAX_STRIKES', 1, 1_000_000).default(20),
-  /** Use X-Forwarded-For's first address for per-address limits (only behind a trusted proxy). */
-  trustProxy: z.boolean().default(false),
+  /** Trusted reverse-proxy hops in front of the server: the client address is that many X-Forwarded-For entries from the right. */
+  trustProxy: z.union([z.boolean().transform((b) => (b ? 1 : 0)), int('TRUST_PROXY', 0, 16)]).default(0),
+  /** Origins clients may sign in a join proof (`https://host:port`); empty = derived from the listening address. */
+  publicOrigins: z.array(z.string().url('PUBLIC_ORIGINS entries must be URLs').transform((u) => new URL(u).origin)
+    .refine((o) => /^https?:\/\//.test(o), 'PUBLIC_ORIGINS entries must be http(s) origins')).max(64).default([]),
+  /** Failed passwords, tokens and proofs one address may make per window before its joins are refused. */
+  authFailuresPerAddress: int('AUTH_FAILURES_PER_ADDRESS', 1, 1_000_000).default(10),
+  /** Failed joins into one room (from any address) per window before joins to that room are refused. */
+  authFailuresPerRoom: int('AUTH_FAILURES_PER_ROOM', 1, 1_000_000).default(100),
+  authFailureWindowSec: int('AUTH_FAILURE_WINDOW_SEC', 1, 7 * 24 * 3600).default(900),
   /** Browser origins allowed to connect; empty = any origin. */
   allowedOrigins: z.array(z.string().min(1)).default([]),
   /** With an allow-list set: accept requests that carry no Origin header (non-browser clients). */
   allowMissingOrigin: z.boolean().default(false),
-  /** HS256 secret: when set, every join needs a token with claims `room` and `exp`. */
+  /** HS256 secret: when set, every join needs a token with claims `room`, `aud`, `iss`, `iat` and `exp`. */
   joinTokenSecret: z.string().min(16, 'JOIN_TOKEN_SECRET must be at least 16 characters').optional(),
+  joinTokenAudience: z.string().trim().min(1, 'JOIN_TOKEN_AUDIENCE must not be empty').max(256).default('veil-signaling'),
+  joinTokenIssuer: z.string().trim().min(1, 'JOIN_TOKEN_ISSUER must not be empty').max(256).default('veil'),
+  /** Longest accepted `exp - iat` (and age since `iat`), seconds. */
+  joinTokenMaxLifetimeSec: int('JOIN_TOKEN_MAX_LIFETIME', 60, 30 * 24 * 3600).default(24 * 3600),
+  /** /metrics on its own listener (METRICS_HOST:METRICS_PORT) instead of the public port. */
+  metricsHost: z.string().min(1, 'METRICS_HOST must not be empty').default('127.0.0.1'),
+  metricsPort: int('METRICS_PORT', 0, 65535).optional(),
+  /** Bearer token for /metrics; without it and without METRICS_PORT the public port serves no metrics. */
+  metricsToken: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
   /** Per-room passwords: rooms listed here need the password to join. */
   roomPasswords: z.record(z.string(), z.string().min(1)).default({}),
   iceServers: z.array(iceServerSchema).max(16).default([]),
@@ -67,7 +84,7 @@ export function resolveConfig(input: SignalingConfigInput = {}): ResolvedSignali
   }).join('\n'));
 }
 
-interface Source { env: string; flag: string; key: keyof SignalingConfigInput; kind: 'str' | 'int' | 'bool' | 'list' | 'json' }
+interface Source { env: string; flag: string; key: keyof SignalingConfigInput; kind: 'str' | 'int' | 'bool' | 'hops' | 'list' | 'json' }
 export const CONFIG_SOURCES: readonly Source[] = [
   { env: 'HOST', flag: '--host', key: 'host', kind: 'str' },
   { env: 'PORT', flag: '--port', key: 'port', kind: 'int' },
@@ -78,10 +95,20 @@ export const CONFIG_SOURCES: readonly Source[] = [
   { env: 'RATE_SOCKET_PER_SEC', flag: '--rate-socket-per-sec', key: 'socketEventsPerSec', kind: 'int' },
   { env: 'RATE_ADDRESS_PER_SEC', flag: '--rate-address-per-sec', key: 'addressEventsPerSec', kind: 'int' },
   { env: 'MAX_STRIKES', flag: '--max-strikes', key: 'maxStrikes', kind: 'int' },
-  { env: 'TRUST_PROXY', flag: '--trust-proxy', key: 'trustProxy', kind: 'bool' },
+  { env: 'TRUST_PROXY', flag: '--trust-proxy', key: 'trustProxy', kind: 'hops' },
+  { env: 'PUBLIC_ORIGINS', flag: '--public-origins', key: 'publicOrigins', kind: 'list' },
+  { env: 'AUTH_FAILURES_PER_ADDRESS', flag: '--auth-failures-per-address', key: 'authFailuresPerAddress', kind: 'int' },
+  { env: 'AUTH_FAILURES_PER_ROOM', flag: '--auth-failures-per-room', key: 'authFailuresPerRoom', kind: 'int' },
+  { env: 'AUTH_FAILURE_WINDOW_SEC', flag: '--auth-failure-window-sec', key: 'authFailureWindowSec', kind: 'int' },
   { env: 'ALLOWED_ORIGINS', flag: '--allowed-origins', key: 'allowedOrigins', kind: 'list' },
   { env: 'ALLOW_MISSING_ORIGIN', flag: '--allow-missing-origin', key: 'allowMissingOrigin', kind: 'bool' },
   { env: 'JOIN_TOKEN_SECRET', flag: '--join-token-secret', key: 'joinTokenSecret', kind: 'str' },
+  { env: 'JOIN_TOKEN_AUDIENCE', flag: '--join-token-audience', key: 'joinTokenAudience', kind: 'str' },
+  { env: 'JOIN_TOKEN_ISSUER', flag: '--join-token-issuer', key: 'joinTokenIssuer', kind: 'str' },
+  { env: 'JOIN_TOKEN_MAX_LIFETIME', flag: '--join-token-max-lifetime', key: 'joinTokenMaxLifetimeSec', kind: 'int' },
+  { env: 'METRICS_HOST', flag: '--metrics-host', key: 'metricsHost', kind: 'str' },
+  { env: 'METRICS_PORT', flag: '--metrics-port', key: 'metricsPort', kind: 'int' },
+  { env: 'METRICS_TOKEN', flag: '--metrics-token', key: 'metricsToken', kind: 'str' },
   { env: 'ROOM_PASSWORDS', flag: '--room-passwords', key: 'roomPasswords', kind: 'json' },
   { env: 'ICE_SERVERS', flag: '--ice-servers', key: 'iceServers', kind: 'json' },
   { env: 'TURN_SECRET', flag: '--turn-secret', key: 'turnSecret', kind: 'str' },
@@ -110,6 +137,14 @@ function convert(src: Source, raw: string, origin: string): unknown {
       if (['0', 'false', 'no', 'off'].includes(v)) return false;
       throw new ConfigError(`${src.env} must be true or false (got ${JSON.stringify(raw)} from ${origin})`);
     }
+    case 'hops': {
+      // A hop count; `true`/`false` stay accepted as 1 and 0.
+      const v = raw.trim().toLowerCase();
+      if (/^\d+$/.test(v)) return Number(v);
+      if (['true', 'yes', 'on', ''].includes(v)) return 1;
+      if (['false', 'no', 'off'].includes(v)) return 0;
+      throw new ConfigError(`${src.env} must be a number of proxy hops 0–16 (got ${JSON.stringify(raw)} from ${origin})`);
+    }
     case 'list': return raw.split(',').map((s) => s.trim()).filter(Boolean);
     case 'json':
       try { return JSON.parse(raw) as unknown; } catch {
@@ -133,7 +168,7 @@ export function configFromEnvAndArgs(env: NodeJS.ProcessEnv, argv: readonly stri
     if (!src) throw new ConfigError(`unknown flag ${JSON.stringify(name)}; try --help`);
     let value = inline;
     if (value === undefined) {
-      if (src.kind === 'bool' && (argv[i + 1] === undefined || argv[i + 1]!.startsWith('--'))) value = 'true';
+      if ((src.kind === 'bool' || src.kind === 'hops') && (argv[i + 1] === undefined || argv[i + 1]!.startsWith('--'))) value = 'true';
       else { value = argv[++i]; if (value === undefined) throw new ConfigError(`${src.flag} needs a value`); }
     }
     input[src.key] = convert(src, value, src.flag);

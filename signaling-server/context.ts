@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { Server, Socket } from 'socket.io';
 import type { Ack, ClientEventName, ClientToServerEvents, Member, PeerId, ServerToClientEvents, SignalingErrorCode } from '../protocol/signaling';
 import type { Access } from './auth';
+import type { AuthStrikes } from './auth-strikes';
+import type { Challenge } from './join-proof';
 import type { ResolvedSignalingConfig } from './config';
 import type { Metrics } from './metrics';
 import type { KeyRecord, SignalingStore } from './stores/types';
@@ -13,6 +15,10 @@ export interface SocketData {
   strikes: number;
   roomId?: string | undefined;
   member?: Member | undefined;
+  /** The identity key this socket proved possession of when it joined its room. */
+  identityKey?: string | undefined;
+  /** The outstanding single-use join challenge. */
+  challenge?: Challenge | undefined;
   /** The latest key entry this socket published, restored by the heartbeat if the store lost it. */
   key?: { record: KeyRecord; expiresAt: number } | undefined;
 }
@@ -27,6 +33,9 @@ export interface Ctx {
   config: ResolvedSignalingConfig;
   store: SignalingStore;
   access: Access;
+  strikes: AuthStrikes;
+  /** Origins a join proof may name (normalized URL origins). */
+  origins: ReadonlySet<string>;
   metrics: Metrics;
   log: Logger;
   now: () => number;

@@ -1,24 +1,32 @@
-// Plain HTTP routes beside socket.io: /healthz, /metrics and GET /api/rooms/:room/keys/:peer.
+// Plain HTTP routes beside socket.io: /healthz, and /metrics (public port only with a bearer token; or its own listener).
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { roomIdSchema } from '../protocol/keys';
-import { peerIdSchema } from '../protocol/signaling';
 import type { Ctx } from './context';
-
-const KEY_ROUTE = /^\/api\/rooms\/([^/]*)\/keys\/([^/]*)$/;
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
   res.end(JSON.stringify(body));
 }
 
-export interface HttpDeps { ctx: Ctx; startedAt: number; roomCount: () => number; allowAddress: (address: string) => Promise<boolean> }
+const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
+/** Where /metrics is answered: `token` = with that bearer token, `open` = to anyone (its own listener), `off` = 404. */
+export type MetricsAccess = { mode: 'token'; token: string } | { mode: 'open' } | { mode: 'off' };
+
+export interface HttpDeps { ctx: Ctx; startedAt: number; roomCount: () => number; metrics: MetricsAccess; health: boolean }
+
+function bearerMatches(req: IncomingMessage, token: string): boolean {
+  const header = req.headers.authorization;
+  if (typeof header !== 'string' || !header.startsWith('Bearer ')) return false;
+  return timingSafeEqual(digest(header.slice('Bearer '.length)), digest(token));
+}
 
 export function createHttpHandler(deps: HttpDeps) {
   const { ctx } = deps;
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'method not allowed' });
-    if (url.pathname === '/healthz') {
+    if (url.pathname === '/healthz' && deps.health) {
       const store = ctx.store.status();
       return json(res, store === 'down' ? 503 : 200, {
         status: store === 'down' ? 'degraded' : 'ok',
@@ -28,22 +36,16 @@ export function createHttpHandler(deps: HttpDeps) {
         redis: ctx.distributed ? store : 'disabled'
       });
     }
-    if (url.pathname === '/metrics') {
+    if (url.pathname === '/metrics' && deps.metrics.mode !== 'off') {
+      if (deps.metrics.mode === 'token' && !bearerMatches(req, deps.metrics.token)) {
+        res.writeHead(401, { 'WWW-Authenticate': 'Bearer', 'Content-Type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify({ error: 'unauthorized' }));
+        return;
+      }
       const text = await ctx.metrics.registry.metrics();
       res.writeHead(200, { 'Content-Type': ctx.metrics.registry.contentType });
       res.end(text);
       return;
-    }
-    const m = KEY_ROUTE.exec(url.pathname);
-    if (m) {
-      if (!(await deps.allowAddress(req.socket.remoteAddress ?? 'unknown'))) return json(res, 429, { error: 'rate-limited' });
-      let room: string, peer: string;
-      try { room = decodeURIComponent(m[1]!); peer = decodeURIComponent(m[2]!); } catch { return json(res, 400, { error: 'malformed id' }); }
-      if (!roomIdSchema.safeParse(room).success) return json(res, 400, { error: 'malformed room id' });
-      if (!peerIdSchema.safeParse(peer).success) return json(res, 400, { error: 'malformed peer id' });
-      const rec = await ctx.store.getKey(room, peer);
-      if (!rec?.bundle) return json(res, 404, { error: 'not-found' });
-      return json(res, 200, rec.bundle);
     }
     json(res, 404, { error: 'not found' });
   }

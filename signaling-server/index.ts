@@ -6,16 +6,17 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createAdapter } from '@socket.io/redis-adapter';
 import pino, { type DestinationStream, type Logger } from 'pino';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { Server } from 'socket.io';
+import { clientAddress, defaultOrigins } from './addresses';
 import { Access } from './auth';
+import { createAuthStrikes } from './auth-strikes';
 import { resolveConfig, type ResolvedSignalingConfig, type SignalingConfigInput } from './config';
-import type { Ctx, VeilServer, VeilSocket } from './context';
+import type { Ctx, VeilServer } from './context';
 import { createDispatcher } from './dispatch';
 import { keyHandlers } from './handlers/keys';
 import { relayHandlers } from './handlers/relay';
 import { leaveRoom, roomHandlers } from './handlers/rooms';
-import { createHttpHandler } from './http';
+import { createHttpHandler, type MetricsAccess } from './http';
 import { createMetrics } from './metrics';
 import { MemoryStore } from './stores/memory';
 import { RedisStore, createRedisClient, type RedisClient } from './stores/redis';
@@ -38,6 +39,10 @@ export interface SignalingServer {
   port: number;
   config: ResolvedSignalingConfig;
   httpServer: http.Server | https.Server;
+  /** The /metrics listener when METRICS_PORT is set. */
+  metricsUrl: string | null;
+  /** Origins a join proof may name. */
+  origins: readonly string[];
   io: VeilServer;
   log: Logger;
   /** Graceful stop: tells clients `server:shutdown`, leaves their rooms, stops accepting, closes. */
@@ -45,12 +50,6 @@ export interface SignalingServer {
 }
 
 const REDIS_STARTUP_TIMEOUT_MS = 10_000;
-
-function clientAddress(socket: VeilSocket, trustProxy: boolean): string {
-  const fwd = socket.handshake.headers['x-forwarded-for'];
-  if (trustProxy && typeof fwd === 'string' && fwd.length > 0) return fwd.split(',')[0]!.trim();
-  return socket.handshake.address || 'unknown';
-}
 
 async function connectRedis(url: string, log: Logger): Promise<{ store: RedisClient; pub: RedisClient; sub: RedisClient }> {
   let lastLogged = 0;
@@ -128,19 +127,24 @@ export async function createSignalingServer(input: SignalingConfigInput = {}, op
     return n;
   };
   const metrics = createMetrics(localRooms, opts.processMetrics ?? false);
-  const ctx: Ctx = { io, config, store, access, metrics, log, now, distributed: redis !== null };
+  const origins = new Set<string>();
+  const strikes = createAuthStrikes(config, redis?.store ?? null);
+  const ctx: Ctx = { io, config, store, access, strikes, origins, metrics, log, now, distributed: redis !== null };
   const gate = createDispatcher(ctx, { ...roomHandlers, ...relayHandlers, ...keyHandlers });
-  const httpLimiter = new RateLimiterMemory({ points: config.addressEventsPerSec, duration: 1, keyPrefix: 'h' });
   const startedAt = now();
-  httpServer.on('request', createHttpHandler({
-    ctx, startedAt, roomCount: localRooms,
-    allowAddress: (a) => httpLimiter.consume(a).then(() => true, () => false)
+  // Metrics never go to the public port unprotected: a token there, or a listener of their own.
+  const publicMetrics: MetricsAccess = config.metricsPort === undefined && config.metricsToken
+    ? { mode: 'token', token: config.metricsToken } : { mode: 'off' };
+  httpServer.on('request', createHttpHandler({ ctx, startedAt, roomCount: localRooms, metrics: publicMetrics, health: true }));
+  const metricsServer = config.metricsPort === undefined ? null : http.createServer(createHttpHandler({
+    ctx, startedAt, roomCount: localRooms, health: false,
+    metrics: config.metricsToken ? { mode: 'token', token: config.metricsToken } : { mode: 'open' }
   }));
 
   io.use((socket, next) => {
     // Recovered sockets keep their peer id, but never their room: they must join (and authenticate) again.
     socket.data.peerId ??= randomBytes(12).toString('base64url');
-    socket.data.address = clientAddress(socket, config.trustProxy);
+    socket.data.address = clientAddress(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], config.trustProxy);
     socket.data.strikes = 0;
     next();
   });
@@ -150,6 +154,8 @@ export async function createSignalingServer(input: SignalingConfigInput = {}, op
       for (const r of socket.rooms) if (r !== socket.id) void socket.leave(r);
       socket.data.roomId = undefined;
       socket.data.member = undefined;
+      socket.data.identityKey = undefined;
+      socket.data.challenge = undefined;
       socket.data.key = undefined;
     }
     metrics.connections.inc();
@@ -177,16 +183,35 @@ export async function createSignalingServer(input: SignalingConfigInput = {}, op
     httpServer.once('error', reject);
     httpServer.listen(config.port, config.host, () => { httpServer.off('error', reject); resolve(); });
   });
+  let metricsUrl: string | null = null;
+  if (metricsServer) {
+    await new Promise<void>((resolve, reject) => {
+      metricsServer.once('error', reject);
+      metricsServer.listen(config.metricsPort, config.metricsHost, () => { metricsServer.off('error', reject); resolve(); });
+    }).catch(async (err: unknown) => {
+      // The public listener is already up: undo everything before reporting the bad METRICS_HOST/PORT.
+      if (heartbeat) clearInterval(heartbeat);
+      await new Promise<void>((resolve) => { void io.close(() => resolve()); });
+      await store.close();
+      if (redis) for (const c of [redis.pub, redis.sub]) if (c.isOpen) await c.close().catch(() => c.destroy());
+      throw err;
+    });
+    const mp = (metricsServer.address() as AddressInfo).port;
+    metricsUrl = `http://${config.metricsHost.includes(':') ? `[${config.metricsHost}]` : config.metricsHost}:${mp}`;
+  }
   const port = (httpServer.address() as AddressInfo).port;
+  for (const o of defaultOrigins({ host: config.host, port, tls: tls !== null, publicUrl: config.publicUrl, configured: config.publicOrigins })) origins.add(o);
   const shownHost = config.host === '0.0.0.0' ? '127.0.0.1' : config.host === '::' ? '[::1]' : config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = config.publicUrl ?? `${tls ? 'https' : 'http'}://${shownHost}:${port}`;
-  log.info({ url, redis: redis !== null, tls: tls !== null, roomCapacity: config.roomCapacity }, 'listening');
+  log.info({ url, metricsUrl, origins: [...origins], redis: redis !== null, tls: tls !== null, roomCapacity: config.roomCapacity }, 'listening');
 
   let closing: Promise<void> | null = null;
   const close = () => (closing ??= (async () => {
     if (heartbeat) clearInterval(heartbeat);
     io.local.emit('server:shutdown', { reconnectAfterMs: config.shutdownReconnectMs });
     httpServer.close();
+    metricsServer?.close();
+    metricsServer?.closeAllConnections?.();
     const sockets = [...io.sockets.sockets.values()];
     await Promise.allSettled(sockets.map((s) => leaveRoom(ctx, s, 'shutdown')));
     httpServer.closeAllConnections?.();
@@ -197,5 +222,5 @@ export async function createSignalingServer(input: SignalingConfigInput = {}, op
     log.flush?.();
   })());
 
-  return { url, port, config, httpServer, io, log, close };
+  return { url, port, config, httpServer, metricsUrl, origins: [...origins], io, log, close };
 }

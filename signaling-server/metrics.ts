@@ -9,6 +9,9 @@ export interface Metrics {
   events: Counter<'event'>;
   rejections: Counter<'reason'>;
   latency: Histogram<'event'>;
+  authFailures: Counter<'reason'>;
+  authBackoff: Counter<'scope'>;
+  replaced: Counter;
 }
 
 export function createMetrics(roomCount: () => number, withDefaults = false): Metrics {
@@ -29,6 +32,18 @@ export function createMetrics(roomCount: () => number, withDefaults = false): Me
     latency: new Histogram({
       name: 'veil_signaling_event_duration_seconds', help: 'Time to handle one client event', labelNames: ['event'],
       buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5], registers: [registry]
+    }),
+    authFailures: new Counter({
+      name: 'veil_signaling_auth_failures_total', help: 'Failed joins counted as strikes (password, token, proof)',
+      labelNames: ['reason'], registers: [registry]
+    }),
+    authBackoff: new Counter({
+      name: 'veil_signaling_auth_backoff_total', help: 'Joins refused because an address or room is out of attempts',
+      labelNames: ['scope'], registers: [registry]
+    }),
+    replaced: new Counter({
+      name: 'veil_signaling_memberships_replaced_total', help: 'Memberships ended by a newer proven join of the same identity',
+      registers: [registry]
     })
   };
 }

@@ -1,5 +1,6 @@
 // Canonical signed byte layouts (with domain-separation labels) of bundles, notices and DTLS attestations.
 import { fromB64u, toB64u } from '../../protocol/encoding';
+import { JOIN_PROOF_LABEL, joinProofBytes, type JoinProofFields } from '../../protocol/join-proof';
 import { EPHEMERAL_KEY_BYTES, IDENTITY_KEY_BYTES, KEY_ID_BYTES, SIGNATURE_BYTES, type WireDtlsAttestation, type WireKeyBundle,
   type WireRevocationNotice, type WireRotationNotice } from '../../protocol/keys';
 import type { CryptoBackend } from './backend';
@@ -12,7 +13,8 @@ export const LABELS = {
   rotate: 'veil/v1/rotate\0',
   revoke: 'veil/v1/revoke\0',
   dtls: 'veil/v1/dtls-fingerprint\0',
-  envelope: 'veil/v1/envelope-sig\0'
+  envelope: 'veil/v1/envelope-sig\0',
+  joinProof: JOIN_PROOF_LABEL
 } as const;
 
 /** Decodes a base64url field to exactly `n` bytes, or throws a SignedFormatError. */
@@ -70,6 +72,13 @@ function verifyWith(backend: CryptoBackend, identityKey: string, signature: stri
   } catch {
     return false;
   }
+}
+
+/** The join proof for the signaling server: only ever this labelled layout (protocol/join-proof.ts). */
+export function signJoinProof(backend: CryptoBackend, seed: Uint8Array, f: JoinProofFields): string {
+  let bytes: Uint8Array;
+  try { bytes = joinProofBytes(f); } catch (err) { throw new SignedFormatError((err as Error).message); }
+  return sign(backend, seed, bytes);
 }
 
 export function signBundle(backend: CryptoBackend, seed: Uint8Array, b: UnsignedBundle): WireKeyBundle {

@@ -3,7 +3,7 @@ import { fromB64u, toB64u } from '../../protocol/encoding';
 import type { E2eeSettings, RoomKeyInfo, SessionInfo } from '../../protocol/ipc-e2ee';
 import type { WireDtlsAttestation, WireKeyBundle, WireRevocationNotice, WireRotationNotice } from '../../protocol/keys';
 import { LIMITS } from '../../protocol/limits';
-import { ctEqual, safetyNumber, signAttestation, verifyAttestation, verifyBundle, verifyRevocation, verifyRotation, type CryptoBackend,
+import { ctEqual, safetyNumber, signAttestation, signJoinProof, verifyAttestation, verifyBundle, verifyRevocation, verifyRotation, type CryptoBackend,
   type IdentityKeyPair, type RejectReason } from '../crypto';
 import { IpcFailure } from '../ipc/dispatcher';
 import type { Keystore } from '../keystore/keystore';
@@ -245,6 +245,16 @@ export class E2eeCore {
     const theirs = fromB64u(identityKey);
     if (!theirs || theirs.length !== 32) throw new IpcFailure('malformed', 'identity key must be 32 bytes');
     return safetyNumber(id.publicKey, theirs);
+  }
+
+  /** Proves to the signaling server that we hold the identity key, for a room we hold a key for and its current keyId only. */
+  async proveJoin(challenge: string, roomId: string, origin: string, keyId: string): Promise<{ proof: string }> {
+    const id = await this.identity.get();
+    const room = this.requireRoom(roomId);
+    if (room.current.keyIdB64 !== keyId) throw new IpcFailure('unknown-key', 'keyId is not the current room key');
+    const proof = signJoinProof(this.backend, id.seed, { identityKey: toB64u(id.publicKey), challenge, roomId, origin, keyId });
+    this.audit.record('join-proof-signed', { roomId, keyId, origin });
+    return { proof };
   }
 
   async dtlsSign(roomId: string, fingerprint: string): Promise<WireDtlsAttestation> {

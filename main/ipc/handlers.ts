@@ -12,6 +12,7 @@ export function buildIpcHandlers(services: MainServices): IpcHandlerMap {
     'host:stop': () => services.host.stop(),
     'host:status': () => services.host.status(),
     'identity:get': () => e.identity.info(),
+    'identity:proveJoin': (...[challenge, roomId, origin, keyId]) => e.proveJoin(challenge, roomId, origin, keyId),
     'keys:create': (...[roomId]) => e.createKeys(roomId),
     'keys:get': (...[roomId]) => e.getKeys(roomId),
     'keys:rotate': (...[roomId]) => e.rotate(roomId),

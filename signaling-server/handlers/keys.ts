@@ -5,9 +5,10 @@ import type { KeyRecord } from '../stores/types';
 
 type Joined = { roomId: string; identityKey: string; peerId: string };
 
+/** The socket's room and the identity it proved when joining; key material is accepted only for that identity. */
 function joined(socket: VeilSocket): Joined | null {
-  const { roomId, member, peerId } = socket.data;
-  return roomId !== undefined && member ? { roomId, identityKey: member.bundle.identityKey, peerId } : null;
+  const { roomId, member, peerId, identityKey } = socket.data;
+  return roomId !== undefined && member && identityKey !== undefined ? { roomId, identityKey, peerId } : null;
 }
 
 /** Checks that key material claims the sender's own identity and room. */

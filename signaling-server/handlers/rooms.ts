@@ -2,6 +2,7 @@
 import type { JoinResult, Member } from '../../protocol/signaling';
 import { fail, peerChannel, roomChannel, type Ctx, type HandlerMap, type VeilSocket } from '../context';
 import { iceServersFor } from '../ice';
+import { challengeText, checkJoinProof, issueChallenge } from '../join-proof';
 
 /** Removes a socket from its room, tells the others, and drops its directory entry. Idempotent. */
 export async function leaveRoom(ctx: Ctx, socket: VeilSocket, reason: string): Promise<void> {
@@ -10,6 +11,7 @@ export async function leaveRoom(ctx: Ctx, socket: VeilSocket, reason: string): P
   const peerId = socket.data.peerId;
   socket.data.roomId = undefined;
   socket.data.member = undefined;
+  socket.data.identityKey = undefined;
   socket.data.key = undefined;
   void socket.leave(roomChannel(roomId));
   void socket.leave(peerChannel(roomId, peerId));
@@ -22,17 +24,61 @@ export async function leaveRoom(ctx: Ctx, socket: VeilSocket, reason: string): P
   }
 }
 
+/** One live member per identity per room: ends every other membership of `identityKey` in the room. */
+async function evictSameIdentity(ctx: Ctx, roomId: string, identityKey: string, selfPeerId: string): Promise<void> {
+  for (const m of await ctx.store.listMembers(roomId)) {
+    if (m.peerId === selfPeerId || m.bundle.identityKey !== identityKey) continue;
+    const channel = peerChannel(roomId, m.peerId);
+    const localId = ctx.io.sockets.adapter.rooms.get(channel)?.values().next().value;
+    const local = localId === undefined ? undefined : ctx.io.sockets.sockets.get(localId);
+    ctx.io.to(channel).emit('room:evicted', { roomId, reason: 'replaced' });
+    if (local) {
+      await leaveRoom(ctx, local, 'replaced');
+    } else {
+      // The older member lives on another instance: close its socket there and drop its records here.
+      ctx.io.in(channel).disconnectSockets(true);
+      ctx.io.to(roomChannel(roomId)).emit('room:left', { peerId: m.peerId });
+      await Promise.all([ctx.store.removeMember(roomId, m.peerId), ctx.store.deleteKey(roomId, m.peerId)]);
+    }
+    ctx.metrics.replaced.inc();
+    ctx.log.info({ event: 'room:replaced', roomId, peerId: m.peerId, by: selfPeerId }, 'membership replaced by a newer join');
+  }
+}
+
 export const roomHandlers: HandlerMap = {
+  async 'room:challenge'(ctx, socket, _req, reply) {
+    const challenge = issueChallenge(ctx.now());
+    socket.data.challenge = challenge;
+    reply({ ok: true, value: { challenge: challengeText(challenge) } });
+  },
+
   async 'room:join'(ctx, socket, req, reply) {
-    const { peerId } = socket.data;
+    const { peerId, address } = socket.data;
+    // Any join attempt uses up the outstanding challenge, so a proof is never accepted twice.
+    const held = socket.data.challenge;
+    socket.data.challenge = undefined;
     if (socket.data.roomId !== undefined) return reply(fail(ctx, 'already-in-room', 'leave your current room first'));
     if (req.bundle.roomId !== req.roomId) return reply(fail(ctx, 'bad-request', 'bundle.roomId must equal roomId'));
-    const auth = await ctx.access.checkJoin(req.roomId, { token: req.token, password: req.password });
-    if (!auth.ok) {
-      ctx.metrics.rejections.inc({ reason: auth.reason });
-      ctx.log.warn({ event: 'room:join', roomId: req.roomId, peerId, reason: auth.reason }, 'join refused');
-      return reply(fail(ctx, 'unauthorized', auth.reason));
+    const refuse = async (reason: string, guessable: boolean) => {
+      await ctx.strikes.fail(address, req.roomId, guessable);
+      ctx.metrics.authFailures.inc({ reason });
+      ctx.metrics.rejections.inc({ reason });
+      ctx.log.warn({ event: 'room:join', roomId: req.roomId, peerId, reason }, 'join refused');
+      reply(fail(ctx, 'unauthorized', reason));
+    };
+    const blocked = await ctx.strikes.blocked(address, req.roomId);
+    if (blocked) {
+      ctx.metrics.authBackoff.inc({ scope: blocked });
+      ctx.log.warn({ event: 'room:join', roomId: req.roomId, peerId, scope: blocked }, 'join refused: too many failed attempts');
+      return reply(fail(ctx, 'rate-limited', `too many failed joins ${blocked === 'address' ? 'from this address' : 'for this room'}; try again later`));
     }
+    const proofFailure = checkJoinProof(held, ctx.now(), ctx.origins, {
+      identityKey: req.bundle.identityKey, roomId: req.roomId, origin: req.origin, keyId: req.bundle.keyId, proof: req.proof
+    });
+    if (proofFailure) return refuse(proofFailure, false);
+    const auth = await ctx.access.checkJoin(req.roomId, { token: req.token, password: req.password });
+    if (!auth.ok) return refuse(auth.reason, true);
+    await evictSameIdentity(ctx, req.roomId, req.bundle.identityKey, peerId);
     const member: Member = { peerId, displayName: req.displayName, bundle: req.bundle, joinedAt: ctx.now() };
     if (!(await ctx.store.addMember(req.roomId, member, ctx.config.roomCapacity))) {
       return reply(fail(ctx, 'room-full', `room holds at most ${ctx.config.roomCapacity} members`));
@@ -44,6 +90,7 @@ export const roomHandlers: HandlerMap = {
     }
     socket.data.roomId = req.roomId;
     socket.data.member = member;
+    socket.data.identityKey = req.bundle.identityKey;
     const record = { bundle: req.bundle, epoch: req.bundle.epoch, identityKey: req.bundle.identityKey };
     socket.data.key = { record, expiresAt: ctx.now() + ctx.config.keyTtlMs };
     void socket.join([roomChannel(req.roomId), peerChannel(req.roomId, peerId)]);

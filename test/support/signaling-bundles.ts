@@ -1,7 +1,8 @@
-// Test key material: valid-looking wire bundles and notices from real ed25519/x25519 keys (signed bytes are ad hoc).
+// Test key material: valid-looking wire bundles and notices from real ed25519/x25519 keys, and real join proofs.
 import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import { randomBytes } from 'node:crypto';
 import { toB64u } from '../../protocol/encoding';
+import { joinProofBytes, type JoinProofFields } from '../../protocol/join-proof';
 import type { WireKeyBundle, WireRevocationNotice, WireRotationNotice } from '../../protocol/keys';
 
 const enc = new TextEncoder();
@@ -25,6 +26,11 @@ export class TestIdentity {
     this.current = { ...body, signature: this.sign(body) };
     this.epoch = epoch;
     return this.current;
+  }
+
+  /** A real join proof (the server verifies it): Ed25519 over protocol/join-proof.ts's layout. */
+  joinProof(fields: Omit<JoinProofFields, 'identityKey'>): string {
+    return toB64u(ed25519.sign(joinProofBytes({ ...fields, identityKey: this.identityKey }), this.secret));
   }
 
   rotation(roomId: string, epoch = this.epoch + 1): WireRotationNotice {

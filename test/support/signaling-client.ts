@@ -1,26 +1,49 @@
-// Test client for the signaling server: typed socket.io-client with acks as promises, event queues, and auto re-join.
+// Test client for the signaling server: typed socket.io-client with acks as promises, event queues, proven joins, auto re-join.
 import { io as connect, type Socket } from 'socket.io-client';
 import type { Ack, ClientToServerEvents, JoinResult, ServerToClientEvents } from '../../protocol/signaling';
+import { randomBytes } from 'node:crypto';
+import { toB64u } from '../../protocol/encoding';
 import { TestIdentity } from './signaling-bundles';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type Ev = keyof ServerToClientEvents;
 type Payload<E extends Ev> = Parameters<ServerToClientEvents[E]>[0];
 
+/** Ways a test join may deviate from an honest one (each one a separate attack). */
+export interface JoinTweaks {
+  /** Sign with this identity instead of the bundle's. */ signer?: TestIdentity;
+  /** Sign over this challenge (base64url) instead of the one the server issued. */ challenge?: string;
+  /** Do not ask for a challenge (reuse whatever the server holds, or none). */ skipChallenge?: boolean;
+  /** The origin sent and signed. */ origin?: string;
+  /** Sign this origin while sending `origin`. */ signedOrigin?: string;
+  /** Sign this room id. */ signedRoomId?: string;
+  /** Sign this keyId instead of the bundle's. */ signedKeyId?: string;
+  /** Fields merged into the request last (may remove `proof` with undefined). */ extra?: Record<string, unknown>;
+}
+
 export interface ClientOptions {
+  /** Share one identity between clients (two devices, or a squatter who copied the public key). */
+  identity?: TestIdentity;
   extraHeaders?: Record<string, string>; reconnection?: boolean; token?: string; password?: string; rejectUnauthorized?: boolean
 }
 
 export class TestClient {
   readonly socket: ClientSocket;
-  readonly identity = new TestIdentity();
+  readonly identity: TestIdentity;
   selfId: string | null = null;
   joins = 0;
   private readonly queues = new Map<string, unknown[]>();
   private readonly waiters = new Map<string, Array<(v: unknown) => void>>();
   private room: { roomId: string; displayName: string } | null = null;
 
+  /** The origin this client connected to, as it signs it in join proofs. */
+  readonly origin: string;
+  /** The challenge and proof of the latest join (for replay tests). */
+  lastJoin: { challenge: string; request: Record<string, unknown> } | null = null;
+
   constructor(url: string, private readonly opts: ClientOptions = {}) {
+    this.origin = new URL(url).origin;
+    this.identity = opts.identity ?? new TestIdentity();
     this.socket = connect(url, {
       transports: ['websocket'], forceNew: true, reconnection: opts.reconnection ?? false,
       reconnectionDelay: 50, reconnectionDelayMax: 200, timeout: 5000,
@@ -76,11 +99,29 @@ export class TestClient {
     return s.timeout(5000).emitWithAck(event, ...args) as Promise<Ack<T>>;
   }
 
+  async challenge(): Promise<string> {
+    return expectOk(await this.call<{ challenge: string }>('room:challenge', {})).challenge;
+  }
+
   async join(roomId: string, displayName = 'tester', extra: Record<string, unknown> = {}): Promise<Ack<JoinResult>> {
-    const res = await this.call<JoinResult>('room:join', {
-      roomId, displayName, bundle: this.identity.bundle(roomId, this.identity.epoch),
-      ...(this.opts.token ? { token: this.opts.token } : {}), ...(this.opts.password ? { password: this.opts.password } : {}), ...extra
+    return this.joinWith(roomId, displayName, { extra });
+  }
+
+  /** A join with a fresh challenge and a real proof, bent by `t` for negative tests. */
+  async joinWith(roomId: string, displayName = 'tester', t: JoinTweaks = {}): Promise<Ack<JoinResult>> {
+    const bundle = this.identity.bundle(roomId, this.identity.epoch);
+    const challenge = t.skipChallenge ? (this.lastJoin?.challenge ?? toB64u(randomBytes(32))) : await this.challenge();
+    const origin = t.origin ?? this.origin;
+    const proof = (t.signer ?? this.identity).joinProof({
+      challenge: t.challenge ?? challenge, roomId: t.signedRoomId ?? roomId, origin: t.signedOrigin ?? origin, keyId: t.signedKeyId ?? bundle.keyId
     });
+    const request: Record<string, unknown> = {
+      roomId, displayName, bundle, origin, proof,
+      ...(this.opts.token ? { token: this.opts.token } : {}), ...(this.opts.password ? { password: this.opts.password } : {}), ...t.extra
+    };
+    for (const k of Object.keys(request)) if (request[k] === undefined) delete request[k];
+    this.lastJoin = { challenge, request };
+    const res = await this.call<JoinResult>('room:join', request);
     if (res.ok) { this.selfId = res.value.selfId; this.room = { roomId, displayName }; this.joins++; }
     return res;
   }

@@ -126,7 +126,13 @@ export class Room {
     const sig = this.signaling;
     if (!sig) return;
     const key = await unwrap(window.veil.keys.get(this.params.roomId)).catch(() => unwrap(window.veil.keys.create(this.params.roomId)));
-    const res: JoinResult = await sig.request('room:join', { roomId: this.params.roomId, displayName: this.params.displayName, bundle: key.bundle });
+    // The join proves we hold the identity key: main signs the server's fresh challenge, bound to room, origin and key.
+    const { challenge } = await sig.request('room:challenge', {});
+    const origin = new URL(this.params.serverUrl).origin;
+    const { proof } = await unwrap(window.veil.identity.proveJoin(challenge, this.params.roomId, origin, key.keyId));
+    const res: JoinResult = await sig.request('room:join', {
+      roomId: this.params.roomId, displayName: this.params.displayName, bundle: key.bundle, origin, proof
+    });
     const again = this.s.selfId !== null;
     this.s.setSession({ selfId: res.selfId, iceServers: res.iceServers, myKey: key, phase: 'call', signaling: 'online' });
     await Promise.all(res.members.map((m) => this.addMember(m)));

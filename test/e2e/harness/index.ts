@@ -45,9 +45,9 @@ export interface HarnessOptions {
 }
 
 
-export async function startSignaling(port = 0): Promise<SignalingServer> {
+export async function startSignaling(port = 0, publicOrigins: string[] = []): Promise<SignalingServer> {
   // No STUN on loopback (the default public STUN server is unreachable here); otherwise the real defaults.
-  return createSignalingServer({ host: '127.0.0.1', port, iceServers: [], logLevel: 'silent' });
+  return createSignalingServer({ host: '127.0.0.1', port, iceServers: [], logLevel: 'silent', publicOrigins });
 }
 
 export class Harness {
@@ -63,9 +63,17 @@ export class Harness {
     const filePorts = await startFilePortHub();
     const initScript = await veilInitScript(filePorts.url);
     const web = await serveRenderer(path.join(REPO_ROOT, 'dist/renderer'));
-    const startServer = options.signaling ?? startSignaling;
-    const server = await startServer(0);
+    let startServer = options.signaling ?? startSignaling;
+    let server = await startServer(0);
     const relay = options.relay ? await options.relay(server.url) : null;
+    if (relay && !options.signaling) {
+      // Pages sign join proofs for the relay's origin (the server they connected to): the real server must accept it.
+      const origins = [new URL(relay.url).origin, ...server.origins];
+      const port = server.port;
+      await server.close();
+      startServer = (p: number) => startSignaling(p, origins);
+      server = await startServer(port);
+    }
     const headed = options.headed ?? process.env.HEADED === '1';
     const browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: !headed, args: CHROMIUM_ARGS

@@ -10,7 +10,7 @@ afterEach(() => h.closeAll());
 
 const SECRET = 'a-long-enough-test-secret';
 const mint = (claims: Record<string, unknown>, exp: number | null = Math.floor(Date.now() / 1000) + 60, secret = SECRET) => {
-  const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' });
+  const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setAudience('veil-signaling').setIssuer('veil');
   if (exp !== null) jwt.setExpirationTime(exp);
   return jwt.sign(new TextEncoder().encode(secret));
 };
@@ -73,7 +73,7 @@ describe('payload validation', () => {
   });
 
   it('answers unknown events with an error ack and disconnects repeat offenders', async () => {
-    const s = await h.server({ maxStrikes: 3 });
+    const s = await h.server({ maxStrikes: 3, metricsToken: 'abuse-metrics-token-0123' });
     const a = await h.client(s.url);
     expect(errorCode(await a.call('admin:shutdown', {}))).toBe('bad-request');
     expect(errorCode(await a.call('__proto__', {}))).toBe('bad-request');
@@ -81,7 +81,7 @@ describe('payload validation', () => {
     const gone = disconnected(a);
     raw(a).emit('nope');
     expect(await gone).toBe('io server disconnect');
-    const m = await (await fetch(`${s.url}/metrics`)).text();
+    const m = await (await fetch(`${s.url}/metrics`, { headers: { authorization: 'Bearer abuse-metrics-token-0123' } })).text();
     expect(m).toMatch(/veil_signaling_rejections_total\{reason="disconnected"\} 1/);
   });
 });
@@ -119,7 +119,7 @@ describe('access control', () => {
     expect(await join(await mint({ room: 'team' }, Math.floor(Date.now() / 1000) - 120))).toBe('token-expired');
     expect(await join(await mint({ room: 'other' }))).toBe('token-wrong-room');
     expect(await join(await mint({ room: 'team' }, Math.floor(Date.now() / 1000) + 60, 'another-secret-of-length'))).toBe('token-invalid');
-    expect(await join(await mint({ room: 'team' }, null))).toBe('token-invalid');
+    expect(await join(await mint({ room: 'team' }, null))).toBe('token-bad-exp');
     expect(await join('garbage.token.here')).toBe('token-invalid');
     expect(await join(await mint({ room: 'team', sub: 'alice' }))).toBe('ok');
   });

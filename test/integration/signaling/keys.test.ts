@@ -78,21 +78,4 @@ describe('key directory', () => {
     now += 2_000;
     expect(errorCode(await b.call('keys:fetch', { peerId: ja.selfId }))).toBe('not-found');
   });
-
-  it('serves public bundles over HTTP with 400/404 JSON', async () => {
-    const s = await h.server();
-    const a = await h.client(s.url);
-    const ja = expectOk(await a.join('room.1'));
-    const ok = await fetch(`${s.url}/api/rooms/room.1/keys/${ja.selfId}`);
-    expect(ok.status).toBe(200);
-    expect(await ok.json()).toEqual(a.identity.current);
-    const missing = await fetch(`${s.url}/api/rooms/room.1/keys/AAAAAAAAAAAAAAAA`);
-    expect(missing.status).toBe(404);
-    expect(await missing.json()).toEqual({ error: 'not-found' });
-    for (const p of ['/api/rooms/bad%20room/keys/AAAAAAAAAAAA', '/api/rooms/room.1/keys/short', '/api/rooms/room.1/keys/%E0%A4%A']) {
-      const r = await fetch(`${s.url}${p}`);
-      expect(r.status, p).toBe(400);
-      expect(r.headers.get('content-type')).toMatch(/json/);
-    }
-  });
 });

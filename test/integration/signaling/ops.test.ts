@@ -11,10 +11,13 @@ import { TestClient, expectOk, until } from '../../support/signaling-client';
 const h = new Harness();
 afterEach(() => h.closeAll());
 
+const METRICS_TOKEN = 'ops-metrics-token-0123456789';
+const bearer = { headers: { authorization: `Bearer ${METRICS_TOKEN}` } };
+
 describe('health and metrics', () => {
   it('reports status, rooms and connections, and Prometheus metrics per server', async () => {
-    const s = await h.server();
-    const other = await h.server();
+    const s = await h.server({ metricsToken: METRICS_TOKEN });
+    const other = await h.server({ metricsToken: METRICS_TOKEN });
     const [a, b] = [await h.client(s.url), await h.client(s.url)];
     const ja = expectOk(await a.join('r'));
     expectOk(await b.join('r'));
@@ -24,13 +27,13 @@ describe('health and metrics', () => {
     const health = await (await fetch(`${s.url}/healthz`)).json() as Record<string, unknown>;
     expect(health).toMatchObject({ status: 'ok', rooms: 1, connections: 2, redis: 'disabled' });
     expect(typeof health.uptimeSec).toBe('number');
-    const text = await (await fetch(`${s.url}/metrics`)).text();
+    const text = await (await fetch(`${s.url}/metrics`, bearer)).text();
     expect(text).toMatch(/^veil_signaling_connections 2$/m);
     expect(text).toMatch(/^veil_signaling_rooms 1$/m);
     expect(text).toMatch(/^veil_signaling_relays_total\{scope="local"\} 1$/m);
     expect(text).toMatch(/^veil_signaling_rejections_total\{reason="bad-request"\} 1$/m);
     expect(text).toMatch(/^veil_signaling_event_duration_seconds_count\{event="signal:relay"\} 1$/m);
-    const otherText = await (await fetch(`${other.url}/metrics`)).text();
+    const otherText = await (await fetch(`${other.url}/metrics`, bearer)).text();
     expect(otherText).toMatch(/^veil_signaling_connections 0$/m);
     expect((await fetch(`${s.url}/nope`)).status).toBe(404);
   });

@@ -11,7 +11,7 @@ const SECRET = 'recovery-test-secret-0123456789';
 describe('connection state recovery', () => {
   it('never restores room membership without a fresh authenticated join', async () => {
     const s = await h.server({ recoveryMs: 10_000, joinTokenSecret: SECRET });
-    const token = await new SignJWT({ room: 'r' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h')
+    const token = await new SignJWT({ room: 'r' }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('1h').setAudience('veil-signaling').setIssuer('veil')
       .sign(new TextEncoder().encode(SECRET));
     const a = await h.client(s.url, { token });
     const b = await h.client(s.url, { token, reconnection: true });

@@ -34,7 +34,6 @@ describe.skipIf(!hasRedis)(title, () => {
     expectOk(await a.call('keys:rotate', { notice: rot }));
     expect((await b.next('keys:rotated')).notice).toEqual(rot);
     expect(expectOk(await b.call('keys:fetch', { peerId: ja.selfId }))).toEqual(rot.bundle);
-    expect((await (await fetch(`${s2.url}/api/rooms/r/keys/${ja.selfId}`)).json())).toEqual(rot.bundle);
     const health = await (await fetch(`${s1.url}/healthz`)).json();
     expect(health).toMatchObject({ redis: 'ready', status: 'ok' });
     // A peer in another room on the other instance is unreachable.
@@ -65,7 +64,33 @@ describe.skipIf(!hasRedis)(title, () => {
       void b.call('keys:fetch', { peerId: ja.selfId }).then((r) => { if (errorCode(r) === 'not-found') gone = true; }, () => undefined);
       return gone;
     }, 10_000, 200);
-    expect((await fetch(`${s1.url}/api/rooms/ttl/keys/${ja.selfId}`)).status).toBe(404);
+    expect(errorCode(await (await h.client(s1.url)).call('keys:fetch', { peerId: ja.selfId }))).toBe('not-in-room');
+  });
+
+  it('shares join strikes and one membership per identity across instances', async () => {
+    const [s1, s2] = await pair({ roomPasswords: { vault: 'right-password' }, authFailuresPerAddress: 3 });
+    const wrong1 = await h.client(s1.url, { password: 'wrong' });
+    const wrong2 = await h.client(s2.url, { password: 'wrong' });
+    expect(errorCode(await wrong1.join('vault'))).toBe('unauthorized');
+    expect(errorCode(await wrong2.join('vault'))).toBe('unauthorized');
+    expect(errorCode(await wrong1.join('vault'))).toBe('unauthorized');
+    // Three strikes from this address, counted in Redis: the other instance refuses the right password too.
+    expect(errorCode(await (await h.client(s2.url, { password: 'right-password' })).join('vault'))).toBe('rate-limited');
+    expect(errorCode(await (await h.client(s1.url, { password: 'right-password' })).join('vault'))).toBe('rate-limited');
+
+    const [s3, s4] = await pair();
+    const first = await h.client(s3.url);
+    const watcher = await h.client(s3.url);
+    const j1 = expectOk(await first.join('r', 'alice'));
+    expectOk(await watcher.join('r', 'bob'));
+    const gone = new Promise<string>((resolve) => first.socket.once('disconnect', (reason) => resolve(reason)));
+    const second = await h.client(s4.url, { identity: first.identity });
+    const j2 = expectOk(await second.join('r', 'alice'));
+    expect(j2.members.map((m) => m.displayName)).toEqual(['bob']);
+    expect(await first.next('room:evicted')).toEqual({ roomId: 'r', reason: 'replaced' });
+    expect(await gone).toBe('io server disconnect');
+    expect((await watcher.next('room:left')).peerId).toBe(j1.selfId);
+    expect((await watcher.next('room:joined')).member.peerId).toBe(j2.selfId);
   });
 
   it('keeps running while Redis is down and resumes when it returns', async () => {

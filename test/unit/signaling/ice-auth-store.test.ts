@@ -22,13 +22,13 @@ describe('TURN credentials', () => {
 });
 
 describe('access', () => {
-  const base = { roomPasswords: {}, allowedOrigins: [], allowMissingOrigin: false };
+  const base = { roomPasswords: {}, allowedOrigins: [], allowMissingOrigin: false, joinTokenAudience: 'aud', joinTokenIssuer: 'iss', joinTokenMaxLifetimeSec: 3600 };
   it('verifies tokens against the injected clock', async () => {
     const a = new Access({ ...base, joinTokenSecret: 'x'.repeat(32) }, () => 999_000_000);
-    const token = await new SignJWT({ room: 'r' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime(1_000_000)
-      .sign(new TextEncoder().encode('x'.repeat(32)));
+    const token = await new SignJWT({ room: 'r' }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt(999_000).setExpirationTime(1_000_000)
+      .setAudience('aud').setIssuer('iss').sign(new TextEncoder().encode('x'.repeat(32)));
     expect(await a.checkJoin('r', { token })).toEqual({ ok: true });
-    const later = new Access({ ...base, joinTokenSecret: 'x'.repeat(32) }, () => 1_000_001_000);
+    const later = new Access({ ...base, joinTokenSecret: 'x'.repeat(32) }, () => 1_000_010_000);
     expect(await later.checkJoin('r', { token })).toEqual({ ok: false, reason: 'token-expired' });
     const none = await new SignJWT({ room: 'r' }).setProtectedHeader({ alg: 'none' } as never).setExpirationTime(1_000_000)
       .sign(new TextEncoder().encode('x'.repeat(32))).catch(() => 'eyJhbGciOiJub25lIn0.eyJyb29tIjoiciJ9.');
