@@ -5,7 +5,7 @@ export const IPC_ERROR_CODES = [
   'keychain-locked', 'keychain-unavailable', 'identity-missing',
   'no-room-key', 'no-session', 'bad-signature', 'replay', 'stale', 'expired', 'revoked',
   'malformed', 'wrong-recipient', 'unknown-key', 'decrypt-failed', 'old-epoch', 'not-found', 'too-large',
-  'key-changed', 'hash-mismatch', 'bad-state', 'out-of-order'
+  'key-changed', 'hash-mismatch', 'bad-state', 'out-of-order', 'denied'
 ] as const;
 export type IpcErrorCode = (typeof IPC_ERROR_CODES)[number];
 export interface IpcError { code: IpcErrorCode; message: string }

@@ -31,6 +31,10 @@ export const signalingConfigSchema = z.strictObject({
   joinTokenSecret: z.string().min(16, 'JOIN_TOKEN_SECRET must be at least 16 characters').optional(),
   /** Per-room passwords: rooms listed here need the password to join. */
   roomPasswords: z.record(z.string(), z.string().min(1)).default({}),
+  /** When set, a room without its own entry in roomPasswords needs this password (the embedded server sets it). */
+  allRoomsPassword: z.string().min(16, 'ALL_ROOMS_PASSWORD must be at least 16 characters').max(256).optional(),
+  /** Serve Prometheus metrics on /metrics; off, the route answers 404. */
+  metricsEnabled: z.boolean().default(true),
   iceServers: z.array(iceServerSchema).max(16).default([]),
   /** coturn `static-auth-secret`: TURN entries without credentials get time-limited ones. */
   turnSecret: z.string().min(1).optional(),
@@ -83,6 +87,8 @@ export const CONFIG_SOURCES: readonly Source[] = [
   { env: 'ALLOW_MISSING_ORIGIN', flag: '--allow-missing-origin', key: 'allowMissingOrigin', kind: 'bool' },
   { env: 'JOIN_TOKEN_SECRET', flag: '--join-token-secret', key: 'joinTokenSecret', kind: 'str' },
   { env: 'ROOM_PASSWORDS', flag: '--room-passwords', key: 'roomPasswords', kind: 'json' },
+  { env: 'ALL_ROOMS_PASSWORD', flag: '--all-rooms-password', key: 'allRoomsPassword', kind: 'str' },
+  { env: 'METRICS', flag: '--metrics', key: 'metricsEnabled', kind: 'bool' },
   { env: 'ICE_SERVERS', flag: '--ice-servers', key: 'iceServers', kind: 'json' },
   { env: 'TURN_SECRET', flag: '--turn-secret', key: 'turnSecret', kind: 'str' },
   { env: 'TURN_TTL_SEC', flag: '--turn-ttl-sec', key: 'turnTtlSec', kind: 'int' },

@@ -28,7 +28,7 @@ export function createHttpHandler(deps: HttpDeps) {
         redis: ctx.distributed ? store : 'disabled'
       });
     }
-    if (url.pathname === '/metrics') {
+    if (url.pathname === '/metrics' && ctx.config.metricsEnabled) {
       const text = await ctx.metrics.registry.metrics();
       res.writeHead(200, { 'Content-Type': ctx.metrics.registry.contentType });
       res.end(text);
