@@ -29,8 +29,8 @@ export function shareableUrls(port: number, listenAddress: string, interfaces: I
 export const generateRoomPassword = (): string => randomBytes(18).toString('base64url');
 
 export interface HostServiceOptions {
-  /** Told about the embedded server's loopback origin, so this computer's page may connect to it. */
-  onStarted?: (loopbackOrigin: string) => Promise<void> | void;
+  /** Told the embedded server's addresses, so this computer's page may connect to it without another question. */
+  onStarted?: (urls: string[]) => Promise<void> | void;
   networkInterfaces?: () => Interfaces;
 }
 
@@ -51,7 +51,7 @@ export class HostService {
       } finally {
         this.starting = null;
       }
-      await this.options.onStarted?.(`http://127.0.0.1:${this.running.server.port}`);
+      await this.options.onStarted?.(this.status().urls);
     }
     return this.status();
   }

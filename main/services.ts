@@ -80,7 +80,7 @@ export async function createMainServices(options: MainServiceOptions): Promise<M
   const servers = await ServerAllowList.load({ file: path.join(options.dataDir, 'allowed-servers.json'),
     ...(options.confirmNewServer ? { confirm: options.confirmNewServer } : {}) });
   // The user started the embedded server here, so this computer's page may reach it without a second question.
-  const host = new HostService({ onStarted: (origin) => servers.add(origin) });
+  const host = new HostService({ onStarted: async (urls) => { for (const u of urls) await servers.add(u); } });
   const display = new DisplayPicker(options.listCaptureSources, now);
   const files = new TransferService({
     e2ee, dataDir: options.dataDir, now,

@@ -12,7 +12,7 @@ import { FilesController } from './files/controller';
 import { FilePortClient } from './files/file-port';
 import { decodeNoticeFrame, encodeNoticeFrame, NoticeApplier, type NoticeFrame } from './notices';
 
-export interface JoinParams { displayName: string; serverUrl: string; roomId: string }
+export interface JoinParams { displayName: string; serverUrl: string; roomId: string; password?: string }
 
 export class Room {
   mesh: Mesh | null = null;
@@ -126,7 +126,10 @@ export class Room {
     const sig = this.signaling;
     if (!sig) return;
     const key = await unwrap(window.veil.keys.get(this.params.roomId)).catch(() => unwrap(window.veil.keys.create(this.params.roomId)));
-    const res: JoinResult = await sig.request('room:join', { roomId: this.params.roomId, displayName: this.params.displayName, bundle: key.bundle });
+    const res: JoinResult = await sig.request('room:join', {
+      roomId: this.params.roomId, displayName: this.params.displayName, bundle: key.bundle,
+      ...(this.params.password ? { password: this.params.password } : {})
+    });
     const again = this.s.selfId !== null;
     this.s.setSession({ selfId: res.selfId, iceServers: res.iceServers, myKey: key, phase: 'call', signaling: 'online' });
     await Promise.all(res.members.map((m) => this.addMember(m)));
