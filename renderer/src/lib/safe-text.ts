@@ -6,6 +6,7 @@ const BIDI_NAMES: Readonly<Record<string, string>> = {
 };
 const BIDI = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/;
 // Bidi controls, C0 and C1 controls (tab and newline included: a single-line label has no use for them).
+// eslint-disable-next-line no-control-regex -- matching control characters is the point here
 const UNSAFE = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C\u0000-\u001F\u007F-\u009F]/g;
 
 export function hasBidiControls(text: string): boolean {
