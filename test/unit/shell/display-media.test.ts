@@ -65,3 +65,47 @@ describe('toSourceInfo', () => {
     expect(info).toEqual([{ id: 'screen:1:0', kind: 'screen', name: 'Screen 2', thumbnail: '' }]);
   });
 });
+
+describe('DisplayPicker (media:listSources / media:chooseSource)', () => {
+  it('accepts only an id from the last listing, and arms the slot once', async () => {
+    const { DisplayPicker } = await import('../../../main/shell/display-picker');
+    const picker = new DisplayPicker(async () => sources, () => now);
+    await expect(Promise.resolve().then(() => picker.choose('screen:0:0'))).rejects.toMatchObject({ code: 'not-found' });
+    expect((await picker.list()).map((s) => s.id)).toEqual(['screen:0:0', 'window:42:0']);
+    expect(() => picker.choose('window:9:0')).toThrow(/not in the list/);
+    picker.choose('window:42:0');
+    expect(picker.slot.take()).toEqual({ id: 'window:42:0', expiresAt: now + 10_000 });
+  });
+  it('without a capturer, listing fails with bad-state', async () => {
+    const { DisplayPicker } = await import('../../../main/shell/display-picker');
+    await expect(new DisplayPicker(undefined, () => now).list()).rejects.toMatchObject({ code: 'bad-state' });
+  });
+});
+
+describe('installDisplayMediaHandler', () => {
+  type Handler = (req: Record<string, unknown>, cb: (streams: Record<string, unknown>) => void) => void;
+  const setup = async () => {
+    const { installDisplayMediaHandler } = await import('../../../main/shell/install');
+    let handler: Handler | null = null;
+    let options: unknown;
+    const session = { setDisplayMediaRequestHandler: (h: Handler, o: unknown) => { handler = h; options = o; } };
+    const slot = new DisplayChoiceSlot(10_000);
+    installDisplayMediaHandler(session as never, { getSources: async () => sources as never }, slot, () => now);
+    const ask = (req: Record<string, unknown>) => new Promise<Record<string, unknown>>((resolve) => handler!(req, resolve));
+    return { ask, slot, options };
+  };
+  const request = { securityOrigin: 'veil://app', frame: { url: 'veil://app/index.html' }, videoRequested: true, userGesture: true };
+  it('grants the picked window once, then denies the next request', async () => {
+    const { ask, slot, options } = await setup();
+    expect(options).toEqual({ useSystemPicker: false });
+    slot.set('window:42:0', now);
+    expect(await ask(request)).toEqual({ video: { id: 'window:42:0', name: 'Editor' } });
+    expect(await ask(request)).toEqual({});
+  });
+  it('denies a subframe even with a pick, and consumes the pick', async () => {
+    const { ask, slot } = await setup();
+    slot.set('screen:0:0', now);
+    expect(await ask({ ...request, frame: { url: 'https://evil.example/' } })).toEqual({});
+    expect(slot.take()).toBeNull();
+  });
+});
