@@ -66,7 +66,8 @@ export class Harness {
     const byId = new Map<string, Peer>();
     const peerOf = (url: URL) => byId.get(url.searchParams.get('peer') ?? '');
     const web = await serveRenderer(path.join(REPO_ROOT, 'dist/renderer'), {
-      options: (url) => ({ connectSources: peerOf(url)?.services.services.servers.connectSources() ?? [] }),
+      // Plus the file-port hub: the harness' WebSocket stand-in for Electron's MessagePort, which needs no connect-src.
+      options: (url) => ({ connectSources: [...(peerOf(url)?.services.services.servers.connectSources() ?? []), new URL(filePorts.url).origin] }),
       onDocument: (url) => peerOf(url)?.services.services.servers.markServed()
     });
     const startServer = options.signaling ?? startSignaling;
