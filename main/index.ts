@@ -21,7 +21,7 @@ const preloadPath = path.join(__dirname, '..', 'preload', 'index.cjs');
 const devServerOrigin = process.env.VEIL_DEV_SERVER && !app.isPackaged ? process.env.VEIL_DEV_SERVER : undefined;
 const devCsp = devServerOrigin ? { devServerOrigin } : {};
 
-/** A yes/no question in main's own dialog (the page cannot draw or answer it); "No" is the default. */
+/** A yes/no question in main's own dialog (the page cannot draw or answer it); "Cancel" is the default. */
 async function askUser(window: BrowserWindow | null, message: string, detail: string, yes: string): Promise<boolean> {
   const options = { type: 'question' as const, buttons: ['Cancel', yes], defaultId: 0, cancelId: 0, noLink: true, message, detail };
   const result = window ? await dialog.showMessageBox(window, options) : await dialog.showMessageBox(options);

@@ -45,11 +45,20 @@ export class Peer {
     };
   }
 
+  /**
+   * The harness' own signaling server counts as allowed before the page loads (as after an earlier session), so
+   * ordinary tests need no reload; a server the page has not seen (e.g. the hosted one) goes through the dialog.
+   */
+  private static async allowHarnessServer(h: Harness, services: PeerServices): Promise<void> {
+    await services.services.servers.add(new URL(h.signalingUrl).origin);
+  }
+
   static async open(h: Harness, name: string, opts: { dataDir?: string; viewport?: { width: number; height: number } }): Promise<Peer> {
     const holder: { peer: Peer | null } = { peer: null };
     const downloads = await tempDir(`${name.toLowerCase()}-downloads`);
     const services = await h.startServices({ origin: h.web.origin, dataDir: opts.dataDir ?? await tempDir(name.toLowerCase()),
       ...Peer.fileOptions(h, holder) });
+    await Peer.allowHarnessServer(h, services);
     const context = await h.browser.newContext({ viewport: opts.viewport ?? { width: 1280, height: 800 } });
     await context.exposeBinding('__veilInvoke', (source, channel: unknown, args: unknown) => {
       const dispatch = holder.peer?.services.dispatch ?? services.dispatch;
@@ -170,6 +179,7 @@ export class Peer {
     const keystore = opts.newIdentity ? undefined : this.services.keystore;
     this.services = await this.harness.startServices({ origin: this.harness.web.origin, dataDir, ...(keystore ? { keystore } : {}),
       ...Peer.fileOptions(this.harness, { peer: this }) });
+    await Peer.allowHarnessServer(this.harness, this.services);
     if (!this.dataDirs.includes(dataDir)) this.dataDirs.push(dataDir);
   }
 
