@@ -5,22 +5,28 @@ import path from 'node:path';
 import { IPC_CHANNELS } from '../protocol/ipc';
 import { FILE_PORT_EVENT } from '../protocol/ipc-channels';
 import { APP_SCHEME_PRIVILEGES } from './shell/app-protocol';
+import { createExternalOpener } from './shell/external-links';
 import { appSchemeHandler, installDisplayMediaHandler, installSessionPolicies, lockDownWebContents } from './shell/install';
 import { APP_ENTRY_URL, APP_SCHEME } from './shell/origin';
 import { createMainWindow } from './shell/web-preferences';
 import { createDispatcher } from './ipc/dispatcher';
 import { buildIpcHandlers } from './ipc/handlers';
 import { createMainServices, type MainServices } from './services';
+import { DISPLAY_SOURCE_LIMITS } from '../protocol/ipc-media';
 import { messagePortEndpoint } from './transfers/electron-port';
 import type { FilePortOpener } from './transfers/port';
 
 const rendererDir = path.join(__dirname, '..', 'renderer');
 const preloadPath = path.join(__dirname, '..', 'preload', 'index.cjs');
 const devServerOrigin = process.env.VEIL_DEV_SERVER && !app.isPackaged ? process.env.VEIL_DEV_SERVER : undefined;
-const csp = devServerOrigin ? { devServerOrigin } : {};
+const devCsp = devServerOrigin ? { devServerOrigin } : {};
 
-// Only https URLs that passed the navigation policy (see shell/navigation.ts) reach this function.
-const openInBrowser = (approvedHttpsUrl: string) => void shell.openExternal(approvedHttpsUrl);
+/** A yes/no question in main's own dialog (the page cannot draw or answer it); "Cancel" is the default. */
+async function askUser(window: BrowserWindow | null, message: string, detail: string, yes: string): Promise<boolean> {
+  const options = { type: 'question' as const, buttons: ['Cancel', yes], defaultId: 0, cancelId: 0, noLink: true, message, detail };
+  const result = window ? await dialog.showMessageBox(window, options) : await dialog.showMessageBox(options);
+  return result.response === 1;
+}
 
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
@@ -29,6 +35,10 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   let mainWindow: BrowserWindow | null = null;
   let services: MainServices | null = null;
+  // Links the navigation policy let through (https only) still open only after the user saw the full URL.
+  const openInBrowser = createExternalOpener(
+    (url) => askUser(mainWindow, 'Open this link in your web browser?', url, 'Open link'),
+    (url) => shell.openExternal(url));
 
   app.on('second-instance', () => {
     if (!mainWindow) return;
@@ -36,13 +46,9 @@ if (!app.requestSingleInstanceLock()) {
     mainWindow.focus();
   });
   // Every webContents, including any the app did not mean to create, gets the same locks.
-  app.on('web-contents-created', (_event, contents) => lockDownWebContents(contents, openInBrowser));
+  app.on('web-contents-created', (_event, contents) => lockDownWebContents(contents, (url) => void openInBrowser(url)));
 
   app.whenReady().then(async () => {
-    installSessionPolicies(session.defaultSession, csp);
-    installDisplayMediaHandler(session.defaultSession, desktopCapturer);
-    protocol.handle(APP_SCHEME, appSchemeHandler(rendererDir, csp, (p) => readFile(p)));
-
     // The file-transfer port goes only to our own window's main frame; the preload forwards it to the page.
     const openFilePort: FilePortOpener = async (token) => {
       if (!mainWindow) throw new Error('no app window');
@@ -60,8 +66,18 @@ if (!app.requestSingleInstanceLock()) {
       appInfo: { name: app.getName(), version: app.getVersion(), platform: process.platform },
       dataDir: app.getPath('userData'),
       openFilePort,
-      chooseSavePath
+      chooseSavePath,
+      confirmNewServer: (origin) => askUser(mainWindow, 'Allow Veil to connect to this server?',
+        `${origin}\n\nOnly say yes if you typed this address or someone you trust gave it to you. The app reloads to apply it.`, 'Allow'),
+      listCaptureSources: () => desktopCapturer.getSources({ types: ['screen', 'window'],
+        thumbnailSize: { width: DISPLAY_SOURCE_LIMITS.thumbnailWidth, height: DISPLAY_SOURCE_LIMITS.thumbnailHeight } })
     });
+    const live = services;
+    // The CSP is rebuilt per response from main's allow-list, so a reload applies a newly allowed server.
+    const csp = () => ({ ...devCsp, connectSources: live.servers.connectSources() });
+    installSessionPolicies(session.defaultSession, csp, () => live.servers.markServed());
+    installDisplayMediaHandler(session.defaultSession, desktopCapturer, live.display.slot);
+    protocol.handle(APP_SCHEME, appSchemeHandler(rendererDir, csp, (p) => readFile(p), () => live.servers.markServed()));
     const dispatch = createDispatcher(buildIpcHandlers(services), undefined, (channel) => {
       // Log the channel only: arguments may hold plaintext.
       console.error(`[veil] IPC handler ${channel} threw`);

@@ -6,6 +6,8 @@ import type { CryptoBackend } from './crypto';
 import { createDefaultBackend } from './crypto-native/select';
 import { E2eeCore } from './e2ee/e2ee';
 import { HostService } from './hosting';
+import { DisplayPicker, type ListCaptureSources } from './shell/display-picker';
+import { ServerAllowList, type ConfirmNewServer } from './shell/server-allowlist';
 import { IpcFailure } from './ipc/dispatcher';
 import type { Keystore } from './keystore/keystore';
 import { KeytarKeystore } from './keystore/keytar';
@@ -32,6 +34,10 @@ export interface MainServiceOptions {
   openFilePort?: FilePortOpener;
   /** The bundled chunk worker; defaults to chunk-worker.cjs beside the bundled main (dist/main). */
   chunkWorkerPath?: string;
+  /** Main's dialog asking whether the page may connect to a new signaling origin; without one, new origins are refused. */
+  confirmNewServer?: ConfirmNewServer;
+  /** Screens and windows for the in-app picker (Electron: desktopCapturer); without it, screen sharing is unavailable. */
+  listCaptureSources?: ListCaptureSources;
 }
 
 export interface MainServices {
@@ -42,6 +48,10 @@ export interface MainServices {
   host: HostService;
   /** Encrypted file transfer (files:* channels). */
   files: TransferService;
+  /** Signaling origins the page's CSP lets it connect to. */
+  servers: ServerAllowList;
+  /** The in-app screen/window picker. */
+  display: DisplayPicker;
   /** Rotates due room keys and wipes keys whose grace period ended; run by a timer, callable by tests. */
   tick(): Promise<void>;
   leaveRoom(roomId: string): void;
@@ -67,7 +77,11 @@ export async function createMainServices(options: MainServiceOptions): Promise<M
   const timer = interval > 0 ? setInterval(() => { tick().catch(() => {}); }, interval) : null;
   timer?.unref?.();
 
-  const host = new HostService();
+  const servers = await ServerAllowList.load({ file: path.join(options.dataDir, 'allowed-servers.json'),
+    ...(options.confirmNewServer ? { confirm: options.confirmNewServer } : {}) });
+  // The user started the embedded server here, so this computer's page may reach it without a second question.
+  const host = new HostService({ onStarted: async (urls) => { for (const u of urls) await servers.add(u); } });
+  const display = new DisplayPicker(options.listCaptureSources, now);
   const files = new TransferService({
     e2ee, dataDir: options.dataDir, now,
     chunkWorkerPath: options.chunkWorkerPath ?? path.join(__dirname, 'chunk-worker.cjs'),
@@ -80,6 +94,8 @@ export async function createMainServices(options: MainServiceOptions): Promise<M
     e2ee,
     host,
     files,
+    servers,
+    display,
     tick,
     leaveRoom(roomId) {
       e2ee.peers.leave(roomId);

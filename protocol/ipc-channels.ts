@@ -1,6 +1,7 @@
 // The IPC channel names alone (no schemas), so the preload bundle stays tiny; ipc.ts checks it equals the contract.
 export const IPC_CHANNEL_NAMES = [
-  'app:info',
+  'app:info', 'app:allowServer',
+  'media:listSources', 'media:chooseSource',
   'identity:get', 'identity:proveJoin',
   'keys:create', 'keys:get', 'keys:rotate', 'keys:revoke', 'keys:applyRotation', 'keys:applyRevocation',
   'session:open', 'session:close',
@@ -10,7 +11,7 @@ export const IPC_CHANNEL_NAMES = [
   'room:leave',
   'audit:tail', 'stats:get',
   'settings:get', 'settings:set',
-  'host:start', 'host:stop', 'host:status',
+  'host:start', 'host:stop', 'host:status', 'host:interfaces',
   'files:connect', 'files:prepare', 'files:offer', 'files:receiveOffer', 'files:accept', 'files:decline', 'files:cancel',
   'files:finish', 'files:resume', 'files:get', 'files:list', 'files:save'
 ] as const;

@@ -4,6 +4,7 @@ import { appIpc } from './ipc-app';
 import { e2eeIpc } from './ipc-e2ee';
 import { filesIpc } from './ipc-files';
 import { hostIpc } from './ipc-host';
+import { mediaIpc } from './ipc-media';
 import type { ChannelSpec } from './ipc-channel';
 import { IPC_CHANNEL_NAMES, type IpcChannelName } from './ipc-channels';
 export { channel, type ChannelSpec } from './ipc-channel';
@@ -16,6 +17,7 @@ export const IPC_CONTRACT = {
   ...appIpc,
   ...e2eeIpc,
   ...hostIpc,
+  ...mediaIpc,
   ...filesIpc
 } as const;
 

@@ -12,6 +12,7 @@ export interface AuthConfig {
   joinTokenIssuer: string;
   joinTokenMaxLifetimeSec: number;
   roomPasswords: Record<string, string>;
+  allRoomsPassword?: string | undefined;
   allowedOrigins: string[];
   allowMissingOrigin: boolean;
 }
@@ -24,10 +25,12 @@ const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 export class Access {
   private readonly secret: Uint8Array | null;
   private readonly passwordHashes = new Map<string, Buffer>();
+  private readonly allRoomsHash: Buffer | undefined;
 
   constructor(private readonly config: AuthConfig, private readonly now: () => number = Date.now) {
     this.secret = config.joinTokenSecret ? new TextEncoder().encode(config.joinTokenSecret) : null;
     for (const [room, pw] of Object.entries(config.roomPasswords)) this.passwordHashes.set(room, sha256(pw));
+    this.allRoomsHash = config.allRoomsPassword ? sha256(config.allRoomsPassword) : undefined;
   }
 
   /** Checks a join attempt; reasons are for logs and metrics, never echoed with secrets. */
@@ -53,7 +56,7 @@ export class Access {
         return { ok: false, reason: 'token-invalid' };
       }
     }
-    const expected = this.passwordHashes.get(roomId);
+    const expected = this.passwordHashes.get(roomId) ?? this.allRoomsHash;
     if (expected) {
       if (creds.password === undefined) return { ok: false, reason: 'password-missing' };
       if (!timingSafeEqual(expected, sha256(creds.password))) return { ok: false, reason: 'password-wrong' };

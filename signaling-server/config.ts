@@ -48,6 +48,8 @@ export const signalingConfigSchema = z.strictObject({
   metricsToken: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
   /** Per-room passwords: rooms listed here need the password to join. */
   roomPasswords: z.record(z.string(), z.string().min(1)).default({}),
+  /** When set, a room without its own entry in roomPasswords needs this password (the embedded server sets it). */
+  allRoomsPassword: z.string().min(16, 'ALL_ROOMS_PASSWORD must be at least 16 characters').max(256).optional(),
   iceServers: z.array(iceServerSchema).max(16).default([]),
   /** coturn `static-auth-secret`: TURN entries without credentials get time-limited ones. */
   turnSecret: z.string().min(1).optional(),
@@ -110,6 +112,7 @@ export const CONFIG_SOURCES: readonly Source[] = [
   { env: 'METRICS_PORT', flag: '--metrics-port', key: 'metricsPort', kind: 'int' },
   { env: 'METRICS_TOKEN', flag: '--metrics-token', key: 'metricsToken', kind: 'str' },
   { env: 'ROOM_PASSWORDS', flag: '--room-passwords', key: 'roomPasswords', kind: 'json' },
+  { env: 'ALL_ROOMS_PASSWORD', flag: '--all-rooms-password', key: 'allRoomsPassword', kind: 'str' },
   { env: 'ICE_SERVERS', flag: '--ice-servers', key: 'iceServers', kind: 'json' },
   { env: 'TURN_SECRET', flag: '--turn-secret', key: 'turnSecret', kind: 'str' },
   { env: 'TURN_TTL_SEC', flag: '--turn-ttl-sec', key: 'turnTtlSec', kind: 'int' },

@@ -2,13 +2,18 @@
 import type { IpcHandlerMap } from './dispatcher';
 import type { MainServices } from '../services';
 import { openMessage, sealMessage } from '../e2ee/messages';
+import { hostInterfaces } from '../hosting';
 
 export function buildIpcHandlers(services: MainServices): IpcHandlerMap {
   const e = services.e2ee;
   const f = services.files;
   return {
     'app:info': () => services.appInfo,
+    'app:allowServer': (...[url]) => services.servers.allow(url),
+    'media:listSources': () => services.display.list(),
+    'media:chooseSource': (...[id]) => services.display.choose(id),
     'host:start': (...[options]) => services.host.start(options),
+    'host:interfaces': () => hostInterfaces(),
     'host:stop': () => services.host.stop(),
     'host:status': () => services.host.status(),
     'identity:get': () => e.identity.info(),

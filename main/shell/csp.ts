@@ -6,12 +6,21 @@ export interface CspOptions {
   devServerOrigin?: string;
 }
 
+/** One CSP source that names exactly one host: scheme, host and optional port, no wildcard, no path, no quotes. */
+const PLAIN_ORIGIN = /^(https?|wss?):\/\/[a-z0-9.-]+(:[0-9]{1,5})?$|^(https?|wss?):\/\/\[[0-9a-f:.]+\](:[0-9]{1,5})?$/;
+
+/** Throws on any source that is not a plain origin, so a tampered list can never widen the policy. */
+function checkedSources(sources: readonly string[]): string[] {
+  for (const s of sources) if (!PLAIN_ORIGIN.test(s)) throw new Error(`CSP source is not a plain origin: ${JSON.stringify(s).slice(0, 80)}`);
+  return [...sources];
+}
+
 export function buildCsp(options: CspOptions = {}): string {
   const self = "'self'";
-  const dev = options.devServerOrigin ? [options.devServerOrigin] : [];
-  const devWs = options.devServerOrigin ? [options.devServerOrigin.replace(/^http/, 'ws')] : [];
-  // Signaling servers are user-chosen, so sockets to any ws(s)/http(s) host are allowed; nothing else is.
-  const connect = [self, 'ws:', 'wss:', 'http:', 'https:', ...(options.connectSources ?? []), ...devWs];
+  const dev = options.devServerOrigin ? checkedSources([options.devServerOrigin]) : [];
+  const devWs = dev.map((o) => o.replace(/^http/, 'ws'));
+  // Sockets go only to the signaling servers the user allowed in main (see server-allowlist.ts), never anywhere else.
+  const connect = [self, ...checkedSources(options.connectSources ?? []), ...devWs];
   const directives: Record<string, string[]> = {
     'default-src': ["'none'"],
     'script-src': [self, ...dev],

@@ -25,11 +25,22 @@ describe.skipIf(notReady !== null)(`host on this computer${notReady ? ` (skipped
     const local = list.at(-1)!;
     expect(local).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(await host.page.getByTestId('lobby-server').inputValue()).toBe(local);
+    // The embedded server needs the password main generated; the invite shows it and the host's lobby is filled in.
+    const password = await host.page.getByTestId('lobby-password').inputValue();
+    expect(password).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(await host.page.getByTestId('host-invite').textContent()).toContain(password);
     const guest = await h.peer('Gus');
     await host.join('hosted-room', local);
-    await guest.join('hosted-room', local);
+    // Main started this server, so the host's page may reach it without the "allow this server?" question.
+    expect(host.serverPrompts).toEqual([]);
+    await guest.submitJoin('hosted-room', local, 'wrong-password');
+    await guest.page.getByTestId('lobby-error').waitFor();
+    expect(await guest.page.getByTestId('lobby-error').textContent()).toMatch(/unauthorized|password/);
+    expect(guest.serverPrompts).toEqual([local]);
+    await guest.join('hosted-room', local, password);
     await host.waitConnected(1);
     await guest.sendChat('hi over the hosted server');
     await host.waitForMessage('hi over the hosted server');
-  });
+    // Two first joins (each allows a new server and reloads once) and a refused join: room on a loaded machine.
+  }, 240_000);
 });

@@ -33,6 +33,8 @@ describe.skipIf(notReady !== null)(`media controls${notReady ? ` (skipped: ${not
   it('shares the screen to everyone with replaceTrack, and goes back to the camera', async () => {
     const before = (await a.page.evaluate(senders) as string[])[0]!;
     await a.page.getByTestId('toggle-share').click();
+    // The in-app picker lists main's sources; picking one is the click getDisplayMedia runs under.
+    await a.page.locator('[data-testid="picker-source"][data-source-id="window:1:0"]').click();
     await waitUntil(async () => (await a.page.getByTestId('toggle-share').getAttribute('aria-pressed')) === 'true', 10_000, 'sharing');
     const sharing = await a.page.evaluate(senders) as string[];
     expect(sharing).toHaveLength(2);

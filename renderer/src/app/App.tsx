@@ -3,6 +3,7 @@ import { CallView } from '../features/call/CallView';
 import { Lobby } from '../features/lobby/Lobby';
 import { KeyChangeModal } from '../features/trust/KeyChangeModal';
 import { VerifyDialog } from '../features/trust/VerifyDialog';
+import { safeText } from '../lib/safe-text';
 import { useApp } from '../store';
 
 function Alerts() {
@@ -13,7 +14,7 @@ function Alerts() {
     <div className="alerts" role="status">
       {alerts.map((a) => (
         <div key={a.id} className="alert" data-testid="alert">
-          <span>{a.text}</span>
+          <bdi>{safeText(a.text)}</bdi>
           <button className="small ghost" onClick={() => dismiss(a.id)} aria-label="Dismiss">✕</button>
         </div>
       ))}

@@ -11,7 +11,8 @@ export const currentRoom = () => current;
 export async function joinRoom(params: JoinParams): Promise<void> {
   const s = useApp.getState();
   save('veil.lobby', { displayName: params.displayName, serverUrl: params.serverUrl });
-  save('veil.recentRooms', rememberRoom(load<RecentRoom[]>('veil.recentRooms', []), { ...params, at: Date.now() }));
+  // The room password is never stored: recent rooms keep the address and room name only.
+  save('veil.recentRooms', rememberRoom(load<RecentRoom[]>('veil.recentRooms', []), { roomId: params.roomId, serverUrl: params.serverUrl, at: Date.now() }));
   const room = new Room(useApp, params);
   current = room;
   try {

@@ -12,7 +12,7 @@ import { FilesController } from './files/controller';
 import { FilePortClient } from './files/file-port';
 import { decodeNoticeFrame, encodeNoticeFrame, NoticeApplier, type NoticeFrame } from './notices';
 
-export interface JoinParams { displayName: string; serverUrl: string; roomId: string }
+export interface JoinParams { displayName: string; serverUrl: string; roomId: string; password?: string }
 
 export class Room {
   mesh: Mesh | null = null;
@@ -131,7 +131,8 @@ export class Room {
     const origin = new URL(this.params.serverUrl).origin;
     const { proof } = await unwrap(window.veil.identity.proveJoin(challenge, this.params.roomId, origin, key.keyId));
     const res: JoinResult = await sig.request('room:join', {
-      roomId: this.params.roomId, displayName: this.params.displayName, bundle: key.bundle, origin, proof
+      roomId: this.params.roomId, displayName: this.params.displayName, bundle: key.bundle, origin, proof,
+      ...(this.params.password ? { password: this.params.password } : {})
     });
     const again = this.s.selfId !== null;
     this.s.setSession({ selfId: res.selfId, iceServers: res.iceServers, myKey: key, phase: 'call', signaling: 'online' });

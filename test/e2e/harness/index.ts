@@ -2,7 +2,8 @@
 //
 // How it fits together (see DESIGN.md "Testing on machines with no Electron binary"):
 // - `Harness.start()` starts a real signaling server (`createSignalingServer`, port 0), serves `dist/renderer` on
-//   127.0.0.1 with the CSP of `main/shell/csp.ts`, and launches Chromium (playwright-core, fake media devices,
+//   127.0.0.1 with the CSP of `main/shell/csp.ts` (per peer: `?peer=<id>` selects that peer's allowed servers, from its
+//   own main services, exactly as main builds it; a newly allowed server reloads the page once), and launches Chromium (playwright-core, fake media devices,
 //   loopback WebRTC; headless unless HEADED=1, e.g. under xvfb-run for screenshots).
 // - `harness.peer(name)` opens one browser context per peer. Each peer gets its own real main-process services
 //   (`createMainServices` with a temp data dir and an in-memory keystore) → `buildIpcHandlers` → `createDispatcher`,
@@ -62,7 +63,13 @@ export class Harness {
   static async start(options: HarnessOptions = {}): Promise<Harness> {
     const filePorts = await startFilePortHub();
     const initScript = await veilInitScript(filePorts.url);
-    const web = await serveRenderer(path.join(REPO_ROOT, 'dist/renderer'));
+    const byId = new Map<string, Peer>();
+    const peerOf = (url: URL) => byId.get(url.searchParams.get('peer') ?? '');
+    const web = await serveRenderer(path.join(REPO_ROOT, 'dist/renderer'), {
+      // Plus the file-port hub: the harness' WebSocket stand-in for Electron's MessagePort, which needs no connect-src.
+      options: (url) => ({ connectSources: [...(peerOf(url)?.services.services.servers.connectSources() ?? []), new URL(filePorts.url).origin] }),
+      onDocument: (url) => peerOf(url)?.services.services.servers.markServed()
+    });
     let startServer = options.signaling ?? startSignaling;
     let server = await startServer(0);
     const relay = options.relay ? await options.relay(server.url) : null;
@@ -78,13 +85,18 @@ export class Harness {
     const browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: !headed, args: CHROMIUM_ARGS
     });
-    return new Harness(browser, web, server, filePorts, relay, initScript, startServer, options.services ?? startServices);
+    const harness = new Harness(browser, web, server, filePorts, relay, initScript, startServer, options.services ?? startServices);
+    harness.register = (peer) => { byId.set(peer.id, peer); };
+    return harness;
   }
 
   /** The address pages type into the lobby (the relay when one is configured). */
   get signalingUrl(): string {
     return this.relay?.url ?? this.server.url;
   }
+
+  /** Lets the static server find a peer's main services by the id in its page URL. */
+  register: (peer: Peer) => void = () => {};
 
   async peer(name: string, opts: { dataDir?: string; viewport?: { width: number; height: number } } = {}): Promise<Peer> {
     const peer = await Peer.open(this, name, opts);

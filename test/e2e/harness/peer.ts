@@ -23,14 +23,34 @@ export class Peer {
     public page: Page, public services: PeerServices, readonly downloads: string
   ) {}
 
+  /** Origins main asked this peer's user about (the "allow this server?" dialog); the stand-in answers `allowServers`. */
+  readonly serverPrompts: string[] = [];
+  allowServers = true;
+  /** The id in the page URL (`?peer=`) by which the static server serves this peer's CSP. */
+  static nextId = 0;
+  readonly id = String(Peer.nextId++);
+
   /** Main's save dialog stand-in: where a received file is written (null = the user cancelled). Tests may replace it. */
   saveAs: (suggestedName: string) => string | null = (suggestedName) => path.join(this.downloads, suggestedName);
 
   private static fileOptions(h: Harness, holder: { peer: Peer | null }) {
     return {
       openFilePort: h.filePorts.opener,
-      chooseSavePath: async (suggestedName: string) => holder.peer?.saveAs(suggestedName) ?? null
+      chooseSavePath: async (suggestedName: string) => holder.peer?.saveAs(suggestedName) ?? null,
+      confirmNewServer: async (origin: string) => {
+        holder.peer?.serverPrompts.push(origin);
+        return holder.peer?.allowServers ?? false;
+      },
+      listCaptureSources: async () => [{ id: 'screen:0:0', name: 'Fake screen' }, { id: 'window:1:0', name: 'Fake window' }]
     };
+  }
+
+  /**
+   * The harness' own signaling server counts as allowed before the page loads (as after an earlier session), so
+   * ordinary tests need no reload; a server the page has not seen (e.g. the hosted one) goes through the dialog.
+   */
+  private static async allowHarnessServer(h: Harness, services: PeerServices): Promise<void> {
+    await services.services.servers.add(new URL(h.signalingUrl).origin);
   }
 
   static async open(h: Harness, name: string, opts: { dataDir?: string; viewport?: { width: number; height: number } }): Promise<Peer> {
@@ -38,6 +58,7 @@ export class Peer {
     const downloads = await tempDir(`${name.toLowerCase()}-downloads`);
     const services = await h.startServices({ origin: h.web.origin, dataDir: opts.dataDir ?? await tempDir(name.toLowerCase()),
       ...Peer.fileOptions(h, holder) });
+    await Peer.allowHarnessServer(h, services);
     const context = await h.browser.newContext({ viewport: opts.viewport ?? { width: 1280, height: 800 } });
     await context.exposeBinding('__veilInvoke', (source, channel: unknown, args: unknown) => {
       const dispatch = holder.peer?.services.dispatch ?? services.dispatch;
@@ -49,7 +70,8 @@ export class Peer {
     const peer = new Peer(h, name, context, page, services, downloads);
     peer.dataDirs.push(services.dataDir, downloads);
     holder.peer = peer;
-    await page.goto(`${h.web.origin}/index.html`);
+    h.register(peer);
+    await page.goto(`${h.web.origin}/index.html?peer=${peer.id}`);
     return peer;
   }
 
@@ -60,13 +82,19 @@ export class Peer {
     return res.value;
   }
 
-  async join(room: string, serverUrl = this.harness.signalingUrl): Promise<void> {
+  async join(room: string, serverUrl = this.harness.signalingUrl, password?: string): Promise<void> {
+    await this.submitJoin(room, serverUrl, password);
+    await this.page.getByTestId('call-view').waitFor({ timeout: 30_000 });
+  }
+
+  /** Fills the lobby and clicks Join, without waiting for the call (for joins that should fail). */
+  async submitJoin(room: string, serverUrl = this.harness.signalingUrl, password?: string): Promise<void> {
     const p = this.page;
     await p.getByTestId('lobby-name').fill(this.name);
     await p.getByTestId('lobby-server').fill(serverUrl);
     await p.getByTestId('lobby-room').fill(room);
+    if (password !== undefined) await p.getByTestId('lobby-password').fill(password);
     await p.getByTestId('lobby-join').click();
-    await p.getByTestId('call-view').waitFor({ timeout: 30_000 });
   }
 
   /** Waits until `n` remote peers show as connected with authenticated media. */
@@ -151,6 +179,7 @@ export class Peer {
     const keystore = opts.newIdentity ? undefined : this.services.keystore;
     this.services = await this.harness.startServices({ origin: this.harness.web.origin, dataDir, ...(keystore ? { keystore } : {}),
       ...Peer.fileOptions(this.harness, { peer: this }) });
+    await Peer.allowHarnessServer(this.harness, this.services);
     if (!this.dataDirs.includes(dataDir)) this.dataDirs.push(dataDir);
   }
 

@@ -17,6 +17,10 @@ export interface ServicesOptions {
   openFilePort?: FilePortOpener;
   /** Stand-in for main's save dialog: the path to write a received file to, or null for "cancelled". */
   chooseSavePath?: (suggestedName: string) => Promise<string | null>;
+  /** Stand-in for main's "allow this server?" dialog (the harness' user says yes and the peer records the question). */
+  confirmNewServer?: (origin: string) => Promise<boolean>;
+  /** Stand-in for desktopCapturer (Chromium's own getDisplayMedia ignores the choice; the picker still needs a list). */
+  listCaptureSources?: MainServiceOptions['listCaptureSources'];
 }
 
 export async function tempDir(prefix: string): Promise<string> {
@@ -46,6 +50,8 @@ export async function startServices(opts: ServicesOptions): Promise<PeerServices
     chunkWorkerPath: await chunkWorkerPath() };
   if (opts.openFilePort) options.openFilePort = opts.openFilePort;
   if (opts.chooseSavePath) options.chooseSavePath = opts.chooseSavePath;
+  if (opts.confirmNewServer) options.confirmNewServer = opts.confirmNewServer;
+  if (opts.listCaptureSources) options.listCaptureSources = opts.listCaptureSources;
   // VEIL_TEST_AEAD=noble: run every peer as Electron does (native asymmetric crypto, noble ChaCha20-Poly1305).
   if (process.env.VEIL_TEST_AEAD === 'noble') options.backend = createNodeBackend();
   const services = await createMainServices(options);

@@ -45,3 +45,16 @@ describe('appSchemeHandler', () => {
     expect((await handler({ url: 'veil://app/missing.js' })).status).toBe(404);
   });
 });
+
+describe('appSchemeHandler with a changing allow-list', () => {
+  it('builds the CSP per response from the current list and reports each page it served', async () => {
+    let sources: string[] = [];
+    let documents = 0;
+    const live = appSchemeHandler(root, () => ({ connectSources: sources }), (p) => readFile(p), () => { documents++; });
+    expect((await live({ url: 'veil://app/index.html' })).headers.get('content-security-policy')).toContain("connect-src 'self';");
+    sources = ['https://signal.example.org', 'wss://signal.example.org'];
+    const csp = (await live({ url: 'veil://app/index.html' })).headers.get('content-security-policy');
+    expect(csp).toContain("connect-src 'self' https://signal.example.org wss://signal.example.org;");
+    expect(documents).toBe(2);
+  });
+});

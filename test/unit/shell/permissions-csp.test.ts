@@ -1,7 +1,6 @@
-// Unit tests for the permission policy and the Content-Security-Policy.
+// Unit tests for the permission policy and the Content-Security-Policy (screen sharing: display-media.test.ts).
 import { describe, expect, it } from 'vitest';
 import { buildCsp, securityHeaders } from '../../../main/shell/csp';
-import { chooseDisplaySource } from '../../../main/shell/display-media';
 import { isPermissionCheckAllowed, isPermissionGranted } from '../../../main/shell/permissions';
 
 const app = 'veil://app/index.html';
@@ -61,19 +60,18 @@ describe('Content-Security-Policy', () => {
   });
 });
 
-describe('display media (screen sharing)', () => {
-  const sources = [{ id: 'window:1:0', name: 'Editor' }, { id: 'screen:0:0', name: 'Entire screen' }];
-  const ok = { securityOrigin: 'veil://app', frameUrl: 'veil://app/index.html', videoRequested: true, userGesture: true };
-  it('shares the primary screen with the app after a click', () => {
-    expect(chooseDisplaySource(ok, sources)).toEqual({ id: 'screen:0:0', name: 'Entire screen' });
+const connectSrc = (csp: string) => csp.split('; ').find((d) => d.startsWith('connect-src '))!.split(' ').slice(1);
+
+describe('CSP connect-src', () => {
+  it('allows only the app itself when no server is listed: no wildcard schemes or hosts', () => {
+    expect(connectSrc(buildCsp())).toEqual(["'self'"]);
   });
-  it('denies other origins, requests without a user gesture, and audio-only requests', () => {
-    expect(chooseDisplaySource({ ...ok, securityOrigin: 'https://evil.example' }, sources)).toBeNull();
-    expect(chooseDisplaySource({ ...ok, frameUrl: 'https://evil.example/frame' }, sources)).toBeNull();
-    expect(chooseDisplaySource({ ...ok, userGesture: false }, sources)).toBeNull();
-    expect(chooseDisplaySource({ ...ok, videoRequested: false }, sources)).toBeNull();
+  it('lists exactly the given origins', () => {
+    const sources = ['https://signal.example.org', 'wss://signal.example.org'];
+    expect(connectSrc(buildCsp({ connectSources: sources }))).toEqual(["'self'", 'https://signal.example.org', 'wss://signal.example.org']);
   });
-  it('denies when no screen is available', () => {
-    expect(chooseDisplaySource(ok, [{ id: 'window:1:0', name: 'Editor' }])).toBeNull();
-  });
+  it.each(['ws:', 'https:', '*', 'https://*.example.org', "https://a.example 'unsafe-eval'", 'https://a.example;script-src *'])(
+    'refuses a wildcard or injected source %s', (bad) => {
+      expect(() => buildCsp({ connectSources: [bad] })).toThrow();
+    });
 });

@@ -35,6 +35,14 @@ describe('access', () => {
     expect((await a.checkJoin('r', { token: none })).ok).toBe(false);
   });
 
+  it('with an all-rooms password, every room needs it; a room with its own password needs that one', async () => {
+    const a = new Access({ ...base, roomPasswords: { special: 'room-own-password' }, allRoomsPassword: 'p'.repeat(24) });
+    expect(await a.checkJoin('any', {})).toEqual({ ok: false, reason: 'password-missing' });
+    expect(await a.checkJoin('any', { password: 'q'.repeat(24) })).toEqual({ ok: false, reason: 'password-wrong' });
+    expect(await a.checkJoin('any', { password: 'p'.repeat(24) })).toEqual({ ok: true });
+    expect(await a.checkJoin('special', { password: 'p'.repeat(24) })).toEqual({ ok: false, reason: 'password-wrong' });
+    expect(await a.checkJoin('special', { password: 'room-own-password' })).toEqual({ ok: true });
+  });
   it('applies the origin allow-list', () => {
     const req = (origin?: string) => ({ headers: origin ? { origin } : {} }) as IncomingMessage;
     expect(new Access(base).originAllowed(req('https://any'))).toBe(true);

@@ -1,6 +1,8 @@
 // Call controls: mute, camera, screen share, device pickers, leave.
+import { useState } from 'react';
 import { leaveRoom, switchDevice, toggleCamera, toggleMute, toggleScreenShare } from '../../app/actions';
 import { useApp } from '../../store';
+import { ScreenPicker } from './ScreenPicker';
 
 export function Controls() {
   const muted = useApp((s) => s.muted);
@@ -11,6 +13,9 @@ export function Controls() {
   const videoId = useApp((s) => s.videoDeviceId);
   const mics = devices.filter((d) => d.kind === 'audioinput');
   const cams = devices.filter((d) => d.kind === 'videoinput');
+  const [picking, setPicking] = useState(false);
+  // Starting a share goes through the picker (main grants only the picked source); stopping needs no choice.
+  const onShare = () => { if (sharing) void toggleScreenShare(); else setPicking(true); };
   return (
     <div className="controls" data-testid="controls">
       <button className={muted ? 'ctl off' : 'ctl'} onClick={toggleMute} data-testid="toggle-mute" aria-pressed={muted}>
@@ -19,9 +24,10 @@ export function Controls() {
       <button className={cameraOff ? 'ctl off' : 'ctl'} onClick={toggleCamera} data-testid="toggle-camera" aria-pressed={cameraOff}>
         {cameraOff ? 'Camera on' : 'Camera off'}
       </button>
-      <button className={sharing ? 'ctl on' : 'ctl'} onClick={() => void toggleScreenShare()} data-testid="toggle-share" aria-pressed={sharing}>
+      <button className={sharing ? 'ctl on' : 'ctl'} onClick={onShare} data-testid="toggle-share" aria-pressed={sharing}>
         {sharing ? 'Stop sharing' : 'Share screen'}
       </button>
+      {picking && <ScreenPicker onClose={() => setPicking(false)} onPicked={() => { setPicking(false); void toggleScreenShare(); }} />}
       <select aria-label="Microphone" data-testid="select-mic" value={audioId} onChange={(e) => void switchDevice('audio', e.target.value)}>
         <option value="">Default microphone</option>
         {mics.map((d) => <option key={d.deviceId} value={d.deviceId}>{d.label}</option>)}

@@ -1,6 +1,7 @@
 // Chat panel: the encrypted message log with per-recipient delivery status, and the composer.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { currentRoom } from '../../app/actions';
+import { safeMultilineText, safeText } from '../../lib/safe-text';
 import { useApp } from '../../store';
 import { summarize, type ChatMessage } from '../../store/chat-slice';
 
@@ -14,7 +15,7 @@ function DeliveryLine({ m }: { m: ChatMessage }) {
       {entries.map(([key, d]) => (
         <span key={key} className={`dl ${d.state}`} data-testid="delivery-peer" data-peer={peers[key]?.displayName ?? key} data-state={d.state}
           title={d.reason ?? d.state}>
-          {peers[key]?.displayName ?? 'left'}: {d.state}{d.reason ? ` (${d.reason})` : ''}
+          <bdi>{peers[key]?.displayName ?? 'left'}</bdi>: {d.state}{d.reason ? ` (${safeText(d.reason)})` : ''}
         </span>
       ))}
     </div>
@@ -40,8 +41,8 @@ export function ChatPanel() {
         {messages.map((m) => (
           <div key={m.id} className={`msg ${m.from === 'me' ? 'mine' : ''} ${m.kind === 'warning' ? 'warning' : ''}`}
             data-testid={m.kind === 'warning' ? 'chat-warning' : 'chat-message'} data-from={m.fromName}>
-            {m.kind !== 'warning' && <div className="msg-from">{m.from === 'me' ? 'You' : m.fromName}</div>}
-            <div className="msg-text" data-testid="chat-text">{m.text}</div>
+            {m.kind !== 'warning' && <div className="msg-from"><bdi>{m.from === 'me' ? 'You' : m.fromName}</bdi></div>}
+            <div className="msg-text" data-testid="chat-text"><bdi>{safeMultilineText(m.text)}</bdi></div>
             {m.from === 'me' && <DeliveryLine m={m} />}
           </div>
         ))}

@@ -1,4 +1,5 @@
 // Incoming file offers as notices over the call, wherever the side panel is, with a shortcut to the Files tab.
+import { safeText } from '../../lib/safe-text';
 import { useApp } from '../../store';
 
 export function FileNotices() {
@@ -13,7 +14,7 @@ export function FileNotices() {
     <div className="file-notices" role="status">
       {notices.map((n) => (
         <div key={n.id} className="file-notice" data-testid="file-notice">
-          <span>{n.text}</span>
+          <bdi>{safeText(n.text)}</bdi>
           <button className="small primary" onClick={() => { setSession({ panel: 'files' }); dismiss(n.id); }}>Show</button>
           <button className="small ghost" onClick={() => dismiss(n.id)} aria-label="Dismiss">✕</button>
         </div>

@@ -1,40 +1,33 @@
-// Lobby: display name, server address, room name, recent rooms, and "host on this computer".
-import { useState, type FormEvent } from 'react';
-import type { HostStatus } from '../../../../protocol/ipc-host';
+// Lobby: display name, server address, room name and password, recent rooms, and "host on this computer".
+import { useEffect, useState, type FormEvent } from 'react';
 import { ROOM_ID_PATTERN } from '../../../../protocol/limits';
-import { joinRoom } from '../../app/actions';
 import { load, type RecentRoom } from '../../lib/storage';
 import { useApp } from '../../store';
+import { HostPanel } from './HostPanel';
+import { allowThenJoin, takePendingJoin } from './join-flow';
 
 export function Lobby() {
   const saved = load('veil.lobby', { displayName: '', serverUrl: 'http://127.0.0.1:8443' });
   const [displayName, setName] = useState(saved.displayName);
   const [serverUrl, setServer] = useState(saved.serverUrl);
   const [roomId, setRoom] = useState('');
-  const [host, setHost] = useState<HostStatus | null>(null);
-  const [hostError, setHostError] = useState<string | null>(null);
+  const [password, setPassword] = useState('');
   const phase = useApp((s) => s.phase);
   const error = useApp((s) => s.error);
   const recent = load<RecentRoom[]>('veil.recentRooms', []);
   const roomOk = ROOM_ID_PATTERN.test(roomId);
   const canJoin = displayName.trim().length > 0 && roomOk && /^(https?|wss?):\/\//.test(serverUrl) && phase === 'lobby';
 
+  // A join interrupted by the reload that applied a newly allowed server resumes here, once.
+  useEffect(() => {
+    const pending = takePendingJoin();
+    if (pending) void allowThenJoin(pending, { resumed: true });
+  }, []);
+
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (canJoin) void joinRoom({ displayName: displayName.trim(), serverUrl: serverUrl.trim(), roomId });
-  };
-  const startHost = async () => {
-    setHostError(null);
-    try {
-      const r = await window.veil.host.start({});
-      if (r.ok) {
-        setHost(r.value);
-        const local = r.value.urls.at(-1);
-        if (local) setServer(local);
-      } else setHostError(r.error.message);
-    } catch (err) {
-      setHostError(err instanceof Error ? err.message : String(err));
-    }
+    if (!canJoin) return;
+    void allowThenJoin({ displayName: displayName.trim(), serverUrl: serverUrl.trim(), roomId, ...(password ? { password } : {}) });
   };
 
   return (
@@ -52,19 +45,15 @@ export function Lobby() {
           <input data-testid="lobby-room" value={roomId} maxLength={64} onChange={(e) => setRoom(e.target.value)} placeholder="team-standup" />
         </label>
         {roomId && !roomOk && <p className="hint">Letters, digits, dot, dash and underscore only.</p>}
+        <label>Room password <span className="muted">(if the server asks for one; never saved)</span>
+          <input data-testid="lobby-password" type="password" value={password} maxLength={256} autoComplete="off"
+            onChange={(e) => setPassword(e.target.value)} />
+        </label>
         {error && <p className="error" role="alert" data-testid="lobby-error">{error}</p>}
         <button className="primary" type="submit" disabled={!canJoin} data-testid="lobby-join">
           {phase === 'joining' ? 'Joining…' : 'Join room'}
         </button>
-        <div className="host-row">
-          <button type="button" className="ghost" onClick={() => void startHost()} data-testid="lobby-host">Host on this computer</button>
-          {host && (
-            <ul className="host-urls" data-testid="host-urls">
-              {host.urls.map((u) => <li key={u}><code>{u}</code></li>)}
-            </ul>
-          )}
-          {hostError && <p className="error" data-testid="host-error">Could not host: {hostError}</p>}
-        </div>
+        <HostPanel onRunning={(local, pw) => { setServer(local); if (pw) setPassword(pw); }} />
       </form>
       {recent.length > 0 && (
         <div className="card recent">

@@ -1,0 +1,52 @@
+// Joining from the lobby: main must allow the server first (its CSP), which may need one page reload to apply.
+import { joinRoom } from '../../app/actions';
+import type { JoinParams } from '../../app/room';
+import { errorText, unwrap } from '../../lib/veil';
+import { useApp } from '../../store';
+
+/** Survives the one reload that applies a newly allowed server; read and deleted at once on the next start. */
+const PENDING_KEY = 'veil.pendingJoin';
+
+function stash(params: JoinParams): void {
+  try {
+    sessionStorage.setItem(PENDING_KEY, JSON.stringify(params));
+  } catch {
+    // Without sessionStorage the user simply clicks Join again after the reload.
+  }
+}
+
+/** The join interrupted by the reload, if any (removed from storage here, so it runs once). */
+export function takePendingJoin(): JoinParams | null {
+  try {
+    const raw = sessionStorage.getItem(PENDING_KEY);
+    sessionStorage.removeItem(PENDING_KEY);
+    if (!raw) return null;
+    const p = JSON.parse(raw) as Partial<JoinParams>;
+    if (typeof p.displayName !== 'string' || typeof p.serverUrl !== 'string' || typeof p.roomId !== 'string') return null;
+    return { displayName: p.displayName, serverUrl: p.serverUrl, roomId: p.roomId, ...(typeof p.password === 'string' ? { password: p.password } : {}) };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Asks main to allow the server (a new one: main shows the user a dialog), then joins. When main says the page's
+ * CSP does not include the server yet, the page reloads once and resumes the join; a resumed join never reloads again.
+ */
+export async function allowThenJoin(params: JoinParams, opts: { resumed?: boolean; reload?: () => void } = {}): Promise<void> {
+  const s = useApp.getState();
+  s.setSession({ error: null });
+  let reloadRequired: boolean;
+  try {
+    ({ reloadRequired } = await unwrap(window.veil.app.allowServer(params.serverUrl)));
+  } catch (err) {
+    s.setSession({ phase: 'lobby', error: `Server not allowed: ${errorText(err)}` });
+    return;
+  }
+  if (reloadRequired && !opts.resumed) {
+    stash(params);
+    (opts.reload ?? (() => window.location.reload()))();
+    return;
+  }
+  await joinRoom(params);
+}
