@@ -1,6 +1,6 @@
 // The signaling contract: socket.io event maps (client <-> server) and the schema of every client payload.
 import { z } from 'zod';
-import { dtlsFingerprintSchema, displayNameSchema, roomIdSchema, timestampSchema, wireKeyBundleSchema, wireRevocationNoticeSchema,
+import { dtlsFingerprintSchema, displayNameSchema, roomIdSchema, wireKeyBundleSchema, wireRevocationNoticeSchema,
   wireRotationNoticeSchema, type WireKeyBundle, type WireRevocationNotice, type WireRotationNotice } from './keys';
 import { wireLinkBindingSchema, type WireLinkBinding } from './link';
 import { LIMITS } from './limits';
