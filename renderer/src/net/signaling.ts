@@ -47,9 +47,7 @@ export class SignalingClient {
       // A server-side disconnect stops socket.io's automatic retries; keep trying unless we closed it.
       if (reason === 'io server disconnect' && !this.closed) setTimeout(() => this.socket.connect(), 500);
     });
-    this.on('server:shutdown', () => {
-      // The server says it is going away: socket.io reconnects on its own once the transport closes.
-    });
+    // 'server:shutdown' needs no handler: socket.io reconnects on its own once the transport closes.
   }
 
   /** Subscribes to a server event; the handler only ever sees a payload that passed its strict schema (one argument, no extras). */
