@@ -2,6 +2,7 @@
 import SimplePeer from 'simple-peer';
 import type { LinkRole, WireLinkBinding } from '../../../protocol/link';
 import type { PeerSignal } from '../../../protocol/signaling';
+import { errorText } from '../lib/veil';
 import { createFileDataChannel, wrapFileChannel, type FileChannel } from './file-channel';
 import { allFingerprints, fingerprintFromSdp, remoteFingerprintFromStats } from './fingerprint';
 import { addEmptyTransceivers, allowSending, mediaSections, MEDIA_KINDS, setOutgoing, type MediaKind } from './transceivers';
@@ -36,7 +37,6 @@ const MAX_HELD_FILE_FRAMES = 32;
 export const CONNECT_TIMEOUT_MS = 20_000;
 export const NOT_IN_TIME = 'refused: not authenticated in time';
 
-const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export class PeerLink {
   readonly peer: SimplePeer.Instance;
