@@ -144,3 +144,7 @@ export async function until(cond: () => boolean, ms = 10_000, every = 20): Promi
     await new Promise((r) => setTimeout(r, every));
   }
 }
+
+/** A well-formed link binding: the server relays it opaquely and cannot check its MAC. */
+export const bindingFor = (role: 'offer' | 'answer') =>
+  ({ v: 1, role, senderKeyId: 'A'.repeat(22), recipientKeyId: 'B'.repeat(22), mac: 'C'.repeat(43) });

@@ -3,7 +3,7 @@ import { SignJWT } from 'jose';
 import { io as rawConnect } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Harness } from '../../support/signaling-harness';
-import { TestClient, errorCode, expectOk } from '../../support/signaling-client';
+import { TestClient, errorCode, expectOk, bindingFor } from '../../support/signaling-client';
 
 const h = new Harness();
 afterEach(() => h.closeAll());
@@ -29,14 +29,14 @@ describe('payload validation', () => {
     const [a, b] = [await h.client(s.url), await h.client(s.url)];
     const ja = expectOk(await a.join('r'));
     const jb = expectOk(await b.join('r'));
-    expect(errorCode(await a.call('signal:relay', { to: jb.selfId, signal: { type: 'offer', sdp: 'x'.repeat(20_000) } }))).toBe('payload-too-large');
+    expect(errorCode(await a.call('signal:relay', { to: jb.selfId, signal: { type: 'offer', sdp: 'x'.repeat(20_000) }, binding: bindingFor('offer') }))).toBe('payload-too-large');
     expect(errorCode(await a.call('signal:relay', { to: jb.selfId, signal: { type: 'bogus' } }))).toBe('bad-request');
     expect(errorCode(await a.call('signal:relay', 'not an object'))).toBe('bad-request');
-    expect(errorCode(await a.call('signal:relay', { to: jb.selfId, signal: { type: 'offer', sdp: 'x' } }, 'extra'))).toBe('bad-request');
+    expect(errorCode(await a.call('signal:relay', { to: jb.selfId, signal: { type: 'offer', sdp: 'x' }, binding: bindingFor('offer') }, 'extra'))).toBe('bad-request');
     expect(errorCode(await a.call('keys:publish', { bundle: { ...a.identity.bundle('r'), signature: 'short' } }))).toBe('bad-request');
     expect(errorCode(await a.call('room:leave', { sneaky: true }))).toBe('bad-request');
     // No ack at all: handled or dropped, never a crash; the server keeps serving.
-    raw(a).emit('signal:relay', { to: jb.selfId, signal: { type: 'offer', sdp: 'no-ack' } });
+    raw(a).emit('signal:relay', { to: jb.selfId, signal: { type: 'offer', sdp: 'no-ack' }, binding: bindingFor('offer') });
     expect((await b.next('signal:relay')).signal).toEqual({ type: 'offer', sdp: 'no-ack' });
     raw(a).emit('keys:fetch');
     expectOk(await b.call('keys:fetch', { peerId: ja.selfId }));

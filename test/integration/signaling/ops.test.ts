@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Harness } from '../../support/signaling-harness';
-import { TestClient, expectOk, until } from '../../support/signaling-client';
+import { TestClient, expectOk, until, bindingFor } from '../../support/signaling-client';
 
 const h = new Harness();
 afterEach(() => h.closeAll());
@@ -21,7 +21,7 @@ describe('health and metrics', () => {
     const [a, b] = [await h.client(s.url), await h.client(s.url)];
     const ja = expectOk(await a.join('r'));
     expectOk(await b.join('r'));
-    expectOk(await b.call('signal:relay', { to: ja.selfId, signal: { type: 'offer', sdp: 'v=0' } }));
+    expectOk(await b.call('signal:relay', { to: ja.selfId, signal: { type: 'offer', sdp: 'v=0' }, binding: bindingFor('offer') }));
     await a.next('signal:relay');
     await b.call('bogus:event', {});
     const health = await (await fetch(`${s.url}/healthz`)).json() as Record<string, unknown>;
@@ -44,9 +44,9 @@ describe('health and metrics', () => {
     expectOk(await a.join('r'));
     const jb = expectOk(await b.join('r'));
     const secretSdp = 'v=0 SECRET-SDP-BODY-6f1c2a';
-    expectOk(await a.call('signal:relay', { to: jb.selfId, signal: { type: 'offer', sdp: secretSdp } }));
+    expectOk(await a.call('signal:relay', { to: jb.selfId, signal: { type: 'offer', sdp: secretSdp }, binding: bindingFor('offer') }));
     await b.next('signal:relay');
-    await a.call('signal:relay', { to: jb.selfId, signal: { type: 'offer', sdp: secretSdp, extra: 1 } });
+    await a.call('signal:relay', { to: jb.selfId, signal: { type: 'offer', sdp: secretSdp, extra: 1 }, binding: bindingFor('offer') });
     expectOk(await a.call('keys:rotate', { notice: a.identity.rotation('r') }));
     await b.next('keys:rotated');
     await new Promise((r) => setTimeout(r, 50));

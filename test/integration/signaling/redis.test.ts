@@ -1,7 +1,7 @@
 // Scale-out: two instances on one real redis-server share rooms, relay, notices and keys, and survive a Redis restart.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Harness } from '../../support/signaling-harness';
-import { errorCode, expectOk, until } from '../../support/signaling-client';
+import { errorCode, expectOk, until, bindingFor } from '../../support/signaling-client';
 import { RedisProcess, hasRedis } from '../../support/redis-server';
 
 const h = new Harness();
@@ -28,8 +28,8 @@ describe.skipIf(!hasRedis)(title, () => {
     const jb = expectOk(await b.join('r', 'bob'));
     expect(jb.members.map((m) => m.peerId)).toEqual([ja.selfId]);
     expect((await a.next('room:joined')).member.peerId).toBe(jb.selfId);
-    expectOk(await a.call('signal:relay', { to: jb.selfId, signal: { type: 'offer', sdp: 'v=0 cross' } }));
-    expect(await b.next('signal:relay')).toEqual({ from: ja.selfId, signal: { type: 'offer', sdp: 'v=0 cross' } });
+    expectOk(await a.call('signal:relay', { to: jb.selfId, signal: { type: 'offer', sdp: 'v=0 cross' }, binding: bindingFor('offer') }));
+    expect(await b.next('signal:relay')).toEqual({ from: ja.selfId, signal: { type: 'offer', sdp: 'v=0 cross' }, binding: bindingFor('offer') });
     const rot = a.identity.rotation('r');
     expectOk(await a.call('keys:rotate', { notice: rot }));
     expect((await b.next('keys:rotated')).notice).toEqual(rot);
@@ -39,7 +39,7 @@ describe.skipIf(!hasRedis)(title, () => {
     // A peer in another room on the other instance is unreachable.
     const x = await h.client(s2.url);
     const jx = expectOk(await x.join('elsewhere'));
-    expect(errorCode(await a.call('signal:relay', { to: jx.selfId, signal: { type: 'offer', sdp: 'x' } }))).toBe('unknown-peer');
+    expect(errorCode(await a.call('signal:relay', { to: jx.selfId, signal: { type: 'offer', sdp: 'x' }, binding: bindingFor('offer') }))).toBe('unknown-peer');
     b.close();
     expect((await a.next('room:left')).peerId).toBe(jb.selfId);
   });
@@ -113,7 +113,7 @@ describe.skipIf(!hasRedis)(title, () => {
     let relayed = false;
     b.socket.once('signal:relay', () => { relayed = true; });
     await until(() => {
-      void a.call('signal:relay', { to: jb.selfId, signal: { type: 'offer', sdp: 'after' } }).catch(() => undefined);
+      void a.call('signal:relay', { to: jb.selfId, signal: { type: 'offer', sdp: 'after' }, binding: bindingFor('offer') }).catch(() => undefined);
       return relayed;
     }, 20_000, 150);
     expect((await (await fetch(`${s2.url}/healthz`)).json())).toMatchObject({ redis: 'ready' });
