@@ -29,6 +29,7 @@ export function buildIpcHandlers(services: MainServices): IpcHandlerMap {
     'trust:list': () => e.contacts.list(),
     'trust:setVerified': (...[identityKey, verified]) => e.contacts.setVerified(identityKey, verified),
     'trust:acceptChange': (...[identityKey]) => e.contacts.acceptChange(identityKey),
+    'trust:markDistinct': (...[identityKey]) => e.contacts.markDistinct(identityKey),
     'dtls:sign': (...[roomId, fingerprint]) => e.dtlsSign(roomId, fingerprint),
     'dtls:verify': (...[attestation, expectedIdentityKey, liveFingerprint]) => e.dtlsVerify(attestation, expectedIdentityKey, liveFingerprint),
     'room:leave': (...[roomId]) => {

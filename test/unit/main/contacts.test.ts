@@ -126,7 +126,7 @@ describe('contacts keyed by identity key', () => {
     await meet(bob!, alice2!, 'Alice');
     await bob!.call('trust:markDistinct', await idOf(alice2!));
     await bob!.services.dispose();
-    const bob2 = await makePeer('Bob', { clock: new Clock(), dataDir: dir, keystore: bob!.keystore });
+    const bob2 = await makePeer('Bob', { clock: new Clock(new Clock().t + 10_000), dataDir: dir, keystore: bob!.keystore });
     peers.push(bob2);
     expect((await bob2.call('trust:list')).length).toBe(2);
     expect((await meet(bob2, alice2!, 'Alice')).trust).toBe('known');
