@@ -104,13 +104,26 @@ export async function setVerified(identityKey: string, verified: boolean): Promi
   }
 }
 
+/** "A different person": the peer becomes a contact of its own; the contact whose name it matched is untouched. */
+export async function markDistinct(identityKey: string): Promise<void> {
+  const s = useApp.getState();
+  try {
+    const c = await unwrap(window.veil.trust.markDistinct(identityKey));
+    s.setContact(c);
+    s.upsertPeer(identityKey, { trust: 'known', claims: undefined });
+    s.resolveKeyChange(identityKey);
+  } catch (err) {
+    s.pushAlert(`Could not record the decision: ${errorText(err)}`);
+  }
+}
+
 /** The user explicitly accepts a peer's new identity key; verification starts over. */
 export async function acceptKeyChange(identityKey: string): Promise<void> {
   const s = useApp.getState();
   try {
     const c = await unwrap(window.veil.trust.acceptChange(identityKey));
     s.setContact(c);
-    s.upsertPeer(identityKey, { trust: 'known' });
+    s.upsertPeer(identityKey, { trust: 'known', claims: undefined });
     s.resolveKeyChange(identityKey);
   } catch (err) {
     s.pushAlert(`Could not accept the new key: ${errorText(err)}`);

@@ -1,20 +1,21 @@
 // Chat panel: the encrypted message log with per-recipient delivery status, and the composer.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { currentRoom } from '../../app/actions';
+import { shownNamesOf } from '../../app/names';
 import { useApp } from '../../store';
 import { summarize, type ChatMessage } from '../../store/chat-slice';
 
 function DeliveryLine({ m }: { m: ChatMessage }) {
-  const peers = useApp((s) => s.peers);
+  const names = useApp(shownNamesOf);
   const entries = Object.entries(m.delivery ?? {});
   const overall = summarize(m.delivery);
   if (entries.length === 0) return <div className="delivery muted" data-testid="delivery" data-status="none">no one else here</div>;
   return (
     <div className="delivery" data-testid="delivery" data-status={overall}>
       {entries.map(([key, d]) => (
-        <span key={key} className={`dl ${d.state}`} data-testid="delivery-peer" data-peer={peers[key]?.displayName ?? key} data-state={d.state}
+        <span key={key} className={`dl ${d.state}`} data-testid="delivery-peer" data-peer={names.get(key)?.label ?? key} data-state={d.state}
           title={d.reason ?? d.state}>
-          {peers[key]?.displayName ?? 'left'}: {d.state}{d.reason ? ` (${d.reason})` : ''}
+          <bdi>{names.get(key)?.label ?? 'left'}</bdi>: {d.state}{d.reason ? ` (${d.reason})` : ''}
         </span>
       ))}
     </div>
@@ -40,7 +41,7 @@ export function ChatPanel() {
         {messages.map((m) => (
           <div key={m.id} className={`msg ${m.from === 'me' ? 'mine' : ''} ${m.kind === 'warning' ? 'warning' : ''}`}
             data-testid={m.kind === 'warning' ? 'chat-warning' : 'chat-message'} data-from={m.fromName}>
-            {m.kind !== 'warning' && <div className="msg-from">{m.from === 'me' ? 'You' : m.fromName}</div>}
+            {m.kind !== 'warning' && <div className="msg-from">{m.from === 'me' ? 'You' : <bdi>{m.fromName}</bdi>}</div>}
             <div className="msg-text" data-testid="chat-text">{m.text}</div>
             {m.from === 'me' && <DeliveryLine m={m} />}
           </div>

@@ -21,7 +21,7 @@ export function TransferRow({ t, actions }: { t: TransferEntry; actions: FileAct
         <span className={`badge state ${t.state}`}>{LABELS[t.state]}</span>
       </div>
       <div className="transfer-meta muted">
-        {t.direction === 'out' ? 'to' : 'from'} {t.peerName} · {formatBytes(t.size)}{t.note ? ` · ${t.note}` : ''}
+        {t.direction === 'out' ? 'to' : 'from'} <bdi>{t.peerName}</bdi> · {formatBytes(t.size)}{t.note ? ` · ${t.note}` : ''}
       </div>
       <progress data-testid="transfer-progress" max={Math.max(1, t.size)} value={finished ? Math.max(1, t.size) : Math.min(t.bytesDone, t.size)} />
       <div className="row transfer-stats muted">
