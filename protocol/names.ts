@@ -17,7 +17,7 @@ const WHITESPACE = /\p{White_Space}+/gu;
  * word joiner...), private use, surrogates and unassigned code points, plus characters that draw nothing but are not
  * Cf: Hangul fillers, the braille blank, the combining grapheme joiner, variation selectors, Khmer/Mongolian fillers.
  */
-const INVISIBLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cs}\p{Cn}\u115f\u1160\u3164\uffa0\u2800\u034f\u17b4\u17b5\u180b-\u180d\u180f\ufe00-\ufe0f\u{e0100}-\u{e01ef}]/gu;
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cs}\p{Cn}\p{Variation_Selector}\u115f\u1160\u3164\uffa0\u2800]|\u034f|\u17b4|\u17b5/gu;
 /** Middle-dot look-alikes are reserved for the " · TAG" the UI appends to tell namesakes apart; in a name they become ".". */
 const SEPARATOR_LOOKALIKES = /[\u00b7\u0387\u2022\u2027\u2219\u22c5\u30fb\uff65\u16eb\u2e31]/gu;
 const MARK = /\p{M}/u;
