@@ -27,6 +27,8 @@ export function shownNameOf(s: AppState, identityKey: string | undefined, fallba
   return (identityKey ? shownNamesOf(s).get(identityKey) : undefined) ?? fallback(fallbackName);
 }
 
-export function useShownName(identityKey: string | undefined, fallbackName?: string): ShownName {
-  return useApp((s) => shownNameOf(s, identityKey, fallbackName));
+export function useShownName(identityKey: string | undefined, fallbackName = 'a participant'): ShownName {
+  // Select the memoized map (a stable reference); a fresh fallback object from a selector would re-render forever.
+  const names = useApp(shownNamesOf);
+  return (identityKey ? names.get(identityKey) : undefined) ?? fallback(fallbackName);
 }
