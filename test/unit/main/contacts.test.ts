@@ -1,7 +1,10 @@
 // Contacts keyed by identity key: namesakes, look-alikes, key changes, persistence only on chosen events, v1 migration.
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ContactStore, MAX_SEEN } from '../../../main/e2ee/contacts';
+import { toB64u } from '../../../protocol/encoding';
 import type { Contact } from '../../../protocol/ipc-e2ee';
 import { Clock, expectCode, idOf, makePeer, tempDir, text, type Peer } from './harness';
 
@@ -155,5 +158,21 @@ describe('contacts keyed by identity key', () => {
     // The unaccepted change stays an unaccepted change: the pending key is still flagged against the previous one.
     expect(await meet(me, k2!, 'Bob')).toMatchObject({ trust: 'changed', claims: { identityKey: i3 } });
     expect((await meet(me, k1!, 'Alice')).trust).toBe('verified');
+  });
+});
+
+describe('contact store bounds', () => {
+  const randomKey = () => toB64u(randomBytes(32));
+  it('remembers at most MAX_SEEN room members in memory and forgets a room on leave', () => {
+    const store = new ContactStore(tempDir(), () => 1, () => {});
+    const keys = Array.from({ length: MAX_SEEN + 1 }, randomKey);
+    for (const k of keys) store.present('r', k, 'Someone');
+    expect(() => store.setVerified(keys[0]!, true)).toThrow(expect.objectContaining({ code: 'not-found' }));
+    expect(store.setVerified(keys[MAX_SEEN]!, true)).toMatchObject({ verified: true, origin: 'verified' });
+    store.present('other', keys[1]!, 'Someone');
+    store.forgetRoom('r');
+    store.forgetRoom('other');
+    expect(() => store.setVerified(keys[2]!, true)).toThrow(expect.objectContaining({ code: 'not-found' }));
+    expect(store.list().map((c) => c.identityKey)).toEqual([keys[MAX_SEEN]]);
   });
 });
