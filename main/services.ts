@@ -99,6 +99,7 @@ export async function createMainServices(options: MainServiceOptions): Promise<M
     tick,
     leaveRoom(roomId) {
       e2ee.peers.leave(roomId);
+      e2ee.contacts.forgetRoom(roomId);
       if (e2ee.roomKeys.leave(roomId)) e2ee.audit.record('room-left', { roomId });
     },
     updateSettings: (patch) => e2ee.updateSettings(patch),

@@ -24,16 +24,37 @@ export interface RoomKeyInfo {
   /** The notice of the latest rotation (timer, expiry or on demand), for the renderer to publish to peers. */
   lastRotation?: WireRotationNotice;
 }
-export type TrustState = 'new' | 'known' | 'verified' | 'changed';
+/**
+ * Trust is a function of the identity key: `new` (not a contact), `known`, `verified`. Two blocking states come from the
+ * name: `changed` (the name of a known contact with another key: a key change or a namesake) and `lookalike` (a name
+ * that only looks like a known contact's). Sending is refused in both until the user decides.
+ */
+export type TrustState = 'new' | 'known' | 'verified' | 'changed' | 'lookalike';
+/** The known contact whose name a peer's name matches (by look-alike skeleton). */
+export interface NameClaim { identityKey: string; displayName: string; fingerprint: string; verified: boolean }
 export interface SessionInfo {
   roomId: string; peerIdentityKey: string; peerKeyId: string; peerEpoch: number;
+  /** Normalized (protocol/names.ts). */
   displayName: string; trust: TrustState; fingerprint: string;
+  /** Set when `trust` is `changed` or `lookalike`. */
+  claims?: NameClaim;
 }
 export interface OpenedMessage { plaintext: Uint8Array; senderIdentityKey: string; counter: number; sentAt: number; keyId: string }
 export interface SafetyNumber { digits: string; groups: string[]; qrPayload: string }
+/** Why a key became a contact: only these events persist one. */
+export type ContactOrigin = 'continuity' | 'verified' | 'accepted-change' | 'distinct' | 'migrated';
 export interface Contact {
-  identityKey: string; displayName: string; fingerprint: string; verified: boolean;
-  firstSeen: number; lastSeen: number; previousIdentityKey?: string; changePending: boolean;
+  identityKey: string;
+  /** The normalized name the contact was recorded under. */
+  displayName: string; fingerprint: string; verified: boolean;
+  firstSeen: number; lastSeen: number;
+  /** The key this one replaced (the user accepted it as that person's new key). */
+  previousIdentityKey?: string;
+  /** Other names this key was recorded under (from a v1 file). */
+  otherNames?: string[];
+  /** Keys the user said are different people with a look-alike name. */
+  distinctFrom?: string[];
+  origin: ContactOrigin;
 }
 export interface AuditEvent { at: number; type: string; [field: string]: string | number | boolean }
 export interface E2eeStats {
@@ -70,8 +91,10 @@ export const e2eeIpc = {
   'trust:safetyNumber': channel<z.ZodTuple<[typeof identityKey]>, SafetyNumber>(z.tuple([identityKey])),
   'trust:list': channel<z.ZodTuple<[]>, Contact[]>(z.tuple([])),
   'trust:setVerified': channel<z.ZodTuple<[typeof identityKey, z.ZodBoolean]>, Contact>(z.tuple([identityKey, z.boolean()])),
-  /** The user acknowledged the key-change warning for this identity (verification is reset). */
+  /** "It is their new key": the key whose name it claims is linked as previous; verification starts over. */
   'trust:acceptChange': channel<z.ZodTuple<[typeof identityKey]>, Contact>(z.tuple([identityKey])),
+  /** "A different person": the key becomes a contact of its own; the contact whose name it matched is unchanged. */
+  'trust:markDistinct': channel<z.ZodTuple<[typeof identityKey]>, Contact>(z.tuple([identityKey])),
   /** MAC for our offer (remoteFp '') or answer (remoteFp = the offer's), bound to the current session with this peer in this room. */
   'link:bind': channel<z.ZodTuple<[typeof roomIdSchema, typeof identityKey, typeof linkRole, typeof dtlsFingerprintSchema, typeof optionalFp]>,
     WireLinkBinding>(z.tuple([roomIdSchema, identityKey, linkRole, dtlsFingerprintSchema, optionalFp])),

@@ -3,6 +3,7 @@ import { fromB64u, toB64u } from '../../protocol/encoding';
 import type { E2eeSettings, RoomKeyInfo, SessionInfo } from '../../protocol/ipc-e2ee';
 import type { WireKeyBundle, WireRevocationNotice, WireRotationNotice } from '../../protocol/keys';
 import { LIMITS } from '../../protocol/limits';
+import { DisplayNameError, normalizeDisplayName } from '../../protocol/names';
 import { ctEqual, safetyNumber, signJoinProof, verifyBundle, verifyRevocation, verifyRotation, type CryptoBackend,
   type IdentityKeyPair, type RejectReason } from '../crypto';
 import { IpcFailure } from '../ipc/dispatcher';
@@ -170,10 +171,11 @@ export class E2eeCore {
     }
   }
 
-  sessionInfo(peer: Peer, firstSeen: boolean): SessionInfo {
+  sessionInfo(peer: Peer): SessionInfo {
+    const claims = this.contacts.claim(peer.identityKeyB64, peer.displayName);
     return { roomId: peer.roomId, peerIdentityKey: peer.identityKeyB64, peerKeyId: peer.bundle?.keyId ?? '', peerEpoch: peer.highestEpoch,
-      displayName: peer.displayName, trust: this.contacts.trustOf(peer.displayName, peer.identityKeyB64, firstSeen),
-      fingerprint: fingerprintOf(peer.identityKey) };
+      displayName: peer.displayName, trust: this.contacts.trustOf(peer.identityKeyB64, peer.displayName),
+      fingerprint: fingerprintOf(peer.identityKey), ...(claims ? { claims } : {}) };
   }
 
   /** Accepts a verified bundle as the peer's current key and installs the session with our current key. */
@@ -189,16 +191,26 @@ export class E2eeCore {
       myKeyId: room.current.keyIdB64, epoch: bundle.epoch });
   }
 
-  async openSession(bundle: WireKeyBundle, displayName: string): Promise<SessionInfo> {
+  async openSession(bundle: WireKeyBundle, presentedName: string): Promise<SessionInfo> {
     const id = await this.identity.get();
     const room = this.requireRoom(bundle.roomId);
     const known = this.peers.get(bundle.roomId, bundle.identityKey);
+    const displayName = this.normalizeName(presentedName, bundle);
     this.checkBundle(id, bundle, known, 'bundle');
-    const firstSeen = !this.contacts.list().some((c) => c.displayName === displayName);
-    this.contacts.observe(displayName, bundle.identityKey);
+    this.contacts.present(bundle.roomId, bundle.identityKey, displayName);
     const peer = this.peers.ensurePeer(bundle, displayName);
     this.adoptBundle(id, room, peer, bundle, LIMITS.rotationGraceMs);
-    return this.sessionInfo(peer, firstSeen);
+    return this.sessionInfo(peer);
+  }
+
+  /** Names are compared, stored and shown only in their normalized form; a name with nothing visible is refused. */
+  private normalizeName(presentedName: string, bundle: WireKeyBundle): string {
+    try {
+      return normalizeDisplayName(presentedName);
+    } catch (err) {
+      if (!(err instanceof DisplayNameError)) throw err;
+      throw this.reject('malformed', 'bundle', `display name refused: ${err.message}`, { roomId: bundle.roomId, peerIdentityKey: bundle.identityKey });
+    }
   }
 
   async applyRotation(n: WireRotationNotice): Promise<SessionInfo> {
@@ -216,7 +228,7 @@ export class E2eeCore {
     this.checkBundle(id, n.bundle, peer, 'rotation');
     this.adoptBundle(id, room, peer, n.bundle, LIMITS.rotationGraceMs);
     this.audit.record('peer-key-rotated', { ...fields, keyId: n.bundle.keyId, previousKeyId: n.previousKeyId, epoch: n.epoch });
-    return this.sessionInfo(peer, false);
+    return this.sessionInfo(peer);
   }
 
   /**

@@ -32,8 +32,9 @@ async function linkContext(core: E2eeCore, what: 'bind' | 'verify', roomId: stri
   if (room.revokedKeyIds.includes(toB64u(session.myKeyId))) throw refuse(core, what, 'revoked', 'our key for this session was revoked', fields);
   if (t >= session.peerExpiresAt) throw refuse(core, what, 'expired', "the peer's room key expired", fields);
   if (!ctEqual(session.myKeyId, room.current.ephemeral.keyId)) throw refuse(core, what, 'stale', 'the session is not on our current key', fields);
-  if (core.contacts.trustOf(peer.displayName, peerIdentityKey, false) === 'changed') {
-    throw refuse(core, what, 'key-changed', `the identity key of "${peer.displayName}" changed: the change awaits a decision`, fields);
+  const trust = core.contacts.trustOf(peerIdentityKey, peer.displayName);
+  if (trust === 'changed' || trust === 'lookalike') {
+    throw refuse(core, what, 'key-changed', `"${peer.displayName}" claims a known contact's name with another key: the user has not decided yet`, fields);
   }
   return { room, session, me: id.publicKey, peerKey: peer.identityKey };
 }

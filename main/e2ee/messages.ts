@@ -52,6 +52,7 @@ export async function openMessage(core: E2eeCore, roomId: string, peerIdentityKe
     });
     result.commit();
     core.stats.messagesOpened++;
+    core.contacts.confirmContinuity(peerIdentityKey);
     return { plaintext: result.plaintext, senderIdentityKey: peerIdentityKey, counter: result.header.counter, sentAt: result.header.sentAt,
       keyId: toB64u(result.header.senderKeyId) };
   } catch (err) {

@@ -36,6 +36,7 @@ export function buildIpcHandlers(services: MainServices): IpcHandlerMap {
     'trust:list': () => e.contacts.list(),
     'trust:setVerified': (...[identityKey, verified]) => e.contacts.setVerified(identityKey, verified),
     'trust:acceptChange': (...[identityKey]) => e.contacts.acceptChange(identityKey),
+    'trust:markDistinct': (...[identityKey]) => e.contacts.markDistinct(identityKey),
     'link:bind': (...[roomId, peerIdentityKey, role, localFp, remoteFp]) => linkBind(e, roomId, peerIdentityKey, role, localFp, remoteFp),
     'link:verify': (...[roomId, peerIdentityKey, binding, remoteFp, localFp]) => linkVerify(e, roomId, peerIdentityKey, binding, remoteFp, localFp),
     'room:leave': (...[roomId]) => {

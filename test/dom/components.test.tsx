@@ -9,7 +9,7 @@ import { useApp } from '../../renderer/src/store';
 import { installFakeVeil } from './fake-veil';
 
 const KEY = 'A'.repeat(43);
-const contact = (verified: boolean) => ({ identityKey: KEY, displayName: 'Bob', fingerprint: 'abcd', verified, firstSeen: 0, lastSeen: 0, changePending: false });
+const contact = (verified: boolean) => ({ identityKey: KEY, displayName: 'Bob', fingerprint: 'abcd', verified, firstSeen: 0, lastSeen: 0, origin: 'continuity' as const });
 
 beforeEach(() => {
   localStorage.clear();

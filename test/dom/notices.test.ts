@@ -41,7 +41,7 @@ describe('NoticeApplier', () => {
     await n.rotation(notice, 'server');
     await n.rotation(notice, 'server');
     expect(applied).toHaveLength(1);
-    expect(store.getState().alerts.map((a) => a.text)).toEqual([expect.stringMatching(/Refused key rotation notice for Bob \(via server\): replay/)]);
+    expect(store.getState().alerts.map((a) => a.text)).toEqual([expect.stringMatching(/Refused key rotation notice for \u2068Bob\u2069 \(via server\): replay/)]);
   });
 });
 

@@ -29,8 +29,8 @@ describe('DTLS fingerprints', () => {
 });
 
 describe('room security code', () => {
-  const a = { identityKey: 'AAA', fingerprint: `sha-256 ${FP}`, epoch: 0 };
-  const b = { identityKey: 'BBB', fingerprint: 'sha-256 00:11', epoch: 3 };
+  const a = { identityKey: 'AAA', fingerprint: `sha-256 ${FP}`, epoch: 0, name: 'Alice' };
+  const b = { identityKey: 'BBB', fingerprint: 'sha-256 00:11', epoch: 3, name: 'Bob' };
   it('is independent of participant order and changes with any epoch', async () => {
     expect(canonicalRoomList('r', [a, b])).toBe(canonicalRoomList('r', [b, a]));
     const one = await roomSecurityCode('r', [a, b]);
@@ -39,6 +39,19 @@ describe('room security code', () => {
     expect(await roomSecurityCode('r', [b, a])).toEqual(one);
     expect(await roomSecurityCode('r', [a, { ...b, epoch: 4 }])).not.toEqual(one);
     expect(await roomSecurityCode('other', [a, b])).not.toEqual(one);
+  });
+
+  it('changes when the server swaps two members\' names, or renames one', async () => {
+    const one = await roomSecurityCode('r', [a, b]);
+    expect(await roomSecurityCode('r', [{ ...a, name: 'Bob' }, { ...b, name: 'Alice' }])).not.toEqual(one);
+    expect(await roomSecurityCode('r', [a, { ...b, name: 'Bob · 0011' }])).not.toEqual(one);
+  });
+
+  it('has the byte-exact canonical form of docs/PROTOCOL.md (known answer computed with Python hashlib)', async () => {
+    const entries = [{ identityKey: 'BBB', fingerprint: 'sha-256 00:11', epoch: 0, name: 'Zo\u00eb' },
+      { identityKey: 'AAA', fingerprint: 'sha-256 ab:cd', epoch: 3, name: 'Alice \u00b7 3F9A' }];
+    expect(canonicalRoomList('r', entries)).toBe('veil-room-code-v2|r\nAAA|SHA-256 AB:CD|3|Alice \u00b7 3F9A\nBBB|SHA-256 00:11|0|Zo\u00eb');
+    expect(await roomSecurityCode('r', entries)).toEqual(['95863', '28912', '42702', '73122', '28437', '51615']);
   });
 });
 

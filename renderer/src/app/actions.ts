@@ -110,13 +110,28 @@ export async function setVerified(identityKey: string, verified: boolean): Promi
   }
 }
 
+/** "A different person": the peer becomes a contact of its own; the contact whose name it matched is untouched. */
+export async function markDistinct(identityKey: string): Promise<void> {
+  const s = useApp.getState();
+  try {
+    const c = await unwrap(window.veil.trust.markDistinct(identityKey));
+    s.setContact(c);
+    s.upsertPeer(identityKey, { trust: 'known', claims: undefined });
+    s.resolveKeyChange(identityKey);
+    // A different person is still a stranger, but no longer blocked: connect (the mesh re-checks trust first).
+    current?.mesh?.ensure(identityKey);
+  } catch (err) {
+    s.pushAlert(`Could not record the decision: ${errorText(err)}`);
+  }
+}
+
 /** The user explicitly accepts a peer's new identity key; verification starts over. */
 export async function acceptKeyChange(identityKey: string): Promise<void> {
   const s = useApp.getState();
   try {
     const c = await unwrap(window.veil.trust.acceptChange(identityKey));
     s.setContact(c);
-    s.upsertPeer(identityKey, { trust: 'known' });
+    s.upsertPeer(identityKey, { trust: 'known', claims: undefined });
     s.resolveKeyChange(identityKey);
     // Media was held back while the change was pending: connect now (the mesh re-checks trust first).
     current?.mesh?.ensure(identityKey);

@@ -1,6 +1,8 @@
 // Encrypted chat over the data channels: seal per recipient in main, send envelope bytes, open and acknowledge.
 import { fileControlSchema, type FileControl } from '../../../protocol/ipc-files';
 import type { AppStore } from '../store';
+import { isolate } from '../lib/shown-names';
+import { shownNameOf } from './names';
 import { errorCode, errorText, unwrap, utf8 } from '../lib/veil';
 import type { Mesh } from '../rtc/mesh';
 
@@ -71,9 +73,9 @@ export class Chat {
   async receive(identityKey: string, bytes: Uint8Array): Promise<void> {
     const s = this.store.getState();
     const peer = s.peers[identityKey];
-    const name = peer?.displayName ?? 'unknown peer';
+    const name = shownNameOf(s, peer?.identityKey, 'unknown peer').label;
     if (s.keyChanges.includes(identityKey)) {
-      s.addMessage({ id: newId(), from: 'system', fromName: name, text: `Message from ${name} blocked: identity key changed, not accepted`, at: Date.now(), kind: 'warning' });
+      s.addMessage({ id: newId(), from: 'system', fromName: name, text: `Message from ${isolate(name)} blocked: identity key changed, not accepted`, at: Date.now(), kind: 'warning' });
       return;
     }
     try {
@@ -94,7 +96,7 @@ export class Chat {
     } catch (err) {
       this.store.getState().addMessage({
         id: newId(), from: 'system', fromName: name, at: Date.now(), kind: 'warning',
-        text: `Message from ${name} rejected (${errorCode(err)}): ${errorText(err)}`
+        text: `Message from ${isolate(name)} rejected (${errorCode(err)}): ${errorText(err)}`
       });
     }
   }

@@ -1,7 +1,9 @@
 // Key notices (rotation, revocation) from two transports: the server and peers' data channels, applied in order by main.
 import type { WireRevocationNotice, WireRotationNotice } from '../../../protocol/keys';
+import { isolate } from '../lib/shown-names';
 import { errorText, unwrap } from '../lib/veil';
 import type { AppStore } from '../store';
+import { shownNameOf } from './names';
 
 export type Transport = 'server' | 'peer';
 /** A control frame on a data channel: public, signed notices only (never chat). Envelopes start with byte 1, this with '{'. */
@@ -42,7 +44,7 @@ export class NoticeApplier {
   }
 
   private nameOf(identityKey: string): string {
-    return this.store.getState().peers[identityKey]?.displayName ?? 'a participant';
+    return isolate(shownNameOf(this.store.getState(), identityKey).label);
   }
 
   rotation(notice: WireRotationNotice, via: Transport): Promise<void> {

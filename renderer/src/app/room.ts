@@ -2,6 +2,8 @@
 import type { WireKeyBundle } from '../../../protocol/keys';
 import type { WireLinkBinding } from '../../../protocol/link';
 import type { JoinResult, Member, PeerSignal } from '../../../protocol/signaling';
+import { displayNameOrPlaceholder } from '../../../protocol/names';
+import { isolate } from '../lib/shown-names';
 import { load } from '../lib/storage';
 import { errorText, unwrap } from '../lib/veil';
 import { SignalingClient } from '../net/signaling';
@@ -42,7 +44,8 @@ export class Room {
 
   async start(): Promise<void> {
     const { roomId, serverUrl, displayName } = this.params;
-    this.s.setSession({ phase: 'joining', error: null, roomId, serverUrl, displayName, signaling: 'connecting' });
+    // Shown (and covered by the room code) in the form every receiver normalizes it to.
+    this.s.setSession({ phase: 'joining', error: null, roomId, serverUrl, displayName: displayNameOrPlaceholder(displayName), signaling: 'connecting' });
     const identity = await unwrap(window.veil.identity.get());
     const myKey = await unwrap(window.veil.keys.create(roomId));
     this.s.setSession({ identity, myKey });
@@ -160,12 +163,12 @@ export class Room {
       try {
         const info = await unwrap(window.veil.session.open(bundle, displayName));
         this.s.upsertPeer(info.peerIdentityKey, {
-          peerId, displayName: info.displayName, fingerprint: info.fingerprint, trust: info.trust,
+          peerId, displayName: info.displayName, fingerprint: info.fingerprint, trust: info.trust, claims: info.claims,
           epoch: info.peerEpoch, keyId: info.peerKeyId, sessionOpen: true, present: true
         });
-        if (info.trust === 'changed') this.s.addKeyChange(info.peerIdentityKey);
+        if (info.trust === 'changed' || info.trust === 'lookalike') this.s.addKeyChange(info.peerIdentityKey);
       } catch (err) {
-        this.s.pushAlert(`Refused key bundle announced for "${displayName}": ${errorText(err)}`);
+        this.s.pushAlert(`Refused key bundle announced for ${isolate(displayNameOrPlaceholder(displayName))}: ${errorText(err)}`);
         return;
       }
     }

@@ -1,10 +1,20 @@
-// The room security code: SHA-256 over every participant's identity key, DTLS fingerprint and key epoch, as digits.
-export interface RoomCodeEntry { identityKey: string; fingerprint: string; epoch: number }
+// The room security code: SHA-256 over every member's identity key, DTLS fingerprint, key epoch and shown name, as digits.
+export interface RoomCodeEntry {
+  identityKey: string; fingerprint: string; epoch: number;
+  /** The name as shown in the room (normalized, with its fingerprint tag when a namesake is present): lib/shown-names.ts. */
+  name: string;
+}
 
-/** Canonical form: one `identityKey|FINGERPRINT|epoch` line per participant, sorted, joined by newlines. */
+export const ROOM_CODE_LABEL = 'veil-room-code-v2';
+
+/**
+ * Canonical form (docs/PROTOCOL.md "Room security code"): the line `veil-room-code-v2|<roomId>`, then one
+ * `identityKey|FINGERPRINT|epoch|name` line per member, sorted by identity key (ASCII order), joined by "\n".
+ */
 export function canonicalRoomList(roomId: string, entries: RoomCodeEntry[]): string {
-  const lines = entries.map((e) => `${e.identityKey}|${e.fingerprint.toUpperCase()}|${e.epoch}`).sort();
-  return [`veil-room-code-v1|${roomId}`, ...lines].join('\n');
+  const sorted = [...entries].sort((a, b) => (a.identityKey < b.identityKey ? -1 : a.identityKey > b.identityKey ? 1 : 0));
+  const lines = sorted.map((e) => `${e.identityKey}|${e.fingerprint.toUpperCase()}|${e.epoch}|${e.name}`);
+  return [`${ROOM_CODE_LABEL}|${roomId}`, ...lines].join('\n');
 }
 
 /** 30 digits in six groups of five, each group from 5 bytes of the digest mod 100000. */

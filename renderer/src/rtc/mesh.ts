@@ -5,6 +5,7 @@ import type { AppStore } from '../store';
 import type { PeerEntry } from '../store/peers-slice';
 import type { FileChannel } from './file-channel';
 import { PeerLink } from './peer-link';
+import { isolate } from '../lib/shown-names';
 import type { MediaKind } from './transceivers';
 
 export interface MeshDeps {
@@ -31,7 +32,7 @@ export const PENDING_TRUST_REASON = 'pending-trust: this identity key changed; a
 
 /** A peer whose identity key change awaits a decision gets no link at all: no offer, no answer, no media. */
 export function trustBlocks(p: PeerEntry, pendingChanges: readonly string[]): boolean {
-  return p.trust === 'changed' || pendingChanges.includes(p.identityKey);
+  return p.trust === 'changed' || p.trust === 'lookalike' || pendingChanges.includes(p.identityKey);
 }
 
 export class Mesh {
@@ -115,7 +116,7 @@ export class Mesh {
         if (refused) {
           store.getState().countRefusal(reason);
           store.getState().upsertPeer(identityKey, { conn: 'refused', reason, stream: undefined, dtlsLive: false });
-          store.getState().pushAlert(`${p.displayName}: ${reason}`);
+          store.getState().pushAlert(`${isolate(p.displayName)}: ${reason}`);
         } else if (p.present && !this.stopped) {
           store.getState().upsertPeer(identityKey, { conn: 'retrying', reason, stream: undefined, dtlsLive: false });
           this.scheduleRetry(identityKey);
@@ -165,7 +166,7 @@ export class Mesh {
   /** A signal no link asked for: counted and alerted once per reason, never applied. */
   private refuseStray(p: PeerEntry, reason: string): void {
     const s = this.d.store.getState();
-    if (s.countRefusal(reason)) s.pushAlert(`${p.displayName}: ${reason}`);
+    if (s.countRefusal(reason)) s.pushAlert(`${isolate(p.displayName)}: ${reason}`);
   }
 
   private localTracks(): Record<MediaKind, MediaStreamTrack | null> {

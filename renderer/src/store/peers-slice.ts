@@ -1,6 +1,6 @@
 // Peers slice: one entry per remote identity in the room, with trust, key epoch and connection state.
 import type { StateCreator } from 'zustand';
-import type { TrustState } from '../../../protocol/ipc-e2ee';
+import type { NameClaim, TrustState } from '../../../protocol/ipc-e2ee';
 
 export type ConnState = 'waiting' | 'connecting' | 'connected' | 'retrying' | 'refused' | 'pending-trust' | 'closed';
 
@@ -12,6 +12,8 @@ export interface PeerEntry {
   /** Identity key fingerprint for display. */
   fingerprint: string;
   trust: TrustState;
+  /** The known contact whose name this peer's name matches (trust `changed` / `lookalike`). */
+  claims?: NameClaim;
   epoch: number;
   keyId: string;
   sessionOpen: boolean;

@@ -3,6 +3,7 @@ import type { FileControl } from '../../../../protocol/ipc-files';
 import type { FileChannel } from '../../rtc/file-channel';
 import type { AppStore } from '../../store';
 import { errorText } from '../../lib/veil';
+import { shownNameOf } from '../names';
 import type { FilePortClient } from './file-port';
 import { PortStatusError } from './file-port';
 
@@ -17,7 +18,7 @@ export interface FilesContext {
 }
 
 export function peerName(ctx: FilesContext, identityKey: string): string {
-  return ctx.store.getState().peers[identityKey]?.displayName || 'a participant';
+  return shownNameOf(ctx.store.getState(), identityKey).label;
 }
 
 /** Store updates at most this often per transfer (a fast link verifies hundreds of chunks a second). */

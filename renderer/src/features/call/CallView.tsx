@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import { useApp } from '../../store';
 import { retryPeer } from '../../app/actions';
+import { shownNamesOf } from '../../app/names';
 import type { Panel } from '../../store/session-slice';
 import { ChatPanel } from '../chat/ChatPanel';
 import { FileNotices } from '../files/FileNotices';
@@ -53,6 +54,8 @@ export function CallView() {
   const roomId = useApp((s) => s.roomId);
   const signaling = useApp((s) => s.signaling);
   const name = useApp((s) => s.displayName);
+  const names = useApp(shownNamesOf);
+  const me = useApp((s) => s.identity?.identityKey);
   const local = useApp((s) => s.localStream);
   const cameraOff = useApp((s) => s.cameraOff);
   const peers = useApp((s) => s.peers);
@@ -60,7 +63,8 @@ export function CallView() {
   const setSession = useApp((s) => s.setSession);
   const mediaError = useApp((s) => s.mediaError);
   const pendingOffers = useApp((s) => Object.values(s.transfers).filter((t) => t.direction === 'in' && t.state === 'offered').length);
-  const list = Object.values(peers).sort((a, b) => a.displayName.localeCompare(b.displayName));
+  const labelOf = (key: string, fallback: string) => names.get(key)?.label ?? fallback;
+  const list = Object.values(peers).sort((a, b) => labelOf(a.identityKey, a.displayName).localeCompare(labelOf(b.identityKey, b.displayName)));
   const cols = size ? bestColumns(list.length + 1, size.w, size.h) : gridColumns(list.length + 1);
   const rows = Math.ceil((list.length + 1) / cols);
   // Tiles are 16:9 and as large as the stage allows; the block of tiles is centred.
@@ -81,9 +85,10 @@ export function CallView() {
         <div className="stage">
           {mediaError && <p className="error">{mediaError}</p>}
           <div className="grid" ref={gridRef} style={{ gridTemplateColumns: track(cols, tileW), gridTemplateRows: track(rows, Math.floor((tileW * 9) / 16)) }} data-testid="grid">
-            <VideoTile testId="tile-self" name={`${name} (you)`} stream={cameraOff ? null : local} muted mirrored />
+            <VideoTile testId="tile-self" name={me ? labelOf(me, name) : name} suffix=" (you)" stream={cameraOff ? null : local} muted mirrored />
             {list.map((p) => (
-              <VideoTile key={p.identityKey} testId="tile-peer" name={p.displayName} stream={p.stream} conn={p.conn}
+              <VideoTile key={p.identityKey} testId="tile-peer" name={labelOf(p.identityKey, p.displayName)}
+                lookalike={names.get(p.identityKey)?.lookalike ?? false} stream={p.stream} conn={p.conn}
                 reason={p.reason} trust={p.trust} secure={p.dtlsLive} onRetry={() => retryPeer(p.identityKey)} />
             ))}
           </div>

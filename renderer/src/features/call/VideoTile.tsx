@@ -6,6 +6,9 @@ import type { TrustState } from '../../../../protocol/ipc-e2ee';
 interface Props {
   testId: string;
   name: string;
+  /** Shown after the name, outside its bidi isolation ("(you)"). */
+  suffix?: string;
+  lookalike?: boolean;
   stream?: MediaStream | null;
   muted?: boolean;
   mirrored?: boolean;
@@ -17,7 +20,7 @@ interface Props {
   onRetry?: () => void;
 }
 
-export function VideoTile({ testId, name, stream, muted, mirrored, conn, reason, trust, secure, onRetry }: Props) {
+export function VideoTile({ testId, name, suffix, lookalike, stream, muted, mirrored, conn, reason, trust, secure, onRetry }: Props) {
   const ref = useRef<HTMLVideoElement>(null);
   useEffect(() => {
     const v = ref.current;
@@ -28,13 +31,14 @@ export function VideoTile({ testId, name, stream, muted, mirrored, conn, reason,
   }, [stream]);
   return (
     <div className="cell">
-    <div className={`tile conn-${conn ?? 'self'}`} data-testid={testId} data-name={name} data-conn={conn ?? 'self'}>
+    <div className={`tile conn-${conn ?? 'self'}`} data-testid={testId} data-name={`${name}${suffix ?? ''}`} data-conn={conn ?? 'self'}>
       <video ref={ref} autoPlay playsInline muted={muted} className={mirrored ? 'mirrored' : ''} />
-      {!stream && <div className="tile-initial">{name.slice(0, 1).toUpperCase()}</div>}
+      {!stream && <div className="tile-initial"><bdi>{[...name][0]?.toUpperCase()}</bdi></div>}
       <div className="tile-label">
-        <span className="tile-name">{name}</span>
+        <span className="tile-name"><bdi>{name}</bdi>{suffix}</span>
         {trust === 'verified' && <span className="badge ok" title="Verified">✔ verified</span>}
         {trust === 'changed' && <span className="badge bad">key changed</span>}
+        {(trust === 'lookalike' || lookalike) && <span className="badge bad" data-testid="tile-lookalike">look-alike name</span>}
         {secure && <span className="badge lock" title="DTLS fingerprint bound to the session and checked on the live transport">E2EE</span>}
         {conn && conn !== 'connected' && <span className={`badge state ${conn}`} data-testid="peer-conn">{conn}</span>}
       </div>

@@ -2,20 +2,21 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { currentRoom } from '../../app/actions';
 import { safeMultilineText, safeText } from '../../lib/safe-text';
+import { shownNamesOf } from '../../app/names';
 import { useApp } from '../../store';
 import { summarize, type ChatMessage } from '../../store/chat-slice';
 
 function DeliveryLine({ m }: { m: ChatMessage }) {
-  const peers = useApp((s) => s.peers);
+  const names = useApp(shownNamesOf);
   const entries = Object.entries(m.delivery ?? {});
   const overall = summarize(m.delivery);
   if (entries.length === 0) return <div className="delivery muted" data-testid="delivery" data-status="none">no one else here</div>;
   return (
     <div className="delivery" data-testid="delivery" data-status={overall}>
       {entries.map(([key, d]) => (
-        <span key={key} className={`dl ${d.state}`} data-testid="delivery-peer" data-peer={peers[key]?.displayName ?? key} data-state={d.state}
+        <span key={key} className={`dl ${d.state}`} data-testid="delivery-peer" data-peer={names.get(key)?.label ?? key} data-state={d.state}
           title={d.reason ?? d.state}>
-          <bdi>{peers[key]?.displayName ?? 'left'}</bdi>: {d.state}{d.reason ? ` (${safeText(d.reason)})` : ''}
+          <bdi>{names.get(key)?.label ?? 'left'}</bdi>: {d.state}{d.reason ? ` (${safeText(d.reason)})` : ''}
         </span>
       ))}
     </div>
@@ -41,7 +42,7 @@ export function ChatPanel() {
         {messages.map((m) => (
           <div key={m.id} className={`msg ${m.from === 'me' ? 'mine' : ''} ${m.kind === 'warning' ? 'warning' : ''}`}
             data-testid={m.kind === 'warning' ? 'chat-warning' : 'chat-message'} data-from={m.fromName}>
-            {m.kind !== 'warning' && <div className="msg-from"><bdi>{m.from === 'me' ? 'You' : m.fromName}</bdi></div>}
+            {m.kind !== 'warning' && <div className="msg-from">{m.from === 'me' ? 'You' : <bdi>{m.fromName}</bdi>}</div>}
             <div className="msg-text" data-testid="chat-text"><bdi>{safeMultilineText(m.text)}</bdi></div>
             {m.from === 'me' && <DeliveryLine m={m} />}
           </div>

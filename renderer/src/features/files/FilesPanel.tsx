@@ -1,5 +1,6 @@
 // Files panel: pick or drop a file for one participant or everyone, and follow every transfer of the room.
 import { useState, type DragEvent } from 'react';
+import { shownNamesOf } from '../../app/names';
 import { useApp } from '../../store';
 import { roomFileActions, type FileActions } from './file-actions';
 import { TransferRow } from './TransferRow';
@@ -7,10 +8,12 @@ import { TransferRow } from './TransferRow';
 export function FilesPanel({ actions = roomFileActions }: { actions?: FileActions }) {
   const transfers = useApp((s) => s.transfers);
   const peers = useApp((s) => s.peers);
+  const names = useApp(shownNamesOf);
+  const labelOf = (key: string, fallback: string) => names.get(key)?.label ?? fallback;
   const recipient = useApp((s) => s.fileRecipient);
   const setRecipient = useApp((s) => s.setFileRecipient);
   const [over, setOver] = useState(false);
-  const people = Object.values(peers).filter((p) => p.sessionOpen).sort((a, b) => a.displayName.localeCompare(b.displayName));
+  const people = Object.values(peers).filter((p) => p.sessionOpen).sort((a, b) => labelOf(a.identityKey, a.displayName).localeCompare(labelOf(b.identityKey, b.displayName)));
   // A chosen participant who left falls back to everyone rather than silently sending nowhere.
   const to = recipient === 'all' || peers[recipient] ? recipient : 'all';
   const send = (list: FileList | null) => {
@@ -29,7 +32,7 @@ export function FilesPanel({ actions = roomFileActions }: { actions?: FileAction
         <span>Send to</span>
         <select data-testid="file-recipient" value={to} onChange={(e) => setRecipient(e.target.value)}>
           <option value="all">Everyone connected</option>
-          {people.map((p) => <option key={p.identityKey} value={p.identityKey}>{p.displayName}</option>)}
+          {people.map((p) => <option key={p.identityKey} value={p.identityKey} dir="auto">{labelOf(p.identityKey, p.displayName)}</option>)}
         </select>
       </label>
       <div className={over ? 'file-drop over' : 'file-drop'} data-testid="file-drop"

@@ -1,10 +1,22 @@
 // Lobby: display name, server address, room name and password, recent rooms, and "host on this computer".
 import { useEffect, useState, type FormEvent } from 'react';
 import { ROOM_ID_PATTERN } from '../../../../protocol/limits';
+import { DisplayNameError, normalizeDisplayName } from '../../../../protocol/names';
 import { load, type RecentRoom } from '../../lib/storage';
 import { useApp } from '../../store';
 import { HostPanel } from './HostPanel';
 import { allowThenJoin, takePendingJoin } from './join-flow';
+
+/** Others see the name normalized; one with nothing visible left (only spaces or invisible characters) cannot join. */
+function usableName(name: string): boolean {
+  try {
+    normalizeDisplayName(name);
+    return true;
+  } catch (err) {
+    if (err instanceof DisplayNameError) return false;
+    throw err;
+  }
+}
 
 export function Lobby() {
   const saved = load('veil.lobby', { displayName: '', serverUrl: 'http://127.0.0.1:8443' });
@@ -16,7 +28,8 @@ export function Lobby() {
   const error = useApp((s) => s.error);
   const recent = load<RecentRoom[]>('veil.recentRooms', []);
   const roomOk = ROOM_ID_PATTERN.test(roomId);
-  const canJoin = displayName.trim().length > 0 && roomOk && /^(https?|wss?):\/\//.test(serverUrl) && phase === 'lobby';
+  const nameOk = usableName(displayName);
+  const canJoin = nameOk && roomOk && /^(https?|wss?):\/\//.test(serverUrl) && phase === 'lobby';
 
   // A join interrupted by the reload that applied a newly allowed server resumes here, once.
   useEffect(() => {

@@ -1,6 +1,7 @@
-// Room security code: everyone's identity key, DTLS fingerprint and key epoch hashed into digits to read aloud.
+// Room security code: everyone's identity key, DTLS fingerprint, key epoch and shown name hashed into digits to read aloud.
 import { useEffect, useState } from 'react';
 import { roomSecurityCode, type RoomCodeEntry } from '../../lib/room-code';
+import { shownNamesOf } from '../../app/names';
 import { useApp } from '../../store';
 
 export function RoomCode() {
@@ -9,13 +10,15 @@ export function RoomCode() {
   const myDtls = useApp((s) => s.myDtls);
   const myEpoch = useApp((s) => s.myKey?.epoch);
   const peers = useApp((s) => s.peers);
+  const names = useApp(shownNamesOf);
+  const myName = useApp((s) => s.displayName);
   const [code, setCode] = useState<string[] | null>(null);
   const entries: RoomCodeEntry[] = [];
   let complete = Boolean(me && myDtls && myEpoch !== undefined);
-  if (me && myDtls && myEpoch !== undefined) entries.push({ identityKey: me, fingerprint: myDtls, epoch: myEpoch });
+  if (me && myDtls && myEpoch !== undefined) entries.push({ identityKey: me, fingerprint: myDtls, epoch: myEpoch, name: names.get(me)?.label ?? myName });
   for (const p of Object.values(peers)) {
     if (!p.dtls || !p.dtlsLive) { complete = false; continue; }
-    entries.push({ identityKey: p.identityKey, fingerprint: p.dtls, epoch: p.epoch });
+    entries.push({ identityKey: p.identityKey, fingerprint: p.dtls, epoch: p.epoch, name: names.get(p.identityKey)?.label ?? p.displayName });
   }
   const sig = JSON.stringify(entries);
   useEffect(() => {

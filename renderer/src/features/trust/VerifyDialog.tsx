@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import type { SafetyNumber } from '../../../../protocol/ipc-e2ee';
 import { setVerified } from '../../app/actions';
 import { errorText, unwrap } from '../../lib/veil';
+import { useShownName } from '../../app/names';
 import { useApp } from '../../store';
 
 export function VerifyDialog() {
@@ -11,6 +12,7 @@ export function VerifyDialog() {
   const peer = useApp((s) => (s.verifyFor ? s.peers[s.verifyFor] : undefined));
   const contact = useApp((s) => (s.verifyFor ? s.contacts[s.verifyFor] : undefined));
   const close = useApp((s) => s.openVerify);
+  const shown = useShownName(key ?? undefined, peer?.displayName ?? contact?.displayName ?? 'peer');
   const [sn, setSn] = useState<SafetyNumber | null>(null);
   const [qr, setQr] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -30,8 +32,8 @@ export function VerifyDialog() {
   return (
     <div className="overlay" role="dialog" aria-modal="true" aria-label="Verify safety number" data-testid="verify-dialog">
       <div className="card dialog">
-        <h2>Verify {peer?.displayName ?? contact?.displayName ?? 'peer'}</h2>
-        <p className="muted">Compare these numbers with {peer?.displayName ?? 'them'} in person or on a trusted channel, or scan the code. If they match, nobody is in the middle.</p>
+        <h2>Verify <bdi>{shown.label}</bdi></h2>
+        <p className="muted">Compare these numbers with <bdi>{shown.label}</bdi> in person or on a trusted channel, or scan the code. If they match, nobody is in the middle.</p>
         {error && <p className="error">{error}</p>}
         {sn && (
           <div className="verify-body">
