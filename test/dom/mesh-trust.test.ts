@@ -64,7 +64,7 @@ describe('trust gates media', () => {
     mesh.links.get('K')!.close('refused: test', true);
     expect(store.getState().peers.K).toMatchObject({ conn: 'refused', reason: 'refused: test' });
     expect(store.getState().security.refusals['refused: test']).toBe(1);
-    expect(store.getState().alerts.map((a) => a.text)).toContain('Bob: refused: test');
+    expect(store.getState().alerts.map((a) => a.text)).toContain('\u2068Bob\u2069: refused: test');
     mesh.ensure('K');
     expect(created).toHaveLength(1);
     mesh.retry('K');
