@@ -40,7 +40,8 @@ describe.skipIf(notReady !== null)(`resilience${notReady ? ` (skipped: ${notRead
     await d.sendChat('hello from Dan');
     for (const p of [a, b, c]) await p.waitForMessage('hello from Dan');
     for (const p of [a, b, c, d]) await p.leave();
-  });
+    // Four peers, two full meshes and a server restart: allow each join and mesh its own share of a slow host.
+  }, 240_000);
 
   it('shows a dropped peer connection while it is down and re-establishes it', async () => {
     const room = 'e2e-retry';
@@ -78,14 +79,14 @@ describe.skipIf(notReady !== null)(`resilience${notReady ? ` (skipped: ${notRead
     await modal.waitFor({ timeout: 30_000 });
     expect(await modal.getAttribute('data-name')).toBe('Bob');
 
-    // Meanwhile chat with Bob is blocked: his message is refused with the reason, not shown.
-    await obs.waitConnected(1);
-    await bob.sendChat('are you there');
-    await obs.page.locator('[data-testid="chat-warning"]', { hasText: 'identity key changed' }).first().waitFor();
-    expect(await obs.page.locator('[data-testid="chat-text"]', { hasText: 'are you there' }).count()).toBe(0);
+    // Meanwhile Bob's new key gets no link at all (no media, no data channel): held as pending-trust.
+    const pending = obs.page.locator('[data-testid="tile-peer"][data-conn="pending-trust"]');
+    await waitUntil(async () => (await pending.count()) === 1, 30_000, 'the new key held as pending-trust');
+    expect(await obs.page.locator('[data-testid="tile-peer"][data-conn="connected"]').count()).toBe(0);
 
     await obs.page.getByTestId('key-change-accept').click();
     await modal.waitFor({ state: 'detached' });
+    await obs.waitConnected(1);
     await obs.sendChat('welcome back');
     await bob.waitForMessage('welcome back');
     await obs.waitDelivered('welcome back', ['Bob']);

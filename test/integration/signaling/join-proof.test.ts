@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { toB64u } from '../../../protocol/encoding';
 import { TestIdentity } from '../../support/signaling-bundles';
-import { errorCode, expectOk, type TestClient } from '../../support/signaling-client';
+import { bindingFor, errorCode, expectOk, type TestClient } from '../../support/signaling-client';
 import { Harness } from '../../support/signaling-harness';
 
 const h = new Harness();
@@ -86,7 +86,7 @@ describe('one member per identity', () => {
     expect((await b.next('room:joined')).member.peerId).toBe(j2.selfId);
     // The old socket is out of the room: it can neither publish nor relay any more.
     expect(errorCode(await a1.call('keys:publish', { bundle: alice.bundle('r', alice.epoch + 1) }))).toBe('not-in-room');
-    expect(errorCode(await a1.call('signal:relay', { to: j2.selfId, signal: { type: 'offer', sdp: 'x' } }))).toBe('not-in-room');
+    expect(errorCode(await a1.call('signal:relay', { to: j2.selfId, signal: { type: 'offer', sdp: 'x' }, binding: bindingFor('offer') }))).toBe('not-in-room');
     expect(errorCode(await b.call('keys:fetch', { peerId: j1.selfId }))).toBe('not-found');
     const text = await (await fetch(`${s.url}/healthz`)).json() as { connections: number };
     expect(text.connections).toBe(3);
@@ -107,7 +107,7 @@ describe('one member per identity', () => {
     expect(errorCode(await m.call('keys:rotate', { notice: alice.rotation('r') }))).toBe('unauthorized');
     expect(errorCode(await m.call('keys:revoke', { notice: alice.revocation('r') }))).toBe('unauthorized');
     // Alice's route is untouched: bob still reaches her socket.
-    expectOk(await b.call('signal:relay', { to: ja.selfId, signal: { type: 'offer', sdp: 'still-alice' } }));
+    expectOk(await b.call('signal:relay', { to: ja.selfId, signal: { type: 'offer', sdp: 'still-alice' }, binding: bindingFor('offer') }));
     expect((await a.next('signal:relay')).signal).toEqual({ type: 'offer', sdp: 'still-alice' });
     expect(a.pending('room:evicted')).toEqual([]);
   });
