@@ -51,7 +51,7 @@ describe.skipIf(notReady !== null)(`names${notReady ? ` (skipped: ${notReady})` 
     for (const p of [bob, alice, alice2]) await p.leave();
   }, SLOW_HOST_MS);
 
-  it('"Bob\\u200b" with a new key is flagged as claiming to be Bob, and chat to it stays blocked', async () => {
+  it('"Bob\\u200b" with a new key is flagged as claiming to be Bob, and it gets no link until Olga decides', async () => {
     const room = 'e2e-zero-width';
     const [olga, bob] = [await h.peer('Olga'), await h.peer('Bob')];
     await olga.join(room);
@@ -72,8 +72,6 @@ describe.skipIf(notReady !== null)(`names${notReady ? ` (skipped: ${notReady})` 
     const pending = olga.page.locator('[data-testid="tile-peer"][data-conn="pending-trust"]');
     await waitUntil(async () => (await pending.count()) === 1, 30_000, 'the look-alike held as pending-trust');
     expect(await olga.page.locator('[data-testid="tile-peer"][data-conn="connected"]').count()).toBe(1);
-    await bob.sendChat('still the real Bob');
-    await olga.waitForMessage('still the real Bob');
     await olga.page.getByTestId('key-change-leave').click();
     await olga.page.getByTestId('lobby').waitFor();
   }, SLOW_HOST_MS);
