@@ -5,6 +5,8 @@ export const LIMITS = {
   displayNameMaxLength: 64,
   /** Largest chat plaintext main will seal (bytes). */
   maxPlaintextBytes: 64 * 1024,
+  /** Longest chat line (UTF-16 code units); at 4 bytes per character it still fits one envelope. */
+  maxChatChars: 16_000,
   /** Largest envelope main will try to open (bytes): plaintext plus header, tag and signature. */
   maxEnvelopeBytes: 64 * 1024 + 512,
   /** Largest SDP the server relays (characters). */

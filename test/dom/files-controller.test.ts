@@ -4,6 +4,8 @@ import { encodeOpenProgress, writeChunkFrameHeader, CHUNK_FRAME_HEADER_BYTES } f
 import { toB64u } from '../../protocol/encoding';
 import type { FileControl, TransferInfo } from '../../protocol/ipc-files';
 import { parseWire } from '../../renderer/src/app/chat';
+
+const enc = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
 import type { FilesContext } from '../../renderer/src/app/files/context';
 import { FilesController } from '../../renderer/src/app/files/controller';
 import { PortStatusError } from '../../renderer/src/app/files/file-port';
@@ -215,10 +217,11 @@ describe('sending', () => {
 
 describe('chat wire routing', () => {
   it('routes valid file control messages and drops invalid ones', () => {
-    expect(parseWire(JSON.stringify({ t: 'file-ack', id: tid(1), next: 3 }))).toEqual({ t: 'file', control: { t: 'file-ack', id: tid(1), next: 3 } });
-    expect(parseWire(JSON.stringify({ t: 'file-ack', id: 'short', next: 3 }))).toBe(null);
-    expect(parseWire(JSON.stringify({ t: 'file-done', id: tid(1), extra: 1 }))).toBe(null);
-    expect(parseWire(JSON.stringify({ t: 'msg', id: 'a', text: 'hi' }))).toEqual({ t: 'msg', id: 'a', text: 'hi' });
+    expect(parseWire(enc({ t: 'file-ack', id: tid(1), next: 3 }))).toEqual({ t: 'file', control: { t: 'file-ack', id: tid(1), next: 3 } });
+    expect(parseWire(enc({ t: 'file-ack', id: 'short', next: 3 }))).toBe(null);
+    expect(parseWire(enc({ t: 'file-done', id: tid(1), extra: 1 }))).toBe(null);
+    expect(parseWire(enc({ t: 'msg', id: 'a', text: 'hi' }))).toBe(null);
+    expect(parseWire(enc({ t: 'msg', id: '0123456789abcdef01', text: 'hi' }))).toEqual({ t: 'msg', id: '0123456789abcdef01', text: 'hi' });
   });
 });
 

@@ -5,7 +5,11 @@ import { createAppStore } from '../../renderer/src/store';
 import type { WireRotationNotice } from '../../protocol/keys';
 import { installFakeVeil } from './fake-veil';
 
-const notice = { v: 1, type: 'rotate', identityKey: 'K'.repeat(43), signature: 'S'.repeat(86), epoch: 5 } as unknown as WireRotationNotice;
+const bundle = { v: 1 as const, identityKey: 'K'.repeat(43), roomId: 'r', keyId: 'N'.repeat(22), epoch: 5, ephemeralKey: 'E'.repeat(43),
+  createdAt: 1, expiresAt: 2, signature: 'B'.repeat(86) };
+/** Well-formed (the frame decoder checks shape; main checks the signature, which the fake main here does not). */
+const notice: WireRotationNotice = { v: 1, type: 'rotate', identityKey: 'K'.repeat(43), roomId: 'r', epoch: 5, previousKeyId: 'P'.repeat(22),
+  bundle, issuedAt: 3, signature: 'S'.repeat(86) };
 
 describe('NoticeApplier', () => {
   let applied: unknown[];
@@ -45,6 +49,8 @@ describe('NoticeApplier', () => {
   });
 });
 
+const encodeAny = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
+
 describe('notice frames', () => {
   it('round-trip and never look like an envelope (which starts with byte 1)', () => {
     const bytes = encodeNoticeFrame({ t: 'keys', rotation: notice });
@@ -53,5 +59,8 @@ describe('notice frames', () => {
     expect(decodeNoticeFrame(Uint8Array.of(1, 2, 3))).toBeNull();
     expect(decodeNoticeFrame(new TextEncoder().encode('{"t":"msg"}'))).toBeNull();
     expect(decodeNoticeFrame(new TextEncoder().encode('{oops'))).toBeNull();
+    expect(decodeNoticeFrame(new TextEncoder().encode('{"t":"keys"}'))).toBeNull();
+    expect(decodeNoticeFrame(encodeAny({ t: 'keys', rotation: { ...notice, extra: 1 } }))).toBeNull();
+    expect(decodeNoticeFrame(encodeAny({ t: 'keys', rotation: notice, chat: 'hi' }))).toBeNull();
   });
 });

@@ -1,27 +1,22 @@
 // Encrypted chat over the data channels: seal per recipient in main, send envelope bytes, open and acknowledge.
-import { fileControlSchema, type FileControl } from '../../../protocol/ipc-files';
+import type { FileControl } from '../../../protocol/ipc-files';
+import { decodeSealedPeerMessage, encodeSealedPeerMessage, type ChatLine } from '../../../protocol/peer';
 import type { AppStore } from '../store';
 import { isolate } from '../lib/shown-names';
 import { shownNameOf } from './names';
-import { errorCode, errorText, unwrap, utf8 } from '../lib/veil';
+import { errorCode, errorText, strictUtf8, unwrap, utf8 } from '../lib/veil';
 import type { Mesh } from '../rtc/mesh';
 
-type Wire = { t: 'msg'; id: string; text: string } | { t: 'ack'; id: string };
+type Wire = ChatLine;
 
 type Parsed = Wire | { t: 'file'; control: FileControl } | null;
 
-/** Chat lines and acks, or a file control message (validated strictly; an invalid one is dropped like garbage). */
-export function parseWire(text: string): Parsed {
-  try {
-    const v = JSON.parse(text) as Partial<Wire>;
-    if (typeof v.t === 'string' && v.t.startsWith('file-')) {
-      const control = fileControlSchema.safeParse(v);
-      return control.success ? { t: 'file', control: control.data } : null;
-    }
-    if (v.t === 'msg' && typeof v.id === 'string' && typeof v.text === 'string') return { t: 'msg', id: v.id, text: v.text };
-    if (v.t === 'ack' && typeof v.id === 'string') return { t: 'ack', id: v.id };
-  } catch { /* not ours */ }
-  return null;
+/** Chat lines and acks, or a file control message, through the one peer-message decoder; anything else is null. */
+export function parseWire(plaintext: Uint8Array): Parsed {
+  const text = strictUtf8(plaintext);
+  const m = text === null ? null : decodeSealedPeerMessage(text);
+  if (!m) return null;
+  return m.t === 'msg' || m.t === 'ack' ? m : { t: 'file', control: m };
 }
 
 export function newId(): string {
@@ -40,7 +35,7 @@ export class Chat {
     if (this.store.getState().keyChanges.includes(identityKey)) throw new Error('blocked: identity key changed, not accepted');
     const mesh = this.mesh();
     if (!mesh?.isReady(identityKey)) throw new Error('not connected');
-    const envelope = await unwrap(window.veil.message.seal(this.roomId, identityKey, utf8.encode(JSON.stringify(control))));
+    const envelope = await unwrap(window.veil.message.seal(this.roomId, identityKey, utf8.encode(encodeSealedPeerMessage(control))));
     mesh.send(identityKey, envelope);
   }
 
@@ -61,7 +56,7 @@ export class Chat {
     const mesh = this.mesh();
     if (!mesh?.isReady(identityKey)) return fail('not connected');
     try {
-      const envelope = await unwrap(window.veil.message.seal(this.roomId, identityKey, utf8.encode(JSON.stringify(wire))));
+      const envelope = await unwrap(window.veil.message.seal(this.roomId, identityKey, utf8.encode(encodeSealedPeerMessage(wire))));
       mesh.send(identityKey, envelope);
       if (trackId) this.store.getState().setDelivery(trackId, identityKey, { state: 'sent' });
     } catch (err) {
@@ -81,8 +76,12 @@ export class Chat {
     try {
       const opened = await unwrap(window.veil.message.open(this.roomId, identityKey, bytes));
       if (opened.senderIdentityKey !== identityKey) throw new Error('sender does not match the connection');
-      const wire = parseWire(utf8.decode(opened.plaintext));
-      if (!wire) return;
+      const wire = parseWire(opened.plaintext);
+      if (!wire) {
+        // Opened and authentic, but not a Veil message: a peer speaking another version, or a hostile one.
+        if (this.store.getState().countInvalidEvent('peer-message')) this.store.getState().pushAlert(`Dropped a malformed message from ${isolate(name)}`);
+        return;
+      }
       if (wire.t === 'file') {
         this.onFileControl?.(identityKey, wire.control);
         return;

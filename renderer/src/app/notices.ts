@@ -1,27 +1,24 @@
 // Key notices (rotation, revocation) from two transports: the server and peers' data channels, applied in order by main.
 import type { WireRevocationNotice, WireRotationNotice } from '../../../protocol/keys';
+import { decodeNoticeFrame as decodeNotice, encodeNoticeFrame as encodeNotice, MAX_NOTICE_FRAME_BYTES, NOTICE_FRAME_FIRST_BYTE,
+  type NoticeFrame } from '../../../protocol/peer';
 import { isolate } from '../lib/shown-names';
-import { errorText, unwrap } from '../lib/veil';
+import { errorText, strictUtf8, unwrap } from '../lib/veil';
 import type { AppStore } from '../store';
 import { shownNameOf } from './names';
 
 export type Transport = 'server' | 'peer';
-/** A control frame on a data channel: public, signed notices only (never chat). Envelopes start with byte 1, this with '{'. */
-export interface NoticeFrame { t: 'keys'; revocation?: WireRevocationNotice; rotation?: WireRotationNotice }
-export const CONTROL_FRAME_FIRST_BYTE = 0x7b;
+export type { NoticeFrame };
 
-export function encodeNoticeFrame(frame: NoticeFrame): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify(frame));
+/** A clear notice frame off a data channel, through the one peer-message contract; null for envelopes and garbage. */
+export function decodeNoticeFrame(bytes: Uint8Array): NoticeFrame | null {
+  if (bytes[0] !== NOTICE_FRAME_FIRST_BYTE || bytes.length > MAX_NOTICE_FRAME_BYTES) return null;
+  const text = strictUtf8(bytes);
+  return text === null ? null : decodeNotice(text);
 }
 
-export function decodeNoticeFrame(bytes: Uint8Array): NoticeFrame | null {
-  if (bytes[0] !== CONTROL_FRAME_FIRST_BYTE || bytes.length > 16 * 1024) return null;
-  try {
-    const v = JSON.parse(new TextDecoder().decode(bytes)) as Partial<NoticeFrame>;
-    return v.t === 'keys' ? { t: 'keys', ...(v.revocation ? { revocation: v.revocation } : {}), ...(v.rotation ? { rotation: v.rotation } : {}) } : null;
-  } catch {
-    return null;
-  }
+export function encodeNoticeFrame(frame: NoticeFrame): Uint8Array {
+  return new TextEncoder().encode(encodeNotice(frame));
 }
 
 /**

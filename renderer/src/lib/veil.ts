@@ -28,3 +28,12 @@ export const utf8 = {
   encode: (s: string) => new TextEncoder().encode(s),
   decode: (b: Uint8Array) => new TextDecoder().decode(b)
 };
+
+/** UTF-8 text of bytes a peer sent, or null if they are not valid UTF-8 (no replacement characters sneak in). */
+export function strictUtf8(bytes: Uint8Array): string | null {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+}

@@ -1,4 +1,5 @@
 // Chat panel: the encrypted message log with per-recipient delivery status, and the composer.
+import { LIMITS } from '../../../../protocol/limits';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { currentRoom } from '../../app/actions';
 import { safeMultilineText, safeText } from '../../lib/safe-text';
@@ -50,7 +51,7 @@ export function ChatPanel() {
         <div ref={end} />
       </div>
       <form className="composer" onSubmit={send}>
-        <input data-testid="chat-input" value={text} onChange={(e) => setText(e.target.value)} placeholder="Encrypted message…" maxLength={4000} />
+        <input data-testid="chat-input" value={text} onChange={(e) => setText(e.target.value)} placeholder="Encrypted message…" maxLength={LIMITS.maxChatChars} />
         <button className="primary" type="submit" data-testid="chat-send" disabled={!text.trim()}>Send</button>
       </form>
     </section>
