@@ -1,8 +1,8 @@
 // A known peer back with a new identity gets no media until the user decides; random server events change nothing.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Adversary } from './harness/adversary';
+import { Adversary, type Json } from './harness/adversary';
 import { Harness, type Peer } from './harness/index';
-import { happensWithin, pageRtp, tileOf } from './harness/link-attacks';
+import { happensWithin, pageRtp, tileOf, leaveIfInCall } from './harness/link-attacks';
 import { waitUntil } from './harness/peer';
 import { e2eNotReadyReason } from './harness/ready';
 
@@ -72,7 +72,7 @@ describe.skipIf(notReady !== null)(`key changes and hostile server events${notRe
     for (const p of [alice, bob]) p.page.on('pageerror', (e) => pageErrors.push(`${p.name}: ${e.message}`));
   });
   afterEach(async () => {
-    for (const p of [alice, bob]) if (await p.page.getByTestId('leave').count()) await p.leave();
+    for (const p of [alice, bob]) await leaveIfInCall(p);
   });
   afterAll(async () => { await h?.close(); });
 
@@ -127,11 +127,16 @@ describe.skipIf(notReady !== null)(`key changes and hostile server events${notRe
       const { event, args } = randomEvent(rnd);
       victim.inject(event, ...args);
     }
-    // Socket events arrive in order: once this last (malformed) announcement is refused, all the others were handled.
-    victim.inject('room:joined', { member: { peerId: 'fuzzSentinel01', displayName: 'Sentinel', bundle: { v: 1 }, joinedAt: 0 } });
+    // Socket events arrive in order: once this last announcement is refused, all the others were handled. It is
+    // well-formed (Bob's bundle, so it passes any schema) but its key id is changed, so its signature fails.
+    const bobBundle = (adv.client('Bob')!.frames({ dir: 'up', event: 'room:join' }).at(-1)!.args[0] as Json).bundle as Json;
+    const keyId = String(bobBundle.keyId);
+    const sentinel = { ...bobBundle, keyId: (keyId[0] === 'A' ? 'B' : 'A') + keyId.slice(1) };
+    victim.inject('room:joined', { member: { peerId: 'fuzzSentinel01', displayName: 'Sentinel', bundle: sentinel, joinedAt: Date.now() } });
     await alice.waitForAlert(/Sentinel/, 60_000);
     const tiles = await alice.tiles();
-    console.log(`[fuzz] seed ${seed}: ${COUNT} events; Alice's tiles ${JSON.stringify(tiles)}; page errors ${pageErrors.length}`);
+    const alerts = await alice.alertTexts();
+    console.log(`[fuzz] seed ${seed}: ${COUNT} events; Alice's tiles ${JSON.stringify(tiles)}; page errors ${pageErrors.length}; alerts ${JSON.stringify(alerts)}`);
     expect(pageErrors).toEqual([]);
     expect(tiles).toEqual([{ name: 'Bob', conn: 'connected' }]);
     expect((await pageRtp(alice)).pcs).toBe(pcsBefore);
@@ -139,5 +144,7 @@ describe.skipIf(notReady !== null)(`key changes and hostile server events${notRe
     await alice.waitForMessage('after the storm');
     await alice.sendChat('still here');
     await bob.waitForMessage('still here');
+    // The drops are counted and said (the first of each kind raises an alert).
+    expect(alerts.some((t) => /Dropped a malformed/.test(t))).toBe(true);
   });
 });

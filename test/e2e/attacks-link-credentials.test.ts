@@ -4,17 +4,17 @@
 // everything else between them, and then offers to Carol in Alice's name from the attacker's own RTCPeerConnection
 // with the credential Alice's page obtained: for another peer, for another room, before a rotation, before leaving.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Adversary, drop, HIGHEST_ROUTE, selfIdRule, signalOf, type AdversaryClient, type Json } from './harness/adversary';
+import { Adversary, drop, HIGHEST_ROUTE, LOWEST_ROUTE, selfIdRule, signalOf, type AdversaryClient, type Json } from './harness/adversary';
 import { AttackerEndpoint, fingerprintOf } from './harness/attacker';
 import { Harness, type Peer } from './harness/index';
-import { credentialFields, credentialFromPage, tileOf, type CredentialRequest } from './harness/link-attacks';
+import { credentialFields, credentialFromPage, tileOf, type CredentialRequest, leaveIfInCall } from './harness/link-attacks';
 import { waitUntil } from './harness/peer';
 import { e2eNotReadyReason } from './harness/ready';
 import type { RoomKeyInfo } from '../../protocol/ipc-e2ee';
 
 const notReady = await e2eNotReadyReason();
-/** The attacker offers, so a binding for it is the offerer's. */
-const OFFERER_ROLE = 'initiator';
+/** The attacker offers, so a binding for it is the offerer's (an offer binds no remote fingerprint yet). */
+const OFFERER_ROLE = 'offer';
 
 type Minted = Awaited<ReturnType<typeof credentialFromPage>>;
 interface CaseContext { roomId: string; alice: AdversaryClient; carol: AdversaryClient; bob: AdversaryClient | null; attackerFp: string; carolFp: string }
@@ -42,7 +42,7 @@ describe.skipIf(notReady !== null)(`link credentials are not transferable${notRe
   });
   afterEach(async () => {
     await attacker?.reset();
-    for (const p of [alice, bob, carol]) if (await p.page.getByTestId('leave').count()) await p.leave();
+    for (const p of [alice, bob, carol]) await leaveIfInCall(p);
   });
   afterAll(async () => {
     await attacker?.close();
@@ -51,16 +51,16 @@ describe.skipIf(notReady !== null)(`link credentials are not transferable${notRe
 
   const CASES: CredentialCase[] = [
     { name: 'minted for Bob, used towards Carol', withBob: true,
-      obtain: async (c) => ({ req: { roomId: c.roomId, peerIdentityKey: c.bob!.identityKey!, role: OFFERER_ROLE, localFp: c.attackerFp, remoteFp: c.carolFp } }) },
+      obtain: async (c) => ({ req: { roomId: c.roomId, peerIdentityKey: c.bob!.identityKey!, role: OFFERER_ROLE, localFp: c.attackerFp, remoteFp: '' } }) },
     { name: 'minted for another room', withBob: false,
       obtain: async (c, p) => {
         const other = `${c.roomId}-elsewhere`;
         await p.page.evaluate(async (r) => (window as unknown as { veil: { keys: { create(r: string): Promise<unknown> } } }).veil.keys.create(r), other);
-        return { req: { roomId: other, peerIdentityKey: c.carol.identityKey!, role: OFFERER_ROLE, localFp: c.attackerFp, remoteFp: c.carolFp } };
+        return { req: { roomId: other, peerIdentityKey: c.carol.identityKey!, role: OFFERER_ROLE, localFp: c.attackerFp, remoteFp: '' } };
       } },
     { name: 'used after Alice rotated her room key', withBob: false,
       obtain: async (c, p) => {
-        const req = { roomId: c.roomId, peerIdentityKey: c.carol.identityKey!, role: OFFERER_ROLE, localFp: c.attackerFp, remoteFp: c.carolFp };
+        const req = { roomId: c.roomId, peerIdentityKey: c.carol.identityKey!, role: OFFERER_ROLE, localFp: c.attackerFp, remoteFp: '' };
         const before = (await p.call<RoomKeyInfo>('keys:get', c.roomId)).epoch;
         const cred = await credentialFromPage(p, req);
         await p.page.getByTestId('tab-security').click();
@@ -70,7 +70,7 @@ describe.skipIf(notReady !== null)(`link credentials are not transferable${notRe
       } },
     { name: 'used after Alice left the room', withBob: false,
       obtain: async (c, p) => {
-        const req = { roomId: c.roomId, peerIdentityKey: c.carol.identityKey!, role: OFFERER_ROLE, localFp: c.attackerFp, remoteFp: c.carolFp };
+        const req = { roomId: c.roomId, peerIdentityKey: c.carol.identityKey!, role: OFFERER_ROLE, localFp: c.attackerFp, remoteFp: '' };
         const cred = await credentialFromPage(p, req);
         // Carol must not learn that Alice left: the server hides it.
         adv.use({ name: 'hide Alice leaving', dir: 'down', event: 'room:left', client: 'Carol', act: () => drop }, true);
@@ -83,6 +83,8 @@ describe.skipIf(notReady !== null)(`link credentials are not transferable${notRe
   it.each(CASES.map((k, i) => [k.name, k, i] as const))('credential %s: refused, nothing reaches the attacker', async (_n, k, i) => {
     const roomId = `link-cred-${i}`;
     adv.clearRules();
+    // The server decides who offers: Alice always, Carol never.
+    adv.use(selfIdRule('Alice offers', 'Alice', LOWEST_ROUTE));
     adv.use(selfIdRule('Carol answers', 'Carol', HIGHEST_ROUTE));
     let carolAnswer: string | null = null;
     let forwardedOffers = 0;
@@ -112,7 +114,11 @@ describe.skipIf(notReady !== null)(`link credentials are not transferable${notRe
     const c = refs.c = adv.client('Carol')!;
     const b = k.withBob ? adv.client('Bob')! : null;
     if (k.withBob) await waitUntil(async () => (await tileOf(alice, 'Bob'))?.conn === 'connected', 45_000, 'Alice-Bob link');
-    await waitUntil(() => carolAnswer !== null, 45_000, 'Carol\'s answer to Alice');
+    await waitUntil(() => carolAnswer !== null, 45_000, 'Carol\'s answer to Alice').catch((err: unknown) => {
+      const trace = adv.record.filter((f) => f.event === 'signal:relay' && (f.client === a || f.client === c))
+        .map((f) => `${f.client.name} ${f.dir} ${String(signalOf(f)?.type)} to=${String((f.args[0] as Json).to)} from=${String((f.args[0] as Json).from)} ${f.dropped ? 'dropped' : ''}`);
+      throw new Error(`${String(err)}; Alice=${String(a.selfId)} Carol=${String(c.selfId)}; ${trace.join(' | ')}`);
+    });
     const carolFp = fingerprintOf(carolAnswer!)!;
     const field = credentialFields(a.signals('up', 'offer'))[0]!;
     carolAnswer = null;

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Adversary, cutSignals, HIGHEST_ROUTE, LOWEST_ROUTE, selfIdRule, signalOf, type AdversaryClient, type Json } from './harness/adversary';
 import { AttackerEndpoint, fingerprintOf } from './harness/attacker';
 import { Harness, type Peer } from './harness/index';
-import { credentialsOf, forgeCredential, happensWithin, tileOf } from './harness/link-attacks';
+import { credentialsOf, forgeCredential, happensWithin, tileOf, leaveIfInCall } from './harness/link-attacks';
 import { waitUntil } from './harness/peer';
 import { e2eNotReadyReason } from './harness/ready';
 
@@ -75,7 +75,7 @@ describe.skipIf(notReady !== null)(`link attacks through signaling${notReady ? `
   });
   afterEach(async () => {
     await attacker?.reset();
-    for (const p of [alice, bob]) if (await p.page.getByTestId('leave').count()) await p.leave();
+    for (const p of [alice, bob]) await leaveIfInCall(p);
   });
   afterAll(async () => {
     await attacker?.close();

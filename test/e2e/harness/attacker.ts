@@ -90,19 +90,20 @@ export class AttackerEndpoint {
 
   /**
    * The received counts once they stopped moving (call after the victim's link is closed or refused): two
-   * consecutive polls (150 ms apart, three stats refresh intervals) that agree, within `timeout`.
+   * consecutive polls (150 ms apart, three stats refresh intervals) that agree. If media is still flowing after
+   * `timeout` (the victim is still sending: the attack worked), the last reading is returned with `settled` false.
    */
-  async finalStats(timeout = 15_000): Promise<AttackerStats> {
+  async finalStats(timeout = 10_000): Promise<AttackerStats & { settled: boolean }> {
     let prev = await this.stats();
-    let settled = prev;
+    let last = prev;
+    let settled = false;
     await waitUntil(async () => {
-      const now = await this.stats();
-      const same = now.audioBytes === prev.audioBytes && now.videoBytes === prev.videoBytes;
-      prev = now;
-      settled = now;
-      return same;
-    }, timeout, 'attacker receive counters to settle');
-    return settled;
+      last = await this.stats();
+      settled = last.audioBytes === prev.audioBytes && last.videoBytes === prev.videoBytes;
+      prev = last;
+      return settled;
+    }, timeout, 'attacker receive counters to settle').catch(() => {});
+    return { ...last, settled };
   }
 
   async reset(): Promise<void> {

@@ -106,3 +106,9 @@ export async function credentialFromPage(p: Peer, req: CredentialRequest): Promi
     return { ...await veil.dtls!.sign!(r.roomId, r.localFp), via: 'dtls.sign' };
   }, req);
 }
+
+/** Back to the lobby from wherever a test left the page; a pending key-change warning outlives leaving, so reload. */
+export async function leaveIfInCall(p: Peer): Promise<void> {
+  if (await p.page.getByTestId('key-change-modal').count()) return p.reload();
+  if (await p.page.getByTestId('leave').count()) await p.leave();
+}
