@@ -39,7 +39,7 @@ const VECTORS: Vector[] = [
       const sdp = await answerSdp(c);
       const fp = fingerprintOf(sdp)!;
       const forged = Object.fromEntries(Object.entries(credentialsOf(c.offer))
-        .map(([k, v]) => [k, forgeCredential(v, fp, c.bob.identityKey!)]));
+        .map(([k, v]) => [k, forgeCredential(v, fp, c.bob.identityKey!, 'answer')]));
       return [fromBob(c, { type: 'answer', sdp }, forged)];
     } },
   { name: 'rollback, then a pranswer', victimOffers: true,

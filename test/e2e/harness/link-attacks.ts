@@ -77,17 +77,19 @@ const FP = /^sha-\d+ ([0-9A-F]{2}:)*[0-9A-F]{2}$/;
 
 /**
  * A forgery from a genuine credential: every fingerprint replaced by `fp`, every identity key by `identityKey`,
- * and every signature/MAC-looking field (name matching sig/mac/tag) with one character changed.
+ * a `role` field set to `role`, and every signature/MAC-looking field (name matching sig/mac/tag) with one character
+ * changed: it is refused only if the signature or MAC is really checked.
  */
-export function forgeCredential(genuine: unknown, fp: string, identityKey: string): unknown {
-  if (Array.isArray(genuine)) return genuine.map((g) => forgeCredential(g, fp, identityKey));
+export function forgeCredential(genuine: unknown, fp: string, identityKey: string, role: string): unknown {
+  if (Array.isArray(genuine)) return genuine.map((g) => forgeCredential(g, fp, identityKey, role));
   if (!genuine || typeof genuine !== 'object') return genuine;
   const out: Json = {};
   for (const [k, v] of Object.entries(genuine as Json)) {
     if (typeof v === 'string' && FP.test(v)) out[k] = fp;
+    else if (k === 'role' && typeof v === 'string') out[k] = role;
     else if (typeof v === 'string' && /identitykey/i.test(k)) out[k] = identityKey;
     else if (typeof v === 'string' && /sig|mac|tag/i.test(k) && v.length > 4) out[k] = v.slice(0, 3) + (v[3] === 'A' ? 'B' : 'A') + v.slice(4);
-    else out[k] = forgeCredential(v, fp, identityKey);
+    else out[k] = forgeCredential(v, fp, identityKey, role);
   }
   return out;
 }
