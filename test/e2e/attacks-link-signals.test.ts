@@ -24,14 +24,9 @@ interface Vector {
 const fromBob = (c: AttackContext, signal: Json, extra: Json = {}): Json => ({ from: c.bob.selfId, signal, ...extra });
 const answerSdp = async (c: AttackContext) => c.attacker.answer(String((c.offer.signal as Json).sdp));
 
-/** The attacker's SDP with another SCTP port: no data channel ever opens, so nothing after `connect` runs. */
-const withoutSctp = (sdp: string) => sdp.replace(/^a=sctp-port:\d+/m, 'a=sctp-port:5999');
-
 const VECTORS: Vector[] = [
   { name: 'pranswer with the attacker certificate and no credential', victimOffers: true,
     attack: async (c) => [fromBob(c, { type: 'pranswer', sdp: await answerSdp(c) })] },
-  { name: 'pranswer that never opens SCTP (no connect event, no live check)', victimOffers: true,
-    attack: async (c) => [fromBob(c, { type: 'pranswer', sdp: withoutSctp(await answerSdp(c)) })] },
   { name: 'answer with no credential', victimOffers: true,
     attack: async (c) => [fromBob(c, { type: 'answer', sdp: await answerSdp(c) })] },
   { name: 'answer with a forged credential', victimOffers: true,

@@ -17,7 +17,7 @@ export async function tileOf(p: Peer, name: string): Promise<TileView | null> {
   return tile.first().evaluate((el) => ({
     conn: el.getAttribute('data-conn') ?? '',
     reason: el.querySelector('[data-testid="peer-reason"]')?.textContent ?? '',
-    hasStream: (el.querySelector('video') as HTMLVideoElement | null)?.srcObject != null
+    hasStream: Boolean((el.querySelector('video') as HTMLVideoElement | null)?.srcObject)
   }));
 }
 
