@@ -6,7 +6,7 @@ export const IPC_CHANNEL_NAMES = [
   'session:open', 'session:close',
   'message:seal', 'message:open',
   'trust:safetyNumber', 'trust:list', 'trust:setVerified', 'trust:acceptChange',
-  'dtls:sign', 'dtls:verify',
+  'link:bind', 'link:verify',
   'room:leave',
   'audit:tail', 'stats:get',
   'settings:get', 'settings:set',

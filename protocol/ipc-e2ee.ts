@@ -1,13 +1,15 @@
-// IPC channels of the E2EE core: identity, room keys, sessions, messages, trust, DTLS attestations, audit, stats.
+// IPC channels of the E2EE core: identity, room keys, sessions, messages, trust, link bindings, audit, stats.
 import { z } from 'zod';
 import { channel } from './ipc-channel';
-import { b64uBytes, displayNameSchema, dtlsFingerprintSchema, roomIdSchema, wireDtlsAttestationSchema, wireKeyBundleSchema,
-  wireRevocationNoticeSchema, wireRotationNoticeSchema, IDENTITY_KEY_BYTES, type WireDtlsAttestation, type WireKeyBundle,
-  type WireRevocationNotice, type WireRotationNotice } from './keys';
+import { b64uBytes, displayNameSchema, dtlsFingerprintSchema, roomIdSchema, wireKeyBundleSchema, wireRevocationNoticeSchema,
+  wireRotationNoticeSchema, IDENTITY_KEY_BYTES, type WireKeyBundle, type WireRevocationNotice, type WireRotationNotice } from './keys';
+import { LINK_ROLES, wireLinkBindingSchema, type WireLinkBinding } from './link';
 import { FILE_LIMITS } from './file-limits';
 import { LIMITS } from './limits';
 
 const identityKey = b64uBytes(IDENTITY_KEY_BYTES);
+const linkRole = z.enum(LINK_ROLES);
+const optionalFp = z.union([z.literal(''), dtlsFingerprintSchema]);
 const bytes = (max: number) => z.instanceof(Uint8Array).refine((b) => b.length <= max, `at most ${max} bytes`);
 
 export interface IdentityInfo {
@@ -66,10 +68,12 @@ export const e2eeIpc = {
   'trust:setVerified': channel<z.ZodTuple<[typeof identityKey, z.ZodBoolean]>, Contact>(z.tuple([identityKey, z.boolean()])),
   /** The user acknowledged the key-change warning for this identity (verification is reset). */
   'trust:acceptChange': channel<z.ZodTuple<[typeof identityKey]>, Contact>(z.tuple([identityKey])),
-  'dtls:sign': channel<z.ZodTuple<[typeof roomIdSchema, typeof dtlsFingerprintSchema]>, WireDtlsAttestation>(z.tuple([roomIdSchema, dtlsFingerprintSchema])),
-  /** Checks the attestation's signature, that it names `expectedIdentityKey`, and that it matches the live fingerprint. */
-  'dtls:verify': channel<z.ZodTuple<[typeof wireDtlsAttestationSchema, typeof identityKey, typeof dtlsFingerprintSchema]>, { ok: true }>(
-    z.tuple([wireDtlsAttestationSchema, identityKey, dtlsFingerprintSchema])),
+  /** MAC for our offer (remoteFp '') or answer (remoteFp = the offer's), bound to the current session with this peer in this room. */
+  'link:bind': channel<z.ZodTuple<[typeof roomIdSchema, typeof identityKey, typeof linkRole, typeof dtlsFingerprintSchema, typeof optionalFp]>,
+    WireLinkBinding>(z.tuple([roomIdSchema, identityKey, linkRole, dtlsFingerprintSchema, optionalFp])),
+  /** Checks a peer's binding: remoteFp from its SDP, localFp ours ('' when checking an offer); refuses unless every rule holds. */
+  'link:verify': channel<z.ZodTuple<[typeof roomIdSchema, typeof identityKey, typeof wireLinkBindingSchema, typeof dtlsFingerprintSchema,
+    typeof optionalFp]>, { ok: true }>(z.tuple([roomIdSchema, identityKey, wireLinkBindingSchema, dtlsFingerprintSchema, optionalFp])),
   'room:leave': channel<z.ZodTuple<[typeof roomIdSchema]>, null>(z.tuple([roomIdSchema])),
   'audit:tail': channel<z.ZodTuple<[z.ZodNumber]>, AuditEvent[]>(z.tuple([z.number().int().min(1).max(1000)])),
   'stats:get': channel<z.ZodTuple<[]>, E2eeStats>(z.tuple([])),

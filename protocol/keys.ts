@@ -1,4 +1,4 @@
-// Wire shapes of public key material that travels through the untrusted server: bundles, notices, attestations.
+// Wire shapes of public key material that travels through the untrusted server: bundles, notices, DTLS fingerprints.
 // Signed byte layouts live in main/crypto and docs/PROTOCOL.md; these schemas only check shape and size.
 import { z } from 'zod';
 import { b64uLength } from './encoding';
@@ -61,14 +61,3 @@ export type WireRevocationNotice = z.infer<typeof wireRevocationNoticeSchema>;
 
 /** A DTLS certificate fingerprint as it appears in SDP: `sha-256 AB:CD:...`. */
 export const dtlsFingerprintSchema = z.string().max(200).regex(/^sha-(1|224|256|384|512) ([0-9A-F]{2}:)*[0-9A-F]{2}$/);
-
-/** "My DTLS certificate in this room is F": binds the media path to the identity key. */
-export const wireDtlsAttestationSchema = z.strictObject({
-  v: z.literal(1),
-  identityKey: b64uBytes(IDENTITY_KEY_BYTES),
-  roomId: roomIdSchema,
-  fingerprint: dtlsFingerprintSchema,
-  issuedAt: timestampSchema,
-  signature: b64uBytes(SIGNATURE_BYTES)
-});
-export type WireDtlsAttestation = z.infer<typeof wireDtlsAttestationSchema>;

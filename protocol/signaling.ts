@@ -1,8 +1,8 @@
 // The signaling contract: socket.io event maps (client <-> server) and the schema of every client payload.
 import { z } from 'zod';
-import { dtlsFingerprintSchema, displayNameSchema, roomIdSchema, wireDtlsAttestationSchema, wireKeyBundleSchema,
-  wireRevocationNoticeSchema, wireRotationNoticeSchema, type WireDtlsAttestation, type WireKeyBundle,
-  type WireRevocationNotice, type WireRotationNotice } from './keys';
+import { dtlsFingerprintSchema, displayNameSchema, roomIdSchema, wireKeyBundleSchema, wireRevocationNoticeSchema,
+  wireRotationNoticeSchema, type WireKeyBundle, type WireRevocationNotice, type WireRotationNotice } from './keys';
+import { wireLinkBindingSchema, type WireLinkBinding } from './link';
 import { LIMITS } from './limits';
 
 /** Server-assigned id of one connection in a room; routing only, never an identity. */
@@ -16,24 +16,8 @@ export const SIGNALING_ERROR_CODES = [
 export type SignalingErrorCode = (typeof SIGNALING_ERROR_CODES)[number];
 export type Ack<T> = { ok: true; value: T } | { ok: false; error: { code: SignalingErrorCode; message: string } };
 
-/** simple-peer's signal objects, bounded. */
-export const peerSignalSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.enum(['offer', 'answer', 'pranswer', 'rollback']), sdp: z.string().max(LIMITS.maxSdpLength) }),
-  z.strictObject({
-    type: z.literal('candidate'),
-    candidate: z.strictObject({
-      candidate: z.string().max(LIMITS.maxIceCandidateLength),
-      sdpMLineIndex: z.number().int().min(0).max(255).nullable().optional(),
-      sdpMid: z.string().max(64).nullable().optional(),
-      usernameFragment: z.string().max(256).nullable().optional()
-    })
-  }),
-  z.strictObject({ type: z.literal('renegotiate'), renegotiate: z.literal(true) }),
-  z.strictObject({
-    type: z.literal('transceiverRequest'),
-    transceiverRequest: z.strictObject({ kind: z.enum(['audio', 'video']), init: z.record(z.string(), z.unknown()).optional() })
-  })
-]);
+/** The only signals Veil sends: a complete (non-trickled) offer or answer; anything else is refused by both ends. */
+export const peerSignalSchema = z.strictObject({ type: z.enum(['offer', 'answer']), sdp: z.string().max(LIMITS.maxSdpLength) });
 export type PeerSignal = z.infer<typeof peerSignalSchema>;
 
 export const iceServerSchema = z.strictObject({
@@ -58,8 +42,8 @@ export type JoinRequest = z.infer<typeof joinRequestSchema>;
 export const relayRequestSchema = z.strictObject({
   to: peerIdSchema,
   signal: peerSignalSchema,
-  /** The sender's signed DTLS fingerprint, attached to offers and answers. */
-  attestation: wireDtlsAttestationSchema.optional()
+  /** The sender's link binding (HMAC under the pairwise session): opaque to the server. */
+  binding: wireLinkBindingSchema
 });
 export type RelayRequest = z.infer<typeof relayRequestSchema>;
 
@@ -86,7 +70,7 @@ export interface ServerToClientEvents {
   'room:joined': (ev: { member: Member }) => void;
   'room:left': (ev: { peerId: PeerId }) => void;
   /** `from` is stamped by the server from the authenticated socket. */
-  'signal:relay': (ev: { from: PeerId; signal: PeerSignal; attestation?: WireDtlsAttestation }) => void;
+  'signal:relay': (ev: { from: PeerId; signal: PeerSignal; binding: WireLinkBinding }) => void;
   'keys:published': (ev: { from: PeerId; bundle: WireKeyBundle }) => void;
   'keys:rotated': (ev: { from: PeerId; notice: WireRotationNotice }) => void;
   'keys:revoked': (ev: { from: PeerId; notice: WireRevocationNotice }) => void;

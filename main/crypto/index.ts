@@ -9,3 +9,4 @@ export * from './safety';
 export * from './session';
 export * from './signed';
 export * from './file-transfer';
+export * from './link-binding';

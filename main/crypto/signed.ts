@@ -1,6 +1,6 @@
-// Canonical signed byte layouts (with domain-separation labels) of bundles, notices and DTLS attestations.
+// Canonical signed byte layouts (with domain-separation labels) of bundles and notices.
 import { fromB64u, toB64u } from '../../protocol/encoding';
-import { EPHEMERAL_KEY_BYTES, IDENTITY_KEY_BYTES, KEY_ID_BYTES, SIGNATURE_BYTES, type WireDtlsAttestation, type WireKeyBundle,
+import { EPHEMERAL_KEY_BYTES, IDENTITY_KEY_BYTES, KEY_ID_BYTES, SIGNATURE_BYTES, type WireKeyBundle,
   type WireRevocationNotice, type WireRotationNotice } from '../../protocol/keys';
 import type { CryptoBackend } from './backend';
 import { concatBytes, lp8, u32be, u64be, utf8 } from './bytes';
@@ -11,7 +11,6 @@ export const LABELS = {
   bundle: 'veil/v1/key-bundle\0',
   rotate: 'veil/v1/rotate\0',
   revoke: 'veil/v1/revoke\0',
-  dtls: 'veil/v1/dtls-fingerprint\0',
   envelope: 'veil/v1/envelope-sig\0'
 } as const;
 
@@ -32,7 +31,6 @@ export class SignedFormatError extends Error {
 export type UnsignedBundle = Omit<WireKeyBundle, 'signature'>;
 export type UnsignedRotation = Omit<WireRotationNotice, 'signature'>;
 export type UnsignedRevocation = Omit<WireRevocationNotice, 'signature'>;
-export type UnsignedAttestation = Omit<WireDtlsAttestation, 'signature'>;
 
 export function bundleBytes(b: UnsignedBundle): Uint8Array {
   return concatBytes(utf8(LABELS.bundle), u32be(b.v), decodeField(b.identityKey, IDENTITY_KEY_BYTES, 'identityKey'), lp8(b.roomId),
@@ -50,11 +48,6 @@ export function rotationBytes(n: UnsignedRotation): Uint8Array {
 export function revocationBytes(n: UnsignedRevocation): Uint8Array {
   return concatBytes(utf8(LABELS.revoke), u32be(n.v), decodeField(n.identityKey, IDENTITY_KEY_BYTES, 'identityKey'), lp8(n.roomId),
     decodeField(n.keyId, KEY_ID_BYTES, 'keyId'), u32be(n.epoch), u64be(n.issuedAt));
-}
-
-export function attestationBytes(a: UnsignedAttestation): Uint8Array {
-  return concatBytes(utf8(LABELS.dtls), u32be(a.v), decodeField(a.identityKey, IDENTITY_KEY_BYTES, 'identityKey'), lp8(a.roomId),
-    lp8(a.fingerprint), u64be(a.issuedAt));
 }
 
 function sign(backend: CryptoBackend, seed: Uint8Array, bytes: Uint8Array): string {
@@ -89,10 +82,4 @@ export function signRevocation(backend: CryptoBackend, seed: Uint8Array, n: Unsi
 }
 export function verifyRevocation(backend: CryptoBackend, n: WireRevocationNotice): boolean {
   return verifyWith(backend, n.identityKey, n.signature, () => revocationBytes(n));
-}
-export function signAttestation(backend: CryptoBackend, seed: Uint8Array, a: UnsignedAttestation): WireDtlsAttestation {
-  return { ...a, signature: sign(backend, seed, attestationBytes(a)) };
-}
-export function verifyAttestation(backend: CryptoBackend, a: WireDtlsAttestation): boolean {
-  return verifyWith(backend, a.identityKey, a.signature, () => attestationBytes(a));
 }

@@ -1,9 +1,9 @@
-// The E2EE service behind the IPC channels: identity, room keys, sessions, notices, trust, DTLS attestations.
-import { fromB64u, toB64u } from '../../protocol/encoding';
+// The E2EE service behind the IPC channels: identity, room keys, sessions, notices, trust (link bindings live in link.ts).
+import { fromB64u } from '../../protocol/encoding';
 import type { E2eeSettings, RoomKeyInfo, SessionInfo } from '../../protocol/ipc-e2ee';
-import type { WireDtlsAttestation, WireKeyBundle, WireRevocationNotice, WireRotationNotice } from '../../protocol/keys';
+import type { WireKeyBundle, WireRevocationNotice, WireRotationNotice } from '../../protocol/keys';
 import { LIMITS } from '../../protocol/limits';
-import { ctEqual, safetyNumber, signAttestation, verifyAttestation, verifyBundle, verifyRevocation, verifyRotation, type CryptoBackend,
+import { ctEqual, safetyNumber, verifyBundle, verifyRevocation, verifyRotation, type CryptoBackend,
   type IdentityKeyPair, type RejectReason } from '../crypto';
 import { IpcFailure } from '../ipc/dispatcher';
 import type { Keystore } from '../keystore/keystore';
@@ -228,27 +228,5 @@ export class E2eeCore {
     const theirs = fromB64u(identityKey);
     if (!theirs || theirs.length !== 32) throw new IpcFailure('malformed', 'identity key must be 32 bytes');
     return safetyNumber(id.publicKey, theirs);
-  }
-
-  async dtlsSign(roomId: string, fingerprint: string): Promise<WireDtlsAttestation> {
-    const id = await this.identity.get();
-    this.requireRoom(roomId);
-    return signAttestation(this.backend, id.seed, { v: 1, identityKey: toB64u(id.publicKey), roomId, fingerprint, issuedAt: this.now() });
-  }
-
-  /** Fails closed: signature, named identity, room, age and the live fingerprint must all match. */
-  dtlsVerify(a: WireDtlsAttestation, expectedIdentityKey: string, liveFingerprint: string): { ok: true } {
-    const fields = { roomId: a.roomId, peerIdentityKey: a.identityKey };
-    const expected = fromB64u(expectedIdentityKey);
-    const named = fromB64u(a.identityKey);
-    if (!expected || !named || expected.length !== 32 || !ctEqual(expected, named)) {
-      throw this.reject('signature', 'dtls', 'attestation is not from the expected identity', fields);
-    }
-    if (!verifyAttestation(this.backend, a)) throw this.reject('signature', 'dtls', 'attestation signature does not verify', fields);
-    this.requireRoom(a.roomId);
-    const t = this.now();
-    if (a.issuedAt > t + LIMITS.freshnessTtlMs || t - a.issuedAt > LIMITS.keyMaxAgeMs) throw this.reject('stale', 'dtls', 'attestation too old', fields);
-    if (a.fingerprint !== liveFingerprint) throw this.reject('signature', 'dtls', 'live DTLS fingerprint differs from the attested one', fields);
-    return { ok: true };
   }
 }

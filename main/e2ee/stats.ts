@@ -2,7 +2,7 @@
 import type { E2eeStats } from '../../protocol/ipc-e2ee';
 
 export const REJECTION_REASONS = ['signature', 'replay', 'stale', 'revoked', 'expired', 'malformed', 'wrong-recipient',
-  'unknown-key', 'decrypt-failed', 'old-epoch'] as const;
+  'unknown-key', 'decrypt-failed', 'old-epoch', 'no-room-key', 'no-session', 'key-changed'] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
 export class Stats {

@@ -1,6 +1,7 @@
 // The IPC handler map: one entry per contract channel, each a thin call into a main-process service.
 import type { IpcHandlerMap } from './dispatcher';
 import type { MainServices } from '../services';
+import { linkBind, linkVerify } from '../e2ee/link';
 import { openMessage, sealMessage } from '../e2ee/messages';
 
 export function buildIpcHandlers(services: MainServices): IpcHandlerMap {
@@ -29,8 +30,8 @@ export function buildIpcHandlers(services: MainServices): IpcHandlerMap {
     'trust:list': () => e.contacts.list(),
     'trust:setVerified': (...[identityKey, verified]) => e.contacts.setVerified(identityKey, verified),
     'trust:acceptChange': (...[identityKey]) => e.contacts.acceptChange(identityKey),
-    'dtls:sign': (...[roomId, fingerprint]) => e.dtlsSign(roomId, fingerprint),
-    'dtls:verify': (...[attestation, expectedIdentityKey, liveFingerprint]) => e.dtlsVerify(attestation, expectedIdentityKey, liveFingerprint),
+    'link:bind': (...[roomId, peerIdentityKey, role, localFp, remoteFp]) => linkBind(e, roomId, peerIdentityKey, role, localFp, remoteFp),
+    'link:verify': (...[roomId, peerIdentityKey, binding, remoteFp, localFp]) => linkVerify(e, roomId, peerIdentityKey, binding, remoteFp, localFp),
     'room:leave': (...[roomId]) => {
       services.leaveRoom(roomId);
       return null;

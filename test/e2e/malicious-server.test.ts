@@ -44,7 +44,7 @@ describe.skipIf(notReady !== null)(`malicious signaling server${notReady ? ` (sk
     const [a, b] = await pair('mitm-dtls');
     await waitUntil(async () => [...await a.tiles(), ...await b.tiles()].some((t) => t.conn === 'refused'), 30_000, 'a refused link');
     const reasons = [...await a.page.getByTestId('peer-reason').allTextContents(), ...await b.page.getByTestId('peer-reason').allTextContents()];
-    expect(reasons.join(' ')).toMatch(/refused: DTLS fingerprint attestation rejected/);
+    expect(reasons.join(' ')).toMatch(/refused: link binding rejected \(bad-signature/);
     expect(attacks.fired.swapFingerprint).toBeGreaterThan(0);
     for (const p of [a, b]) expect((await p.tiles()).some((t) => t.conn === 'connected')).toBe(false);
     attacks.swapFingerprint = false;

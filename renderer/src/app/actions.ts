@@ -88,6 +88,11 @@ export async function switchDevice(kind: 'audio' | 'video', deviceId: string): P
   }
 }
 
+/** The tile's "Try again" after a refused link: a fresh link that must authenticate from scratch. */
+export function retryPeer(identityKey: string): void {
+  current?.mesh?.retry(identityKey);
+}
+
 export async function refreshContacts(): Promise<void> {
   const r = await window.veil.trust.list();
   if (r.ok) useApp.getState().setContacts(r.value);
@@ -112,6 +117,8 @@ export async function acceptKeyChange(identityKey: string): Promise<void> {
     s.setContact(c);
     s.upsertPeer(identityKey, { trust: 'known' });
     s.resolveKeyChange(identityKey);
+    // Media was held back while the change was pending: connect now (the mesh re-checks trust first).
+    current?.mesh?.ensure(identityKey);
   } catch (err) {
     s.pushAlert(`Could not accept the new key: ${errorText(err)}`);
   }

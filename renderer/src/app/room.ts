@@ -1,5 +1,6 @@
 // The room controller: join and re-join, key lifecycle (create, open, rotate, revoke), mesh and chat wiring.
-import type { WireDtlsAttestation, WireKeyBundle } from '../../../protocol/keys';
+import type { WireKeyBundle } from '../../../protocol/keys';
+import type { WireLinkBinding } from '../../../protocol/link';
 import type { JoinResult, Member, PeerSignal } from '../../../protocol/signaling';
 import { load } from '../lib/storage';
 import { errorText, unwrap } from '../lib/veil';
@@ -59,9 +60,9 @@ export class Room {
       iceServers: () => load<RTCIceServer[] | null>('veil.iceServers', null) ?? this.s.iceServers,
       localStream: () => this.s.localStream,
       screenTrack: () => this.screenTrack,
-      sign: (fp) => unwrap(window.veil.dtls.sign(roomId, fp)),
-      verify: async (identityKey, att, fp) => { await unwrap(window.veil.dtls.verify(att, identityKey, fp)); },
-      sendSignal: (to, signal, attestation) => this.relay(to, signal, attestation, 0),
+      bind: (identityKey, role, localFp, remoteFp) => unwrap(window.veil.link.bind(roomId, identityKey, role, localFp, remoteFp)),
+      verify: async (identityKey, binding, remoteFp, localFp) => { await unwrap(window.veil.link.verify(roomId, identityKey, binding, remoteFp, localFp)); },
+      sendSignal: (to, signal, binding) => this.relay(to, signal, binding, 0),
       onData: (identityKey, bytes) => {
         const frame = decodeNoticeFrame(bytes);
         if (frame) void this.notices.frame(frame);
@@ -85,7 +86,8 @@ export class Room {
             if (first) { first = false; reject(err); } else this.s.pushAlert(`Re-join failed: ${errorText(err)}`);
           });
         },
-        onDisconnect: () => { if (!this.left) this.s.setSession({ signaling: 'reconnecting' }); }
+        onDisconnect: () => { if (!this.left) this.s.setSession({ signaling: 'reconnecting' }); },
+        onInvalid: (what) => { if (this.s.countInvalidEvent(what)) this.s.pushAlert(`Dropped a malformed "${what}" from the signaling server`); }
       });
       sig.socket.on('connect_error', (err) => {
         if (first) { first = false; sig.close(); reject(new Error(`Cannot reach the signaling server: ${err.message}`)); }
@@ -95,24 +97,24 @@ export class Room {
     });
   }
 
+  /** Every handler sees only payloads that passed the strict server-event schemas (SignalingClient.on). */
   private wire(sig: SignalingClient): void {
-    const sock = sig.socket;
-    sock.on('room:joined', ({ member }) => void this.addMember(member));
-    sock.on('room:left', ({ peerId }) => this.memberLeft(peerId));
-    sock.on('signal:relay', ({ from, signal, attestation }) => this.mesh?.onSignal(from, signal, attestation));
-    sock.on('keys:published', ({ from, bundle }) => {
+    sig.on('room:joined', ({ member }) => void this.addMember(member));
+    sig.on('room:left', ({ peerId }) => this.memberLeft(peerId));
+    sig.on('signal:relay', ({ from, signal, binding }) => this.mesh?.onSignal(from, signal, binding));
+    sig.on('keys:published', ({ from, bundle }) => {
       const p = this.byRoute(from);
       if (p) void this.openSession(from, p.displayName, bundle);
     });
-    sock.on('keys:rotated', ({ notice }) => void this.notices.rotation(notice, 'server'));
-    sock.on('keys:revoked', ({ notice }) => void this.notices.revocation(notice, 'server'));
+    sig.on('keys:rotated', ({ notice }) => void this.notices.rotation(notice, 'server'));
+    sig.on('keys:revoked', ({ notice }) => void this.notices.revocation(notice, 'server'));
   }
 
   /** Relays one signal; a rate-limited relay is retried a few times with backoff rather than lost. */
-  private relay(to: string, signal: PeerSignal, attestation: WireDtlsAttestation | undefined, attempt: number): void {
-    this.signaling?.socket.emit('signal:relay', attestation ? { to, signal, attestation } : { to, signal }, (res) => {
-      if (!res.ok && res.error.code === 'rate-limited' && attempt < 5 && !this.left) {
-        setTimeout(() => this.relay(to, signal, attestation, attempt + 1), 250 * 2 ** attempt);
+  private relay(to: string, signal: PeerSignal, binding: WireLinkBinding, attempt: number): void {
+    this.signaling?.socket.emit('signal:relay', { to, signal, binding }, (res) => {
+      if (res && !res.ok && res.error?.code === 'rate-limited' && attempt < 5 && !this.left) {
+        setTimeout(() => this.relay(to, signal, binding, attempt + 1), 250 * 2 ** attempt);
       }
     });
   }

@@ -1,5 +1,6 @@
 // Typed socket.io-client link to the signaling server: acks as promises, reconnects and tells the room to re-join.
 import { io, type Socket } from 'socket.io-client';
+import { ACK_VALUE_SCHEMAS, ackEnvelopeSchema, SERVER_EVENT_SCHEMAS, type ServerEventName } from '../../../protocol/server-events';
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../../protocol/signaling';
 
 export type VeilSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -17,14 +18,18 @@ export interface SignalingHandlers {
   /** Every (re)connection; `again` is true after the first. */
   onConnect(again: boolean): void;
   onDisconnect(reason: string): void;
+  /** A server event or ack that failed its schema: dropped before any handler saw it. */
+  onInvalid?(what: string): void;
 }
+
+type ServerPayload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
 
 export class SignalingClient {
   readonly socket: VeilSocket;
   private connectedOnce = false;
   private closed = false;
 
-  constructor(readonly url: string, handlers: SignalingHandlers) {
+  constructor(readonly url: string, private readonly handlers: SignalingHandlers) {
     this.socket = io(url, {
       transports: ['websocket'],
       reconnection: true,
@@ -42,8 +47,17 @@ export class SignalingClient {
       // A server-side disconnect stops socket.io's automatic retries; keep trying unless we closed it.
       if (reason === 'io server disconnect' && !this.closed) setTimeout(() => this.socket.connect(), 500);
     });
-    this.socket.on('server:shutdown', () => {
-      // The server says it is going away: socket.io reconnects on its own once the transport closes.
+    // 'server:shutdown' needs no handler: socket.io reconnects on its own once the transport closes.
+  }
+
+  /** Subscribes to a server event; the handler only ever sees a payload that passed its strict schema (one argument, no extras). */
+  on<E extends ServerEventName>(event: E, handler: (payload: ServerPayload<E>) => void): void {
+    const schema = SERVER_EVENT_SCHEMAS[event];
+    const raw = this.socket as unknown as { on(ev: string, cb: (...args: unknown[]) => void): void };
+    raw.on(event, (...args: unknown[]) => {
+      const parsed = args.length === 1 ? schema.safeParse(args[0]) : null;
+      if (!parsed?.success) return this.handlers.onInvalid?.(event);
+      handler(parsed.data as ServerPayload<E>);
     });
   }
 
@@ -55,13 +69,22 @@ export class SignalingClient {
   request<E extends keyof ClientToServerEvents>(event: E, payload: Parameters<ClientToServerEvents[E]>[0], timeoutMs = 8000): Promise<AckValue<E>> {
     return new Promise((resolve, reject) => {
       const timed = this.socket.timeout(timeoutMs) as unknown as {
-        emit(ev: string, p: unknown, cb: (err: Error | null, res: Ack<unknown>) => void): void;
+        emit(ev: string, p: unknown, cb: (err: Error | null, res: unknown) => void): void;
       };
       timed.emit(event, payload, (err, res) => {
         if (err) return reject(new SignalingError('timeout', `${event}: no answer from the server`));
-        if (!res || typeof res !== 'object') return reject(new SignalingError('bad-response', `${event}: malformed answer`));
-        if (res.ok) resolve(res.value as AckValue<E>);
-        else reject(new SignalingError(res.error.code, `${event}: ${res.error.code}: ${res.error.message}`));
+        const ack = ackEnvelopeSchema.safeParse(res);
+        if (!ack.success) {
+          this.handlers.onInvalid?.(`${event} ack`);
+          return reject(new SignalingError('bad-response', `${event}: malformed answer`));
+        }
+        if (!ack.data.ok) return reject(new SignalingError(ack.data.error.code, `${event}: ${ack.data.error.code}: ${ack.data.error.message}`));
+        const value = ACK_VALUE_SCHEMAS[event].safeParse(ack.data.value);
+        if (!value.success) {
+          this.handlers.onInvalid?.(`${event} ack`);
+          return reject(new SignalingError('bad-response', `${event}: malformed answer`));
+        }
+        resolve(value.data as AckValue<E>);
       });
     });
   }

@@ -1,9 +1,11 @@
-// The call mesh: one PeerLink per remote identity, deterministic initiator, buffered early signals, retries.
-import type { WireDtlsAttestation } from '../../../protocol/keys';
+// The call mesh: one PeerLink per remote identity, deterministic initiator, buffered early signals, retries, trust gate.
+import type { LinkRole, WireLinkBinding } from '../../../protocol/link';
 import type { PeerSignal } from '../../../protocol/signaling';
 import type { AppStore } from '../store';
+import type { PeerEntry } from '../store/peers-slice';
 import type { FileChannel } from './file-channel';
 import { PeerLink } from './peer-link';
+import type { MediaKind } from './transceivers';
 
 export interface MeshDeps {
   store: AppStore;
@@ -13,9 +15,9 @@ export interface MeshDeps {
   iceServers(): RTCIceServer[];
   localStream(): MediaStream | null;
   screenTrack(): MediaStreamTrack | null;
-  sign(fingerprint: string): Promise<WireDtlsAttestation>;
-  verify(identityKey: string, attestation: WireDtlsAttestation, fingerprint: string): Promise<void>;
-  sendSignal(peerId: string, signal: PeerSignal, attestation?: WireDtlsAttestation): void;
+  bind(identityKey: string, role: LinkRole, localFp: string, remoteFp: string): Promise<WireLinkBinding>;
+  verify(identityKey: string, binding: WireLinkBinding, remoteFp: string, localFp: string): Promise<void>;
+  sendSignal(peerId: string, signal: PeerSignal, binding: WireLinkBinding): void;
   onData(identityKey: string, bytes: Uint8Array): void;
   onAuthenticated(identityKey: string): void;
   /** A chunk frame on the authenticated link's file channel. */
@@ -25,10 +27,16 @@ export interface MeshDeps {
 }
 
 const RETRY_MS = 1500;
+export const PENDING_TRUST_REASON = 'pending-trust: this identity key changed; accept or refuse the change to connect';
+
+/** A peer whose identity key change awaits a decision gets no link at all: no offer, no answer, no media. */
+export function trustBlocks(p: PeerEntry, pendingChanges: readonly string[]): boolean {
+  return p.trust === 'changed' || pendingChanges.includes(p.identityKey);
+}
 
 export class Mesh {
   readonly links = new Map<string, PeerLink>();
-  private early = new Map<string, { signal: PeerSignal; attestation?: WireDtlsAttestation }[]>();
+  private early = new Map<string, { signal: PeerSignal; binding: WireLinkBinding }[]>();
   private retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private stopped = false;
 
@@ -44,13 +52,29 @@ export class Mesh {
     return self !== null && self < remotePeerId;
   }
 
+  private blocked(p: PeerEntry): boolean {
+    if (!trustBlocks(p, this.d.store.getState().keyChanges)) return false;
+    if (p.conn !== 'pending-trust') this.d.store.getState().upsertPeer(p.identityKey, { conn: 'pending-trust', reason: PENDING_TRUST_REASON });
+    return true;
+  }
+
   /** Called when both sides are known to be in the room with open sessions: the initiator starts the link. */
   ensure(identityKey: string): void {
     if (this.stopped || this.links.has(identityKey)) return;
     const p = this.d.store.getState().peers[identityKey];
-    if (!p || !p.sessionOpen || p.conn === 'refused') return;
+    if (!p || !p.sessionOpen || p.conn === 'refused' || this.blocked(p)) return;
     if (this.isInitiator(p.peerId)) this.create(identityKey, true);
+    else if (p.conn === 'pending-trust') this.d.store.getState().upsertPeer(identityKey, { conn: 'connecting', reason: undefined });
     this.flush(p.peerId);
+  }
+
+  /** "Try again" on a refused tile: a fresh link; the non-initiator offers too (the natural initiator's offer wins a glare). */
+  retry(identityKey: string): void {
+    const p = this.d.store.getState().peers[identityKey];
+    if (this.stopped || !p || !p.sessionOpen || this.blocked(p)) return;
+    clearTimeout(this.retryTimers.get(identityKey));
+    this.d.store.getState().upsertPeer(identityKey, { conn: 'connecting', reason: undefined });
+    this.create(identityKey, true);
   }
 
   private create(identityKey: string, initiator: boolean): PeerLink {
@@ -65,19 +89,17 @@ export class Mesh {
     };
     const link: PeerLink = new PeerLink(initiator, {
       initiator,
-      stream: this.d.localStream(),
+      localTracks: () => this.localTracks(),
       config,
-      sign: (fp) => this.d.sign(fp),
-      verify: (att, fp) => this.d.verify(identityKey, att, fp),
-      send: (signal, att) => {
+      bind: (role, localFp, remoteFp) => this.d.bind(identityKey, role, localFp, remoteFp),
+      verify: (binding, remoteFp, localFp) => this.d.verify(identityKey, binding, remoteFp, localFp),
+      send: (signal, binding) => {
         const peerId = store.getState().peers[identityKey]?.peerId;
-        if (peerId) this.d.sendSignal(peerId, signal, att);
+        if (peerId) this.d.sendSignal(peerId, signal, binding);
       },
       onState: (conn) => upsert({ conn, reason: undefined }),
       onAuthenticated: (fp) => {
         upsert({ dtls: fp, dtlsLive: true });
-        const screen = this.d.screenTrack();
-        if (screen) void link.replaceTrack('video', screen);
         this.d.onAuthenticated(identityKey);
         this.adaptQuality();
       },
@@ -91,6 +113,7 @@ export class Mesh {
         const p = store.getState().peers[identityKey];
         if (!p) return;
         if (refused) {
+          store.getState().countRefusal(reason);
           store.getState().upsertPeer(identityKey, { conn: 'refused', reason, stream: undefined, dtlsLive: false });
           store.getState().pushAlert(`${p.displayName}: ${reason}`);
         } else if (p.present && !this.stopped) {
@@ -115,33 +138,46 @@ export class Mesh {
     }, RETRY_MS));
   }
 
-  /** A relayed signal from `fromPeerId`; buffered if that peer is not known (or its session not open) yet. */
-  onSignal(fromPeerId: string, signal: PeerSignal, attestation?: WireDtlsAttestation): void {
+  /** A relayed signal from `fromPeerId`; buffered if that peer is not known (or its session not open, or its trust pending) yet. */
+  onSignal(fromPeerId: string, signal: PeerSignal, binding: WireLinkBinding): void {
     if (this.stopped) return;
     const p = this.peerByRoute(fromPeerId);
-    if (!p || !p.sessionOpen) {
+    if (!p || !p.sessionOpen || this.blocked(p)) {
       // Bounded both ways: a lying server cannot grow this by inventing peers.
       if (!this.early.has(fromPeerId) && this.early.size >= 32) return;
       const list = this.early.get(fromPeerId) ?? [];
-      if (list.length < 64) list.push({ signal, attestation });
+      if (list.length < 8) list.push({ signal, binding });
       this.early.set(fromPeerId, list);
       return;
     }
-    if (p.conn === 'refused') return;
     let link = this.links.get(p.identityKey);
-    if (signal.type === 'offer' && (!link || link.initiator || link.gotRemoteDescription)) {
+    if (signal.type === 'offer') {
+      if (link && !link.initiator && link.remoteSdp === signal.sdp) return this.refuseStray(p, 'refused: replayed offer');
+      // Glare (both offered): the natural initiator keeps its own offer; the other side yields and answers.
+      if (link && link.initiator && this.isInitiator(p.peerId)) return;
       // A new offer means the remote (re)starts the link: answer it with a fresh non-initiator.
-      link = this.create(p.identityKey, false);
+      if (!link || link.initiator || link.gotRemoteDescription) link = this.create(p.identityKey, false);
     }
-    if (!link) return;
-    link.receive(signal, attestation);
+    if (!link) return this.refuseStray(p, `refused: ${signal.type} with no link to answer`);
+    link.receive(signal, binding);
+  }
+
+  /** A signal no link asked for: counted and alerted once per reason, never applied. */
+  private refuseStray(p: PeerEntry, reason: string): void {
+    const s = this.d.store.getState();
+    if (s.countRefusal(reason)) s.pushAlert(`${p.displayName}: ${reason}`);
+  }
+
+  private localTracks(): Record<MediaKind, MediaStreamTrack | null> {
+    const stream = this.d.localStream();
+    return { audio: stream?.getAudioTracks()[0] ?? null, video: this.d.screenTrack() ?? stream?.getVideoTracks()[0] ?? null };
   }
 
   flush(peerId: string): void {
     const list = this.early.get(peerId);
     if (!list) return;
     this.early.delete(peerId);
-    for (const s of list) this.onSignal(peerId, s.signal, s.attestation);
+    for (const s of list) this.onSignal(peerId, s.signal, s.binding);
   }
 
   send(identityKey: string, bytes: Uint8Array): void {
@@ -177,7 +213,8 @@ export class Mesh {
     for (const l of this.links.values()) if (l.isAuthenticated) void l.setVideoQuality(big ? 2 : 1, big ? 15 : 24);
   }
 
-  async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
+  /** Swaps the outgoing track on every proven link; unproven links pick the current tracks up once proven. */
+  async replaceTrack(kind: MediaKind, track: MediaStreamTrack | null): Promise<void> {
     await Promise.all([...this.links.values()].map((l) => l.replaceTrack(kind, track).catch(() => {})));
   }
 

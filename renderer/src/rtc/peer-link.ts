@@ -1,22 +1,26 @@
-// One authenticated WebRTC link (simple-peer) to one remote identity: signed DTLS fingerprints, live-transport check.
+// One WebRTC link (simple-peer) to one remote identity: bound offer/answer, live DTLS check, nothing flows before it is proven.
 import SimplePeer from 'simple-peer';
-import type { WireDtlsAttestation } from '../../../protocol/keys';
+import type { LinkRole, WireLinkBinding } from '../../../protocol/link';
 import type { PeerSignal } from '../../../protocol/signaling';
+import { errorText } from '../lib/veil';
 import { createFileDataChannel, wrapFileChannel, type FileChannel } from './file-channel';
 import { allFingerprints, fingerprintFromSdp, remoteFingerprintFromStats } from './fingerprint';
+import { addEmptyTransceivers, allowSending, mediaSections, MEDIA_KINDS, setOutgoing, type MediaKind } from './transceivers';
 
 export interface PeerLinkOptions {
   initiator: boolean;
-  stream: MediaStream | null;
+  /** Our outgoing tracks by kind (video is the screen while sharing), attached only once the link is proven. */
+  localTracks(): Record<MediaKind, MediaStreamTrack | null>;
   config: RTCConfiguration;
-  /** Signs our local DTLS fingerprint (window.veil.dtls.sign). */
-  sign(fingerprint: string): Promise<WireDtlsAttestation>;
-  /** Verifies the remote attestation against the remote identity and the SDP's fingerprint; throws to refuse. */
-  verify(attestation: WireDtlsAttestation, fingerprint: string): Promise<void>;
-  send(signal: PeerSignal, attestation?: WireDtlsAttestation): void;
+  /** link:bind in main: our MAC over our fingerprint (and, in an answer, the offer's). */
+  bind(role: LinkRole, localFp: string, remoteFp: string): Promise<WireLinkBinding>;
+  /** link:verify in main: throws to refuse. */
+  verify(binding: WireLinkBinding, remoteFp: string, localFp: string): Promise<void>;
+  send(signal: PeerSignal, binding: WireLinkBinding): void;
   onState(state: 'connecting' | 'connected'): void;
-  /** The live DTLS transport presented the attested certificate: the link is authenticated. */
+  /** The live transport showed the bound certificate and the data channel is open: chat and files may flow. */
   onAuthenticated(fingerprint: string): void;
+  /** The remote media, only after the transport is proven. */
   onStream(stream: MediaStream): void;
   onData(bytes: Uint8Array): void;
   /** A chunk frame from the negotiated `veil-files` channel (only after authentication, like `onData`). */
@@ -26,149 +30,208 @@ export interface PeerLinkOptions {
 }
 
 const LIVE_CHECK_TRIES = 80;
+const MAX_HELD_DATA = 64;
 /** File frames that arrive before authentication are held (bounded: the sender only streams after an accept). */
 const MAX_HELD_FILE_FRAMES = 32;
-/** A link that is not authenticated by then is torn down (and retried by the mesh). */
-const CONNECT_TIMEOUT_MS = 20_000;
+/** A link that is not authenticated by then is refused (the user may try again). */
+export const CONNECT_TIMEOUT_MS = 20_000;
+export const NOT_IN_TIME = 'refused: not authenticated in time';
+
 
 export class PeerLink {
   readonly peer: SimplePeer.Instance;
   private outChain: Promise<void> = Promise.resolve();
   private inChain: Promise<void> = Promise.resolve();
-  private attested: string | null = null;
-  private authenticated = false;
+  private localFp: string | null = null;
+  /** The remote fingerprint whose binding verified: the live transport must show exactly this one. */
+  private boundRemoteFp: string | null = null;
+  private proven = false;
+  private channelOpen = false;
+  private ready = false;
+  private liveCheck: Promise<void> | null = null;
+  private remoteStream: MediaStream | null = null;
   private held: Uint8Array[] = [];
   private heldFiles: Uint8Array[] = [];
-  private readonly fileDc: RTCDataChannel | null;
   private readonly fileChannel: FileChannel | null;
   private closed = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   gotRemoteDescription = false;
+  /** The remote SDP that was applied, so the mesh can drop a replay of it. */
+  remoteSdp: string | null = null;
 
   constructor(readonly initiator: boolean, private readonly o: PeerLinkOptions) {
-    this.peer = new SimplePeer({
-      initiator: o.initiator,
-      stream: o.stream ?? undefined,
-      config: o.config,
-      // Candidates ride inside the (signed-fingerprint) offer/answer: two relays per link instead of dozens,
-      // which keeps a whole mesh joining at once under the server's per-socket rate limit.
-      trickle: false,
-      offerOptions: { offerToReceiveAudio: true, offerToReceiveVideo: true }
-    });
+    // No `stream`: a local track only ever goes onto a proven link (see `onProven`).
+    this.peer = new SimplePeer({ initiator: o.initiator, config: o.config, trickle: false });
+    const pc = this.pc;
+    if (pc) {
+      if (o.initiator) addEmptyTransceivers(pc);
+      pc.addEventListener('track', (e: RTCTrackEvent) => this.onRemoteTrack(e));
+      pc.addEventListener('connectionstatechange', () => this.onConnectionState());
+    }
     // Created on every link by both sides before the first offer, so it rides in the same SCTP association.
-    this.fileDc = this.pc ? createFileDataChannel(this.pc) : null;
-    this.fileChannel = this.fileDc ? wrapFileChannel(this.fileDc) : null;
-    this.fileDc?.addEventListener('message', (e: MessageEvent<ArrayBuffer | Uint8Array>) => this.receiveFileFrame(e.data));
-    this.peer.on('signal', (s: SimplePeer.SignalData) => this.queueOut(s as unknown as PeerSignal));
-    this.peer.on('connect', () => { o.onState('connected'); void this.checkLive(); });
-    this.peer.on('stream', (stream: MediaStream) => o.onStream(stream));
+    const fileDc = pc ? createFileDataChannel(pc) : null;
+    this.fileChannel = fileDc ? wrapFileChannel(fileDc) : null;
+    fileDc?.addEventListener('message', (e: MessageEvent<ArrayBuffer | Uint8Array>) => this.receiveFileFrame(e.data));
+    this.peer.on('signal', (s: SimplePeer.SignalData) => this.queueOut(s as unknown as { type?: string; sdp?: string }));
+    this.peer.on('connect', () => { this.channelOpen = true; this.maybeReady(); });
     this.peer.on('data', (d: Uint8Array) => this.receiveData(new Uint8Array(d)));
     this.peer.on('error', (err: Error & { code?: string }) => this.close(`connection error: ${err.code ?? err.message}`, false));
     this.peer.on('close', () => this.close('connection closed', false));
-    this.timer = setTimeout(() => { if (!this.authenticated) this.close('connection timed out', false); }, CONNECT_TIMEOUT_MS);
+    this.timer = setTimeout(() => { if (!this.ready) this.close(NOT_IN_TIME, true); }, CONNECT_TIMEOUT_MS);
   }
 
   get pc(): RTCPeerConnection | null {
     return (this.peer as unknown as { _pc?: RTCPeerConnection })._pc ?? null;
   }
 
+  /** Transport proven and data channel open. */
   get isAuthenticated(): boolean {
-    return this.authenticated;
+    return this.ready && !this.closed;
+  }
+
+  /** The live transport showed the bound certificate (media may flow). */
+  get isProven(): boolean {
+    return this.proven && !this.closed;
   }
 
   /** The file channel, only once the link is authenticated (chunks never go to an unproven peer). */
   get files(): FileChannel | null {
-    return this.authenticated && !this.closed ? this.fileChannel : null;
+    return this.isAuthenticated ? this.fileChannel : null;
   }
 
-  /** Signals leave in order: an offer/answer waits for its attestation, candidates wait behind it. */
-  private queueOut(signal: PeerSignal): void {
+  /** Only our complete offer or answer leaves, each with its binding; anything else simple-peer emits is dropped. */
+  private queueOut(signal: { type?: string; sdp?: string }): void {
     this.outChain = this.outChain.then(async () => {
       if (this.closed) return;
-      if (signal.type === 'offer' || signal.type === 'answer') {
-        const fp = fingerprintFromSdp(signal.sdp);
-        if (!fp) return this.close('local SDP has no DTLS fingerprint', true);
-        const attestation = await this.o.sign(fp);
-        if (!this.closed) this.o.send({ type: signal.type, sdp: signal.sdp }, attestation);
-      } else {
-        this.o.send(signal);
-      }
-    }).catch((err: unknown) => this.close(`could not sign our DTLS fingerprint: ${String(err)}`, true));
+      const role = signal.type === 'offer' || signal.type === 'answer' ? signal.type : null;
+      if (!role || typeof signal.sdp !== 'string') return;
+      if (role !== (this.initiator ? 'offer' : 'answer')) return this.close(`refused: local ${role} on the wrong side`, true);
+      const fp = fingerprintFromSdp(signal.sdp);
+      if (!fp) return this.close('refused: local SDP has no DTLS fingerprint', true);
+      const remote = role === 'answer' ? this.boundRemoteFp : '';
+      if (remote === null) return this.close('refused: answer before a verified offer', true);
+      this.localFp = fp;
+      const binding = await this.o.bind(role, fp, remote);
+      if (!this.closed) this.o.send({ type: role, sdp: signal.sdp }, binding);
+    }).catch((err: unknown) => this.close(`refused: could not bind our DTLS fingerprint (${errorText(err)})`, true));
   }
 
-  /** Remote signals apply in order; an offer/answer applies only after its attestation verified. */
-  receive(signal: PeerSignal, attestation: WireDtlsAttestation | undefined): void {
+  /** Remote signals apply in order; only the one offer (answerer) or answer (initiator) whose binding verified reaches simple-peer. */
+  receive(signal: { type?: unknown; sdp?: unknown }, binding: WireLinkBinding | undefined): void {
     this.inChain = this.inChain.then(async () => {
       if (this.closed) return;
-      if (signal.type === 'offer' || signal.type === 'answer') {
-        const fps = allFingerprints(signal.sdp);
-        if (fps.length !== 1) return this.close('refused: remote SDP must carry exactly one DTLS fingerprint', true);
-        if (!attestation) return this.close('refused: remote SDP has no signed DTLS fingerprint', true);
-        try {
-          await this.o.verify(attestation, fps[0]!);
-        } catch (err) {
-          return this.close(`refused: DTLS fingerprint attestation rejected (${err instanceof Error ? err.message : String(err)})`, true);
-        }
-        if (this.attested && this.attested !== fps[0]) return this.close('refused: DTLS fingerprint changed mid-call', true);
-        this.attested = fps[0]!;
-        this.gotRemoteDescription = true;
+      const expected = this.initiator ? 'answer' : 'offer';
+      if (signal.type !== 'offer' && signal.type !== 'answer') return this.close(`refused: unexpected signal type ${String(signal.type).slice(0, 20)}`, true);
+      if (typeof signal.sdp !== 'string') return this.close('refused: signal without SDP', true);
+      if (signal.type !== expected || this.gotRemoteDescription) return this.close(`refused: unexpected ${signal.type}`, true);
+      if (!binding) return this.close(`refused: ${signal.type} without a link binding`, true);
+      if (binding.role !== signal.type) return this.close(`refused: binding role ${binding.role} on an ${signal.type}`, true);
+      const fps = allFingerprints(signal.sdp);
+      if (fps.length !== 1) return this.close('refused: remote SDP must carry exactly one DTLS fingerprint', true);
+      const m = mediaSections(signal.sdp);
+      if (m.audio > 1 || m.video > 1 || m.other > 0) return this.close('refused: remote SDP has unexpected media sections', true);
+      const localFp = signal.type === 'answer' ? this.localFp : '';
+      if (localFp === null) return this.close('refused: answer before our offer', true);
+      try {
+        await this.o.verify(binding, fps[0]!, localFp);
+      } catch (err) {
+        return this.close(`refused: link binding rejected (${errorText(err)})`, true);
       }
-      if (!this.closed) this.peer.signal(signal as unknown as SimplePeer.SignalData);
+      if (this.closed) return;
+      this.boundRemoteFp = fps[0]!;
+      this.gotRemoteDescription = true;
+      this.remoteSdp = signal.sdp;
+      this.peer.signal({ type: signal.type, sdp: signal.sdp } as SimplePeer.SignalData);
     });
   }
 
-  /** After connect: the certificate the live DTLS transport saw must be the attested one, or we hang up. */
+  /** Remote tracks are held (one per kind) until the transport is proven; the answerer opens its side for sending. */
+  private onRemoteTrack(e: RTCTrackEvent): void {
+    if (this.closed) return;
+    if (!this.initiator) allowSending(e.transceiver);
+    const kind = e.track.kind;
+    if (kind !== 'audio' && kind !== 'video') return;
+    this.remoteStream ??= new MediaStream();
+    if (this.remoteStream.getTracks().some((t) => t.kind === kind)) return;
+    this.remoteStream.addTrack(e.track);
+    if (this.proven) this.o.onStream(this.remoteStream);
+  }
+
+  private onConnectionState(): void {
+    if (this.closed || !this.pc) return;
+    if (this.pc.connectionState === 'connected' && !this.liveCheck) this.liveCheck = this.checkLive();
+  }
+
+  /** When ICE+DTLS is connected: the certificate the live transport saw must be the bound one, or we hang up. */
   private async checkLive(): Promise<void> {
     for (let i = 0; i < LIVE_CHECK_TRIES && !this.closed; i++) {
       const pc = this.pc;
-      if (!pc) return;
+      if (!pc) break;
       const live = remoteFingerprintFromStats(await pc.getStats());
       if (live) {
-        if (!this.attested || live !== this.attested) {
-          return this.close(`refused: live DTLS certificate ${live.slice(0, 23)}… does not match the attested fingerprint`, true);
+        if (!this.boundRemoteFp || live !== this.boundRemoteFp) {
+          return this.close(`refused: live DTLS certificate ${live.slice(0, 23)}… does not match the bound fingerprint`, true);
         }
-        this.authenticated = true;
-        this.o.onAuthenticated(live);
-        const held = this.held;
-        this.held = [];
-        for (const b of held) this.o.onData(b);
-        const heldFiles = this.heldFiles;
-        this.heldFiles = [];
-        for (const b of heldFiles) this.o.onFileFrame(b);
-        return;
+        return this.onProven();
       }
       await new Promise((r) => setTimeout(r, 50));
     }
     if (!this.closed) this.close('refused: could not read the live DTLS certificate', true);
   }
 
+  private onProven(): void {
+    if (this.closed) return;
+    this.proven = true;
+    this.o.onState('connected');
+    const pc = this.pc;
+    const tracks = this.o.localTracks();
+    if (pc) for (const kind of MEDIA_KINDS) void setOutgoing(pc, kind, tracks[kind]).catch(() => {});
+    if (this.remoteStream) this.o.onStream(this.remoteStream);
+    this.maybeReady();
+  }
+
+  private maybeReady(): void {
+    if (this.closed || this.ready || !this.proven || !this.channelOpen) return;
+    this.ready = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.o.onAuthenticated(this.boundRemoteFp!);
+    const held = this.held;
+    this.held = [];
+    for (const b of held) this.o.onData(b);
+    const heldFiles = this.heldFiles;
+    this.heldFiles = [];
+    for (const b of heldFiles) this.o.onFileFrame(b);
+  }
+
   private receiveData(bytes: Uint8Array): void {
-    // 'data' can arrive before 'connect' on the initiator: hold it until the transport is authenticated.
-    if (this.authenticated) this.o.onData(bytes);
-    else if (this.held.length < 64) this.held.push(bytes);
+    // 'data' can arrive before 'connect' on the initiator: hold it until the link is authenticated.
+    if (this.closed) return;
+    if (this.ready) this.o.onData(bytes);
+    else if (this.held.length < MAX_HELD_DATA) this.held.push(bytes);
   }
 
   private receiveFileFrame(data: ArrayBuffer | Uint8Array): void {
     if (this.closed || typeof data === 'string') return;
     const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
-    if (this.authenticated) this.o.onFileFrame(bytes);
+    if (this.ready) this.o.onFileFrame(bytes);
     else if (this.heldFiles.length < MAX_HELD_FILE_FRAMES) this.heldFiles.push(bytes);
   }
 
   send(bytes: Uint8Array): void {
-    if (!this.authenticated) throw new Error('link not authenticated yet');
+    if (!this.isAuthenticated) throw new Error('link not authenticated yet');
     this.peer.send(bytes);
   }
 
-  /** Swaps the outgoing track of one kind (screen share, device change) without renegotiation. */
-  async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
-    const sender = this.pc?.getSenders().find((s) => s.track?.kind === kind || (s.track === null && kind === 'video'));
-    if (sender) await sender.replaceTrack(track);
+  /** Swaps the outgoing track of one kind (screen share, device change) without renegotiation; nothing before the link is proven. */
+  async replaceTrack(kind: MediaKind, track: MediaStreamTrack | null): Promise<void> {
+    const pc = this.pc;
+    if (pc && this.isProven) await setOutgoing(pc, kind, track);
   }
 
   /** Lowers resolution and frame rate of our outgoing video as the mesh grows (every link encodes separately). */
   async setVideoQuality(scaleDown: number, maxFramerate: number): Promise<void> {
-    const sender = this.pc?.getSenders().find((s) => s.track?.kind === 'video');
+    const pc = this.pc;
+    const sender = pc?.getTransceivers().find((t) => t.receiver.track.kind === 'video')?.sender;
     if (!sender) return;
     const params = sender.getParameters();
     if (!params.encodings?.length) return;
@@ -178,9 +241,7 @@ export class PeerLink {
 
   close(reason: string, refused: boolean): void {
     if (this.closed) return;
-    this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    try { this.peer.destroy(); } catch { /* already gone */ }
+    this.destroySilently();
     this.o.onClose(reason, refused);
   }
 

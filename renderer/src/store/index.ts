@@ -4,10 +4,11 @@ import { createChatSlice, type ChatSlice } from './chat-slice';
 import { createFilesSlice, type FilesSlice } from './files-slice';
 import { createMediaSlice, type MediaSlice } from './media-slice';
 import { createPeersSlice, type PeersSlice } from './peers-slice';
+import { createSecuritySlice, type SecuritySlice } from './security-slice';
 import { createSessionSlice, type SessionSlice } from './session-slice';
 import { createTrustSlice, type TrustSlice } from './trust-slice';
 
-export type AppState = SessionSlice & PeersSlice & ChatSlice & MediaSlice & TrustSlice & FilesSlice;
+export type AppState = SessionSlice & PeersSlice & ChatSlice & MediaSlice & TrustSlice & FilesSlice & SecuritySlice;
 
 export const createAppStore = () => create<AppState>()((...a) => ({
   ...createSessionSlice(...a),
@@ -15,7 +16,8 @@ export const createAppStore = () => create<AppState>()((...a) => ({
   ...createChatSlice(...a),
   ...createMediaSlice(...a),
   ...createTrustSlice(...a),
-  ...createFilesSlice(...a)
+  ...createFilesSlice(...a),
+  ...createSecuritySlice(...a)
 }));
 
 export const useApp = createAppStore();

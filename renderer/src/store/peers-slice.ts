@@ -2,7 +2,7 @@
 import type { StateCreator } from 'zustand';
 import type { TrustState } from '../../../protocol/ipc-e2ee';
 
-export type ConnState = 'waiting' | 'connecting' | 'connected' | 'retrying' | 'refused' | 'closed';
+export type ConnState = 'waiting' | 'connecting' | 'connected' | 'retrying' | 'refused' | 'pending-trust' | 'closed';
 
 export interface PeerEntry {
   identityKey: string;
@@ -18,9 +18,9 @@ export interface PeerEntry {
   conn: ConnState;
   /** Why the connection is down or was refused, for the UI. */
   reason?: string;
-  /** The peer's attested DTLS fingerprint, once verified. */
+  /** The peer's DTLS fingerprint whose link binding verified. */
   dtls?: string;
-  /** The live transport's remote certificate matched the attested fingerprint. */
+  /** The live transport's remote certificate matched the bound fingerprint. */
   dtlsLive: boolean;
   /** Still listed by the signaling server. */
   present: boolean;

@@ -55,43 +55,48 @@ describe('rooms and presence', () => {
   });
 });
 
+const BINDING = { v: 1, role: 'offer', senderKeyId: 'A'.repeat(22), recipientKeyId: 'B'.repeat(22), mac: 'C'.repeat(43) };
+
 describe('relay', () => {
-  it('relays SDP and ICE to one named peer with a server-stamped from', async () => {
+  it('relays a bound offer and answer to one named peer with a server-stamped from; refuses other signals', async () => {
     const s = await h.server();
     const [a, b, c] = [await h.client(s.url), await h.client(s.url), await h.client(s.url)];
     const ja = expectOk(await a.join('r'));
     const jb = expectOk(await b.join('r'));
     expectOk(await c.join('r'));
     const offer = { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' };
-    expectOk(await a.call('signal:relay', { to: jb.selfId, signal: offer }));
+    expectOk(await a.call('signal:relay', { to: jb.selfId, signal: offer, binding: BINDING }));
     const got = await b.next('signal:relay');
-    expect(got).toEqual({ from: ja.selfId, signal: offer });
+    expect(got).toEqual({ from: ja.selfId, signal: offer, binding: BINDING });
+    const answer = { type: 'answer', sdp: 'v=0\r\n' };
+    expectOk(await b.call('signal:relay', { to: ja.selfId, signal: answer, binding: { ...BINDING, role: 'answer' } }));
+    expect((await a.next('signal:relay')).signal).toEqual(answer);
     const cand = { type: 'candidate', candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host', sdpMLineIndex: 0, sdpMid: '0' } };
-    expectOk(await b.call('signal:relay', { to: ja.selfId, signal: cand }));
-    expect((await a.next('signal:relay')).signal).toEqual(cand);
+    expect(errorCode(await b.call('signal:relay', { to: ja.selfId, signal: cand }))).toBe('bad-request');
+    expect(errorCode(await b.call('signal:relay', { to: ja.selfId, signal: { type: 'pranswer', sdp: 'v=0' }, binding: BINDING }))).toBe('bad-request');
+    expect(errorCode(await b.call('signal:relay', { to: ja.selfId, signal: offer }))).toBe('bad-request');
+    expect(errorCode(await b.call('signal:relay', { to: ja.selfId, signal: offer, binding: { ...BINDING, extra: 1 } }))).toBe('bad-request');
     expect(c.pending('signal:relay')).toEqual([]);
   });
 
   it('rejects a spoofed from, relays outside the room, to unknown peers and before joining', async () => {
     const s = await h.server();
     const [a, b, x] = [await h.client(s.url), await h.client(s.url), await h.client(s.url)];
-    expect(errorCode(await a.call('signal:relay', { to: 'AAAAAAAAAAAA', signal: { type: 'renegotiate', renegotiate: true } }))).toBe('not-in-room');
+    expect(errorCode(await a.call('signal:relay', { to: 'AAAAAAAAAAAA', signal: { type: 'offer', sdp: 'x' }, binding: BINDING }))).toBe('not-in-room');
     const ja = expectOk(await a.join('r'));
     const jb = expectOk(await b.join('r'));
     const jx = expectOk(await x.join('other'));
-    const spoof = await a.call('signal:relay', { to: jb.selfId, from: jx.selfId, signal: { type: 'answer', sdp: 'x' } });
+    const answer = { type: 'answer', sdp: 'x' };
+    const bound = { ...BINDING, role: 'answer' };
+    const spoof = await a.call('signal:relay', { to: jb.selfId, from: jx.selfId, signal: answer, binding: bound });
     expect(errorCode(spoof)).toBe('bad-request');
-    expect(errorCode(await x.call('signal:relay', { to: ja.selfId, signal: { type: 'answer', sdp: 'x' } }))).toBe('unknown-peer');
-    expect(errorCode(await a.call('signal:relay', { to: 'ZZZZZZZZZZZZZZZZ', signal: { type: 'answer', sdp: 'x' } }))).toBe('unknown-peer');
-    expect(errorCode(await a.call('signal:relay', { to: ja.selfId, signal: { type: 'answer', sdp: 'x' } }))).toBe('bad-request');
-    // A signed attestation must claim the sender's own identity.
-    const att = { v: 1, identityKey: b.identity.identityKey, roomId: 'r', fingerprint: 'sha-256 AB:CD', issuedAt: 1, signature: 'A'.repeat(86) };
-    expect(errorCode(await a.call('signal:relay', { to: jb.selfId, signal: { type: 'answer', sdp: 'x' }, attestation: att }))).toBe('bad-request');
-    expectOk(await a.call('signal:relay', { to: jb.selfId, signal: { type: 'answer', sdp: 'x' },
-      attestation: { ...att, identityKey: a.identity.identityKey } }));
+    expect(errorCode(await x.call('signal:relay', { to: ja.selfId, signal: answer, binding: bound }))).toBe('unknown-peer');
+    expect(errorCode(await a.call('signal:relay', { to: 'ZZZZZZZZZZZZZZZZ', signal: answer, binding: bound }))).toBe('unknown-peer');
+    expect(errorCode(await a.call('signal:relay', { to: ja.selfId, signal: answer, binding: bound }))).toBe('bad-request');
+    expectOk(await a.call('signal:relay', { to: jb.selfId, signal: answer, binding: bound }));
     const got = await b.next('signal:relay');
     expect(got.from).toBe(ja.selfId);
-    expect(got.attestation?.identityKey).toBe(a.identity.identityKey);
+    expect(got.binding).toEqual(bound);
     expect(b.pending('signal:relay')).toEqual([]);
     expect(x.pending('signal:relay')).toEqual([]);
   });

@@ -40,7 +40,7 @@ describe('IPC contract', () => {
       ['message:seal', ['r', id, 'plaintext as string']], ['message:seal', ['r', id.slice(2), text('x')]],
       ['message:seal', ['r', id, new Uint8Array(LIMITS.maxPlaintextBytes + 1)]], ['message:open', ['r', id, [1, 2, 3]]],
       ['message:open', ['r', id, new Uint8Array(LIMITS.maxEnvelopeBytes + 1)]], ['trust:setVerified', [id, 'yes']],
-      ['dtls:sign', ['r', 'sha-256 zz']], ['audit:tail', [0]], ['audit:tail', [1001]], ['audit:tail', [1.5]],
+      ['link:bind', ['r', 'A'.repeat(43), 'offer', 'sha-256 zz', '']], ['link:bind', ['r', 'A'.repeat(43), 'pranswer', 'sha-256 AB', '']], ['audit:tail', [0]], ['audit:tail', [1001]], ['audit:tail', [1.5]],
       ['settings:set', [{ rotationIntervalMs: 1 }]], ['settings:set', [{ other: true }]], ['settings:set', [{ rotationIntervalMs: LIMITS.keyMaxAgeMs + 1 }]],
       ['trust:safetyNumber', [toB64u(new Uint8Array(31))]], ['identity:get', [1]]
     ];
@@ -82,7 +82,7 @@ describe('no secret bytes in IPC results', () => {
     await a.call('trust:safetyNumber', ib);
     await a.call('trust:setVerified', ib, true);
     await a.call('trust:list');
-    await b.call('dtls:verify', await a.call('dtls:sign', 'r', 'sha-256 AB:CD'), ia, 'sha-256 AB:CD');
+    await b.call('link:verify', 'r', ia, await a.call('link:bind', 'r', ib, 'offer', 'sha-256 AB:CD', ''), 'sha-256 AB:CD', '');
     await b.raw('message:open', ['r', ia, e1]);
     for (const p of ps) {
       await p.call('stats:get');

@@ -1,9 +1,8 @@
-// TOFU contacts, key-change blocking, verified flags persisted to contacts.json, safety numbers and DTLS attestations.
+// TOFU contacts, key-change blocking, verified flags persisted to contacts.json, safety numbers (link bindings: link.test.ts).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { safetyNumber } from '../../../main/crypto';
-import { fromB64u } from '../../../protocol/encoding';
 import { Clock, expectCode, idOf, joinAll, makePeer, text, tempDir, type Peer } from './harness';
 
 let peers: Peer[] = [];
@@ -11,7 +10,6 @@ afterEach(async () => {
   for (const p of peers) await p.services.dispose();
   peers = [];
 });
-const FP = 'sha-256 ' + Array.from({ length: 32 }, (_, i) => i.toString(16).padStart(2, '0').toUpperCase()).join(':');
 
 describe('trust', () => {
   it('a different identity under a known display name blocks sealing until accepted, and resets verified', async () => {
@@ -76,22 +74,6 @@ describe('trust', () => {
     expect(safetyNumber(k2, k1)).toEqual(s);
     expect(s.digits).toMatch(/^\d{60}$/);
     expect(s.digits).toBe(SAFETY_KAT);
-  });
-
-  it('DTLS attestations: valid one verifies; wrong identity, tampering, another fingerprint or room fail closed', async () => {
-    const clock = new Clock();
-    const [a, b, m] = await Promise.all(['a', 'b', 'm'].map((n) => makePeer(n, { clock })));
-    peers.push(a!, b!, m!);
-    await joinAll('r', [a!, b!]);
-    const att = await a!.call('dtls:sign', 'r', FP);
-    expect(fromB64u(att.signature)!.length).toBe(64);
-    expect(await b!.call('dtls:verify', att, await idOf(a!), FP)).toEqual({ ok: true });
-    await expectCode(b!.call('dtls:verify', att, await idOf(m!), FP), 'bad-signature');
-    await expectCode(b!.call('dtls:verify', { ...att, fingerprint: FP.replace('00', '01') }, await idOf(a!), FP.replace('00', '01')), 'bad-signature');
-    await expectCode(b!.call('dtls:verify', att, await idOf(a!), FP.replace('00', '01')), 'bad-signature');
-    await expectCode(b!.call('dtls:verify', { ...att, roomId: 'x' }, await idOf(a!), FP), 'bad-signature');
-    clock.advance(25 * 3600_000);
-    await expectCode(b!.call('dtls:verify', att, await idOf(a!), FP), 'stale');
   });
 });
 

@@ -1,6 +1,7 @@
 // The call screen: header with room and signaling state, the video grid, controls and the side panel tabs.
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import { useApp } from '../../store';
+import { retryPeer } from '../../app/actions';
 import type { Panel } from '../../store/session-slice';
 import { ChatPanel } from '../chat/ChatPanel';
 import { FileNotices } from '../files/FileNotices';
@@ -83,7 +84,7 @@ export function CallView() {
             <VideoTile testId="tile-self" name={`${name} (you)`} stream={cameraOff ? null : local} muted mirrored />
             {list.map((p) => (
               <VideoTile key={p.identityKey} testId="tile-peer" name={p.displayName} stream={p.stream} conn={p.conn}
-                reason={p.reason} trust={p.trust} secure={p.dtlsLive} />
+                reason={p.reason} trust={p.trust} secure={p.dtlsLive} onRetry={() => retryPeer(p.identityKey)} />
             ))}
           </div>
           <Controls />

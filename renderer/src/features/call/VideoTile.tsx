@@ -13,9 +13,11 @@ interface Props {
   reason?: string;
   trust?: TrustState;
   secure?: boolean;
+  /** Shown on a refused tile: re-runs the link from scratch. */
+  onRetry?: () => void;
 }
 
-export function VideoTile({ testId, name, stream, muted, mirrored, conn, reason, trust, secure }: Props) {
+export function VideoTile({ testId, name, stream, muted, mirrored, conn, reason, trust, secure, onRetry }: Props) {
   const ref = useRef<HTMLVideoElement>(null);
   useEffect(() => {
     const v = ref.current;
@@ -33,10 +35,11 @@ export function VideoTile({ testId, name, stream, muted, mirrored, conn, reason,
         <span className="tile-name">{name}</span>
         {trust === 'verified' && <span className="badge ok" title="Verified">✔ verified</span>}
         {trust === 'changed' && <span className="badge bad">key changed</span>}
-        {secure && <span className="badge lock" title="DTLS fingerprint signed and checked on the live transport">E2EE</span>}
+        {secure && <span className="badge lock" title="DTLS fingerprint bound to the session and checked on the live transport">E2EE</span>}
         {conn && conn !== 'connected' && <span className={`badge state ${conn}`} data-testid="peer-conn">{conn}</span>}
       </div>
       {reason && conn !== 'connected' && <div className="tile-reason" data-testid="peer-reason">{reason}</div>}
+      {conn === 'refused' && onRetry && <button className="tile-retry" onClick={onRetry} data-testid="peer-retry">Try again</button>}
     </div>
     </div>
   );

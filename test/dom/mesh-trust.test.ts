@@ -1,0 +1,83 @@
+// The mesh's trust gate: a peer whose identity key change awaits a decision gets no link, no answer and no media until accepted.
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { WireLinkBinding } from '../../protocol/link';
+import { createAppStore } from '../../renderer/src/store';
+import { created, FakePeer, installMediaStream } from './fake-rtc';
+
+vi.mock('simple-peer', () => ({ default: FakePeer }));
+const { Mesh, PENDING_TRUST_REASON } = await import('../../renderer/src/rtc/mesh');
+
+const B: WireLinkBinding = { v: 1, role: 'offer', senderKeyId: 'A'.repeat(22), recipientKeyId: 'B'.repeat(22), mac: 'C'.repeat(43) };
+const OFFER = { type: 'offer' as const, sdp: `v=0\r\nm=audio 9 X 0\r\na=fingerprint:sha-256 ${Array(32).fill('AA').join(':')}\r\n` };
+
+function setup(selfId: string) {
+  const store = createAppStore();
+  const verify = vi.fn(async () => {});
+  const mesh = new Mesh({
+    store, roomId: 'r', certificate: null, selfId: () => selfId, iceServers: () => [], localStream: () => null, screenTrack: () => null,
+    bind: async (_k, role) => ({ ...B, role }), verify, sendSignal: () => {}, onData: () => {}, onAuthenticated: () => {}, onFileFrame: () => {},
+    onLinkDown: () => {}
+  });
+  store.getState().upsertPeer('K', { peerId: 'mmmmmmmm', displayName: 'Bob', sessionOpen: true, trust: 'changed', present: true });
+  store.getState().addKeyChange('K');
+  return { store, mesh, verify };
+}
+
+beforeEach(() => { installMediaStream(); created.length = 0; });
+
+describe('trust gates media', () => {
+  it('as initiator: no link while the change is pending; accepting it connects', () => {
+    const { store, mesh } = setup('aaaaaaaa');
+    mesh.ensure('K');
+    mesh.retry('K');
+    expect(created).toHaveLength(0);
+    expect(mesh.links.size).toBe(0);
+    expect(store.getState().peers.K).toMatchObject({ conn: 'pending-trust', reason: PENDING_TRUST_REASON });
+    store.getState().upsertPeer('K', { trust: 'known' });
+    expect(mesh.links.size).toBe(0);
+    store.getState().resolveKeyChange('K');
+    mesh.ensure('K');
+    expect(created).toHaveLength(1);
+    expect(store.getState().peers.K!.conn).toBe('connecting');
+  });
+
+  it('as answerer: an offer from a pending peer is held, not answered; after acceptance it is answered', async () => {
+    const { store, mesh, verify } = setup('zzzzzzzz');
+    mesh.onSignal('mmmmmmmm', OFFER, B);
+    mesh.ensure('K');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(created).toHaveLength(0);
+    expect(verify).not.toHaveBeenCalled();
+    expect(store.getState().peers.K!.conn).toBe('pending-trust');
+    store.getState().upsertPeer('K', { trust: 'known' });
+    store.getState().resolveKeyChange('K');
+    mesh.ensure('K');
+    expect(created).toHaveLength(1);
+    await vi.waitFor(() => expect(verify).toHaveBeenCalledWith('K', B, `sha-256 ${Array(32).fill('AA').join(':')}`, ''));
+  });
+
+  it('a refused link is counted and shown, and stays down until "Try again"', async () => {
+    const { store, mesh } = setup('aaaaaaaa');
+    store.getState().upsertPeer('K', { trust: 'known' });
+    store.getState().resolveKeyChange('K');
+    mesh.ensure('K');
+    mesh.links.get('K')!.close('refused: test', true);
+    expect(store.getState().peers.K).toMatchObject({ conn: 'refused', reason: 'refused: test' });
+    expect(store.getState().security.refusals['refused: test']).toBe(1);
+    expect(store.getState().alerts.map((a) => a.text)).toContain('Bob: refused: test');
+    mesh.ensure('K');
+    expect(created).toHaveLength(1);
+    mesh.retry('K');
+    expect(created).toHaveLength(2);
+    expect(store.getState().peers.K!.conn).toBe('connecting');
+  });
+
+  it('an answer nobody asked for is refused and counted', () => {
+    const { store, mesh } = setup('zzzzzzzz');
+    store.getState().upsertPeer('K', { trust: 'known' });
+    store.getState().resolveKeyChange('K');
+    mesh.onSignal('mmmmmmmm', { type: 'answer', sdp: OFFER.sdp }, { ...B, role: 'answer' });
+    expect(created).toHaveLength(0);
+    expect(store.getState().security.refusals['refused: answer with no link to answer']).toBe(1);
+  });
+});

@@ -1,0 +1,160 @@
+// PeerLink sequencing with a fake simple-peer: only a verified offer/answer reaches it, and no media or data moves before proof.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { WireLinkBinding } from '../../protocol/link';
+import { created, FakePeer, FakeStream, FakeTrack, installMediaStream } from './fake-rtc';
+
+vi.mock('simple-peer', () => ({ default: FakePeer }));
+const { PeerLink, NOT_IN_TIME, CONNECT_TIMEOUT_MS } = await import('../../renderer/src/rtc/peer-link');
+
+const fp = (b: string) => `sha-256 ${Array.from({ length: 32 }, () => b).join(':')}`;
+const [FA, FB, FX] = [fp('AA'), fp('BB'), fp('EE')];
+const sdp = (f: string, media = 'm=audio 9 UDP/TLS/RTP/SAVPF 111\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\n') =>
+  `v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n${media}a=fingerprint:${f}\r\n`;
+const binding = (role: 'offer' | 'answer'): WireLinkBinding => ({ v: 1, role, senderKeyId: 'A'.repeat(22), recipientKeyId: 'B'.repeat(22), mac: 'C'.repeat(43) });
+
+function makeLink(initiator: boolean, verifyOk = true) {
+  const events: string[] = [];
+  const closes: { reason: string; refused: boolean }[] = [];
+  const streams: unknown[] = [];
+  const data: Uint8Array[] = [];
+  const sentSignals: unknown[] = [];
+  const local = { audio: new FakeTrack('audio') as unknown as MediaStreamTrack, video: new FakeTrack('video') as unknown as MediaStreamTrack };
+  const verify = vi.fn(async () => { if (!verifyOk) throw new Error('bad-signature: no'); });
+  const bind = vi.fn(async (role: 'offer' | 'answer') => binding(role));
+  const link = new PeerLink(initiator, {
+    initiator, config: {}, localTracks: () => local, bind, verify,
+    send: (s, b) => sentSignals.push([s, b]),
+    onState: (s) => events.push(s),
+    onAuthenticated: () => events.push('authenticated'),
+    onStream: (s) => streams.push(s),
+    onData: (b) => data.push(b),
+    onFileFrame: () => {},
+    onClose: (reason, refused) => closes.push({ reason, refused })
+  });
+  const peer = created[created.length - 1]!;
+  const settle = async () => { for (let i = 0; i < 5; i++) await Promise.resolve(); await new Promise((r) => setTimeout(r, 0)); };
+  return { link, peer, pc: peer._pc, events, closes, streams, data, sentSignals, local, verify, bind, settle };
+}
+
+beforeEach(() => { installMediaStream(); created.length = 0; });
+afterEach(() => { vi.useRealTimers(); });
+
+describe('PeerLink', () => {
+  it('the initiator builds trackless sendrecv transceivers and no simple-peer stream', () => {
+    const { peer, pc } = makeLink(true);
+    expect(peer.opts.stream).toBeUndefined();
+    expect(pc.transceivers.map((t) => [t.receiver.track.kind, t.direction, t.sender.track])).toEqual([['audio', 'sendrecv', null], ['video', 'sendrecv', null]]);
+  });
+
+  it.each([
+    ['a pranswer', { type: 'pranswer', sdp: sdp(FB) }, binding('answer')],
+    ['a rollback', { type: 'rollback', sdp: '' }, binding('answer')],
+    ['an unknown type', { type: 'candidate', candidate: {} }, binding('answer')],
+    ['an answer without binding', { type: 'answer', sdp: sdp(FB) }, undefined],
+    ['an offer to the initiator', { type: 'offer', sdp: sdp(FB) }, binding('offer')],
+    ['an answer whose binding says offer', { type: 'answer', sdp: sdp(FB) }, binding('offer')],
+    ['an answer with two fingerprints', { type: 'answer', sdp: sdp(FB) + `a=fingerprint:${FX}\r\n` }, binding('answer')],
+    ['an answer with extra media sections', { type: 'answer', sdp: sdp(FB, 'm=audio 9 X 0\r\nm=audio 9 X 0\r\n') }, binding('answer')]
+  ])('refuses %s: closed refused, never given to simple-peer', async (_what, signal, b) => {
+    const { link, peer, closes, settle } = makeLink(true);
+    peer.emit('signal', { type: 'offer', sdp: sdp(FA) });
+    await settle();
+    link.receive(signal as never, b);
+    await settle();
+    expect(peer.signals).toEqual([]);
+    expect(closes).toHaveLength(1);
+    expect(closes[0]!.refused).toBe(true);
+    expect(closes[0]!.reason).toMatch(/^refused: /);
+  });
+
+  it('refuses an answer whose binding main rejects, and a second answer after a good one', async () => {
+    const bad = makeLink(true, false);
+    bad.peer.emit('signal', { type: 'offer', sdp: sdp(FA) });
+    await bad.settle();
+    bad.link.receive({ type: 'answer', sdp: sdp(FB) }, binding('answer'));
+    await bad.settle();
+    expect(bad.peer.signals).toEqual([]);
+    expect(bad.closes[0]).toMatchObject({ refused: true, reason: 'refused: link binding rejected (bad-signature: no)' });
+    const good = makeLink(true);
+    good.peer.emit('signal', { type: 'offer', sdp: sdp(FA) });
+    await good.settle();
+    expect(good.bind).toHaveBeenCalledWith('offer', FA, '');
+    good.link.receive({ type: 'answer', sdp: sdp(FB) }, binding('answer'));
+    await good.settle();
+    expect(good.verify).toHaveBeenCalledWith(binding('answer'), FB, FA);
+    expect(good.peer.signals).toHaveLength(1);
+    good.link.receive({ type: 'answer', sdp: sdp(FX) }, binding('answer'));
+    await good.settle();
+    expect(good.peer.signals).toHaveLength(1);
+    expect(good.closes[0]).toMatchObject({ refused: true, reason: 'refused: unexpected answer' });
+  });
+
+  it('holds remote media, local tracks and data until the live certificate matches; then releases them', async () => {
+    const { link, peer, pc, events, streams, data, local, settle } = makeLink(true);
+    peer.emit('signal', { type: 'offer', sdp: sdp(FA) });
+    await settle();
+    link.receive({ type: 'answer', sdp: sdp(FB) }, binding('answer'));
+    await settle();
+    pc.remoteTrack('audio');
+    pc.remoteTrack('video');
+    peer.emit('data', new Uint8Array([1]));
+    peer.emit('connect');
+    expect(streams).toEqual([]);
+    expect(data).toEqual([]);
+    expect(pc.transceivers.every((t) => t.sender.track === null)).toBe(true);
+    pc.liveFingerprint = FB;
+    pc.connect();
+    await vi.waitFor(() => expect(events).toContain('authenticated'));
+    expect(events).toEqual(['connected', 'authenticated']);
+    expect((streams[0] as FakeStream).getTracks().map((t) => t.kind)).toEqual(['audio', 'video']);
+    expect(data).toEqual([new Uint8Array([1])]);
+    await settle();
+    expect(pc.transceivers.map((t) => t.sender.track)).toEqual([local.audio, local.video]);
+    expect(link.isAuthenticated).toBe(true);
+  });
+
+  it('a live certificate other than the bound one, or none at all, refuses the link', async () => {
+    const other = makeLink(true);
+    other.peer.emit('signal', { type: 'offer', sdp: sdp(FA) });
+    await other.settle();
+    other.link.receive({ type: 'answer', sdp: sdp(FB) }, binding('answer'));
+    await other.settle();
+    other.pc.remoteTrack('video');
+    other.pc.liveFingerprint = FX;
+    other.pc.connect();
+    await vi.waitFor(() => expect(other.closes).toHaveLength(1));
+    expect(other.closes[0]!.reason).toMatch(/^refused: live DTLS certificate/);
+    expect(other.streams).toEqual([]);
+    expect(other.pc.transceivers.every((t) => t.sender.track === null)).toBe(true);
+    const none = makeLink(true);
+    none.peer.emit('signal', { type: 'offer', sdp: sdp(FA) });
+    await none.settle();
+    none.link.receive({ type: 'answer', sdp: sdp(FB) }, binding('answer'));
+    await none.settle();
+    none.pc.connect();
+    await vi.waitFor(() => expect(none.closes).toHaveLength(1), { timeout: 10_000 });
+    expect(none.closes[0]).toMatchObject({ refused: true, reason: 'refused: could not read the live DTLS certificate' });
+    expect(none.link.isAuthenticated).toBe(false);
+  });
+
+  it('the answerer opens recvonly transceivers for sending during the remote offer, and binds both fingerprints', async () => {
+    const { link, peer, pc, bind, verify, sentSignals, settle } = makeLink(false);
+    link.receive({ type: 'offer', sdp: sdp(FA) }, binding('offer'));
+    await settle();
+    expect(verify).toHaveBeenCalledWith(binding('offer'), FA, '');
+    const t = pc.remoteTrack('audio');
+    expect(t.direction).toBe('sendrecv');
+    peer.emit('signal', { type: 'answer', sdp: sdp(FB) });
+    peer.emit('signal', { type: 'renegotiate', renegotiate: true });
+    await settle();
+    expect(bind).toHaveBeenCalledWith('answer', FB, FA);
+    expect(sentSignals).toEqual([[{ type: 'answer', sdp: sdp(FB) }, binding('answer')]]);
+  });
+
+  it('a link not authenticated in time is refused, not retried', async () => {
+    vi.useFakeTimers();
+    const { closes } = makeLink(true);
+    vi.advanceTimersByTime(CONNECT_TIMEOUT_MS + 1);
+    expect(closes).toEqual([{ reason: NOT_IN_TIME, refused: true }]);
+  });
+});

@@ -1,0 +1,73 @@
+// Link binding crypto: the frozen known-answer vector, and every transcript field (and the key) changing the MAC.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { linkBindingKey, linkBindingMac, linkTranscript, verifyLinkBindingMac, type LinkTranscript } from '../../../main/crypto';
+import { toHex } from '../../../protocol/encoding';
+import { hex } from './vectors-dir';
+
+interface VectorCase { role: 'offer' | 'answer'; roomId: string; senderIdentityKey: string; recipientIdentityKey: string; senderKeyId: string;
+  senderEpoch: number; recipientKeyId: string; recipientEpoch: number; senderFingerprint: string; recipientFingerprint: string;
+  transcript: string; mac: string }
+const file = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../vectors/veil/link-binding.json');
+const vec = JSON.parse(readFileSync(file, 'utf8')) as { directionKey: string; bindKey: string; cases: VectorCase[] };
+
+const toTranscript = (c: VectorCase): LinkTranscript => ({
+  role: c.role, roomId: c.roomId, senderIdentityKey: hex(c.senderIdentityKey), recipientIdentityKey: hex(c.recipientIdentityKey),
+  senderKeyId: hex(c.senderKeyId), senderEpoch: c.senderEpoch, recipientKeyId: hex(c.recipientKeyId), recipientEpoch: c.recipientEpoch,
+  senderFingerprint: c.senderFingerprint, recipientFingerprint: c.recipientFingerprint
+});
+const flip = (b: Uint8Array) => { const o = b.slice(); o[o.length - 1]! ^= 1; return o; };
+const FP2 = 'sha-256 ' + Array.from({ length: 32 }, () => 'AA').join(':');
+
+describe('link binding', () => {
+  it('matches the frozen vector (bind key, transcript bytes, MAC)', () => {
+    const key = hex(vec.directionKey);
+    expect(toHex(linkBindingKey(key))).toBe(vec.bindKey);
+    expect(vec.cases.map((c) => c.role)).toEqual(['offer', 'answer']);
+    for (const c of vec.cases) {
+      const t = toTranscript(c);
+      expect(toHex(linkTranscript(t))).toBe(c.transcript);
+      expect(toHex(linkBindingMac(key, t))).toBe(c.mac);
+      expect(verifyLinkBindingMac(key, t, hex(c.mac))).toBe(true);
+    }
+  });
+
+  it('every field, the key and the MAC itself break verification', () => {
+    const key = hex(vec.directionKey);
+    const answer = vec.cases[1]!;
+    const t = toTranscript(answer);
+    const mac = hex(answer.mac);
+    const variants: [string, LinkTranscript][] = [
+      ['role', { ...t, role: 'offer', recipientFingerprint: '' }],
+      ['room', { ...t, roomId: 'room-2' }],
+      ['sender identity', { ...t, senderIdentityKey: flip(t.senderIdentityKey) }],
+      ['recipient identity', { ...t, recipientIdentityKey: flip(t.recipientIdentityKey) }],
+      ['swapped identities', { ...t, senderIdentityKey: t.recipientIdentityKey, recipientIdentityKey: t.senderIdentityKey }],
+      ['sender keyId', { ...t, senderKeyId: flip(t.senderKeyId) }],
+      ['sender epoch', { ...t, senderEpoch: t.senderEpoch + 1 }],
+      ['recipient keyId', { ...t, recipientKeyId: flip(t.recipientKeyId) }],
+      ['recipient epoch', { ...t, recipientEpoch: t.recipientEpoch - 1 }],
+      ['sender fingerprint', { ...t, senderFingerprint: FP2 }],
+      ['recipient fingerprint', { ...t, recipientFingerprint: FP2 }],
+      ['swapped fingerprints', { ...t, senderFingerprint: t.recipientFingerprint, recipientFingerprint: t.senderFingerprint }]
+    ];
+    for (const [what, v] of variants) expect(verifyLinkBindingMac(key, v, mac), what).toBe(false);
+    expect(verifyLinkBindingMac(flip(key), t, mac), 'other key').toBe(false);
+    expect(verifyLinkBindingMac(key, t, flip(mac)), 'tampered mac').toBe(false);
+    expect(verifyLinkBindingMac(key, t, mac.slice(0, 31)), 'short mac').toBe(false);
+    expect(verifyLinkBindingMac(key, t, mac)).toBe(true);
+  });
+
+  it('the bind key differs from the session key, and bad shapes are refused', () => {
+    const key = hex(vec.directionKey);
+    expect(toHex(linkBindingKey(key))).not.toBe(vec.directionKey);
+    const t = toTranscript(vec.cases[0]!);
+    expect(() => linkTranscript({ ...t, recipientFingerprint: FP2 })).toThrow(RangeError);
+    expect(() => linkTranscript({ ...t, role: 'answer' })).toThrow(RangeError);
+    expect(() => linkTranscript({ ...t, senderKeyId: t.senderKeyId.slice(1) })).toThrow(RangeError);
+    expect(() => linkBindingKey(key.slice(1))).toThrow(RangeError);
+    expect(verifyLinkBindingMac(key, { ...t, recipientFingerprint: FP2 }, hex(vec.cases[0]!.mac))).toBe(false);
+  });
+});
