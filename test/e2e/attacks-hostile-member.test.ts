@@ -73,5 +73,5 @@ describe.skipIf(notReady !== null)(`hostile room member${notReady ? ` (skipped: 
     await alice.sendChat('only for Bob now');
     await bob.waitForMessage('only for Bob now');
     expect(pageErrors).toEqual([]);
-  });
+  }, 240_000);
 });

@@ -144,5 +144,5 @@ describe.skipIf(notReady !== null)(`link credentials are not transferable${notRe
     expect({ conn: tile?.conn, reasonIsRefusal: /^refused:/.test(tile?.reason ?? ''), attackerAudioBytes: stats.audioBytes,
       attackerVideoBytes: stats.videoBytes, remoteStreamShown: tile?.hasStream })
       .toEqual({ conn: 'refused', reasonIsRefusal: true, attackerAudioBytes: 0, attackerVideoBytes: 0, remoteStreamShown: false });
-  });
+  }, 180_000);
 });

@@ -11,6 +11,8 @@ import { waitUntil } from './harness/peer';
 import { e2eNotReadyReason } from './harness/ready';
 
 const notReady = await e2eNotReadyReason();
+/** Joins, one refusal (up to the 20 s link timeout when the victim drops the signal), the no-retry window, on a loaded host. */
+const ATTACK_TIMEOUT_MS = 180_000;
 
 interface AttackContext { bob: AdversaryClient; offer: Json; attacker: AttackerEndpoint }
 interface Vector {
@@ -69,6 +71,7 @@ describe.skipIf(notReady !== null)(`link attacks through signaling${notReady ? `
     for (const p of [alice, bob]) p.page.on('pageerror', (e) => pageErrors.push(`${p.name}: ${e.message}`));
   });
   afterEach(async () => {
+    pageErrors.length = 0;
     await attacker?.reset();
     for (const p of [alice, bob]) await leaveIfInCall(p);
   });
@@ -126,5 +129,5 @@ describe.skipIf(notReady !== null)(`link attacks through signaling${notReady ? `
       victimRetried: false, victimOffers: vector.victimOffers ? 1 : 0
     });
     expect(pageErrors).toEqual([]);
-  });
+  }, ATTACK_TIMEOUT_MS);
 });
