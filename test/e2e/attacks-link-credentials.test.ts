@@ -66,6 +66,10 @@ describe.skipIf(notReady !== null)(`link credentials are not transferable${notRe
         await p.page.getByTestId('tab-security').click();
         await p.page.getByTestId('rotate-now').click();
         await waitUntil(async () => (await p.call<RoomKeyInfo>('keys:get', c.roomId)).epoch > before, 15_000, 'Alice\'s rotation');
+        // "After the rotation" means after Carol learnt it (the server relays the notice; nothing else reaches her).
+        await carol.page.getByTestId('tab-people').click();
+        const aliceRow = carol.page.locator('[data-testid="participant"][data-name="Alice"]');
+        await waitUntil(async () => ((await aliceRow.textContent()) ?? '').includes(`key epoch ${before + 1}`), 30_000, 'Carol to learn Alice\'s rotation');
         return { req, minted: cred };
       } },
     { name: 'used after Alice left the room', withBob: false,

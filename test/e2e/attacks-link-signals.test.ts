@@ -14,7 +14,7 @@ const notReady = await e2eNotReadyReason();
 /** Joins, one refusal (up to the 20 s link timeout when the victim drops the signal), the no-retry window, on a loaded host. */
 const ATTACK_TIMEOUT_MS = 180_000;
 
-interface AttackContext { bob: AdversaryClient; offer: Json; attacker: AttackerEndpoint }
+interface AttackContext { bob: AdversaryClient; offer: Json; bobOffer: Json; attacker: AttackerEndpoint }
 interface Vector {
   name: string;
   /** Whether the server makes the victim the offerer (its route sorts first) or the answerer. */
@@ -51,8 +51,8 @@ const VECTORS: Vector[] = [
         fromBob(c, { type: 'transceiverRequest', transceiverRequest: { kind: 'video', init: { direction: 'recvonly' } } }),
         fromBob(c, { type: 'x-unknown', sdp }), fromBob(c, { type: 'pranswer', sdp })];
     } },
-  { name: 'server-chosen initiator swap: the victim is made to answer an offer with the attacker certificate', victimOffers: false,
-    attack: async (c) => [fromBob(c, { type: 'offer', sdp: await c.attacker.offer() })] }
+  { name: 'server-chosen initiator swap: the victim is made to answer an offer with the attacker certificate and Bob\'s replayed credential', victimOffers: false,
+    attack: async (c) => [fromBob(c, { type: 'offer', sdp: await c.attacker.offer() }, credentialsOf(c.bobOffer))] }
 ];
 
 describe.skipIf(notReady !== null)(`link attacks through signaling${notReady ? ` (skipped: ${notReady})` : ''}`, () => {
@@ -99,10 +99,14 @@ describe.skipIf(notReady !== null)(`link attacks through signaling${notReady ? `
     if (vector.victimOffers) {
       await waitUntil(() => a.signals('up', 'offer').length > 0, 30_000, 'the victim\'s offer');
       offer = a.signals('up', 'offer')[0]!.args[0] as Json;
-    } else {
-      await waitUntil(async () => (await tileOf(alice, 'Bob')) !== null, 30_000, 'Bob\'s tile on the victim');
     }
-    const ctx: AttackContext = { bob: b, offer, attacker };
+    // Bob's genuine offer to Alice (cut, but recorded) when Bob is the offerer: its credential is replayed.
+    let bobOffer: Json = {};
+    if (!vector.victimOffers) {
+      await waitUntil(() => b.signals('up', 'offer').some((f) => (f.args[0] as Json).to === a.selfId), 30_000, 'Bob\'s offer to the victim');
+      bobOffer = b.signals('up', 'offer').find((f) => (f.args[0] as Json).to === a.selfId)!.args[0] as Json;
+    }
+    const ctx: AttackContext = { bob: b, offer, bobOffer, attacker };
     const events = await vector.attack(ctx);
     const sdpsBefore = a.signals('up', 'offer').length;
     for (const ev of events) a.inject('signal:relay', ev);

@@ -77,14 +77,20 @@ const FP = /^sha-\d+ ([0-9A-F]{2}:)*[0-9A-F]{2}$/;
 
 /**
  * A forgery from a genuine credential: every fingerprint replaced by `fp`, every identity key by `identityKey`,
- * a `role` field set to `role`, and every signature/MAC-looking field (name matching sig/mac/tag) with one character
+ * a `role` field set to `role`, sender/recipient fields swapped, and every signature/MAC-looking field (name matching sig/mac/tag) with one character
  * changed: it is refused only if the signature or MAC is really checked.
  */
 export function forgeCredential(genuine: unknown, fp: string, identityKey: string, role: string): unknown {
   if (Array.isArray(genuine)) return genuine.map((g) => forgeCredential(g, fp, identityKey, role));
   if (!genuine || typeof genuine !== 'object') return genuine;
   const out: Json = {};
-  for (const [k, v] of Object.entries(genuine as Json)) {
+  // The genuine one is the victim's own (victim → peer): a forgery claiming to come from the peer names the reverse.
+  const src = { ...(genuine as Json) };
+  for (const k of Object.keys(src)) {
+    const pair = k.replace(/^sender/, 'recipient');
+    if (pair !== k && pair in src) [src[k], src[pair]] = [src[pair], src[k]];
+  }
+  for (const [k, v] of Object.entries(src)) {
     if (typeof v === 'string' && FP.test(v)) out[k] = fp;
     else if (k === 'role' && typeof v === 'string') out[k] = role;
     else if (typeof v === 'string' && /identitykey/i.test(k)) out[k] = identityKey;
