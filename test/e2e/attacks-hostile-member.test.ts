@@ -3,7 +3,7 @@
 // Mallory is a real page with her own identity. Her misbehaviour goes out on her own socket (the adversary sends as
 // her client, so the real server stamps her route), carrying the attacker endpoint's SDP and Bob's recorded credential.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Adversary, HIGHEST_ROUTE, selfIdRule, type Json } from './harness/adversary';
+import { Adversary, HIGHEST_ROUTE, LOWEST_ROUTE, selfIdRule, type Json } from './harness/adversary';
 import { AttackerEndpoint } from './harness/attacker';
 import { Harness, type Peer } from './harness/index';
 import { credentialFields, credentialsOf, leaveIfInCall, pageRtp, tileOf } from './harness/link-attacks';
@@ -41,8 +41,10 @@ describe.skipIf(notReady !== null)(`hostile room member${notReady ? ` (skipped: 
 
   it(`Mallory floods ${FLOOD} offers with her own certificate and Bob's replayed credential: refused, bounded, Bob unaffected`, async () => {
     const room = 'hostile-member';
-    // Routes are the server's choice; here Alice answers Mallory, which is where a received offer is acted upon.
+    // Routes are the server's choice; here Alice answers Bob and Mallory (it is the answerer that acts on an offer).
     adv.use(selfIdRule('Alice answers', 'Alice', HIGHEST_ROUTE));
+    adv.use(selfIdRule('Bob offers', 'Bob', LOWEST_ROUTE));
+    adv.use(selfIdRule('Mallory offers', 'Mallory', LOWEST_ROUTE));
     await alice.join(room);
     await bob.join(room);
     await mallory.join(room);

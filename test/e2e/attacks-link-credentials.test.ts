@@ -87,9 +87,10 @@ describe.skipIf(notReady !== null)(`link credentials are not transferable${notRe
   it.each(CASES.map((k, i) => [k.name, k, i] as const))('credential %s: refused, nothing reaches the attacker', async (_n, k, i) => {
     const roomId = `link-cred-${i}`;
     adv.clearRules();
-    // The server decides who offers: Alice always, Carol never.
+    // The server decides who offers: Alice always, Carol and Bob never.
     adv.use(selfIdRule('Alice offers', 'Alice', LOWEST_ROUTE));
     adv.use(selfIdRule('Carol answers', 'Carol', HIGHEST_ROUTE));
+    adv.use(selfIdRule('Bob answers', 'Bob', HIGHEST_ROUTE));
     let carolAnswer: string | null = null;
     let forwardedOffers = 0;
     // The clients of this room's joins, kept once known (Alice's socket closes when she leaves).
