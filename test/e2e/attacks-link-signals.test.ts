@@ -84,6 +84,8 @@ describe.skipIf(notReady !== null)(`link attacks through signaling${notReady ? `
     const roomId = `link-attack-${i}`;
     adv.clearRules();
     adv.use(selfIdRule('victim route', 'Alice', vector.victimOffers ? LOWEST_ROUTE : HIGHEST_ROUTE));
+    // When the victim is made to answer, Bob is made to offer (his genuine offer's credential is then replayed).
+    if (!vector.victimOffers) adv.use(selfIdRule('Bob offers', 'Bob', LOWEST_ROUTE));
     adv.use(cutSignals('cut Alice-Bob', () => adv.client('Alice'), () => adv.client('Bob')));
     // The victim's answer to the attacker's offer goes to the attacker instead of Bob.
     let victimAnswer: string | null = null;
