@@ -11,8 +11,8 @@ import { LIMITS } from './limits';
 const identityKey = b64uBytes(IDENTITY_KEY_BYTES);
 const linkRole = z.enum(LINK_ROLES);
 const optionalFp = z.union([z.literal(''), dtlsFingerprintSchema]);
-/** b64u SHA-256 of the answer SDP for a confirm; '' for an offer or answer. */
-const optionalDigest = z.union([z.literal(''), b64uBytes(LINK_ANSWER_DIGEST_BYTES)]);
+/** b64u SHA-256 of the answer SDP for a confirm; '' or absent for an offer or answer. */
+const optionalDigest = z.union([z.literal(''), b64uBytes(LINK_ANSWER_DIGEST_BYTES)]).optional();
 const bytes = (max: number) => z.instanceof(Uint8Array).refine((b) => b.length <= max, `at most ${max} bytes`);
 
 export interface IdentityInfo {

@@ -74,7 +74,7 @@ describe('link binding', () => {
     const variants: [string, LinkTranscript][] = [
       ['digest of another answer', { ...t, answerDigest: otherAnswer }],
       ['digest bit flipped', { ...t, answerDigest: flip(t.answerDigest!) }],
-      ['as an answer without digest', { role: 'answer', ...withoutDigest(t) }],
+      ['as an answer without digest', { ...withoutDigest(t), role: 'answer' }],
       ['room', { ...t, roomId: 'room-2' }],
       ['sender identity', { ...t, senderIdentityKey: flip(t.senderIdentityKey) }],
       ['recipient identity', { ...t, recipientIdentityKey: flip(t.recipientIdentityKey) }],
