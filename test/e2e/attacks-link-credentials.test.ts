@@ -133,6 +133,10 @@ describe.skipIf(notReady !== null)(`link credentials are not transferable${notRe
     const { req, minted } = await k.obtain({ roomId, alice: a, carol: c, bob: b, attackerFp, carolFp }, alice);
     const cred = minted ?? await credentialFromPage(alice, req);
     console.log(`[credential ${i}] via ${cred.via}: ${cred.ok ? 'minted' : `refused by main (${JSON.stringify(cred.error)})`}`);
+    // Carol's real link to Alice (answered, its answer dropped) must be over first: an offer that arrives while it is
+    // still being answered is dropped unseen, which would prove nothing about the credential itself.
+    await waitUntil(async () => ['refused', 'retrying'].includes((await tileOf(carol, 'Alice'))?.conn ?? ''), 60_000,
+      'Carol\'s first link to Alice to end');
     c.inject('signal:relay', { from: a.selfId, signal: { type: 'offer', sdp: attackerOffer }, ...(cred.ok ? { [field]: cred.value } : {}) });
 
     let answered = false;
@@ -141,7 +145,9 @@ describe.skipIf(notReady !== null)(`link credentials are not transferable${notRe
       const t = await tileOf(carol, 'Alice');
       const s = await attacker.stats();
       return t?.conn === 'refused' || t?.conn === 'connected' || s.audioBytes + s.videoBytes > 0;
-    }, 45_000, 'Carol to refuse or connect');
+    }, 45_000, 'Carol to refuse or connect').catch(async (err: unknown) => {
+      throw new Error(`${String(err)}; Carol's tile ${JSON.stringify(await tileOf(carol, 'Alice'))}; answered=${String(answered)}`);
+    });
     const tile = await tileOf(carol, 'Alice');
     const stats = await attacker.finalStats();
     console.log(`[credential ${i}] attacker transport: connection=${stats.connectionState} dtls=${stats.dtlsState}; ` +
