@@ -66,10 +66,12 @@ describe.skipIf(notReady !== null)(`link credentials are not transferable${notRe
         await p.page.getByTestId('tab-security').click();
         await p.page.getByTestId('rotate-now').click();
         await waitUntil(async () => (await p.call<RoomKeyInfo>('keys:get', c.roomId)).epoch > before, 15_000, 'Alice\'s rotation');
+        // Epochs follow the clock (at least previous + 1), so wait for the epoch Alice actually moved to.
+        const after = (await p.call<RoomKeyInfo>('keys:get', c.roomId)).epoch;
         // "After the rotation" means after Carol learnt it (the server relays the notice; nothing else reaches her).
         await carol.page.getByTestId('tab-people').click();
         const aliceRow = carol.page.locator('[data-testid="participant"][data-name="Alice"]');
-        await waitUntil(async () => ((await aliceRow.textContent()) ?? '').includes(`key epoch ${before + 1}`), 30_000, 'Carol to learn Alice\'s rotation')
+        await waitUntil(async () => ((await aliceRow.textContent()) ?? '').includes(`key epoch ${after}`), 30_000, 'Carol to learn Alice\'s rotation')
           .catch(async (err: unknown) => {
             const alerts = await carol.page.evaluate(() => document.body.innerText.split('\n').filter((l) => /rotation|refused/i.test(l)).slice(0, 8));
             throw new Error(`${String(err)}; Carol's row: ${String(await aliceRow.textContent())}; lines: ${JSON.stringify(alerts)}`);
