@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { channel } from './ipc-channel';
 import { b64uBytes, displayNameSchema, dtlsFingerprintSchema, roomIdSchema, wireKeyBundleSchema, wireRevocationNoticeSchema,
   wireRotationNoticeSchema, IDENTITY_KEY_BYTES, KEY_ID_BYTES, type WireKeyBundle, type WireRevocationNotice, type WireRotationNotice } from './keys';
-import { LINK_ROLES, wireLinkBindingSchema, type WireLinkBinding } from './link';
+import { LINK_ANSWER_DIGEST_BYTES, LINK_ROLES, wireLinkBindingSchema, type WireLinkBinding } from './link';
 import { FILE_LIMITS } from './file-limits';
 import { joinChallengeSchema, serverOriginSchema } from './join-proof';
 import { LIMITS } from './limits';
@@ -11,6 +11,8 @@ import { LIMITS } from './limits';
 const identityKey = b64uBytes(IDENTITY_KEY_BYTES);
 const linkRole = z.enum(LINK_ROLES);
 const optionalFp = z.union([z.literal(''), dtlsFingerprintSchema]);
+/** b64u SHA-256 of the answer SDP for a confirm; '' or absent for an offer or answer. */
+const optionalDigest = z.union([z.literal(''), b64uBytes(LINK_ANSWER_DIGEST_BYTES)]).optional();
 const bytes = (max: number) => z.instanceof(Uint8Array).refine((b) => b.length <= max, `at most ${max} bytes`);
 
 export interface IdentityInfo {
@@ -95,12 +97,13 @@ export const e2eeIpc = {
   'trust:acceptChange': channel<z.ZodTuple<[typeof identityKey]>, Contact>(z.tuple([identityKey])),
   /** "A different person": the key becomes a contact of its own; the contact whose name it matched is unchanged. */
   'trust:markDistinct': channel<z.ZodTuple<[typeof identityKey]>, Contact>(z.tuple([identityKey])),
-  /** MAC for our offer (remoteFp '') or answer (remoteFp = the offer's), bound to the current session with this peer in this room. */
-  'link:bind': channel<z.ZodTuple<[typeof roomIdSchema, typeof identityKey, typeof linkRole, typeof dtlsFingerprintSchema, typeof optionalFp]>,
-    WireLinkBinding>(z.tuple([roomIdSchema, identityKey, linkRole, dtlsFingerprintSchema, optionalFp])),
-  /** Checks a peer's binding: remoteFp from its SDP, localFp ours ('' when checking an offer); refuses unless every rule holds. */
+  /** MAC for our offer (remoteFp ''), answer (remoteFp = the offer's) or confirm (both, plus the answer's digest), bound to the current session. */
+  'link:bind': channel<z.ZodTuple<[typeof roomIdSchema, typeof identityKey, typeof linkRole, typeof dtlsFingerprintSchema, typeof optionalFp,
+    typeof optionalDigest]>, WireLinkBinding>(z.tuple([roomIdSchema, identityKey, linkRole, dtlsFingerprintSchema, optionalFp, optionalDigest])),
+  /** Checks a peer's binding: remoteFp from its SDP, localFp ours ('' for an offer), digest of our answer for a confirm; refuses unless every rule holds. */
   'link:verify': channel<z.ZodTuple<[typeof roomIdSchema, typeof identityKey, typeof wireLinkBindingSchema, typeof dtlsFingerprintSchema,
-    typeof optionalFp]>, { ok: true }>(z.tuple([roomIdSchema, identityKey, wireLinkBindingSchema, dtlsFingerprintSchema, optionalFp])),
+    typeof optionalFp, typeof optionalDigest]>, { ok: true }>(z.tuple([roomIdSchema, identityKey, wireLinkBindingSchema, dtlsFingerprintSchema,
+    optionalFp, optionalDigest])),
   'room:leave': channel<z.ZodTuple<[typeof roomIdSchema]>, null>(z.tuple([roomIdSchema])),
   'audit:tail': channel<z.ZodTuple<[z.ZodNumber]>, AuditEvent[]>(z.tuple([z.number().int().min(1).max(1000)])),
   'stats:get': channel<z.ZodTuple<[]>, E2eeStats>(z.tuple([])),

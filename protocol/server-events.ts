@@ -17,7 +17,8 @@ export const SERVER_EVENT_SCHEMAS = {
   'room:joined': z.strictObject({ member: memberSchema }),
   'room:left': z.strictObject({ peerId: peerIdSchema }),
   'room:evicted': z.strictObject({ roomId: roomIdSchema, reason: z.literal('replaced') }),
-  'signal:relay': z.strictObject({ from: peerIdSchema, signal: peerSignalSchema, binding: wireLinkBindingSchema }),
+  'signal:relay': z.strictObject({ from: peerIdSchema, signal: peerSignalSchema, binding: wireLinkBindingSchema })
+    .refine((r) => r.binding.role === r.signal.type, { message: 'the binding role must match the signal type' }),
   'keys:published': z.strictObject({ from: peerIdSchema, bundle: wireKeyBundleSchema }),
   'keys:rotated': z.strictObject({ from: peerIdSchema, notice: wireRotationNoticeSchema }),
   'keys:revoked': z.strictObject({ from: peerIdSchema, notice: wireRevocationNoticeSchema }),

@@ -1,8 +1,8 @@
 // The signaling contract: socket.io event maps (client <-> server) and the schema of every client payload.
 import { z } from 'zod';
-import { dtlsFingerprintSchema, displayNameSchema, roomIdSchema, wireKeyBundleSchema, wireRevocationNoticeSchema,
+import { b64uBytes, dtlsFingerprintSchema, displayNameSchema, roomIdSchema, wireKeyBundleSchema, wireRevocationNoticeSchema,
   wireRotationNoticeSchema, type WireKeyBundle, type WireRevocationNotice, type WireRotationNotice } from './keys';
-import { wireLinkBindingSchema, type WireLinkBinding } from './link';
+import { LINK_ANSWER_DIGEST_BYTES, wireLinkBindingSchema, type WireLinkBinding } from './link';
 import { joinProofSchema, serverOriginSchema } from './join-proof';
 import { LIMITS } from './limits';
 
@@ -17,8 +17,11 @@ export const SIGNALING_ERROR_CODES = [
 export type SignalingErrorCode = (typeof SIGNALING_ERROR_CODES)[number];
 export type Ack<T> = { ok: true; value: T } | { ok: false; error: { code: SignalingErrorCode; message: string } };
 
-/** The only signals Veil sends: a complete (non-trickled) offer or answer; anything else is refused by both ends. */
-export const peerSignalSchema = z.strictObject({ type: z.enum(['offer', 'answer']), sdp: z.string().max(LIMITS.maxSdpLength) });
+/** The only signals Veil sends: a complete (non-trickled) offer or answer, then the offerer's confirm; anything else is refused by both ends. */
+/** The offerer's key confirmation: the SHA-256 of the answer SDP it received, bound by its `confirm` link binding. */
+export const confirmSignalSchema = z.strictObject({ type: z.literal('confirm'), digest: b64uBytes(LINK_ANSWER_DIGEST_BYTES) });
+export const sdpSignalSchema = z.strictObject({ type: z.enum(['offer', 'answer']), sdp: z.string().max(LIMITS.maxSdpLength) });
+export const peerSignalSchema = z.discriminatedUnion('type', [sdpSignalSchema, confirmSignalSchema]);
 export type PeerSignal = z.infer<typeof peerSignalSchema>;
 
 export const iceServerSchema = z.strictObject({
@@ -49,7 +52,7 @@ export const relayRequestSchema = z.strictObject({
   signal: peerSignalSchema,
   /** The sender's link binding (HMAC under the pairwise session): opaque to the server. */
   binding: wireLinkBindingSchema
-});
+}).refine((r) => r.binding.role === r.signal.type, { message: 'the binding role must match the signal type' });
 export type RelayRequest = z.infer<typeof relayRequestSchema>;
 
 export const publishRequestSchema = z.strictObject({ bundle: wireKeyBundleSchema });

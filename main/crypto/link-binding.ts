@@ -3,16 +3,16 @@ import { hmac } from '@noble/hashes/hmac.js';
 import type { CryptoBackend } from './backend';
 import { concatBytes, ctEqual, lp8, u32be, u8, utf8, wipe } from './bytes';
 import { hkdfSha256, sha256 } from './primitives';
-import { LINK_BINDING_MAC_BYTES } from '../../protocol/link';
+import { LINK_ANSWER_DIGEST_BYTES, LINK_BINDING_MAC_BYTES } from '../../protocol/link';
 
-export { LINK_BINDING_MAC_BYTES };
+export { LINK_ANSWER_DIGEST_BYTES, LINK_BINDING_MAC_BYTES };
 
 export const LINK_BINDING_KEY_INFO = 'veil/v1/link-binding-key\0';
 export const LINK_BINDING_LABEL = 'veil/v1/link-binding\0';
-export const LINK_ROLE_BYTE = { offer: 1, answer: 2 } as const;
+export const LINK_ROLE_BYTE = { offer: 1, answer: 2, confirm: 3 } as const;
 
 export interface LinkTranscript {
-  role: 'offer' | 'answer';
+  role: 'offer' | 'answer' | 'confirm';
   roomId: string;
   senderIdentityKey: Uint8Array; recipientIdentityKey: Uint8Array;
   senderKeyId: Uint8Array; senderEpoch: number;
@@ -21,6 +21,8 @@ export interface LinkTranscript {
   senderFingerprint: string;
   /** The other side's fingerprint; empty in an offer. */
   recipientFingerprint: string;
+  /** Confirm only: SHA-256 of the answer SDP as the offerer received it (absent in an offer or answer). */
+  answerDigest?: Uint8Array;
 }
 
 /** The exact bytes the MAC covers (docs/PROTOCOL.md, "Link binding"). Throws RangeError on a wrong field size. */
@@ -28,9 +30,13 @@ export function linkTranscript(t: LinkTranscript): Uint8Array {
   if (t.senderIdentityKey.length !== 32 || t.recipientIdentityKey.length !== 32) throw new RangeError('identity keys are 32 bytes');
   if (t.senderKeyId.length !== 16 || t.recipientKeyId.length !== 16) throw new RangeError('key ids are 16 bytes');
   if (t.role === 'offer' && t.recipientFingerprint !== '') throw new RangeError('an offer binds no recipient fingerprint');
-  if (t.role === 'answer' && t.recipientFingerprint === '') throw new RangeError('an answer binds both fingerprints');
-  return concatBytes(utf8(LINK_BINDING_LABEL), u8(LINK_ROLE_BYTE[t.role]), lp8(t.roomId), t.senderIdentityKey, t.recipientIdentityKey,
+  if (t.role !== 'offer' && t.recipientFingerprint === '') throw new RangeError('an answer or confirm binds both fingerprints');
+  if (t.role === 'confirm' ? t.answerDigest?.length !== LINK_ANSWER_DIGEST_BYTES : t.answerDigest !== undefined) {
+    throw new RangeError('a confirm (and only a confirm) binds the 32-byte answer digest');
+  }
+  const base = concatBytes(utf8(LINK_BINDING_LABEL), u8(LINK_ROLE_BYTE[t.role]), lp8(t.roomId), t.senderIdentityKey, t.recipientIdentityKey,
     t.senderKeyId, u32be(t.senderEpoch), t.recipientKeyId, u32be(t.recipientEpoch), lp8(t.senderFingerprint), lp8(t.recipientFingerprint));
+  return t.answerDigest ? concatBytes(base, t.answerDigest) : base;
 }
 
 /** HKDF-SHA-256(ikm = the direction's session key, salt = empty, info = label): never the session key itself. */

@@ -1,6 +1,6 @@
-// link:bind / link:verify: MACs that tie a WebRTC offer or answer to the current pairwise session, refused unless every rule holds.
+// link:bind / link:verify: MACs that tie a WebRTC offer, answer or confirm to the current pairwise session, refused unless every rule holds.
 import { fromB64u, toB64u } from '../../protocol/encoding';
-import type { LinkRole, WireLinkBinding } from '../../protocol/link';
+import { LINK_ANSWER_DIGEST_BYTES, type LinkRole, type WireLinkBinding } from '../../protocol/link';
 import { ctEqual, linkBindingMac, verifyLinkBindingMac, type LinkTranscript } from '../crypto';
 import { IpcFailure } from '../ipc/dispatcher';
 import type { E2eeCore } from './e2ee';
@@ -39,21 +39,32 @@ async function linkContext(core: E2eeCore, what: 'bind' | 'verify', roomId: stri
   return { room, session, me: id.publicKey, peerKey: peer.identityKey };
 }
 
-function checkRole(core: E2eeCore, what: 'bind' | 'verify', role: LinkRole, otherFp: string, fields: Record<string, string>): void {
+/** Offer: one fingerprint, no digest. Answer: both fingerprints, no digest. Confirm: both fingerprints and the answer's digest. */
+function checkRole(core: E2eeCore, what: 'bind' | 'verify', role: LinkRole, otherFp: string, digest: string,
+  fields: Record<string, string>): Uint8Array | undefined {
   if (role === 'offer' && otherFp !== '') throw refuse(core, what, 'malformed', 'an offer binds only its sender\'s fingerprint', fields);
-  if (role === 'answer' && otherFp === '') throw refuse(core, what, 'malformed', 'an answer binds both fingerprints', fields);
+  if (role !== 'offer' && otherFp === '') throw refuse(core, what, 'malformed', 'an answer or confirm binds both fingerprints', fields);
+  if (role !== 'confirm') {
+    if (digest !== '') throw refuse(core, what, 'malformed', 'only a confirm binds an answer digest', fields);
+    return undefined;
+  }
+  const bytes = fromB64u(digest);
+  if (!bytes || bytes.length !== LINK_ANSWER_DIGEST_BYTES) {
+    throw refuse(core, what, 'malformed', 'a confirm binds the 32-byte SHA-256 of the answer SDP', fields);
+  }
+  return bytes;
 }
 
-/** Our MAC over an offer (localFp only) or an answer (localFp and the offer's remoteFp), keyed from our send key. */
+/** Our MAC over an offer (localFp only), an answer (localFp and the offer's remoteFp) or a confirm (both and the answer's digest). */
 export async function linkBind(core: E2eeCore, roomId: string, peerIdentityKey: string, role: LinkRole, localFp: string,
-  remoteFp: string): Promise<WireLinkBinding> {
+  remoteFp: string, answerDigest = ''): Promise<WireLinkBinding> {
   const fields = { roomId, peerIdentityKey, role };
   const { room, session, me, peerKey } = await linkContext(core, 'bind', roomId, peerIdentityKey);
-  checkRole(core, 'bind', role, remoteFp, fields);
+  const digest = checkRole(core, 'bind', role, remoteFp, answerDigest, fields);
   const transcript: LinkTranscript = {
     role, roomId, senderIdentityKey: me, recipientIdentityKey: peerKey,
     senderKeyId: session.myKeyId, senderEpoch: room.current.epoch, recipientKeyId: session.peerKeyId, recipientEpoch: session.peerEpoch,
-    senderFingerprint: localFp, recipientFingerprint: remoteFp
+    senderFingerprint: localFp, recipientFingerprint: remoteFp, ...(digest ? { answerDigest: digest } : {})
   };
   const mac = linkBindingMac(session.keys.sendKey, transcript, core.backend);
   core.audit.record('link-bound', { roomId, peerIdentityKey, role, keyId: room.current.keyIdB64, peerKeyId: session.peerKeyIdB64 });
@@ -63,10 +74,10 @@ export async function linkBind(core: E2eeCore, roomId: string, peerIdentityKey: 
 
 /** Checks a peer's binding against the current session's exact key pair and the fingerprints this side sees; fails closed. */
 export async function linkVerify(core: E2eeCore, roomId: string, peerIdentityKey: string, binding: WireLinkBinding, remoteFp: string,
-  localFp: string): Promise<{ ok: true }> {
+  localFp: string, answerDigest = ''): Promise<{ ok: true }> {
   const fields = { roomId, peerIdentityKey, role: binding.role };
   const { room, session, me, peerKey } = await linkContext(core, 'verify', roomId, peerIdentityKey);
-  checkRole(core, 'verify', binding.role, localFp, fields);
+  const digest = checkRole(core, 'verify', binding.role, localFp, answerDigest, fields);
   const senderKeyId = fromB64u(binding.senderKeyId);
   const recipientKeyId = fromB64u(binding.recipientKeyId);
   const mac = fromB64u(binding.mac);
@@ -77,7 +88,7 @@ export async function linkVerify(core: E2eeCore, roomId: string, peerIdentityKey
   const transcript: LinkTranscript = {
     role: binding.role, roomId, senderIdentityKey: peerKey, recipientIdentityKey: me,
     senderKeyId: session.peerKeyId, senderEpoch: session.peerEpoch, recipientKeyId: session.myKeyId, recipientEpoch: room.current.epoch,
-    senderFingerprint: remoteFp, recipientFingerprint: localFp
+    senderFingerprint: remoteFp, recipientFingerprint: localFp, ...(digest ? { answerDigest: digest } : {})
   };
   if (!verifyLinkBindingMac(session.keys.recvKey, transcript, mac, core.backend)) {
     throw refuse(core, 'verify', 'signature', 'the link binding does not verify for this session and these fingerprints', fields);

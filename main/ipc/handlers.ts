@@ -37,8 +37,9 @@ export function buildIpcHandlers(services: MainServices): IpcHandlerMap {
     'trust:setVerified': (...[identityKey, verified]) => e.contacts.setVerified(identityKey, verified),
     'trust:acceptChange': (...[identityKey]) => e.contacts.acceptChange(identityKey),
     'trust:markDistinct': (...[identityKey]) => e.contacts.markDistinct(identityKey),
-    'link:bind': (...[roomId, peerIdentityKey, role, localFp, remoteFp]) => linkBind(e, roomId, peerIdentityKey, role, localFp, remoteFp),
-    'link:verify': (...[roomId, peerIdentityKey, binding, remoteFp, localFp]) => linkVerify(e, roomId, peerIdentityKey, binding, remoteFp, localFp),
+    'link:bind': (...[roomId, peerIdentityKey, role, localFp, remoteFp, digest]) => linkBind(e, roomId, peerIdentityKey, role, localFp, remoteFp, digest),
+    'link:verify': (...[roomId, peerIdentityKey, binding, remoteFp, localFp, digest]) =>
+      linkVerify(e, roomId, peerIdentityKey, binding, remoteFp, localFp, digest),
     'room:leave': (...[roomId]) => {
       services.leaveRoom(roomId);
       return null;

@@ -1,18 +1,18 @@
-// The mesh's trust gate: a peer whose identity key change awaits a decision gets no link, no answer and no media until accepted.
+// The mesh's gates: a pending identity-key change gets no link; a refusal sticks for the peer's session; one offer verification at a time.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WireLinkBinding } from '../../protocol/link';
 import { createAppStore } from '../../renderer/src/store';
 import { created, FakePeer, installMediaStream } from './fake-rtc';
 
 vi.mock('simple-peer', () => ({ default: FakePeer }));
-const { Mesh, PENDING_TRUST_REASON } = await import('../../renderer/src/rtc/mesh');
+const { Mesh, PENDING_TRUST_REASON, DROPPED_BUSY, DROPPED_REFUSED } = await import('../../renderer/src/rtc/mesh');
 
 const B: WireLinkBinding = { v: 1, role: 'offer', senderKeyId: 'A'.repeat(22), recipientKeyId: 'B'.repeat(22), mac: 'C'.repeat(43) };
 const OFFER = { type: 'offer' as const, sdp: `v=0\r\nm=audio 9 X 0\r\na=fingerprint:sha-256 ${Array(32).fill('AA').join(':')}\r\n` };
 
-function setup(selfId: string) {
+function setup(selfId: string, verifyImpl: () => Promise<void> = async () => {}) {
   const store = createAppStore();
-  const verify = vi.fn(async () => {});
+  const verify = vi.fn(verifyImpl);
   const mesh = new Mesh({
     store, roomId: 'r', certificate: null, selfId: () => selfId, iceServers: () => [], localStream: () => null, screenTrack: () => null,
     bind: async (_k, role) => ({ ...B, role }), verify, sendSignal: () => {}, onData: () => {}, onAuthenticated: () => {}, onFileFrame: () => {},
@@ -53,7 +53,7 @@ describe('trust gates media', () => {
     store.getState().resolveKeyChange('K');
     mesh.ensure('K');
     expect(created).toHaveLength(1);
-    await vi.waitFor(() => expect(verify).toHaveBeenCalledWith('K', B, `sha-256 ${Array(32).fill('AA').join(':')}`, ''));
+    await vi.waitFor(() => expect(verify).toHaveBeenCalledWith('K', B, `sha-256 ${Array(32).fill('AA').join(':')}`, '', ''));
   });
 
   it('a refused link is counted and shown, and stays down until "Try again"', async () => {
@@ -79,5 +79,35 @@ describe('trust gates media', () => {
     mesh.onSignal('mmmmmmmm', { type: 'answer', sdp: OFFER.sdp }, { ...B, role: 'answer' });
     expect(created).toHaveLength(0);
     expect(store.getState().security.refusals['refused: answer with no link to answer']).toBe(1);
+  });
+
+  it('a refused peer\'s further offers are dropped and counted until its session changes or "Try again"', async () => {
+    const { store, mesh, verify } = setup('zzzzzzzz', async () => { throw new Error('bad-signature: no'); });
+    store.getState().upsertPeer('K', { trust: 'known', keyId: 'k1' });
+    store.getState().resolveKeyChange('K');
+    mesh.onSignal('mmmmmmmm', OFFER, B);
+    await vi.waitFor(() => expect(store.getState().peers.K!.conn).toBe('refused'));
+    for (let i = 0; i < 5; i++) mesh.onSignal('mmmmmmmm', { type: 'offer', sdp: `${OFFER.sdp}a=x:${i}\r\n` }, B);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(created).toHaveLength(1);
+    expect(verify).toHaveBeenCalledTimes(1);
+    expect(store.getState().security.refusals[DROPPED_REFUSED]).toBe(5);
+    // A new key (after a rotation notice) is a new session: its offer is answered.
+    store.getState().upsertPeer('K', { keyId: 'k2' });
+    mesh.onSignal('mmmmmmmm', { type: 'offer', sdp: `${OFFER.sdp}a=x:new\r\n` }, B);
+    expect(created).toHaveLength(2);
+  });
+
+  it('while an offer is being verified, further offers from that peer are dropped and counted', async () => {
+    const { store, mesh, verify } = setup('zzzzzzzz', () => new Promise<void>(() => {}));
+    store.getState().upsertPeer('K', { trust: 'known', keyId: 'k1' });
+    store.getState().resolveKeyChange('K');
+    mesh.onSignal('mmmmmmmm', OFFER, B);
+    await vi.waitFor(() => expect(verify).toHaveBeenCalledTimes(1));
+    for (let i = 0; i < 3; i++) mesh.onSignal('mmmmmmmm', { type: 'offer', sdp: `${OFFER.sdp}a=x:${i}\r\n` }, B);
+    expect(created).toHaveLength(1);
+    expect(mesh.links.size).toBe(1);
+    expect(store.getState().security.refusals[DROPPED_BUSY]).toBe(3);
+    mesh.stop();
   });
 });

@@ -4,13 +4,13 @@ import type { WireLinkBinding } from '../../protocol/link';
 import { created, FakePeer, FakeStream, FakeTrack, installMediaStream } from './fake-rtc';
 
 vi.mock('simple-peer', () => ({ default: FakePeer }));
-const { PeerLink, NOT_IN_TIME, CONNECT_TIMEOUT_MS } = await import('../../renderer/src/rtc/peer-link');
+const { PeerLink, NOT_IN_TIME, CONNECT_TIMEOUT_MS, sdpDigest } = await import('../../renderer/src/rtc/peer-link');
 
 const fp = (b: string) => `sha-256 ${Array.from({ length: 32 }, () => b).join(':')}`;
 const [FA, FB, FX] = [fp('AA'), fp('BB'), fp('EE')];
 const sdp = (f: string, media = 'm=audio 9 UDP/TLS/RTP/SAVPF 111\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\n') =>
   `v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n${media}a=fingerprint:${f}\r\n`;
-const binding = (role: 'offer' | 'answer'): WireLinkBinding => ({ v: 1, role, senderKeyId: 'A'.repeat(22), recipientKeyId: 'B'.repeat(22), mac: 'C'.repeat(43) });
+const binding = (role: 'offer' | 'answer' | 'confirm'): WireLinkBinding => ({ v: 1, role, senderKeyId: 'A'.repeat(22), recipientKeyId: 'B'.repeat(22), mac: 'C'.repeat(43) });
 
 function makeLink(initiator: boolean, verifyOk = true) {
   const events: string[] = [];
@@ -20,7 +20,7 @@ function makeLink(initiator: boolean, verifyOk = true) {
   const sentSignals: unknown[] = [];
   const local = { audio: new FakeTrack('audio') as unknown as MediaStreamTrack, video: new FakeTrack('video') as unknown as MediaStreamTrack };
   const verify = vi.fn(async () => { if (!verifyOk) throw new Error('bad-signature: no'); });
-  const bind = vi.fn(async (role: 'offer' | 'answer') => binding(role));
+  const bind = vi.fn(async (role: 'offer' | 'answer' | 'confirm') => binding(role));
   const link = new PeerLink(initiator, {
     initiator, config: {}, localTracks: () => local, bind, verify,
     send: (s, b) => sentSignals.push([s, b]),
@@ -78,13 +78,14 @@ describe('PeerLink', () => {
     const good = makeLink(true);
     good.peer.emit('signal', { type: 'offer', sdp: sdp(FA) });
     await good.settle();
-    expect(good.bind).toHaveBeenCalledWith('offer', FA, '');
+    expect(good.bind).toHaveBeenCalledWith('offer', FA, '', '');
     good.link.receive({ type: 'answer', sdp: sdp(FB) }, binding('answer'));
     await good.settle();
-    expect(good.verify).toHaveBeenCalledWith(binding('answer'), FB, FA);
+    expect(good.verify).toHaveBeenCalledWith(binding('answer'), FB, FA, '');
     expect(good.peer.signals).toHaveLength(1);
     good.link.receive({ type: 'answer', sdp: sdp(FX) }, binding('answer'));
     await good.settle();
+    await vi.waitFor(() => expect(good.closes).toHaveLength(1));
     expect(good.peer.signals).toHaveLength(1);
     expect(good.closes[0]).toMatchObject({ refused: true, reason: 'refused: unexpected answer' });
   });
@@ -141,14 +142,79 @@ describe('PeerLink', () => {
     const { link, peer, pc, bind, verify, sentSignals, settle } = makeLink(false);
     link.receive({ type: 'offer', sdp: sdp(FA) }, binding('offer'));
     await settle();
-    expect(verify).toHaveBeenCalledWith(binding('offer'), FA, '');
+    expect(verify).toHaveBeenCalledWith(binding('offer'), FA, '', '');
     const t = pc.remoteTrack('audio');
     expect(t.direction).toBe('sendrecv');
     peer.emit('signal', { type: 'answer', sdp: sdp(FB) });
     peer.emit('signal', { type: 'renegotiate', renegotiate: true });
     await settle();
-    expect(bind).toHaveBeenCalledWith('answer', FB, FA);
+    await vi.waitFor(() => expect(bind).toHaveBeenCalledWith('answer', FB, FA, ''));
+    await vi.waitFor(() => expect(sentSignals).toHaveLength(1));
     expect(sentSignals).toEqual([[{ type: 'answer', sdp: sdp(FB) }, binding('answer')]]);
+  });
+
+  it('the offerer confirms the exact answer it verified', async () => {
+    const { link, peer, bind, sentSignals, settle } = makeLink(true);
+    peer.emit('signal', { type: 'offer', sdp: sdp(FA) });
+    await settle();
+    link.receive({ type: 'answer', sdp: sdp(FB) }, binding('answer'));
+    await vi.waitFor(() => expect(sentSignals).toHaveLength(2));
+    const digest = await sdpDigest(sdp(FB));
+    expect(bind).toHaveBeenLastCalledWith('confirm', FA, FB, digest);
+    expect(sentSignals[1]).toEqual([{ type: 'confirm', digest }, binding('confirm')]);
+  });
+
+  /** An answerer that verified the offer, sent its answer and sees the bound certificate live. */
+  async function answeredAndLive() {
+    const l = makeLink(false);
+    l.link.receive({ type: 'offer', sdp: sdp(FA) }, binding('offer'));
+    await l.settle();
+    l.pc.remoteTrack('audio');
+    l.peer.emit('signal', { type: 'answer', sdp: sdp(FB) });
+    await vi.waitFor(() => expect(l.sentSignals).toHaveLength(1));
+    l.peer.emit('connect');
+    l.pc.liveFingerprint = FA;
+    l.pc.connect();
+    return l;
+  }
+
+  it('the answerer stays unauthenticated without a confirm: no media, no data, refused in time', async () => {
+    const { link, pc, events, streams, closes, verify, settle } = await answeredAndLive();
+    for (let i = 0; i < 5; i++) await settle();
+    expect(events).toEqual([]);
+    expect(streams).toEqual([]);
+    expect(pc.transceivers.every((t) => t.sender.track === null)).toBe(true);
+    expect(link.isAuthenticated).toBe(false);
+    expect(verify).toHaveBeenCalledTimes(1);
+    expect(closes).toEqual([]);
+  });
+
+  it('the answerer authenticates with a valid confirm over its answer, verified in main with that digest', async () => {
+    const { link, events, verify } = await answeredAndLive();
+    const digest = await sdpDigest(sdp(FB));
+    link.receive({ type: 'confirm', digest }, binding('confirm'));
+    await vi.waitFor(() => expect(events).toContain('authenticated'));
+    expect(verify).toHaveBeenLastCalledWith(binding('confirm'), FA, FB, digest);
+    expect(link.isAuthenticated).toBe(true);
+  });
+
+  it('the answerer refuses a confirm over another answer, with an answer binding, or rejected by main', async () => {
+    const other = await answeredAndLive();
+    other.link.receive({ type: 'confirm', digest: await sdpDigest(sdp(FX)) }, binding('confirm'));
+    await vi.waitFor(() => expect(other.closes).toHaveLength(1));
+    expect(other.closes[0]).toMatchObject({ refused: true, reason: 'refused: confirm over another answer' });
+    expect(other.verify).toHaveBeenCalledTimes(1);
+    expect(other.events).toEqual([]);
+    const wrongRole = await answeredAndLive();
+    wrongRole.link.receive({ type: 'confirm', digest: await sdpDigest(sdp(FB)) }, binding('answer'));
+    await vi.waitFor(() => expect(wrongRole.closes).toHaveLength(1));
+    expect(wrongRole.closes[0]!.reason).toBe('refused: confirm without a confirm binding');
+    const rejected = await answeredAndLive();
+    rejected.verify.mockRejectedValueOnce(new Error('stale: not the current session'));
+    rejected.link.receive({ type: 'confirm', digest: await sdpDigest(sdp(FB)) }, binding('confirm'));
+    await vi.waitFor(() => expect(rejected.closes).toHaveLength(1));
+    expect(rejected.closes[0]).toMatchObject({ refused: true, reason: 'refused: confirm rejected (stale: not the current session)' });
+    expect(rejected.link.isAuthenticated).toBe(false);
   });
 
   it('a link not authenticated in time is refused, not retried', async () => {

@@ -63,8 +63,10 @@ export class Room {
       iceServers: () => load<RTCIceServer[] | null>('veil.iceServers', null) ?? this.s.iceServers,
       localStream: () => this.s.localStream,
       screenTrack: () => this.screenTrack,
-      bind: (identityKey, role, localFp, remoteFp) => unwrap(window.veil.link.bind(roomId, identityKey, role, localFp, remoteFp)),
-      verify: async (identityKey, binding, remoteFp, localFp) => { await unwrap(window.veil.link.verify(roomId, identityKey, binding, remoteFp, localFp)); },
+      bind: (identityKey, role, localFp, remoteFp, digest) => unwrap(window.veil.link.bind(roomId, identityKey, role, localFp, remoteFp, digest)),
+      verify: async (identityKey, binding, remoteFp, localFp, digest) => {
+        await unwrap(window.veil.link.verify(roomId, identityKey, binding, remoteFp, localFp, digest));
+      },
       sendSignal: (to, signal, binding) => this.relay(to, signal, binding, 0),
       onData: (identityKey, bytes) => {
         const frame = decodeNoticeFrame(bytes);

@@ -4,7 +4,9 @@ import type { PeerSignal } from '../../../protocol/signaling';
 import type { AppStore } from '../store';
 import type { PeerEntry } from '../store/peers-slice';
 import type { FileChannel } from './file-channel';
+import { allFingerprints } from './fingerprint';
 import { PeerLink } from './peer-link';
+import { errorText } from '../lib/veil';
 import { isolate } from '../lib/shown-names';
 import type { MediaKind } from './transceivers';
 
@@ -16,8 +18,8 @@ export interface MeshDeps {
   iceServers(): RTCIceServer[];
   localStream(): MediaStream | null;
   screenTrack(): MediaStreamTrack | null;
-  bind(identityKey: string, role: LinkRole, localFp: string, remoteFp: string): Promise<WireLinkBinding>;
-  verify(identityKey: string, binding: WireLinkBinding, remoteFp: string, localFp: string): Promise<void>;
+  bind(identityKey: string, role: LinkRole, localFp: string, remoteFp: string, answerDigest: string): Promise<WireLinkBinding>;
+  verify(identityKey: string, binding: WireLinkBinding, remoteFp: string, localFp: string, answerDigest: string): Promise<void>;
   sendSignal(peerId: string, signal: PeerSignal, binding: WireLinkBinding): void;
   onData(identityKey: string, bytes: Uint8Array): void;
   onAuthenticated(identityKey: string): void;
@@ -28,6 +30,12 @@ export interface MeshDeps {
 }
 
 const RETRY_MS = 1500;
+/** Last resort against offer floods: links an offer may create per peer per minute. */
+export const MAX_OFFER_LINKS_PER_MINUTE = 3;
+const OFFER_WINDOW_MS = 60_000;
+export const DROPPED_REFUSED = 'dropped: offer from a refused peer (press Try again)';
+export const DROPPED_BUSY = 'dropped: offer while another is being verified';
+export const DROPPED_FLOOD = 'dropped: too many offers from this peer';
 export const PENDING_TRUST_REASON = 'pending-trust: this identity key changed; accept or refuse the change to connect';
 
 /** A peer whose identity key change awaits a decision gets no link at all: no offer, no answer, no media. */
@@ -39,6 +47,11 @@ export class Mesh {
   readonly links = new Map<string, PeerLink>();
   private early = new Map<string, { signal: PeerSignal; binding: WireLinkBinding }[]>();
   private retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Peer key id (session) whose link was refused: its offers are dropped until "Try again" or a new session. */
+  private refusedSessions = new Map<string, string>();
+  /** Offers for a proven link being checked in main before they may replace it. */
+  private checking = new Set<string>();
+  private offerLinkTimes = new Map<string, number[]>();
   private stopped = false;
 
   constructor(private readonly d: MeshDeps) {}
@@ -74,6 +87,8 @@ export class Mesh {
     const p = this.d.store.getState().peers[identityKey];
     if (this.stopped || !p || !p.sessionOpen || this.blocked(p)) return;
     clearTimeout(this.retryTimers.get(identityKey));
+    this.refusedSessions.delete(identityKey);
+    this.offerLinkTimes.delete(identityKey);
     this.d.store.getState().upsertPeer(identityKey, { conn: 'connecting', reason: undefined });
     this.create(identityKey, true);
   }
@@ -92,8 +107,8 @@ export class Mesh {
       initiator,
       localTracks: () => this.localTracks(),
       config,
-      bind: (role, localFp, remoteFp) => this.d.bind(identityKey, role, localFp, remoteFp),
-      verify: (binding, remoteFp, localFp) => this.d.verify(identityKey, binding, remoteFp, localFp),
+      bind: (role, localFp, remoteFp, digest) => this.d.bind(identityKey, role, localFp, remoteFp, digest),
+      verify: (binding, remoteFp, localFp, digest) => this.d.verify(identityKey, binding, remoteFp, localFp, digest),
       send: (signal, binding) => {
         const peerId = store.getState().peers[identityKey]?.peerId;
         if (peerId) this.d.sendSignal(peerId, signal, binding);
@@ -114,6 +129,7 @@ export class Mesh {
         const p = store.getState().peers[identityKey];
         if (!p) return;
         if (refused) {
+          this.refusedSessions.set(identityKey, p.keyId);
           store.getState().countRefusal(reason);
           store.getState().upsertPeer(identityKey, { conn: 'refused', reason, stream: undefined, dtlsLive: false });
           store.getState().pushAlert(`${isolate(p.displayName)}: ${reason}`);
@@ -154,13 +170,50 @@ export class Mesh {
     let link = this.links.get(p.identityKey);
     if (signal.type === 'offer') {
       if (link && !link.initiator && link.remoteSdp === signal.sdp) return this.refuseStray(p, 'refused: replayed offer');
+      // Refusals stick for this session of the peer; a new key (rotation, rejoin) is a new session.
+      if (this.refusedSessions.has(p.identityKey)) {
+        if (this.refusedSessions.get(p.identityKey) === p.keyId) return this.refuseStray(p, DROPPED_REFUSED);
+        this.refusedSessions.delete(p.identityKey);
+      }
+      // One verification at a time: an unproven answering link (or a check in main) is still in progress.
+      if (this.checking.has(p.identityKey) || (link && !link.initiator && !link.isAuthenticated)) return this.refuseStray(p, DROPPED_BUSY);
       // Glare (both offered): the natural initiator keeps its own offer; the other side yields and answers.
       if (link && link.initiator && this.isInitiator(p.peerId)) return;
-      // A new offer means the remote (re)starts the link: answer it with a fresh non-initiator.
-      if (!link || link.initiator || link.gotRemoteDescription) link = this.create(p.identityKey, false);
+      if (!this.allowOfferLink(p.identityKey)) return this.refuseStray(p, DROPPED_FLOOD);
+      // A proven link is only replaced by an offer whose binding main verified first.
+      if (link?.isAuthenticated) return void this.replaceProven(p, signal, binding);
+      link = this.create(p.identityKey, false);
     }
     if (!link) return this.refuseStray(p, `refused: ${signal.type} with no link to answer`);
     link.receive(signal, binding);
+  }
+
+  private allowOfferLink(identityKey: string): boolean {
+    const now = Date.now();
+    const recent = (this.offerLinkTimes.get(identityKey) ?? []).filter((t) => now - t < OFFER_WINDOW_MS);
+    if (recent.length >= MAX_OFFER_LINKS_PER_MINUTE) return false;
+    recent.push(now);
+    this.offerLinkTimes.set(identityKey, recent);
+    return true;
+  }
+
+  /** A renegotiation from an authenticated peer: verified in main before any new link; a failed check refuses the peer. */
+  private async replaceProven(p: PeerEntry, signal: PeerSignal, binding: WireLinkBinding): Promise<void> {
+    const id = p.identityKey;
+    const fps = signal.type === 'offer' ? allFingerprints(signal.sdp) : [];
+    this.checking.add(id);
+    try {
+      if (fps.length !== 1) throw new Error('remote SDP must carry exactly one DTLS fingerprint');
+      await this.d.verify(id, binding, fps[0]!, '', '');
+    } catch (err) {
+      this.checking.delete(id);
+      const proven = this.links.get(id);
+      if (proven) proven.close(`refused: new offer's link binding rejected (${errorText(err)})`, true);
+      return;
+    }
+    this.checking.delete(id);
+    if (this.stopped) return;
+    this.create(id, false).receive(signal, binding);
   }
 
   /** A signal no link asked for: counted and alerted once per reason, never applied. */

@@ -1,4 +1,4 @@
-// One WebRTC link (simple-peer) to one remote identity: bound offer/answer, live DTLS check, nothing flows before it is proven.
+// One WebRTC link (simple-peer) to one remote identity: bound offer/answer/confirm, live DTLS check, nothing flows before it is proven.
 import SimplePeer from 'simple-peer';
 import type { LinkRole, WireLinkBinding } from '../../../protocol/link';
 import type { PeerSignal } from '../../../protocol/signaling';
@@ -12,10 +12,10 @@ export interface PeerLinkOptions {
   /** Our outgoing tracks by kind (video is the screen while sharing), attached only once the link is proven. */
   localTracks(): Record<MediaKind, MediaStreamTrack | null>;
   config: RTCConfiguration;
-  /** link:bind in main: our MAC over our fingerprint (and, in an answer, the offer's). */
-  bind(role: LinkRole, localFp: string, remoteFp: string): Promise<WireLinkBinding>;
+  /** link:bind in main: our MAC over our fingerprint (and, in an answer, the offer's; in a confirm, both and the answer's digest). */
+  bind(role: LinkRole, localFp: string, remoteFp: string, answerDigest: string): Promise<WireLinkBinding>;
   /** link:verify in main: throws to refuse. */
-  verify(binding: WireLinkBinding, remoteFp: string, localFp: string): Promise<void>;
+  verify(binding: WireLinkBinding, remoteFp: string, localFp: string, answerDigest: string): Promise<void>;
   send(signal: PeerSignal, binding: WireLinkBinding): void;
   onState(state: 'connecting' | 'connected'): void;
   /** The live transport showed the bound certificate and the data channel is open: chat and files may flow. */
@@ -37,6 +37,14 @@ const MAX_HELD_FILE_FRAMES = 32;
 export const CONNECT_TIMEOUT_MS = 20_000;
 export const NOT_IN_TIME = 'refused: not authenticated in time';
 
+/** b64u SHA-256 of an SDP string's UTF-8 bytes: what a confirm binds (docs/PROTOCOL.md §8). */
+export async function sdpDigest(sdp: string): Promise<string> {
+  const d = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(sdp)));
+  let bin = '';
+  for (const b of d) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
 
 export class PeerLink {
   readonly peer: SimplePeer.Instance;
@@ -46,6 +54,11 @@ export class PeerLink {
   /** The remote fingerprint whose binding verified: the live transport must show exactly this one. */
   private boundRemoteFp: string | null = null;
   private proven = false;
+  /** The live transport showed the bound certificate (the answerer still waits for the confirm). */
+  private liveMatched = false;
+  /** Answerer: digest of the answer we sent; the confirm must bind exactly this. */
+  private sentAnswerDigest: string | null = null;
+  private confirmed = false;
   private channelOpen = false;
   private ready = false;
   private liveCheck: Promise<void> | null = null;
@@ -111,15 +124,17 @@ export class PeerLink {
       const remote = role === 'answer' ? this.boundRemoteFp : '';
       if (remote === null) return this.close('refused: answer before a verified offer', true);
       this.localFp = fp;
-      const binding = await this.o.bind(role, fp, remote);
+      if (role === 'answer') this.sentAnswerDigest = await sdpDigest(signal.sdp);
+      const binding = await this.o.bind(role, fp, remote, '');
       if (!this.closed) this.o.send({ type: role, sdp: signal.sdp }, binding);
     }).catch((err: unknown) => this.close(`refused: could not bind our DTLS fingerprint (${errorText(err)})`, true));
   }
 
   /** Remote signals apply in order; only the one offer (answerer) or answer (initiator) whose binding verified reaches simple-peer. */
-  receive(signal: { type?: unknown; sdp?: unknown }, binding: WireLinkBinding | undefined): void {
+  receive(signal: { type?: unknown; sdp?: unknown; digest?: unknown }, binding: WireLinkBinding | undefined): void {
     this.inChain = this.inChain.then(async () => {
       if (this.closed) return;
+      if (signal.type === 'confirm') return this.receiveConfirm(signal.digest, binding);
       const expected = this.initiator ? 'answer' : 'offer';
       if (signal.type !== 'offer' && signal.type !== 'answer') return this.close(`refused: unexpected signal type ${String(signal.type).slice(0, 20)}`, true);
       if (typeof signal.sdp !== 'string') return this.close('refused: signal without SDP', true);
@@ -133,7 +148,7 @@ export class PeerLink {
       const localFp = signal.type === 'answer' ? this.localFp : '';
       if (localFp === null) return this.close('refused: answer before our offer', true);
       try {
-        await this.o.verify(binding, fps[0]!, localFp);
+        await this.o.verify(binding, fps[0]!, localFp, '');
       } catch (err) {
         return this.close(`refused: link binding rejected (${errorText(err)})`, true);
       }
@@ -142,7 +157,41 @@ export class PeerLink {
       this.gotRemoteDescription = true;
       this.remoteSdp = signal.sdp;
       this.peer.signal({ type: signal.type, sdp: signal.sdp } as SimplePeer.SignalData);
+      if (signal.type === 'answer') await this.sendConfirm(signal.sdp);
     });
+  }
+
+  /** Offerer: key confirmation over the exact answer it verified, which proves our main is live in this session now. */
+  private async sendConfirm(answerSdp: string): Promise<void> {
+    try {
+      const digest = await sdpDigest(answerSdp);
+      const binding = await this.o.bind('confirm', this.localFp!, this.boundRemoteFp!, digest);
+      if (!this.closed) this.o.send({ type: 'confirm', digest }, binding);
+    } catch (err) {
+      this.close(`refused: could not confirm the answer (${errorText(err)})`, true);
+    }
+  }
+
+  /** Answerer: the one confirm, over the digest of the answer we sent, verified by main before anything flows. */
+  private async receiveConfirm(digest: unknown, binding: WireLinkBinding | undefined): Promise<void> {
+    if (this.initiator || this.confirmed) return this.close('refused: unexpected confirm', true);
+    if (!binding || binding.role !== 'confirm') return this.close('refused: confirm without a confirm binding', true);
+    if (this.sentAnswerDigest === null || !this.boundRemoteFp || !this.localFp) return this.close('refused: confirm before our answer', true);
+    if (digest !== this.sentAnswerDigest) return this.close('refused: confirm over another answer', true);
+    try {
+      await this.o.verify(binding, this.boundRemoteFp, this.localFp, this.sentAnswerDigest);
+    } catch (err) {
+      return this.close(`refused: confirm rejected (${errorText(err)})`, true);
+    }
+    if (this.closed) return;
+    this.confirmed = true;
+    this.maybeProven();
+  }
+
+  /** Proven once the live certificate matched and, for the answerer, the offerer confirmed our answer. */
+  private maybeProven(): void {
+    if (this.closed || this.proven || !this.liveMatched || (!this.initiator && !this.confirmed)) return;
+    this.onProven();
   }
 
   /** Remote tracks are held (one per kind) until the transport is proven; the answerer opens its side for sending. */
@@ -172,7 +221,8 @@ export class PeerLink {
         if (!this.boundRemoteFp || live !== this.boundRemoteFp) {
           return this.close(`refused: live DTLS certificate ${live.slice(0, 23)}… does not match the bound fingerprint`, true);
         }
-        return this.onProven();
+        this.liveMatched = true;
+        return this.maybeProven();
       }
       await new Promise((r) => setTimeout(r, 50));
     }

@@ -16,8 +16,10 @@
 // - `peer.restartServices({ newIdentity })` swaps the services behind the binding (same or fresh data dir).
 // - VEIL_TEST_AEAD=noble runs every peer with the crypto selection Electron uses (as in test/unit/main/harness.ts).
 // - `harness.restartServer()` closes the signaling server and starts a new one on the same port.
-// - `Harness.start({ relay })` puts a man-in-the-middle socket.io relay (test/e2e/harness/mitm.ts) between the pages
-//   and the real server, for the malicious-server tests.
+// - `Harness.start({ relay })` puts a man-in-the-middle socket.io relay between the pages and the real server: the
+//   fixed attacks of mitm.ts, or the programmable adversary of adversary.ts (records every event both ways per
+//   client; rules drop, hold, reorder, rewrite events and acks; tests inject anything to anyone). attacker.ts is the
+//   attacker's own RTCPeerConnection in a bare page; link-attacks.ts holds what the attack tests share.
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { createSignalingServer, type SignalingServer } from '../../../signaling-server/index';

@@ -1,31 +1,36 @@
-// Link binding crypto: the frozen known-answer vector, and every transcript field (and the key) changing the MAC.
+// Link binding crypto: the frozen known-answer vectors (offer, answer, confirm), and every transcript field (and the key) changing the MAC.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { linkBindingKey, linkBindingMac, linkTranscript, verifyLinkBindingMac, type LinkTranscript } from '../../../main/crypto';
 import { toHex } from '../../../protocol/encoding';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { hex } from './vectors-dir';
 
-interface VectorCase { role: 'offer' | 'answer'; roomId: string; senderIdentityKey: string; recipientIdentityKey: string; senderKeyId: string;
+interface VectorCase { role: 'offer' | 'answer' | 'confirm'; roomId: string; senderIdentityKey: string; recipientIdentityKey: string; senderKeyId: string;
   senderEpoch: number; recipientKeyId: string; recipientEpoch: number; senderFingerprint: string; recipientFingerprint: string;
-  transcript: string; mac: string }
+  answerSdp?: string; answerDigest?: string; transcript: string; mac: string }
 const file = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../vectors/veil/link-binding.json');
 const vec = JSON.parse(readFileSync(file, 'utf8')) as { directionKey: string; bindKey: string; cases: VectorCase[] };
 
 const toTranscript = (c: VectorCase): LinkTranscript => ({
   role: c.role, roomId: c.roomId, senderIdentityKey: hex(c.senderIdentityKey), recipientIdentityKey: hex(c.recipientIdentityKey),
   senderKeyId: hex(c.senderKeyId), senderEpoch: c.senderEpoch, recipientKeyId: hex(c.recipientKeyId), recipientEpoch: c.recipientEpoch,
-  senderFingerprint: c.senderFingerprint, recipientFingerprint: c.recipientFingerprint
+  senderFingerprint: c.senderFingerprint, recipientFingerprint: c.recipientFingerprint,
+  ...(c.answerDigest ? { answerDigest: hex(c.answerDigest) } : {})
 });
 const flip = (b: Uint8Array) => { const o = b.slice(); o[o.length - 1]! ^= 1; return o; };
+const withoutDigest = (t: LinkTranscript): LinkTranscript => { const { answerDigest: _drop, ...rest } = t; void _drop; return rest; };
 const FP2 = 'sha-256 ' + Array.from({ length: 32 }, () => 'AA').join(':');
 
 describe('link binding', () => {
   it('matches the frozen vector (bind key, transcript bytes, MAC)', () => {
     const key = hex(vec.directionKey);
     expect(toHex(linkBindingKey(key))).toBe(vec.bindKey);
-    expect(vec.cases.map((c) => c.role)).toEqual(['offer', 'answer']);
+    expect(vec.cases.map((c) => c.role)).toEqual(['offer', 'answer', 'confirm']);
+    const confirm = vec.cases[2]!;
+    expect(toHex(sha256(new TextEncoder().encode(confirm.answerSdp!)))).toBe(confirm.answerDigest);
     for (const c of vec.cases) {
       const t = toTranscript(c);
       expect(toHex(linkTranscript(t))).toBe(c.transcript);
@@ -58,6 +63,38 @@ describe('link binding', () => {
     expect(verifyLinkBindingMac(key, t, flip(mac)), 'tampered mac').toBe(false);
     expect(verifyLinkBindingMac(key, t, mac.slice(0, 31)), 'short mac').toBe(false);
     expect(verifyLinkBindingMac(key, t, mac)).toBe(true);
+  });
+
+  it('a confirm binds role 3, both fingerprints and the answer digest: each of them breaks it', () => {
+    const key = hex(vec.directionKey);
+    const confirm = vec.cases[2]!;
+    const t = toTranscript(confirm);
+    const mac = hex(confirm.mac);
+    const otherAnswer = sha256(new TextEncoder().encode(`${confirm.answerSdp!}a=ice-ufrag:Zz\r\n`));
+    const variants: [string, LinkTranscript][] = [
+      ['digest of another answer', { ...t, answerDigest: otherAnswer }],
+      ['digest bit flipped', { ...t, answerDigest: flip(t.answerDigest!) }],
+      ['as an answer without digest', { ...withoutDigest(t), role: 'answer' }],
+      ['room', { ...t, roomId: 'room-2' }],
+      ['sender identity', { ...t, senderIdentityKey: flip(t.senderIdentityKey) }],
+      ['recipient identity', { ...t, recipientIdentityKey: flip(t.recipientIdentityKey) }],
+      ['sender keyId', { ...t, senderKeyId: flip(t.senderKeyId) }],
+      ['sender epoch', { ...t, senderEpoch: t.senderEpoch + 1 }],
+      ['recipient keyId', { ...t, recipientKeyId: flip(t.recipientKeyId) }],
+      ['recipient epoch', { ...t, recipientEpoch: t.recipientEpoch + 1 }],
+      ['sender fingerprint', { ...t, senderFingerprint: FP2 }],
+      ['recipient fingerprint', { ...t, recipientFingerprint: FP2 }],
+      ['swapped fingerprints', { ...t, senderFingerprint: t.recipientFingerprint, recipientFingerprint: t.senderFingerprint }]
+    ];
+    for (const [what, v] of variants) expect(verifyLinkBindingMac(key, v, mac), what).toBe(false);
+    expect(verifyLinkBindingMac(flip(key), t, mac), 'other key').toBe(false);
+    // The answer's own MAC is not a confirm, and the confirm's MAC is not the answer's.
+    expect(verifyLinkBindingMac(key, t, hex(vec.cases[1]!.mac)), 'answer mac as confirm').toBe(false);
+    expect(verifyLinkBindingMac(key, t, mac)).toBe(true);
+    expect(() => linkTranscript(withoutDigest(t))).toThrow(RangeError);
+    expect(() => linkTranscript({ ...t, answerDigest: t.answerDigest!.slice(1) })).toThrow(RangeError);
+    expect(() => linkTranscript({ ...t, recipientFingerprint: '' })).toThrow(RangeError);
+    expect(() => linkTranscript({ ...toTranscript(vec.cases[1]!), answerDigest: t.answerDigest! })).toThrow(RangeError);
   });
 
   it('the bind key differs from the session key, and bad shapes are refused', () => {

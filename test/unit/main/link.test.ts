@@ -100,6 +100,26 @@ describe('link binding in main', () => {
     expect(await b.call('link:verify', 'r', ia, await a.call('link:bind', 'r', ib, 'offer', FA, ''), FA, '')).toEqual({ ok: true });
   });
 
+  it('a confirm binds the answer digest and verifies only for the current session', async () => {
+    const { a, b, ia, ib } = await trio();
+    const D1 = 'A'.repeat(43);
+    const D2 = `${'A'.repeat(42)}E`;
+    const confirm = await a.call('link:bind', 'r', ib, 'confirm', FA, FB, D1);
+    expect(confirm).toMatchObject({ v: 1, role: 'confirm' });
+    expect(await b.call('link:verify', 'r', ia, confirm, FA, FB, D1)).toEqual({ ok: true });
+    await expectCode(b.call('link:verify', 'r', ia, confirm, FA, FB, D2), 'bad-signature');
+    await expectCode(b.call('link:verify', 'r', ia, confirm, FA, FX, D1), 'bad-signature');
+    await expectCode(b.call('link:verify', 'r', ia, confirm, FA, FB, ''), 'malformed');
+    await expectCode(b.call('link:verify', 'r', ia, { ...confirm, role: 'answer' }, FA, FB, ''), 'bad-signature');
+    await expectCode(a.call('link:bind', 'r', ib, 'confirm', FA, '', D1), 'malformed');
+    await expectCode(a.call('link:bind', 'r', ib, 'answer', FA, FB, D1), 'malformed');
+    // A session that is no longer current (the offerer rotated, or left) gives no confirm, and an old one is refused.
+    await b.call('keys:applyRotation', await a.call('keys:rotate', 'r'));
+    await expectCode(b.call('link:verify', 'r', ia, confirm, FA, FB, D1), 'stale');
+    await a.call('room:leave', 'r');
+    await expectCode(a.call('link:bind', 'r', ib, 'confirm', FA, FB, D1), 'no-room-key');
+  });
+
   it('expired room keys refuse', async () => {
     const { clock, a, b, ia, ib } = await trio();
     const offer = await a.call('link:bind', 'r', ib, 'offer', FA, '');
