@@ -79,7 +79,7 @@ describe('peer data-channel messages (property tests)', () => {
     const peer = 'P'.repeat(43);
     const store = createAppStore();
     store.getState().upsertPeer(peer, { peerId: 'peer-0001', displayName: 'Mallory', sessionOpen: true, present: true });
-    let next = new Uint8Array();
+    let next: Uint8Array = new Uint8Array();
     installFakeVeil({
       'message:open': () => ({ plaintext: next, senderIdentityKey: peer, counter: 1, sentAt: 1, keyId: 'k' }),
       'message:seal': () => new Uint8Array(1)
