@@ -87,6 +87,9 @@ describe.skipIf(notReady !== null)(`key changes and hostile server events${notRe
     await alice.waitConnected(1);
     await bob.waitConnected(1);
     const connectMs = Date.now() - started;
+    // Bob keeps Alice as a contact once a message from her key opened (verified continuity): only then is a new key a change.
+    await alice.sendChat('hello before the change');
+    await bob.waitForMessage('hello before the change');
 
     await alice.leave();
     await alice.restartServices({ newIdentity: true });
