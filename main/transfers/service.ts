@@ -86,7 +86,8 @@ export class TransferService {
       this.client?.forget(p.id).catch(() => {});
     }
     for (const [k, r] of this.transfers) {
-      if (r.state === 'offered' && r.addedAt < cutoff) {
+      // Only offers made to us expire unanswered; our own sends wait for the peer (and the user may cancel them).
+      if (r.direction === 'in' && r.state === 'offered' && r.addedAt < cutoff) {
         this.transfers.delete(k);
         this.client?.forget(r.id).catch(() => {});
         this.e2ee.audit.record('file-offer-expired', { transferId: r.idB64 });

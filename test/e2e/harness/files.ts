@@ -52,8 +52,9 @@ export async function bytesDone(p: Peer, direction: 'in' | 'out', name: string):
   return Number((await row.getAttribute('data-bytes')) ?? 0);
 }
 
-export async function accept(p: Peer, name: string): Promise<void> {
-  await waitState(p, 'in', name, ['offered'], 60_000);
+/** `offerWithinMs`: the offer comes after the sender's hash pass over the whole file, so large files need longer. */
+export async function accept(p: Peer, name: string, offerWithinMs = 60_000): Promise<void> {
+  await waitState(p, 'in', name, ['offered'], offerWithinMs);
   await transferRow(p, 'in', name).getByTestId('transfer-accept').click();
 }
 
