@@ -5,18 +5,8 @@ import { Chat } from '../../renderer/src/app/chat';
 import { decodeNoticeFrame } from '../../renderer/src/app/notices';
 import { createAppStore } from '../../renderer/src/store';
 import { installFakeVeil } from './fake-veil';
+import { prng } from '../support/prng';
 
-/** mulberry32: a seeded PRNG so a failing case can be replayed with VEIL_FUZZ_SEED. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const SEED = Number(process.env.VEIL_FUZZ_SEED ?? 20261201);
 const TYPES = ['msg', 'ack', 'file-offer', 'file-accept', 'file-decline', 'file-cancel', 'file-ack', 'file-resume', 'file-done', 'keys', 'x', ''];
 const FIELDS = ['t', 'id', 'text', 'offer', 'reason', 'next', 'revocation', 'rotation', '__proto__', 'constructor', 'extra'];

@@ -5,22 +5,12 @@ import { Harness, type Peer } from './harness/index';
 import { happensWithin, pageRtp, tileOf, leaveIfInCall } from './harness/link-attacks';
 import { waitUntil } from './harness/peer';
 import { e2eNotReadyReason } from './harness/ready';
+import { prng } from '../support/prng';
 
 const notReady = await e2eNotReadyReason();
 /** Two joins, a restart with a new identity and a watch window on a loaded host (a 2-peer connect took 22 s at load 50). */
 const TEST_TIMEOUT_MS = 240_000;
 
-/** mulberry32: a small seeded PRNG, so a failing fuzz run can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SERVER_EVENTS = ['room:joined', 'room:left', 'signal:relay', 'keys:published', 'keys:rotated', 'keys:revoked', 'server:shutdown'];
 /** Names no client handles (socket.io's reserved names cannot be emitted by a server and are left out). */

@@ -1,4 +1,5 @@
 // UI actions: join/leave, media toggles, screen share and device switching, trust decisions.
+import type { Contact } from '../../../protocol/ipc-e2ee';
 import { load, rememberRoom, save, type RecentRoom } from '../lib/storage';
 import { errorText, unwrap } from '../lib/veil';
 import { getLocalMedia, getScreen, listDevices } from '../rtc/media';
@@ -110,32 +111,23 @@ export async function setVerified(identityKey: string, verified: boolean): Promi
   }
 }
 
-/** "A different person": the peer becomes a contact of its own; the contact whose name it matched is untouched. */
-export async function markDistinct(identityKey: string): Promise<void> {
+/** A decision about a peer whose key or name was held back: record it in main, clear the block, then connect (the mesh re-checks trust first). */
+async function decideTrust(identityKey: string, decide: () => Promise<Contact>, failure: string): Promise<void> {
   const s = useApp.getState();
   try {
-    const c = await unwrap(window.veil.trust.markDistinct(identityKey));
-    s.setContact(c);
+    s.setContact(await decide());
     s.upsertPeer(identityKey, { trust: 'known', claims: undefined });
     s.resolveKeyChange(identityKey);
-    // A different person is still a stranger, but no longer blocked: connect (the mesh re-checks trust first).
     current?.mesh?.ensure(identityKey);
   } catch (err) {
-    s.pushAlert(`Could not record the decision: ${errorText(err)}`);
+    s.pushAlert(`${failure}: ${errorText(err)}`);
   }
 }
 
+/** "A different person": the peer becomes a contact of its own; the contact whose name it matched is untouched. */
+export const markDistinct = (identityKey: string) =>
+  decideTrust(identityKey, () => unwrap(window.veil.trust.markDistinct(identityKey)), 'Could not record the decision');
+
 /** The user explicitly accepts a peer's new identity key; verification starts over. */
-export async function acceptKeyChange(identityKey: string): Promise<void> {
-  const s = useApp.getState();
-  try {
-    const c = await unwrap(window.veil.trust.acceptChange(identityKey));
-    s.setContact(c);
-    s.upsertPeer(identityKey, { trust: 'known', claims: undefined });
-    s.resolveKeyChange(identityKey);
-    // Media was held back while the change was pending: connect now (the mesh re-checks trust first).
-    current?.mesh?.ensure(identityKey);
-  } catch (err) {
-    s.pushAlert(`Could not accept the new key: ${errorText(err)}`);
-  }
-}
+export const acceptKeyChange = (identityKey: string) =>
+  decideTrust(identityKey, () => unwrap(window.veil.trust.acceptChange(identityKey)), 'Could not accept the new key');
