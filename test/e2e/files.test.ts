@@ -14,6 +14,14 @@ import {
 const notReady = await e2eNotReadyReason();
 const MB = 1024 * 1024;
 
+/** Turns the local camera and microphone off (or back on) with the call controls. */
+async function setCaptureOff(p: Peer, off: boolean): Promise<void> {
+  for (const id of ['toggle-mute', 'toggle-camera']) {
+    const button = p.page.getByTestId(id);
+    if (((await button.getAttribute('aria-pressed')) === 'true') !== off) await button.click();
+  }
+}
+
 describe.skipIf(notReady !== null)(`encrypted file transfer${notReady ? ` (skipped: ${notReady})` : ''}`, () => {
   let h: Harness;
   let a: Peer, b: Peer, c: Peer;
@@ -133,6 +141,8 @@ describe.skipIf(notReady !== null)(`encrypted file transfer${notReady ? ` (skipp
   it('keeps memory bounded during a 200 MB transfer', async () => {
     // The resume test cut Bob's links just before: start once the mesh is whole again.
     for (const p of [a, b, c]) await p.waitConnected(2);
+    // Cameras and microphones off: six video encoders would otherwise take most of two cores from the transfer.
+    for (const p of [a, b, c]) await setCaptureOff(p, true);
     const f = await makeFile(dir, 'big.bin', 200 * MB);
     const sample = async () => {
       const m = process.memoryUsage();
@@ -143,17 +153,20 @@ describe.skipIf(notReady !== null)(`encrypted file transfer${notReady ? ` (skipp
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
-        const s = await sample();
-        for (const k of Object.keys(peak) as (keyof typeof peak)[]) peak[k] = Math.max(peak[k], s[k]);
-        await new Promise((r) => setTimeout(r, 100));
+        const s = await sample().catch(() => null);
+        if (s) for (const k of Object.keys(peak) as (keyof typeof peak)[]) peak[k] = Math.max(peak[k], s[k]);
+        await new Promise((r) => setTimeout(r, 250));
       }
     })();
-    await sendFile(a, f.path, 'Carol');
-    // 200 MB are hashed before the offer goes out (about 3x the 60 s allowed for a 60 MB file on a busy host).
-    await accept(c, 'big.bin', 240_000);
-    await waitState(c, 'in', 'big.bin', ['verified'], 300_000);
-    sampling = false;
-    await sampler;
+    try {
+      await sendFile(a, f.path, 'Carol');
+      // Limits follow the work: 200 MB are hashed before the offer, then sealed, carried and opened chunk by chunk.
+      await accept(c, 'big.bin', 300_000);
+      await waitState(c, 'in', 'big.bin', ['verified'], 600_000);
+    } finally {
+      sampling = false;
+      await sampler;
+    }
     const growth = Object.fromEntries(Object.keys(peak).map((k) => [k, (peak[k as keyof typeof peak] - base[k as keyof typeof base]) / MB]));
     console.log(`200 MB transfer, peak growth in MiB: ${Object.entries(growth).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
     // A path that buffered the file anywhere would grow by ~200 MiB; the flow-control window is 8 MiB per transfer.
@@ -164,5 +177,6 @@ describe.skipIf(notReady !== null)(`encrypted file transfer${notReady ? ` (skipp
     expect(growth.mainBuffers).toBeLessThan(64);
     expect(growth.mainRss).toBeLessThan(128);
     expect(await saveAndHash(c, 'big.bin')).toBe(f.sha256);
-  }, 600_000);
+    for (const p of [a, b, c]) await setCaptureOff(p, false);
+  }, 1_000_000);
 });
