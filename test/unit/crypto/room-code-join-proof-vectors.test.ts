@@ -1,4 +1,4 @@
-// Frozen room-code (§10a) and join-proof (§15) vectors: renderer, every SHA-256 and every Ed25519 backend, and the server agree.
+// Frozen room-code (§10a) and join-proof (§15) vectors, and the server's copy of the Ed25519 rule (§1) on every frozen case.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,7 +11,7 @@ import { shownNames } from '../../../renderer/src/lib/shown-names';
 import { roomCodeDigits } from '../../../scripts/veil-vectors-extra';
 import { checkJoinProof, strictEd25519Verify } from '../../../signaling-server/join-proof';
 import { allBackends, sodiumApi } from './all-backends';
-import { hex, VECTORS_DIR } from './vectors-dir';
+import { hex, loadWycheproof, VECTORS_DIR } from './vectors-dir';
 
 const load = (name: string) => JSON.parse(readFileSync(path.join(VECTORS_DIR, 'veil', `${name}.json`), 'utf8')) as Record<string, unknown>;
 const room = load('room-code') as { roomId: string; announced: { identityKey: string; displayName: string }[]; entries: RoomCodeEntry[];
@@ -92,5 +92,22 @@ describe('join proof vector (PROTOCOL.md §15)', () => {
     expect(checkJoinProof(held, 0, origins, { ...input, roomId: 'kat-room-2' })).toBe('proof-invalid');
     expect(checkJoinProof(held, 0, new Set(['https://other.example']), input)).toBe('proof-origin');
     expect(checkJoinProof(held, 10_000, origins, input)).toBe('proof-expired');
+  });
+
+  it('the server\'s verifier gives the required verdict on every crafted rule case and every Wycheproof case', () => {
+    const rule = load('ed25519-rule') as { cases: { name: string; publicKey: string; message: string; signature: string; valid: boolean }[] };
+    const wrong = rule.cases.filter((c) => strictEd25519Verify(hex(c.signature), hex(c.message), hex(c.publicKey)) !== c.valid).map((c) => c.name);
+    expect(rule.cases.length).toBe(32);
+    const { groups } = loadWycheproof('ed25519_test.json');
+    let n = 0;
+    for (const g of groups) {
+      const pk = hex((g as unknown as { publicKey: { pk: string } }).publicKey.pk);
+      for (const t of g.tests) {
+        n++;
+        if (strictEd25519Verify(hex(t.sig), hex(t.msg), pk) !== (t.result === 'valid')) wrong.push(`tcId ${t.tcId}`);
+      }
+    }
+    expect(n).toBe(151);
+    expect(wrong).toEqual([]);
   });
 });
