@@ -1,4 +1,4 @@
-// Link binding crypto: the frozen known-answer vectors (offer, answer, confirm), and every transcript field (and the key) changing the MAC.
+// Link binding crypto: the frozen known-answer vectors (offer, answer, confirm) on every backend, and every transcript field (and the key) changing the MAC.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { linkBindingKey, linkBindingMac, linkTranscript, verifyLinkBindingMac, type LinkTranscript } from '../../../main/crypto';
 import { toHex } from '../../../protocol/encoding';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { allBackends } from './all-backends';
 import { hex } from './vectors-dir';
 
 interface VectorCase { role: 'offer' | 'answer' | 'confirm'; roomId: string; senderIdentityKey: string; recipientIdentityKey: string; senderKeyId: string;
@@ -38,6 +39,18 @@ describe('link binding', () => {
       expect(verifyLinkBindingMac(key, t, hex(c.mac))).toBe(true);
     }
   });
+
+  for (const b of allBackends) {
+    it(`${b.name}: derives the frozen bind key and MACs, and verifies them`, () => {
+      const key = hex(vec.directionKey);
+      expect(toHex(linkBindingKey(key, b))).toBe(vec.bindKey);
+      for (const c of vec.cases) {
+        expect(toHex(linkBindingMac(key, toTranscript(c), b)), c.role).toBe(c.mac);
+        expect(verifyLinkBindingMac(key, toTranscript(c), hex(c.mac), b), c.role).toBe(true);
+        expect(verifyLinkBindingMac(key, toTranscript(c), flip(hex(c.mac)), b), c.role).toBe(false);
+      }
+    });
+  }
 
   it('every field, the key and the MAC itself break verification', () => {
     const key = hex(vec.directionKey);
