@@ -2,6 +2,7 @@
 import { fromB64u, toB64u } from '../../protocol/encoding';
 import type { E2eeSettings, RoomKeyInfo, SessionInfo } from '../../protocol/ipc-e2ee';
 import type { WireKeyBundle, WireRevocationNotice, WireRotationNotice } from '../../protocol/keys';
+import { JOIN_CHALLENGE_BYTES } from '../../protocol/join-proof';
 import { LIMITS } from '../../protocol/limits';
 import { DisplayNameError, normalizeDisplayName } from '../../protocol/names';
 import { ctEqual, safetyNumber, signJoinProof, verifyBundle, verifyRevocation, verifyRotation, type CryptoBackend,
@@ -264,6 +265,7 @@ export class E2eeCore {
     const id = await this.identity.get();
     const room = this.requireRoom(roomId);
     if (room.current.keyIdB64 !== keyId) throw new IpcFailure('unknown-key', 'keyId is not the current room key');
+    if (fromB64u(challenge)?.length !== JOIN_CHALLENGE_BYTES) throw new IpcFailure('malformed', 'challenge is not canonical base64url');
     const proof = signJoinProof(this.backend, id.seed, { identityKey: toB64u(id.publicKey), challenge, roomId, origin, keyId });
     this.audit.record('join-proof-signed', { roomId, keyId, origin });
     return { proof };

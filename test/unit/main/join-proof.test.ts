@@ -46,5 +46,8 @@ describe('identity:proveJoin', () => {
       [challenge, 'r', ORIGIN, key.keyId.slice(1)], [challenge, 'r', ORIGIN], [new Uint8Array(32), 'r', ORIGIN, key.keyId]
     ];
     for (const args of bad) expect((await p.raw('identity:proveJoin', args)), JSON.stringify(args)).toMatchObject({ ok: false, error: { code: 'bad-arguments' } });
+    // Right length and alphabet, but the unused low bits of the last character are set: not one of the 32-byte spellings.
+    const nonCanonical = `${challenge.slice(0, -1)}${'AEIMQUYcgkosw048'.includes(challenge.at(-1)!) ? 'B' : 'A'}`;
+    await expect(p.call('identity:proveJoin', nonCanonical, 'r', ORIGIN, key.keyId)).rejects.toThrow(/^malformed/);
   });
 });
