@@ -1,11 +1,15 @@
 // The built app in real Electron: secure webPreferences in force, the CSP header, no Node in the page, navigation and new windows refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VeilApi } from '../../protocol/ipc';
-import { ELECTRON_BINARY, SKIP_REASON, launchApp, newProfile, removeProfile, waitUntil, type RunningApp } from './launch';
+import { ELECTRON_BINARY, SKIP_REASON, answerDialogs, dialogLog, launchApp, newProfile, removeProfile, waitUntil, type RunningApp } from './launch';
 
 describe.skipIf(!ELECTRON_BINARY)(`the secure shell in real Electron${ELECTRON_BINARY ? '' : ` (${SKIP_REASON})`}`, () => {
   let running: RunningApp;
-  beforeAll(async () => { running = await launchApp(await newProfile('shell')); });
+  beforeAll(async () => {
+    running = await launchApp(await newProfile('shell'));
+    // Every question main asks is answered "Cancel".
+    await answerDialogs(running, 0);
+  });
   afterAll(async () => {
     await running?.app.close();
     if (running) await removeProfile(running.profile);
@@ -56,10 +60,22 @@ describe.skipIf(!ELECTRON_BINARY)(`the secure shell in real Electron${ELECTRON_B
   it('refuses window.open and navigation away from the app', async () => {
     const page = running.page;
     expect(await page.evaluate(() => window.open('https://example.org/') === null)).toBe(true);
-    // The navigation attempt and a same-origin round trip: once the round trip answers, will-navigate has been decided.
-    await page.evaluate(() => { window.location.href = 'file:///etc/passwd'; });
-    await page.evaluate(() => fetch('veil://app/index.html').then((r) => r.status));
+    // The https link was shown to the user in full; on "Cancel" nothing went to the system browser.
+    await waitUntil(async () => (await dialogLog(running)).asked.length > 0, 15_000, 'the open-link question');
+    expect(await dialogLog(running)).toEqual({ asked: ['https://example.org/'], opened: [] });
+    // A listener added after the app's own sees whether the app's will-navigate guard prevented the navigation.
+    await running.app.evaluate(({ BrowserWindow }) => {
+      const seen: Array<{ url: string; prevented: boolean }> = [];
+      (globalThis as unknown as { veilNavigations: typeof seen }).veilNavigations = seen;
+      BrowserWindow.getAllWindows()[0]!.webContents.on('will-navigate', (event) => { seen.push({ url: event.url, prevented: event.defaultPrevented }); });
+    });
+    const navigations = () => running.app.evaluate(() => (globalThis as unknown as { veilNavigations: Array<{ url: string; prevented: boolean }> }).veilNavigations);
+    // Plain http: no dialog, no system browser; the window must simply stay where it is.
+    await page.evaluate(() => { window.location.href = 'http://127.0.0.1:9/elsewhere'; });
+    await waitUntil(async () => (await navigations()).length > 0, 15_000, 'the will-navigate decision');
+    expect(await navigations()).toEqual([{ url: 'http://127.0.0.1:9/elsewhere', prevented: true }]);
     expect(page.url()).toBe('veil://app/index.html');
+    expect(await page.evaluate(() => typeof (window as unknown as { veil?: unknown }).veil)).toBe('object');
     expect(await running.app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
   });
 });

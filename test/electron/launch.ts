@@ -44,18 +44,30 @@ export async function launchApp(profile: Profile, extraArgs: string[] = []): Pro
 
 /**
  * Answers main's native dialogs, which no driver can click: "allow this server?" and "open this link?" get the
- * given button, and the save dialog writes into the profile's downloads folder.
+ * given button, and the save dialog writes into the profile's downloads folder. Each question's detail text and
+ * each URL handed to the system browser are recorded for `dialogLog`.
  */
 export async function answerDialogs(running: RunningApp, response: 0 | 1 = 1): Promise<void> {
-  await running.app.evaluate(({ dialog }, [answer, downloads]) => {
+  await running.app.evaluate(({ dialog, shell }, [answer, downloads]) => {
+    const log = { asked: [] as string[], opened: [] as string[] };
+    (globalThis as unknown as { veilDialogLog: typeof log }).veilDialogLog = log;
     const d = dialog as unknown as Record<string, unknown>;
-    d.showMessageBox = async () => ({ response: answer, checkboxChecked: false });
+    d.showMessageBox = async (...args: unknown[]) => {
+      const options = (args.length > 1 ? args[1] : args[0]) as { detail?: string };
+      log.asked.push(options.detail ?? '');
+      return { response: answer, checkboxChecked: false };
+    };
     d.showSaveDialog = async (...args: unknown[]) => {
       const options = (args.length > 1 ? args[1] : args[0]) as { defaultPath?: string };
       const name = (options.defaultPath ?? 'received').split(/[\\/]/).pop()!;
       return { canceled: false, filePath: `${downloads}/${name}` };
     };
+    (shell as unknown as Record<string, unknown>).openExternal = async (url: string) => { log.opened.push(url); };
   }, [response, running.profile.downloads] as const);
+}
+
+export async function dialogLog(running: RunningApp): Promise<{ asked: string[]; opened: string[] }> {
+  return running.app.evaluate(() => (globalThis as unknown as { veilDialogLog: { asked: string[]; opened: string[] } }).veilDialogLog);
 }
 
 /** Polls from the test process (the app's CSP has no 'unsafe-eval' for page-side predicates). */
