@@ -5,12 +5,15 @@ import path from 'node:path';
 import { IPC_CHANNELS } from '../protocol/ipc';
 import { FILE_PORT_EVENT } from '../protocol/ipc-channels';
 import { APP_SCHEME_PRIVILEGES } from './shell/app-protocol';
+import { readDevProfile } from './shell/dev-profile';
 import { createExternalOpener } from './shell/external-links';
+import { InviteInbox } from './shell/invite';
 import { appSchemeHandler, installDisplayMediaHandler, installSessionPolicies, lockDownWebContents } from './shell/install';
 import { APP_ENTRY_URL, APP_SCHEME } from './shell/origin';
 import { createMainWindow } from './shell/web-preferences';
 import { createDispatcher } from './ipc/dispatcher';
 import { buildIpcHandlers } from './ipc/handlers';
+import { KeytarKeystore } from './keystore/keytar';
 import { createMainServices, type MainServices } from './services';
 import { DISPLAY_SOURCE_LIMITS } from '../protocol/ipc-media';
 import { messagePortEndpoint } from './transfers/electron-port';
@@ -30,20 +33,39 @@ async function askUser(window: BrowserWindow | null, message: string, detail: st
 
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
+// Set before the single-instance lock, which is taken per data folder.
+const devProfile = readDevProfile(process.env, app.isPackaged);
+if (devProfile.userDataDir) app.setPath('userData', devProfile.userDataDir);
+// Only an installed app claims veil:// links from the OS; a development run must not take over the user's handler.
+if (app.isPackaged) app.setAsDefaultProtocolClient(APP_SCHEME);
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   let mainWindow: BrowserWindow | null = null;
   let services: MainServices | null = null;
+  // Links can arrive before the window exists (a cold start, macOS's open-url before ready); the inbox keeps the newest.
+  const invites = new InviteInbox();
+  const showWindow = () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  };
   // Links the navigation policy let through (https only) still open only after the user saw the full URL.
   const openInBrowser = createExternalOpener(
     (url) => askUser(mainWindow, 'Open this link in your web browser?', url, 'Open link'),
     (url) => shell.openExternal(url));
 
-  app.on('second-instance', () => {
-    if (!mainWindow) return;
-    if (mainWindow.isMinimized()) mainWindow.restore();
-    mainWindow.focus();
+  invites.offerArgv(process.argv);
+  // Windows and Linux start a second process with the link in its argv; it quits and its argv lands here.
+  app.on('second-instance', (_event, argv) => {
+    invites.offerArgv(argv);
+    showWindow();
+  });
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    invites.offer(url);
+    showWindow();
   });
   // Every webContents, including any the app did not mean to create, gets the same locks.
   app.on('web-contents-created', (_event, contents) => lockDownWebContents(contents, (url) => void openInBrowser(url)));
@@ -67,6 +89,8 @@ if (!app.requestSingleInstanceLock()) {
       dataDir: app.getPath('userData'),
       openFilePort,
       chooseSavePath,
+      invites,
+      ...(devProfile.keychainService ? { keystore: new KeytarKeystore(devProfile.keychainService) } : {}),
       confirmNewServer: (origin) => askUser(mainWindow, 'Allow Veil to connect to this server?',
         `${origin}\n\nOnly say yes if you typed this address or someone you trust gave it to you. The app reloads to apply it.`, 'Allow'),
       listCaptureSources: () => desktopCapturer.getSources({ types: ['screen', 'window'],

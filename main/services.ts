@@ -7,6 +7,7 @@ import { createDefaultBackend } from './crypto-native/select';
 import { E2eeCore } from './e2ee/e2ee';
 import { HostService } from './hosting';
 import { DisplayPicker, type ListCaptureSources } from './shell/display-picker';
+import { InviteInbox } from './shell/invite';
 import { ServerAllowList, type ConfirmNewServer } from './shell/server-allowlist';
 import { IpcFailure } from './ipc/dispatcher';
 import type { Keystore } from './keystore/keystore';
@@ -38,6 +39,8 @@ export interface MainServiceOptions {
   confirmNewServer?: ConfirmNewServer;
   /** Screens and windows for the in-app picker (Electron: desktopCapturer); without it, screen sharing is unavailable. */
   listCaptureSources?: ListCaptureSources;
+  /** Where invite links land; the Electron entry makes it before the app is ready, as links can arrive that early. */
+  invites?: InviteInbox;
 }
 
 export interface MainServices {
@@ -52,6 +55,8 @@ export interface MainServices {
   servers: ServerAllowList;
   /** The in-app screen/window picker. */
   display: DisplayPicker;
+  /** The newest checked `veil://join` link the OS handed to the app, until the page takes it. */
+  invites: InviteInbox;
   /** Rotates due room keys and wipes keys whose grace period ended; run by a timer, callable by tests. */
   tick(): Promise<void>;
   leaveRoom(roomId: string): void;
@@ -96,6 +101,7 @@ export async function createMainServices(options: MainServiceOptions): Promise<M
     files,
     servers,
     display,
+    invites: options.invites ?? new InviteInbox(),
     tick,
     leaveRoom(roomId) {
       e2ee.peers.leave(roomId);

@@ -13,7 +13,8 @@ export const IPC_CHANNEL_NAMES = [
   'settings:get', 'settings:set',
   'host:start', 'host:stop', 'host:status', 'host:interfaces',
   'files:connect', 'files:prepare', 'files:offer', 'files:receiveOffer', 'files:accept', 'files:decline', 'files:cancel',
-  'files:finish', 'files:resume', 'files:get', 'files:list', 'files:save'
+  'files:finish', 'files:resume', 'files:get', 'files:list', 'files:save',
+  'invite:take'
 ] as const;
 export type IpcChannelName = (typeof IPC_CHANNEL_NAMES)[number];
 

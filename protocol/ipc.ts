@@ -4,6 +4,7 @@ import { appIpc } from './ipc-app';
 import { e2eeIpc } from './ipc-e2ee';
 import { filesIpc } from './ipc-files';
 import { hostIpc } from './ipc-host';
+import { inviteIpc } from './ipc-invite';
 import { mediaIpc } from './ipc-media';
 import type { ChannelSpec } from './ipc-channel';
 import { IPC_CHANNEL_NAMES, type IpcChannelName } from './ipc-channels';
@@ -18,7 +19,8 @@ export const IPC_CONTRACT = {
   ...e2eeIpc,
   ...hostIpc,
   ...mediaIpc,
-  ...filesIpc
+  ...filesIpc,
+  ...inviteIpc
 } as const;
 
 export type IpcContract = typeof IPC_CONTRACT;

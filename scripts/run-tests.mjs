@@ -13,7 +13,9 @@ if (run(process.execPath, ['scripts/build.mjs']) !== 0) {
   process.exit(1);
 }
 const extra = process.argv.slice(2);
+// The Electron suite needs the Electron binary: `npm run test:electron` runs it, `npm test` every other project.
+const projects = extra.some((a) => a.startsWith('--project')) ? [] : ['unit', 'dom', 'integration', 'e2e'].flatMap((p) => ['--project', p]);
 const vitestBin = path.join(root, 'node_modules/vitest/vitest.mjs');
-run('bash', ['scripts/with-keyring.sh', process.execPath, vitestBin, 'run', ...extra]);
+run('bash', ['scripts/with-keyring.sh', process.execPath, vitestBin, 'run', ...projects, ...extra]);
 const summary = run(process.execPath, ['scripts/summarize-tests.mjs']);
 process.exit(summary);

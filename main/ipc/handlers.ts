@@ -11,6 +11,7 @@ export function buildIpcHandlers(services: MainServices): IpcHandlerMap {
   return {
     'app:info': () => services.appInfo,
     'app:allowServer': (...[url]) => services.servers.allow(url),
+    'invite:take': () => services.invites.take(),
     'media:listSources': () => services.display.list(),
     'media:chooseSource': (...[id]) => services.display.choose(id),
     'host:start': (...[options]) => services.host.start(options),

@@ -1,5 +1,6 @@
 // Checks electron-builder.yml: targets, hardened runtime, keytar unpacked, fuses flipped, only built output packed.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -26,6 +27,17 @@ describe('electron-builder.yml', () => {
   it('unpacks sodium-native (libsodium, prebuilt N-API binaries) from the asar and ships it as a pinned runtime dependency', () => {
     expect(config.asarUnpack).toContain('**/node_modules/sodium-native/**');
     expect(pkg.dependencies['sodium-native']).toBe('5.1.0');
+  });
+  it('matches electron-builder\'s own configuration schema', async () => {
+    // app-builder-lib is electron-builder's engine; resolved through it so the versions always agree.
+    const fromBuilder = createRequire(createRequire(__filename).resolve('electron-builder'));
+    const { validateConfiguration } = fromBuilder('app-builder-lib/out/util/config/config') as { validateConfiguration(c: unknown, log: unknown): Promise<void> };
+    const { DebugLogger } = fromBuilder('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
+    await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined();
+    await expect(validateConfiguration({ ...config, protocolz: [] }, new DebugLogger(false))).rejects.toThrow(/configuration/);
+  });
+  it('registers the veil scheme for invite links with the OS', () => {
+    expect(config.protocols).toEqual([{ name: 'Veil invite link', schemes: ['veil'] }]);
   });
   it('flips the fuses: no run-as-node, NODE_OPTIONS or inspect; asar integrity and asar-only loading on', () => {
     expect(config.electronFuses).toMatchObject({

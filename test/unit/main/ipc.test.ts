@@ -7,6 +7,7 @@ import { hostIpc } from '../../../protocol/ipc-host';
 import { appIpc } from '../../../protocol/ipc-app';
 import { mediaIpc } from '../../../protocol/ipc-media';
 import { filesIpc } from '../../../protocol/ipc-files';
+import { inviteIpc } from '../../../protocol/ipc-invite';
 import { toB64u, toHex } from '../../../protocol/encoding';
 import { LIMITS } from '../../../protocol/limits';
 import { buildIpcHandlers } from '../../../main/ipc/handlers';
@@ -23,7 +24,7 @@ describe('IPC contract', () => {
     const p = await makePeer('a', { clock: new Clock() });
     peers.push(p);
     expect(Object.keys(buildIpcHandlers(p.services)).sort()).toEqual([...IPC_CHANNELS].sort());
-    expect([...IPC_CHANNEL_NAMES].sort()).toEqual([...Object.keys(appIpc), ...Object.keys(mediaIpc), ...Object.keys(e2eeIpc), ...Object.keys(hostIpc), ...Object.keys(filesIpc)].sort());
+    expect([...IPC_CHANNEL_NAMES].sort()).toEqual([...Object.keys(appIpc), ...Object.keys(mediaIpc), ...Object.keys(e2eeIpc), ...Object.keys(hostIpc), ...Object.keys(filesIpc), ...Object.keys(inviteIpc)].sort());
   });
 
   it('arguments of wrong types or sizes are rejected as bad-arguments before any handler runs', async () => {
