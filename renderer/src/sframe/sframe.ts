@@ -17,7 +17,7 @@ export type OpenResult = { ok: true; kid: bigint; ctr: bigint; plaintext: Uint8A
 const ascii = (s: string) => new TextEncoder().encode(s);
 
 /** "SFrame 1.0 Secret key " or "... salt " ‖ KID (u64 BE) ‖ cipher suite (u16 BE), as in RFC 9605 §4.4.2. */
-export function keyScheduleLabel(which: 'key' | 'salt', kid: bigint): Uint8Array {
+export function keyScheduleLabel(which: 'key' | 'salt', kid: bigint): Uint8Array<ArrayBuffer> {
   const prefix = ascii(`SFrame 1.0 Secret ${which} `);
   const out = new Uint8Array(prefix.length + 10);
   out.set(prefix);
