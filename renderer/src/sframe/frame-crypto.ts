@@ -66,6 +66,7 @@ export class FrameCrypto {
     const r = await this.send.seal(data.subarray(clear), prefix);
     if (!r.ok) {
       this.sendStats.dropped += 1;
+      this.sendStats.dirty = true;
       this.setSendState(r.reason === 'exhausted' ? 'exhausted' : 'waiting-key');
       return null;
     }

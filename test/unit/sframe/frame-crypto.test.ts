@@ -87,3 +87,21 @@ describe('FrameCrypto', () => {
     expect(await fc.openFrame('dave', (await fc.sealFrame(frame(40), AUDIO)) ?? new Uint8Array(), AUDIO)).toBeNull();
   });
 });
+
+describe('clear prefix by codec', () => {
+  it('keeps 10 bytes of VP8 keyframes and 3 of VP8 delta frames, none of audio or other codecs', async () => {
+    const { clearPrefixBytes } = await import('../../../renderer/src/sframe/clear-prefix');
+    expect(clearPrefixBytes(VP8_KEY)).toBe(10);
+    expect(clearPrefixBytes({ kind: 'video', mimeType: 'video/vp8', frameType: 'delta' })).toBe(3);
+    expect(clearPrefixBytes({ kind: 'video', mimeType: 'video/VP9', frameType: 'key' })).toBe(0);
+    expect(clearPrefixBytes(AUDIO)).toBe(0);
+  });
+
+  it('drops a received VP8 frame shorter than its clear prefix as malformed', async () => {
+    const { fc, statuses, key } = setup();
+    await key({ type: 'set-receive-key', senderId: 'erin', kid: 1, baseKey: new Uint8Array(32).fill(3) });
+    expect(await fc.openFrame('erin', frame(6), VP8_KEY)).toBeNull();
+    fc.flush();
+    expect(statuses.at(-1)).toMatchObject({ senderId: 'erin', dropped: 1, dropReasons: { malformed: 1 } });
+  });
+});
