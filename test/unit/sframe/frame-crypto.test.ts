@@ -102,6 +102,6 @@ describe('clear prefix by codec', () => {
     await key({ type: 'set-receive-key', senderId: 'erin', kid: 1, baseKey: new Uint8Array(32).fill(3) });
     expect(await fc.openFrame('erin', frame(6), VP8_KEY)).toBeNull();
     fc.flush();
-    expect(statuses.at(-1)).toMatchObject({ senderId: 'erin', dropped: 1, dropReasons: { malformed: 1 } });
+    expect(statuses.filter((s) => s.type === 'receive-status').at(-1)).toMatchObject({ senderId: 'erin', dropped: 1, dropReasons: { malformed: 1 } });
   });
 });
