@@ -44,4 +44,11 @@ if (all || targets.has('server')) {
 }
 if (all || targets.has('renderer')) {
   await viteBuild({ configFile: path.join(root, 'renderer/vite.config.mts'), logLevel: 'warn' });
+  // The SFrame transform worker is its own ES module beside index.html (after Vite, which empties the folder):
+  // the page loads it with `new Worker(url, { type: 'module' })` under the CSP's worker-src 'self'.
+  await build({
+    entryPoints: [path.join(root, 'renderer/src/sframe/frame-worker.ts')],
+    outfile: path.join(root, 'dist/renderer/frame-worker.js'),
+    bundle: true, format: 'esm', platform: 'browser', target: 'chrome130', minify: true, sourcemap: true, logLevel: 'warning'
+  });
 }
