@@ -23,14 +23,10 @@ const sfuServer = (extra: Record<string, unknown> = {}) => h.server({
   janusUrls: [janus.url], janusApiSecret: janus.apiSecret, janusTokenSecret: janus.tokenSecret, sfuThreshold: 2, ...extra
 });
 
-async function members(url: string, n: number, roomId: string): Promise<TestClient[]> {
-  const out: TestClient[] = [];
-  for (let i = 0; i < n; i++) {
-    const c = await h.client(url);
-    expectOk(await c.join(roomId, `m${i}`));
-    out.push(c);
-  }
-  return out;
+async function member(url: string, roomId: string, name = 'member'): Promise<TestClient> {
+  const c = await h.client(url);
+  expectOk(await c.join(roomId, name));
+  return c;
 }
 
 const sfuOf = (path: unknown): SfuPath => sfuPathSchema.parse(path);
@@ -38,7 +34,8 @@ const sfuOf = (path: unknown): SfuPath => sfuPathSchema.parse(path);
 describe.skipIf(!hasJanus)('SFU path with a real Janus', () => {
   it('stays a mesh up to the threshold, moves to the SFU past it, and destroys the Janus room once empty', async () => {
     const s = await sfuServer();
-    const [a, b] = await members(s.url, 2, 'big');
+    const a = await member(s.url, 'big', 'a');
+    const b = await member(s.url, 'big', 'b');
     expect(expectOk(await a.call('sfu:token', {}))).toEqual({ path: 'mesh' });
     const c = await h.client(s.url);
     const joined = expectOk(await c.join('big', 'carol'));
@@ -66,18 +63,18 @@ describe.skipIf(!hasJanus)('SFU path with a real Janus', () => {
 
   it('SFU_ROOMS puts a room on the SFU from its first member; the token lifetime is JANUS_TOKEN_TTL_SEC', async () => {
     const s = await sfuServer({ sfuRooms: ['board'], janusTokenTtlSec: 120 });
-    const [a] = await members(s.url, 1, 'board');
+    const a = await member(s.url, 'board');
     const path = sfuOf(expectOk(await a.call('sfu:token', {})));
     expect(path.expiresAt - Date.now()).toBeGreaterThan(110_000);
     expect(path.expiresAt - Date.now()).toBeLessThanOrEqual(121_000);
-    const [other] = await members(s.url, 1, 'small');
+    const other = await member(s.url, 'small');
     expect(expectOk(await other.call('sfu:token', {}))).toEqual({ path: 'mesh' });
   });
 
   it('a member\'s tokens let it attach and join as a publisher; Janus refuses forged, expired and other-room tokens', async () => {
     const s = await sfuServer({ sfuThreshold: 0 });
-    const [alice] = await members(s.url, 1, 'room-a');
-    const [bob] = await members(s.url, 1, 'room-b');
+    const alice = await member(s.url, 'room-a');
+    const bob = await member(s.url, 'room-b');
     const a = sfuOf(expectOk(await alice.call('sfu:token', {})));
     const b = sfuOf(expectOk(await bob.call('sfu:token', {})));
     expect(a.room).not.toBe(b.room);
@@ -103,7 +100,7 @@ describe.skipIf(!hasJanus)('SFU path with a real Janus', () => {
 
   it('a token holder cannot create, list or destroy rooms (admin_key and the room secret stay on the server)', async () => {
     const s = await sfuServer({ sfuThreshold: 0 });
-    const [m] = await members(s.url, 1, 'r');
+    const m = await member(s.url, 'r');
     const p = sfuOf(expectOk(await m.call('sfu:token', {})));
     const { JanusWire } = await import('../../support/janus');
     const wire = new JanusWire(p.url);
@@ -131,11 +128,11 @@ describe.skipIf(!hasJanus)('SFU path with a real Janus', () => {
     expect(errorCode(refused)).toBe('unauthorized');
     expect(JSON.stringify(refused)).not.toMatch(/janus|token|sfu/i);
     expect(errorCode(await intruder.call('sfu:token', {}))).toBe('not-in-room');
-    // The second member moves the room to the SFU: the first member hears it, the intruder does not.
-    const [member] = await members(s.url, 1, 'secret-room');
+    // The second member moves the room to the SFU: the first one hears it, the intruder does not.
+    const first = await member(s.url, 'secret-room');
     const second = await h.client(s.url);
     const room = sfuOf(expectOk(await second.join('secret-room', 'bob')).path).room;
-    expect(sfuOf(await member.next('room:path')).room).toBe(room);
+    expect(sfuOf(await first.next('room:path')).room).toBe(room);
     // Anything sent to the intruder before this answer would have arrived first (one socket, in order).
     expect(errorCode(await intruder.call('sfu:token', {}))).toBe('not-in-room');
     expect(intruder.pending('room:path')).toEqual([]);
