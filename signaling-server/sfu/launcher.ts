@@ -21,6 +21,9 @@ export interface LaunchOptions {
   /** UDP range for media (default 20000-40000). */
   rtpPortRange?: string;
   startTimeoutMs?: number;
+  /** Reuse secrets (several instances behind one signaling service share them); default: fresh random ones. */
+  apiSecret?: string;
+  tokenSecret?: string;
 }
 
 export interface LocalJanus {
@@ -144,8 +147,11 @@ export async function launchLocalJanus(opts: LaunchOptions = {}): Promise<LocalJ
   if (!libDir) throw new JanusNotInstalledError('Janus plugins not found (no libjanus_videoroom.so under /usr/lib/*/janus/plugins)');
   const port = opts.port ?? await freeLoopbackPort();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'veil-janus-'));
-  const apiSecret = randomBytes(24).toString('base64url');
-  const tokenSecret = randomBytes(32).toString('base64url');
+  const apiSecret = opts.apiSecret ?? randomBytes(24).toString('base64url');
+  const tokenSecret = opts.tokenSecret ?? randomBytes(32).toString('base64url');
+  for (const s of [apiSecret, tokenSecret]) {
+    if (!/^[A-Za-z0-9_-]{16,256}$/.test(s)) throw new Error('launcher secrets must be 16–256 base64url characters');
+  }
   for (const [name, text] of Object.entries(janusConfigFiles({ dir, libDir, port, apiSecret, tokenSecret, rtpPortRange: opts.rtpPortRange ?? '20000-40000' }))) {
     writeFileSync(path.join(dir, name), text, { mode: 0o600 });
   }

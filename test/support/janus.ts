@@ -4,7 +4,8 @@ import WebSocket from 'ws';
 import { DEFAULT_JANUS_BIN, launchLocalJanus, type LocalJanus } from '../../signaling-server/sfu/launcher';
 
 export const hasJanus = existsSync(process.env.JANUS_BIN ?? DEFAULT_JANUS_BIN);
-export const startJanus = (): Promise<LocalJanus> => launchLocalJanus(process.env.JANUS_BIN ? { bin: process.env.JANUS_BIN } : {});
+export const startJanus = (secrets: { apiSecret?: string; tokenSecret?: string } = {}): Promise<LocalJanus> =>
+  launchLocalJanus({ ...secrets, ...(process.env.JANUS_BIN ? { bin: process.env.JANUS_BIN } : {}) });
 
 type Msg = Record<string, unknown> & { janus: string; transaction?: string };
 
