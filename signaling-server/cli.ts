@@ -5,7 +5,7 @@ import { JanusNotInstalledError, launchLocalJanus, type LocalJanus } from './sfu
 
 async function main(): Promise<void> {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
-    console.log(`${usage()}\n  ${'--sfu'.padEnd(26)} start a private local Janus (needs /usr/bin/janus) and use it`);
+    console.log(`${usage()}\n  ${'--sfu'.padEnd(26)} start a private local Janus (JANUS_BIN, default /usr/bin/janus) and use it`);
     process.exit(0);
   }
   const args = process.argv.slice(2);
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
       process.exit(2);
     }
     try {
-      janus = await launchLocalJanus();
+      janus = await launchLocalJanus(process.env.JANUS_BIN ? { bin: process.env.JANUS_BIN } : {});
     } catch (err) {
       console.error(`veil-signaling: --sfu: ${err instanceof Error ? err.message : String(err)}`);
       process.exit(err instanceof JanusNotInstalledError ? 3 : 1);
