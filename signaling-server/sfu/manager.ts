@@ -25,7 +25,8 @@ export interface SfuMetrics { roomsCreated: () => void; roomsDestroyed: () => vo
 /** Thrown when a room should use the SFU and no Janus instance could host it; the message is safe to show clients. */
 export class SfuUnavailableError extends Error {}
 
-interface Instance { url: string; publicUrl: string; client: JanusClient; up: boolean | null; lastError?: string }
+/** `insecure`: its `info` says token auth is off, so any client could use it: never placed on. */
+interface Instance { url: string; publicUrl: string; client: JanusClient; up: boolean | null; insecure: boolean; lastError?: string }
 
 /** Ids Janus rooms get: random, so one room's id tells nothing about another's (below 2^48 for randomInt). */
 const newJanusRoomId = () => randomInt(1, 2 ** 48 - 1);
@@ -40,7 +41,7 @@ export class SfuManager {
   constructor(private readonly cfg: SfuConfig, private readonly store: SfuRoomStore, private readonly log: Logger,
     private readonly metrics: SfuMetrics, private readonly now: () => number) {
     this.instances = cfg.janusUrls.map((url, i) => ({
-      url, publicUrl: cfg.janusPublicUrls[i] ?? url, up: null,
+      url, publicUrl: cfg.janusPublicUrls[i] ?? url, up: null, insecure: false,
       client: new JanusClient({ url, apiSecret: cfg.janusApiSecret, adminKey: cfg.janusAdminKey ?? cfg.janusApiSecret })
     }));
     this.healthTimer = setInterval(() => { void this.checkHealth(); }, cfg.janusHealthMs);
@@ -138,7 +139,7 @@ export class SfuManager {
   private async placement(roomId: string): Promise<Instance[]> {
     const load = await this.store.load().catch(() => new Map<string, number>());
     const rank = (i: Instance) => createHash('sha256').update(`${roomId}\n${i.url}`).digest().readUInt32BE(0);
-    return [...this.instances].sort((a, b) => Number(a.up === false) - Number(b.up === false)
+    return this.instances.filter((i) => !i.insecure).sort((a, b) => Number(a.up === false) - Number(b.up === false)
       || (load.get(a.url) ?? 0) - (load.get(b.url) ?? 0) || rank(a) - rank(b));
   }
 
@@ -163,7 +164,8 @@ export class SfuManager {
     await Promise.all(this.instances.map(async (inst) => {
       try {
         const info = await inst.client.info();
-        if (!info.tokenAuth) throw new Error('token_auth is off: any client could use this Janus');
+        inst.insecure = !info.tokenAuth;
+        if (inst.insecure) throw new Error('token_auth is off: any client could use this Janus; not used');
         await inst.client.keepaliveNow();
         if (inst.up === false) this.log.info({ janus: inst.url }, 'Janus reachable again');
         inst.up = true;
