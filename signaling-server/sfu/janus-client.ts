@@ -28,6 +28,8 @@ export interface CreateRoomInput { room: number; publishers: number; secret: str
 export const JANUS_ROOM_EXISTS = 427;
 /** VideoRoom error 426: no such room. */
 export const JANUS_NO_SUCH_ROOM = 426;
+/** Janus core errors 458/459: the session or handle is gone (e.g. it timed out), so a new one is needed. */
+const SESSION_GONE = new Set([458, 459]);
 /** Requests one client may have waiting; more are refused rather than queued without bound. */
 const MAX_PENDING = 256;
 const MAX_REPLY_BYTES = 1024 * 1024;
@@ -184,17 +186,23 @@ export class JanusClient {
       });
     });
     if (reply.janus === 'error') {
+      if (reply.error && SESSION_GONE.has(reply.error.code)) this.dropSession();
       throw new JanusError('refused', `${String(msg.janus)}: ${reply.error?.reason ?? 'error'}`, reply.error?.code);
     }
     if (reply.janus !== expected) throw new JanusError('protocol', `${String(msg.janus)}: unexpected ${reply.janus}`);
     return reply;
   }
 
-  /** Drops the connection and session; waiting requests fail; the next request reconnects. */
-  private reset(err: Error): void {
+  /** Forgets the session (the connection stays); the next request creates another. */
+  private dropSession(): void {
     if (this.keepalive) clearInterval(this.keepalive);
     this.keepalive = null;
     this.session = null;
+  }
+
+  /** Drops the connection and session; waiting requests fail; the next request reconnects. */
+  private reset(err: Error): void {
+    this.dropSession();
     const ws = this.ws;
     this.ws = null;
     for (const [, w] of this.pending) { clearTimeout(w.timer); w.reject(err); }

@@ -42,7 +42,7 @@ export interface LocalJanus {
 
 const WANTED = { plugins: 'libjanus_videoroom.so', transports: 'libjanus_websockets.so' } as const;
 
-function findLibDir(): string | null {
+export function findJanusLibDir(): string | null {
   const candidates = [`/usr/lib/${os.arch() === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu/janus`, '/usr/lib/janus',
     '/usr/local/lib/janus', '/opt/janus/lib/janus'];
   return candidates.find((d) => existsSync(path.join(d, 'plugins', WANTED.plugins))) ?? null;
@@ -143,7 +143,7 @@ export async function launchLocalJanus(opts: LaunchOptions = {}): Promise<LocalJ
     throw new JanusNotInstalledError(`Janus is not installed (no ${bin}): install it (Debian/Ubuntu: apt-get install janus) `
       + 'or point JANUS_URLS at a running Janus');
   }
-  const libDir = opts.libDir ?? findLibDir();
+  const libDir = opts.libDir ?? findJanusLibDir();
   if (!libDir) throw new JanusNotInstalledError('Janus plugins not found (no libjanus_videoroom.so under /usr/lib/*/janus/plugins)');
   const port = opts.port ?? await freeLoopbackPort();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'veil-janus-'));
