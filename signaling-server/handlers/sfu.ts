@@ -26,6 +26,7 @@ export async function pathAfterJoin(ctx: Ctx, socket: VeilSocket, roomId: string
 /** After a leave: tears the SFU room down once the room is empty. */
 export async function sfuAfterLeave(ctx: Ctx, roomId: string): Promise<void> {
   if (!ctx.sfu) return;
+  if (!ctx.io.sockets.adapter.rooms.has(roomChannel(roomId))) ctx.sfu.forgetLocal(roomId);
   const left = await ctx.store.listMembers(roomId).catch(() => null);
   if (left !== null && left.length === 0) await ctx.sfu.roomEmptied(roomId);
 }

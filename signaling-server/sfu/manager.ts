@@ -35,7 +35,7 @@ export class SfuManager {
   private readonly instances: Instance[];
   private readonly creating = new Map<string, Promise<SfuRoomRecord>>();
   private readonly healthTimer: NodeJS.Timeout;
-  /** Rooms this node knows are on the SFU (for the gauge; other nodes count their own). */
+  /** SFU rooms with members on this node (for the gauge; other nodes count their own). */
   private readonly known = new Set<string>();
 
   constructor(private readonly cfg: SfuConfig, private readonly store: SfuRoomStore, private readonly log: Logger,
@@ -54,6 +54,9 @@ export class SfuManager {
   }
 
   get knownRooms(): number { return this.known.size; }
+
+  /** This node has no member of the room any more (the room may live on through other nodes). */
+  forgetLocal(roomId: string): void { this.known.delete(roomId); }
 
   /**
    * The path for a member of `roomId`: the SFU once the room has one (it stays there until empty, so a room at the

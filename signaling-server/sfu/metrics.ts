@@ -4,7 +4,7 @@ import type { SfuManager, SfuMetrics } from './manager';
 
 export function createSfuMetrics(registry: Registry, manager: () => SfuManager | null): SfuMetrics {
   const registers = [registry];
-  new Gauge({ name: 'veil_signaling_sfu_rooms', help: 'Rooms on the SFU path known to this instance', registers,
+  new Gauge({ name: 'veil_signaling_sfu_rooms', help: 'Rooms on the SFU path with members on this instance', registers,
     collect() { this.set(manager()?.knownRooms ?? 0); } });
   new Gauge({ name: 'veil_signaling_janus_up', help: 'Janus instances that answered the last health check', registers,
     collect() { this.set(manager()?.health().up ?? 0); } });

@@ -61,6 +61,26 @@ describe.skipIf(!hasJanus)('SFU path with a real Janus', () => {
     expect(h.logs).toContain('SFU room destroyed');
   });
 
+  it('/metrics counts SFU rooms, reachable Janus instances, tokens and teardowns', async () => {
+    const token = 'metrics-token-0123456789';
+    const s = await sfuServer({ sfuThreshold: 0, metricsToken: token });
+    const read = async () => (await fetch(`${s.url}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
+    const a = await member(s.url, 'counted');
+    expectOk(await a.call('sfu:token', {}));
+    const text = await read();
+    expect(text).toMatch(/^veil_signaling_sfu_rooms 1$/m);
+    expect(text).toMatch(/^veil_signaling_janus_up 1$/m);
+    expect(text).toMatch(/^veil_signaling_sfu_tokens_total 2$/m);
+    expect(text).toMatch(/^veil_signaling_sfu_rooms_created_total 1$/m);
+    a.close();
+    const deadline = Date.now() + 10_000;
+    while (!/^veil_signaling_sfu_rooms_destroyed_total 1$/m.test(await read())) {
+      if (Date.now() > deadline) throw new Error('teardown not counted');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(await read()).toMatch(/^veil_signaling_sfu_rooms 0$/m);
+  });
+
   it('SFU_ROOMS puts a room on the SFU from its first member; the token lifetime is JANUS_TOKEN_TTL_SEC', async () => {
     const s = await sfuServer({ sfuRooms: ['board'], janusTokenTtlSec: 120 });
     const a = await member(s.url, 'board');
