@@ -17,8 +17,9 @@ export const JANUS_CORE_TOKEN_PATTERN = new RegExp(`^(\\d{1,12}),janus,janus\\.p
 /** `<expiry>,janus.plugin.videoroom,room=<room>:<sig>`: lets its holder join that one VideoRoom room (`signed_tokens`). */
 export const JANUS_ROOM_TOKEN_PATTERN = new RegExp(`^(\\d{1,12}),janus\\.plugin\\.videoroom,room=(\\d{1,16}):${HMAC_B64}$`);
 
-/** A ws:// or wss:// URL of printable ASCII (host, optional port and path). */
-const wsUrlSchema = z.string().max(512).regex(/^wss?:\/\/[A-Za-z0-9.\-[\]:]+(\/[\x21-\x7e]*)?$/, 'must be a ws:// or wss:// URL');
+/** A ws:// or wss:// URL of printable ASCII: host (or [IPv6]), optional port and path; no user info. */
+export const JANUS_URL_PATTERN = /^wss?:\/\/[A-Za-z0-9.\-[\]:]+(\/[\x21-\x7e]*)?$/;
+const wsUrlSchema = z.string().max(512).regex(JANUS_URL_PATTERN, 'must be a ws:// or wss:// URL');
 
 export const meshPathSchema = z.strictObject({ path: z.literal('mesh') });
 export const sfuPathSchema = z.strictObject({

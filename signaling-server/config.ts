@@ -2,14 +2,14 @@
 import { z } from 'zod';
 import { iceServerSchema, type IceServer } from '../protocol/signaling';
 import { LIMITS, ROOM_ID_PATTERN } from '../protocol/limits';
+import { JANUS_URL_PATTERN } from '../protocol/sfu';
 
 const int = (name: string, min: number, max: number) =>
   z.number({ error: `${name} must be an integer ${min}–${max}` }).int(`${name} must be an integer ${min}–${max}`)
     .min(min, `${name} must be an integer ${min}–${max}`).max(max, `${name} must be an integer ${min}–${max}`);
 
-const janusUrl = (name: string) => z.string().max(512).refine((u) => {
-  try { return ['ws:', 'wss:'].includes(new URL(u).protocol); } catch { return false; }
-}, `${name} entries must be ws:// or wss:// URLs`);
+/** The same URL rule clients apply to a path (`protocol/sfu.ts`), so the server never hands out a URL they refuse. */
+const janusUrl = (name: string) => z.string().max(512).regex(JANUS_URL_PATTERN, `${name} entries must be ws:// or wss:// URLs`);
 /** Printable ASCII without quotes or backslashes: Janus HMACs the C string and admins paste it into jcfg files. */
 const janusSecret = (name: string) => z.string().regex(/^[\x21-\x7e]{16,256}$/, `${name} must be 16–256 printable characters`)
   .refine((s) => !/["\\]/.test(s), `${name} must not contain quotes or backslashes`);

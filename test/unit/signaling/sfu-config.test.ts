@@ -20,6 +20,7 @@ describe('SFU configuration', () => {
   const bad: Array<[Record<string, string>, string]> = [
     [{ JANUS_URLS: 'ws://janus:8188' }, 'JANUS_URLS needs JANUS_API_SECRET and JANUS_TOKEN_SECRET'],
     [{ ...secrets, JANUS_URLS: 'http://janus:8088' }, 'JANUS_URLS entries must be ws:// or wss:// URLs'],
+    [{ ...secrets, JANUS_URLS: 'ws://a:1', JANUS_PUBLIC_URLS: 'wss://user:pw@sfu.example.org' }, 'JANUS_PUBLIC_URLS entries must be ws:// or wss:// URLs'],
     [{ ...secrets, JANUS_URLS: 'ws://a:1,ws://b:1', JANUS_PUBLIC_URLS: 'wss://a' }, 'JANUS_PUBLIC_URLS must list one URL per JANUS_URLS entry'],
     [{ ...secrets, JANUS_URLS: 'ws://a:1,ws://a:1' }, 'JANUS_URLS entries must differ'],
     [{ ...secrets, JANUS_URLS: 'ws://a:1', JANUS_TOKEN_SECRET: 'short' }, 'JANUS_TOKEN_SECRET must be 16–256 printable characters'],
