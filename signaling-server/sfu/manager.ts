@@ -33,7 +33,7 @@ const newJanusRoomId = () => randomInt(1, 2 ** 48 - 1);
 
 export class SfuManager {
   private readonly instances: Instance[];
-  private readonly creating = new Map<string, Promise<SfuRoomRecord>>();
+  private readonly creating = new Map<string, Promise<{ rec: SfuRoomRecord; created: boolean }>>();
   private readonly healthTimer: NodeJS.Timeout;
   /** SFU rooms with members on this node (for the gauge; other nodes count their own). */
   private readonly known = new Set<string>();
@@ -66,8 +66,10 @@ export class SfuManager {
     const held = await this.store.get(roomId);
     if (held) { this.known.add(roomId); return { path: this.sfuPath(held), switched: false }; }
     if (!this.wantsSfu(roomId, members)) return { path: { path: 'mesh' }, switched: false };
-    const rec = await this.ensureRoom(roomId);
-    return { path: this.sfuPath(rec), switched: true };
+    // Only the call that started the creation, and only if this node's room won, announces the switch.
+    const first = !this.creating.has(roomId);
+    const { rec, created } = await this.ensureRoom(roomId);
+    return { path: this.sfuPath(rec), switched: first && created };
   }
 
   /** Fresh tokens for the room's existing SFU room. */
@@ -85,7 +87,7 @@ export class SfuManager {
   }
 
   /** Creates the room on the least-loaded reachable instance (one creation per room on this node at a time). */
-  ensureRoom(roomId: string): Promise<SfuRoomRecord> {
+  ensureRoom(roomId: string): Promise<{ rec: SfuRoomRecord; created: boolean }> {
     let p = this.creating.get(roomId);
     if (!p) {
       p = this.create(roomId).finally(() => this.creating.delete(roomId));
@@ -94,9 +96,9 @@ export class SfuManager {
     return p;
   }
 
-  private async create(roomId: string): Promise<SfuRoomRecord> {
+  private async create(roomId: string): Promise<{ rec: SfuRoomRecord; created: boolean }> {
     const held = await this.store.get(roomId);
-    if (held) return held;
+    if (held) return { rec: held, created: false };
     const errors: string[] = [];
     for (const inst of await this.placement(roomId)) {
       const rec: SfuRoomRecord = { janusUrl: inst.url, room: newJanusRoomId(), secret: randomBytes(24).toString('base64url'), createdAt: this.now() };
@@ -118,7 +120,7 @@ export class SfuManager {
         this.log.info({ event: 'sfu:room-created', roomId, janus: inst.url, room: rec.room }, 'SFU room created');
       }
       this.known.add(roomId);
-      return winner;
+      return { rec: winner, created: winner === rec };
     }
     this.log.warn({ event: 'sfu:unavailable', roomId, errors }, 'no Janus instance could host the room');
     throw new SfuUnavailableError('no SFU instance is reachable; retry later');

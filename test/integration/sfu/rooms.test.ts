@@ -1,6 +1,6 @@
 // A real Janus behind the signaling server: rooms move to the SFU past the threshold, get torn down when empty, and only
 // proven members get tokens that Janus accepts; forged, expired and other-room tokens are refused by Janus itself.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sfuPathSchema, type SfuPath } from '../../../protocol/sfu';
 import { JanusClient } from '../../../signaling-server/sfu/janus-client';
 import type { LocalJanus } from '../../../signaling-server/sfu/launcher';
@@ -17,6 +17,8 @@ beforeAll(async () => {
   admin = new JanusClient({ url: janus.url, apiSecret: janus.apiSecret, adminKey: janus.apiSecret });
 });
 afterEach(() => h.closeAll());
+// Each test reads only its own log lines.
+beforeEach(() => { h.logs = ''; });
 afterAll(async () => { admin?.close(); await janus?.stop(); });
 
 const sfuServer = (extra: Record<string, unknown> = {}) => h.server({
@@ -59,6 +61,19 @@ describe.skipIf(!hasJanus)('SFU path with a real Janus', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(h.logs).toContain('SFU room destroyed');
+  });
+
+  it('joins racing past the threshold create one Janus room and announce it once', async () => {
+    const s = await sfuServer({ sfuThreshold: 1 });
+    const a = await member(s.url, 'race', 'a');
+    const joiners = await Promise.all(['b', 'c', 'd'].map(() => h.client(s.url)));
+    const paths = (await Promise.all(joiners.map((c, i) => c.join('race', `j${i}`)))).map((r) => sfuOf(expectOk(r).path));
+    expect(new Set(paths.map((p) => p.room)).size).toBe(1);
+    expect(sfuOf(await a.next('room:path')).room).toBe(paths[0]!.room);
+    // A round trip on a's socket: any second announcement would have arrived before its answer.
+    expectOk(await a.call('sfu:token', {}));
+    expect(a.pending('room:path')).toEqual([]);
+    expect(h.logs.split('SFU room created').length - 1).toBe(1);
   });
 
   it('/metrics counts SFU rooms, reachable Janus instances, tokens and teardowns', async () => {
