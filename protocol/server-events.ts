@@ -4,6 +4,7 @@ import { displayNameSchema, roomIdSchema, timestampSchema, wireKeyBundleSchema, 
   wireRotationNoticeSchema } from './keys';
 import { joinChallengeSchema } from './join-proof';
 import { wireLinkBindingSchema } from './link';
+import { roomPathSchema } from './sfu';
 import { iceServerSchema, peerIdSchema, peerSignalSchema, SIGNALING_ERROR_CODES, type ServerToClientEvents } from './signaling';
 
 /** A server reports at most this many members in one join answer; more is refused as a lie or a flood. */
@@ -22,7 +23,8 @@ export const SERVER_EVENT_SCHEMAS = {
   'keys:published': z.strictObject({ from: peerIdSchema, bundle: wireKeyBundleSchema }),
   'keys:rotated': z.strictObject({ from: peerIdSchema, notice: wireRotationNoticeSchema }),
   'keys:revoked': z.strictObject({ from: peerIdSchema, notice: wireRevocationNoticeSchema }),
-  'server:shutdown': z.strictObject({ reconnectAfterMs: z.number().int().min(0).max(10 * 60_000) })
+  'server:shutdown': z.strictObject({ reconnectAfterMs: z.number().int().min(0).max(10 * 60_000) }),
+  'room:path': roomPathSchema
 } as const;
 export type ServerEventName = keyof ServerToClientEvents;
 
@@ -35,7 +37,8 @@ void schemaKeysMatch;
 void payloadsMatch;
 
 export const joinResultSchema = z.strictObject({ selfId: peerIdSchema, roomId: roomIdSchema,
-  members: z.array(memberSchema).max(MAX_REPORTED_MEMBERS), iceServers: z.array(iceServerSchema).max(MAX_ICE_SERVERS) });
+  members: z.array(memberSchema).max(MAX_REPORTED_MEMBERS), iceServers: z.array(iceServerSchema).max(MAX_ICE_SERVERS),
+  path: roomPathSchema.optional() });
 
 /** What an ack carries: `ok` with a value the caller's schema checks, or a known error code with a bounded message. */
 export const ackEnvelopeSchema = z.union([
@@ -52,5 +55,6 @@ export const ACK_VALUE_SCHEMAS = {
   'keys:publish': z.null(),
   'keys:fetch': wireKeyBundleSchema,
   'keys:rotate': z.null(),
-  'keys:revoke': z.null()
+  'keys:revoke': z.null(),
+  'sfu:token': roomPathSchema
 } as const;

@@ -5,6 +5,7 @@ import { b64uBytes, dtlsFingerprintSchema, displayNameSchema, roomIdSchema, wire
 import { LINK_ANSWER_DIGEST_BYTES, wireLinkBindingSchema, type WireLinkBinding } from './link';
 import { joinProofSchema, serverOriginSchema } from './join-proof';
 import { LIMITS } from './limits';
+import type { RoomPath } from './sfu';
 
 /** Server-assigned id of one connection in a room; routing only, never an identity. */
 export const peerIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,32}$/);
@@ -12,7 +13,7 @@ export type PeerId = string;
 
 export const SIGNALING_ERROR_CODES = [
   'bad-request', 'rate-limited', 'room-full', 'unauthorized', 'not-in-room', 'already-in-room',
-  'unknown-peer', 'not-found', 'stale-epoch', 'payload-too-large', 'internal'
+  'unknown-peer', 'not-found', 'stale-epoch', 'payload-too-large', 'internal', 'sfu-unavailable'
 ] as const;
 export type SignalingErrorCode = (typeof SIGNALING_ERROR_CODES)[number];
 export type Ack<T> = { ok: true; value: T } | { ok: false; error: { code: SignalingErrorCode; message: string } };
@@ -62,7 +63,8 @@ export const revokeRequestSchema = z.strictObject({ notice: wireRevocationNotice
 export const emptyRequestSchema = z.strictObject({});
 
 export interface Member { peerId: PeerId; displayName: string; bundle: WireKeyBundle; joinedAt: number }
-export interface JoinResult { selfId: PeerId; roomId: string; members: Member[]; iceServers: IceServer[] }
+/** `path`: how this room's media flows now (absent = mesh, from servers without an SFU). */
+export interface JoinResult { selfId: PeerId; roomId: string; members: Member[]; iceServers: IceServer[]; path?: RoomPath | undefined }
 
 export interface ClientToServerEvents {
   /** A fresh single-use challenge for the next `room:join` on this socket. */
@@ -74,6 +76,8 @@ export interface ClientToServerEvents {
   'keys:fetch': (req: { peerId: PeerId }, ack: (res: Ack<WireKeyBundle>) => void) => void;
   'keys:rotate': (req: { notice: WireRotationNotice }, ack: (res: Ack<null>) => void) => void;
   'keys:revoke': (req: { notice: WireRevocationNotice }, ack: (res: Ack<null>) => void) => void;
+  /** The room's current path with fresh Janus tokens (members only); `sfu-unavailable` while no Janus answers. */
+  'sfu:token': (req: Record<string, never>, ack: (res: Ack<RoomPath>) => void) => void;
 }
 
 export interface ServerToClientEvents {
@@ -88,6 +92,8 @@ export interface ServerToClientEvents {
   'keys:revoked': (ev: { from: PeerId; notice: WireRevocationNotice }) => void;
   /** Sent before a graceful shutdown: reconnect after the delay. */
   'server:shutdown': (ev: { reconnectAfterMs: number }) => void;
+  /** The room's media path changed (it crossed SFU_THRESHOLD): mesh, or the SFU with this member's tokens. */
+  'room:path': (ev: RoomPath) => void;
 }
 
 export type ClientEventName = keyof ClientToServerEvents;
@@ -99,7 +105,8 @@ export const CLIENT_EVENT_SCHEMAS: Record<ClientEventName, z.ZodTypeAny> = {
   'keys:publish': publishRequestSchema,
   'keys:fetch': fetchRequestSchema,
   'keys:rotate': rotateRequestSchema,
-  'keys:revoke': revokeRequestSchema
+  'keys:revoke': revokeRequestSchema,
+  'sfu:token': emptyRequestSchema
 };
 
 export { dtlsFingerprintSchema };

@@ -1,11 +1,18 @@
 // Signaling server configuration: defaults, zod validation, and parsing from env vars and CLI flags.
 import { z } from 'zod';
 import { iceServerSchema, type IceServer } from '../protocol/signaling';
-import { LIMITS } from '../protocol/limits';
+import { LIMITS, ROOM_ID_PATTERN } from '../protocol/limits';
+import { JANUS_URL_PATTERN } from '../protocol/sfu';
 
 const int = (name: string, min: number, max: number) =>
   z.number({ error: `${name} must be an integer ${min}–${max}` }).int(`${name} must be an integer ${min}–${max}`)
     .min(min, `${name} must be an integer ${min}–${max}`).max(max, `${name} must be an integer ${min}–${max}`);
+
+/** The same URL rule clients apply to a path (`protocol/sfu.ts`), so the server never hands out a URL they refuse. */
+const janusUrl = (name: string) => z.string().max(512).regex(JANUS_URL_PATTERN, `${name} entries must be ws:// or wss:// URLs`);
+/** Printable ASCII without quotes or backslashes: Janus HMACs the C string and admins paste it into jcfg files. */
+const janusSecret = (name: string) => z.string().regex(/^[\x21-\x7e]{16,256}$/, `${name} must be 16–256 printable characters`)
+  .refine((s) => !/["\\]/.test(s), `${name} must not contain quotes or backslashes`);
 
 export const signalingConfigSchema = z.strictObject({
   host: z.string().min(1, 'HOST must not be empty').default('127.0.0.1'),
@@ -66,9 +73,30 @@ export const signalingConfigSchema = z.strictObject({
   /** Delay clients are told to wait before reconnecting after a graceful shutdown. */
   shutdownReconnectMs: int('SHUTDOWN_RECONNECT_MS', 0, 600_000).default(1000),
   /** socket.io connection state recovery window (0 = off); recovered sockets are re-authorised. */
-  recoveryMs: int('RECOVERY_MS', 0, 600_000).default(0)
+  recoveryMs: int('RECOVERY_MS', 0, 600_000).default(0),
+  /** Janus WebSocket API URLs the server drives (empty = no SFU: every room is a mesh). */
+  janusUrls: z.array(janusUrl('JANUS_URLS')).max(16, 'JANUS_URLS lists at most 16 instances').default([]),
+  /** What clients connect to, one per JANUS_URLS entry in the same order (default: JANUS_URLS). */
+  janusPublicUrls: z.array(janusUrl('JANUS_PUBLIC_URLS')).max(16).default([]),
+  /** Janus `api_secret`: sent by the server only. */
+  janusApiSecret: janusSecret('JANUS_API_SECRET').optional(),
+  /** VideoRoom `admin_key` (default: JANUS_API_SECRET). */
+  janusAdminKey: janusSecret('JANUS_ADMIN_KEY').optional(),
+  /** Janus `token_auth_secret`: the HMAC-SHA1 key of the tokens members get. */
+  janusTokenSecret: janusSecret('JANUS_TOKEN_SECRET').optional(),
+  janusTokenTtlSec: int('JANUS_TOKEN_TTL_SEC', 60, 3600).default(600),
+  /** Rooms with more members than this use the SFU (0 = every room). */
+  sfuThreshold: int('SFU_THRESHOLD', 0, 10_000).default(5),
+  /** Rooms that use the SFU whatever their size. */
+  sfuRooms: z.array(z.string().regex(ROOM_ID_PATTERN, 'SFU_ROOMS entries must be room ids')).max(1024).default([]),
+  janusHealthMs: int('JANUS_HEALTH_MS', 1000, 600_000).default(10_000)
 }).refine((c) => (c.tlsCertPath === undefined) === (c.tlsKeyPath === undefined),
-  { message: 'TLS_CERT and TLS_KEY must be given together' });
+  { message: 'TLS_CERT and TLS_KEY must be given together' })
+  .refine((c) => c.janusUrls.length === 0 || (c.janusApiSecret !== undefined && c.janusTokenSecret !== undefined),
+    { message: 'JANUS_URLS needs JANUS_API_SECRET and JANUS_TOKEN_SECRET' })
+  .refine((c) => c.janusPublicUrls.length === 0 || c.janusPublicUrls.length === c.janusUrls.length,
+    { message: 'JANUS_PUBLIC_URLS must list one URL per JANUS_URLS entry' })
+  .refine((c) => new Set(c.janusUrls).size === c.janusUrls.length, { message: 'JANUS_URLS entries must differ' });
 
 export type SignalingConfigInput = z.input<typeof signalingConfigSchema>;
 export type ResolvedSignalingConfig = z.output<typeof signalingConfigSchema>;
@@ -124,7 +152,16 @@ export const CONFIG_SOURCES: readonly Source[] = [
   { env: 'TLS_KEY', flag: '--tls-key', key: 'tlsKeyPath', kind: 'str' },
   { env: 'LOG_LEVEL', flag: '--log-level', key: 'logLevel', kind: 'str' },
   { env: 'SHUTDOWN_RECONNECT_MS', flag: '--shutdown-reconnect-ms', key: 'shutdownReconnectMs', kind: 'int' },
-  { env: 'RECOVERY_MS', flag: '--recovery-ms', key: 'recoveryMs', kind: 'int' }
+  { env: 'RECOVERY_MS', flag: '--recovery-ms', key: 'recoveryMs', kind: 'int' },
+  { env: 'JANUS_URLS', flag: '--janus-urls', key: 'janusUrls', kind: 'list' },
+  { env: 'JANUS_PUBLIC_URLS', flag: '--janus-public-urls', key: 'janusPublicUrls', kind: 'list' },
+  { env: 'JANUS_API_SECRET', flag: '--janus-api-secret', key: 'janusApiSecret', kind: 'str' },
+  { env: 'JANUS_ADMIN_KEY', flag: '--janus-admin-key', key: 'janusAdminKey', kind: 'str' },
+  { env: 'JANUS_TOKEN_SECRET', flag: '--janus-token-secret', key: 'janusTokenSecret', kind: 'str' },
+  { env: 'JANUS_TOKEN_TTL_SEC', flag: '--janus-token-ttl-sec', key: 'janusTokenTtlSec', kind: 'int' },
+  { env: 'SFU_THRESHOLD', flag: '--sfu-threshold', key: 'sfuThreshold', kind: 'int' },
+  { env: 'SFU_ROOMS', flag: '--sfu-rooms', key: 'sfuRooms', kind: 'list' },
+  { env: 'JANUS_HEALTH_MS', flag: '--janus-health-ms', key: 'janusHealthMs', kind: 'int' }
 ];
 
 function convert(src: Source, raw: string, origin: string): unknown {

@@ -7,6 +7,7 @@ import type { AuthStrikes } from './auth-strikes';
 import type { Challenge } from './join-proof';
 import type { ResolvedSignalingConfig } from './config';
 import type { Metrics } from './metrics';
+import type { SfuManager } from './sfu/manager';
 import type { KeyRecord, SignalingStore } from './stores/types';
 
 export interface SocketData {
@@ -40,6 +41,8 @@ export interface Ctx {
   log: Logger;
   now: () => number;
   distributed: boolean;
+  /** The SFU path (null when no JANUS_URLS are configured: every room is a mesh). */
+  sfu: SfuManager | null;
 }
 
 export const roomChannel = (roomId: string) => `room:${roomId}`;

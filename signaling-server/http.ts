@@ -28,12 +28,17 @@ export function createHttpHandler(deps: HttpDeps) {
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'method not allowed' });
     if (url.pathname === '/healthz' && deps.health) {
       const store = ctx.store.status();
-      return json(res, store === 'down' ? 503 : 200, {
-        status: store === 'down' ? 'degraded' : 'ok',
+      const sfu = ctx.sfu?.health();
+      // Janus: `ready` all answer, `partial` some, `down` none (new SFU rooms impossible: degraded).
+      const janus = !sfu ? 'disabled' : sfu.up === sfu.total ? 'ready' : sfu.up > 0 ? 'partial' : 'down';
+      const degraded = store === 'down' || janus === 'down';
+      return json(res, degraded ? 503 : 200, {
+        status: degraded ? 'degraded' : 'ok',
         uptimeSec: Math.round((ctx.now() - deps.startedAt) / 1000),
         rooms: deps.roomCount(),
         connections: ctx.io.engine.clientsCount,
-        redis: ctx.distributed ? store : 'disabled'
+        redis: ctx.distributed ? store : 'disabled',
+        janus, ...(sfu ? { janusUp: sfu.up, janusTotal: sfu.total } : {})
       });
     }
     if (url.pathname === '/metrics' && deps.metrics.mode !== 'off') {

@@ -18,6 +18,10 @@ import { relayHandlers } from './handlers/relay';
 import { leaveRoom, roomHandlers } from './handlers/rooms';
 import { createHttpHandler, type MetricsAccess } from './http';
 import { createMetrics } from './metrics';
+import { sfuHandlers } from './handlers/sfu';
+import { SfuManager } from './sfu/manager';
+import { createSfuMetrics } from './sfu/metrics';
+import { MemorySfuRoomStore, RedisSfuRoomStore } from './sfu/room-store';
 import { MemoryStore } from './stores/memory';
 import { RedisStore, createRedisClient, type RedisClient } from './stores/redis';
 import type { SignalingStore } from './stores/types';
@@ -129,8 +133,17 @@ export async function createSignalingServer(input: SignalingConfigInput = {}, op
   const metrics = createMetrics(localRooms, opts.processMetrics ?? false);
   const origins = new Set<string>();
   const strikes = createAuthStrikes(config, redis?.store ?? null);
-  const ctx: Ctx = { io, config, store, access, strikes, origins, metrics, log, now, distributed: redis !== null };
-  const gate = createDispatcher(ctx, { ...roomHandlers, ...relayHandlers, ...keyHandlers });
+  let sfu: SfuManager | null = null;
+  const sfuMetrics = createSfuMetrics(metrics.registry, () => sfu);
+  if (config.janusUrls.length > 0) {
+    sfu = new SfuManager({
+      ...config, janusApiSecret: config.janusApiSecret!, janusTokenSecret: config.janusTokenSecret!, publishers: config.roomCapacity
+    }, redis ? new RedisSfuRoomStore(redis.store, config.redisPrefix) : new MemorySfuRoomStore(), log, sfuMetrics, now);
+    // A first check so /healthz is right from the start; an unreachable Janus is reported, never fatal.
+    await sfu.checkHealth();
+  }
+  const ctx: Ctx = { io, config, store, access, strikes, origins, metrics, log, now, distributed: redis !== null, sfu };
+  const gate = createDispatcher(ctx, { ...roomHandlers, ...relayHandlers, ...keyHandlers, ...sfuHandlers });
   const startedAt = now();
   // Metrics never go to the public port unprotected: a token there, or a listener of their own.
   const publicMetrics: MetricsAccess = config.metricsPort === undefined && config.metricsToken
@@ -191,6 +204,7 @@ export async function createSignalingServer(input: SignalingConfigInput = {}, op
     }).catch(async (err: unknown) => {
       // The public listener is already up: undo everything before reporting the bad METRICS_HOST/PORT.
       if (heartbeat) clearInterval(heartbeat);
+      sfu?.close();
       await new Promise<void>((resolve) => { void io.close(() => resolve()); });
       await store.close();
       if (redis) for (const c of [redis.pub, redis.sub]) if (c.isOpen) await c.close().catch(() => c.destroy());
@@ -203,7 +217,8 @@ export async function createSignalingServer(input: SignalingConfigInput = {}, op
   for (const o of defaultOrigins({ host: config.host, port, tls: tls !== null, publicUrl: config.publicUrl, configured: config.publicOrigins })) origins.add(o);
   const shownHost = config.host === '0.0.0.0' ? '127.0.0.1' : config.host === '::' ? '[::1]' : config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = config.publicUrl ?? `${tls ? 'https' : 'http'}://${shownHost}:${port}`;
-  log.info({ url, metricsUrl, origins: [...origins], redis: redis !== null, tls: tls !== null, roomCapacity: config.roomCapacity }, 'listening');
+  log.info({ url, metricsUrl, origins: [...origins], redis: redis !== null, tls: tls !== null, roomCapacity: config.roomCapacity,
+    sfu: sfu ? { instances: config.janusUrls.length, threshold: config.sfuThreshold } : null }, 'listening');
 
   let closing: Promise<void> | null = null;
   const close = () => (closing ??= (async () => {
@@ -216,6 +231,7 @@ export async function createSignalingServer(input: SignalingConfigInput = {}, op
     await Promise.allSettled(sockets.map((s) => leaveRoom(ctx, s, 'shutdown')));
     httpServer.closeAllConnections?.();
     await new Promise<void>((resolve) => { void io.close(() => resolve()); });
+    sfu?.close();
     await store.close();
     if (redis) for (const c of [redis.pub, redis.sub]) if (c.isOpen) await c.close().catch(() => c.destroy());
     log.info('closed');

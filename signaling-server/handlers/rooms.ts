@@ -3,6 +3,7 @@ import type { JoinResult, Member } from '../../protocol/signaling';
 import { fail, peerChannel, roomChannel, type Ctx, type HandlerMap, type VeilSocket } from '../context';
 import { iceServersFor } from '../ice';
 import { challengeText, checkJoinProof, issueChallenge } from '../join-proof';
+import { pathAfterJoin, sfuAfterLeave } from './sfu';
 
 /** Removes a socket from its room, tells the others, and drops its directory entry. Idempotent. */
 export async function leaveRoom(ctx: Ctx, socket: VeilSocket, reason: string): Promise<void> {
@@ -22,6 +23,7 @@ export async function leaveRoom(ctx: Ctx, socket: VeilSocket, reason: string): P
   } catch (err) {
     ctx.log.warn({ roomId, peerId, err: (err as Error).message }, 'store cleanup failed; presence TTL will expire it');
   }
+  await sfuAfterLeave(ctx, roomId);
 }
 
 /** One live member per identity per room: ends every other membership of `identityKey` in the room. */
@@ -98,8 +100,10 @@ export const roomHandlers: HandlerMap = {
     const members = (await ctx.store.listMembers(req.roomId)).filter((m) => m.peerId !== peerId);
     socket.to(roomChannel(req.roomId)).emit('room:joined', { member });
     ctx.log.info({ event: 'room:join', roomId: req.roomId, peerId, members: members.length + 1 }, 'joined room');
+    // Only here, after the join proof and access checks, can a socket learn Janus tokens.
+    const path = await pathAfterJoin(ctx, socket, req.roomId, members.length + 1);
     const result: JoinResult = {
-      selfId: peerId, roomId: req.roomId, members, iceServers: iceServersFor(ctx.config, peerId, ctx.now())
+      selfId: peerId, roomId: req.roomId, members, iceServers: iceServersFor(ctx.config, peerId, ctx.now()), ...(path ? { path } : {})
     };
     reply({ ok: true, value: result });
   },

@@ -22,6 +22,9 @@ const rotation = { v: 1, type: 'rotate', identityKey: b64(32), roomId: 'r', epoc
 const revocation = { v: 1, type: 'revoke', identityKey: b64(32), roomId: 'r', keyId: b64(16), epoch: 2, issuedAt: 3, signature: b64(64) };
 const binding = { v: 1, role: 'offer', senderKeyId: b64(16), recipientKeyId: b64(16), mac: b64(32) };
 const from = 'peer-0001';
+const sig = 'A'.repeat(27) + '=';
+const sfuPath = { path: 'sfu', url: 'wss://sfu.example.org/janus', room: 1234, token: `1700000000,janus,janus.plugin.videoroom:${sig}`,
+  roomToken: `1700000000,janus.plugin.videoroom,room=1234:${sig}`, expiresAt: 1_700_000_000_000 };
 const VALID: Record<ServerEventName, Record<string, unknown>> = {
   'room:joined': { member: { peerId: from, displayName: 'Bob', bundle, joinedAt: 5 } },
   'room:left': { peerId: from },
@@ -30,7 +33,8 @@ const VALID: Record<ServerEventName, Record<string, unknown>> = {
   'keys:published': { from, bundle },
   'keys:rotated': { from, notice: rotation },
   'keys:revoked': { from, notice: revocation },
-  'server:shutdown': { reconnectAfterMs: 1000 }
+  'server:shutdown': { reconnectAfterMs: 1000 },
+  'room:path': sfuPath
 };
 /** Per event: a wrong value deep inside its payload. */
 const WRONG: Record<ServerEventName, (v: Record<string, unknown>) => unknown> = {
@@ -41,7 +45,8 @@ const WRONG: Record<ServerEventName, (v: Record<string, unknown>) => unknown> = 
   'keys:published': (v) => ({ ...v, bundle: { ...bundle, v: 2 } }),
   'keys:rotated': (v) => ({ ...v, notice: { ...rotation, type: 'revoke' } }),
   'keys:revoked': (v) => ({ ...v, notice: { ...revocation, epoch: -1 } }),
-  'server:shutdown': () => ({ reconnectAfterMs: 'soon' })
+  'server:shutdown': () => ({ reconnectAfterMs: 'soon' }),
+  'room:path': (v) => ({ ...v, roomToken: `1700000000,janus.plugin.videoroom,room=999:${sig}` })
 };
 
 function client() {
@@ -86,5 +91,20 @@ describe('server events', () => {
     socket.acks[2]!(null, { ok: false, error: { code: 'made-up', message: 'x' } });
     await expect(err).rejects.toThrow(/malformed answer/);
     expect(invalid).toEqual(['room:join ack', 'keys:fetch ack']);
+  });
+
+  it('the path in a join answer and in sfu:token answers is checked strictly', async () => {
+    const { c, invalid } = client();
+    const base = { selfId: from, roomId: 'r', members: [], iceServers: [] };
+    const good = c.request('room:join', { roomId: 'r', displayName: 'A', bundle } as never);
+    socket.acks[0]!(null, { ok: true, value: { ...base, path: sfuPath } });
+    await expect(good).resolves.toEqual({ ...base, path: sfuPath });
+    const bad = c.request('room:join', { roomId: 'r', displayName: 'A', bundle } as never);
+    socket.acks[1]!(null, { ok: true, value: { ...base, path: { ...sfuPath, url: 'https://sfu.example.org' } } });
+    await expect(bad).rejects.toThrow(/malformed answer/);
+    const refresh = c.request('sfu:token', {});
+    socket.acks[2]!(null, { ok: true, value: { ...sfuPath, expiresAt: sfuPath.expiresAt + 1000 } });
+    await expect(refresh).rejects.toThrow(/malformed answer/);
+    expect(invalid).toEqual(['room:join ack', 'sfu:token ack']);
   });
 });

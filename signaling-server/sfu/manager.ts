@@ -1,0 +1,195 @@
+// The SFU path of rooms: when a room uses Janus, which instance hosts it, lazy creation, teardown when empty, tokens, health.
+import { createHash, randomBytes, randomInt } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { RoomPath, SfuPath } from '../../protocol/sfu';
+import { JANUS_ROOM_EXISTS, JanusClient, JanusError } from './janus-client';
+import type { SfuRoomRecord, SfuRoomStore } from './room-store';
+import { janusCoreToken, janusRoomToken } from './tokens';
+
+export interface SfuConfig {
+  janusUrls: string[];
+  janusPublicUrls: string[];
+  janusApiSecret: string;
+  janusAdminKey?: string | undefined;
+  janusTokenSecret: string;
+  janusTokenTtlSec: number;
+  sfuThreshold: number;
+  sfuRooms: string[];
+  janusHealthMs: number;
+  /** Publishers a Janus room admits (the room capacity). */
+  publishers: number;
+}
+
+export interface SfuMetrics { roomsCreated: () => void; roomsDestroyed: () => void; tokenIssued: () => void; failure: (op: string) => void }
+
+/** Thrown when a room should use the SFU and no Janus instance could host it; the message is safe to show clients. */
+export class SfuUnavailableError extends Error {}
+
+/** `insecure`: its `info` says token auth is off, so any client could use it: never placed on. */
+interface Instance { url: string; publicUrl: string; client: JanusClient; up: boolean | null; insecure: boolean; lastError?: string }
+
+/** Ids Janus rooms get: random, so one room's id tells nothing about another's (below 2^48 for randomInt). */
+const newJanusRoomId = () => randomInt(1, 2 ** 48 - 1);
+
+export class SfuManager {
+  private readonly instances: Instance[];
+  private readonly creating = new Map<string, Promise<{ rec: SfuRoomRecord; created: boolean }>>();
+  private readonly healthTimer: NodeJS.Timeout;
+  /** SFU rooms with members on this node (for the gauge; other nodes count their own). */
+  private readonly known = new Set<string>();
+
+  constructor(private readonly cfg: SfuConfig, private readonly store: SfuRoomStore, private readonly log: Logger,
+    private readonly metrics: SfuMetrics, private readonly now: () => number) {
+    this.instances = cfg.janusUrls.map((url, i) => ({
+      url, publicUrl: cfg.janusPublicUrls[i] ?? url, up: null, insecure: false,
+      client: new JanusClient({ url, apiSecret: cfg.janusApiSecret, adminKey: cfg.janusAdminKey ?? cfg.janusApiSecret })
+    }));
+    this.healthTimer = setInterval(() => { void this.checkHealth(); }, cfg.janusHealthMs);
+    this.healthTimer.unref();
+  }
+
+  /** Whether a room of this size (or by setting) should use the SFU. */
+  wantsSfu(roomId: string, members: number): boolean {
+    return this.cfg.sfuRooms.includes(roomId) || members > this.cfg.sfuThreshold;
+  }
+
+  get knownRooms(): number { return this.known.size; }
+
+  /** This node has no member of the room any more (the room may live on through other nodes). */
+  forgetLocal(roomId: string): void { this.known.delete(roomId); }
+
+  /**
+   * The path for a member of `roomId`: the SFU once the room has one (it stays there until empty, so a room at the
+   * threshold does not flap), created now if the room has grown past the threshold. `switched`: this call created it.
+   */
+  async pathFor(roomId: string, members: number): Promise<{ path: RoomPath; switched: boolean }> {
+    const held = await this.store.get(roomId);
+    if (held) { this.known.add(roomId); return { path: this.sfuPath(held), switched: false }; }
+    if (!this.wantsSfu(roomId, members)) return { path: { path: 'mesh' }, switched: false };
+    // Only the call that started the creation, and only if this node's room won, announces the switch.
+    const first = !this.creating.has(roomId);
+    const { rec, created } = await this.ensureRoom(roomId);
+    return { path: this.sfuPath(rec), switched: first && created };
+  }
+
+  /** Fresh tokens for the room's existing SFU room. */
+  sfuPath(rec: SfuRoomRecord): SfuPath {
+    const inst = this.instances.find((i) => i.url === rec.janusUrl);
+    if (!inst) throw new SfuUnavailableError('the SFU hosting this room is not configured here');
+    const expirySec = Math.floor(this.now() / 1000) + this.cfg.janusTokenTtlSec;
+    this.metrics.tokenIssued();
+    return {
+      path: 'sfu', url: inst.publicUrl, room: rec.room,
+      token: janusCoreToken(this.cfg.janusTokenSecret, expirySec),
+      roomToken: janusRoomToken(this.cfg.janusTokenSecret, expirySec, rec.room),
+      expiresAt: expirySec * 1000
+    };
+  }
+
+  /** Creates the room on the least-loaded reachable instance (one creation per room on this node at a time). */
+  ensureRoom(roomId: string): Promise<{ rec: SfuRoomRecord; created: boolean }> {
+    let p = this.creating.get(roomId);
+    if (!p) {
+      p = this.create(roomId).finally(() => this.creating.delete(roomId));
+      this.creating.set(roomId, p);
+    }
+    return p;
+  }
+
+  private async create(roomId: string): Promise<{ rec: SfuRoomRecord; created: boolean }> {
+    const held = await this.store.get(roomId);
+    if (held) return { rec: held, created: false };
+    const errors: string[] = [];
+    for (const inst of await this.placement(roomId)) {
+      const rec: SfuRoomRecord = { janusUrl: inst.url, room: newJanusRoomId(), secret: randomBytes(24).toString('base64url'), createdAt: this.now() };
+      try {
+        await this.createOn(inst, rec);
+      } catch (err) {
+        inst.up = err instanceof JanusError && err.kind === 'refused' ? inst.up : false;
+        inst.lastError = (err as Error).message;
+        errors.push(`${inst.url}: ${(err as Error).message}`);
+        this.metrics.failure('create');
+        continue;
+      }
+      const winner = await this.store.claim(roomId, rec);
+      if (winner !== rec) {
+        // Another node created the room first: use its room and drop ours.
+        await inst.client.destroyRoom(rec.room, rec.secret).catch(() => undefined);
+      } else {
+        this.metrics.roomsCreated();
+        this.log.info({ event: 'sfu:room-created', roomId, janus: inst.url, room: rec.room }, 'SFU room created');
+      }
+      this.known.add(roomId);
+      return { rec: winner, created: winner === rec };
+    }
+    this.log.warn({ event: 'sfu:unavailable', roomId, errors }, 'no Janus instance could host the room');
+    throw new SfuUnavailableError('no SFU instance is reachable; retry later');
+  }
+
+  private async createOn(inst: Instance, rec: SfuRoomRecord): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await inst.client.createRoom({ room: rec.room, publishers: this.cfg.publishers, secret: rec.secret });
+        inst.up = true;
+        return;
+      } catch (err) {
+        // A random 48-bit id taken: draw another (bounded).
+        if (err instanceof JanusError && err.code === JANUS_ROOM_EXISTS && attempt < 3) { rec.room = newJanusRoomId(); continue; }
+        throw err;
+      }
+    }
+  }
+
+  /** Instances to try, best first: reachable (or unknown) before down, then fewest rooms, then by a hash of the room id. */
+  private async placement(roomId: string): Promise<Instance[]> {
+    const load = await this.store.load().catch(() => new Map<string, number>());
+    const rank = (i: Instance) => createHash('sha256').update(`${roomId}\n${i.url}`).digest().readUInt32BE(0);
+    return this.instances.filter((i) => !i.insecure).sort((a, b) => Number(a.up === false) - Number(b.up === false)
+      || (load.get(a.url) ?? 0) - (load.get(b.url) ?? 0) || rank(a) - rank(b));
+  }
+
+  /** Called after a member left: destroys the room's SFU room once nobody is left. Never throws. */
+  async roomEmptied(roomId: string): Promise<void> {
+    this.known.delete(roomId);
+    try {
+      const rec = await this.store.get(roomId);
+      if (!rec || !(await this.store.release(roomId, rec))) return;
+      const inst = this.instances.find((i) => i.url === rec.janusUrl);
+      await inst?.client.destroyRoom(rec.room, rec.secret);
+      this.metrics.roomsDestroyed();
+      this.log.info({ event: 'sfu:room-destroyed', roomId, janus: rec.janusUrl, room: rec.room }, 'SFU room destroyed');
+    } catch (err) {
+      this.metrics.failure('destroy');
+      this.log.warn({ event: 'sfu:destroy-failed', roomId, err: (err as Error).message }, 'SFU room teardown failed');
+    }
+  }
+
+  /** Asks every instance for `info` and keeps its session alive; returns how many answered. */
+  async checkHealth(): Promise<{ up: number; total: number }> {
+    await Promise.all(this.instances.map(async (inst) => {
+      try {
+        const info = await inst.client.info();
+        inst.insecure = !info.tokenAuth;
+        if (inst.insecure) throw new Error('token_auth is off: any client could use this Janus; not used');
+        await inst.client.keepaliveNow();
+        if (inst.up === false) this.log.info({ janus: inst.url }, 'Janus reachable again');
+        inst.up = true;
+      } catch (err) {
+        if (inst.up !== false) this.log.warn({ janus: inst.url, err: (err as Error).message }, 'Janus unreachable');
+        inst.up = false;
+        inst.lastError = (err as Error).message;
+      }
+    }));
+    return this.health();
+  }
+
+  /** Last known reachability (instances never checked count as down). */
+  health(): { up: number; total: number } {
+    return { up: this.instances.filter((i) => i.up === true).length, total: this.instances.length };
+  }
+
+  close(): void {
+    clearInterval(this.healthTimer);
+    for (const i of this.instances) i.client.close();
+  }
+}
