@@ -1,5 +1,5 @@
 // Send pipeline: ack credit window, data-channel backpressure, seal order, link loss and resume, the prepare pass.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FILE_LIMITS } from '../../protocol/file-limits';
 import { blobSource, ChunkSender, hashPass, type ChunkSource } from '../../renderer/src/app/files/send-pipeline';
 import type { FileChannel } from '../../renderer/src/rtc/file-channel';
@@ -87,9 +87,8 @@ describe('ChunkSender', () => {
     const log: { attempt: number; index: number }[] = [];
     const { s, events } = sender(40, () => ch, log, true);
     s.start(0, 1);
-    await new Promise((r) => setTimeout(r, 300));
+    await vi.waitFor(() => expect(events).toEqual(['all-sent']), { timeout: 30_000, interval: 20 });
     expect(log.map((l) => l.index)).toEqual(Array.from({ length: 40 }, (_, i) => i));
-    expect(events).toEqual(['all-sent']);
   });
 
   it('pauses when the link is gone and restarts from the resume point under the new attempt', async () => {
