@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { E2eeSettings } from '../../protocol/ipc-e2ee';
 import { FILE_LIMITS } from '../../protocol/file-limits';
 import { LIMITS } from '../../protocol/limits';
-import { readJson, writeJsonAtomic } from './files';
+import { readJson, writeJsonAtomic } from './atomic-json';
 
 export const DEFAULT_SETTINGS: E2eeSettings = { signMessages: true, rotationIntervalMs: 60 * 60 * 1000, maxFileBytes: FILE_LIMITS.defaultMaxFileBytes };
 /** The bounds the IPC schema enforces on `settings:set`, applied again to what is read from disk. */
