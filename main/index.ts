@@ -11,8 +11,8 @@ import { APP_ENTRY_URL, APP_SCHEME } from './shell/origin';
 import { createMainWindow } from './shell/web-preferences';
 import { createMainApp, type MainApp } from './app';
 import { DISPLAY_SOURCE_LIMITS } from '../protocol/ipc-media';
-import { messagePortEndpoint } from './transfers/electron-port';
-import type { FilePortOpener } from './transfers/port';
+import { messagePortEndpoint } from './files/electron-port';
+import type { FilePortOpener } from './files/port';
 
 const rendererDir = path.join(__dirname, '..', 'renderer');
 const preloadPath = path.join(__dirname, '..', 'preload', 'index.cjs');

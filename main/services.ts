@@ -12,8 +12,8 @@ import { ServerAllowList, type ConfirmNewServer } from './shell/server-allowlist
 import { DomainError } from './errors';
 import type { Keystore } from './keystore/keystore';
 import { KeytarKeystore } from './keystore/keytar';
-import type { FilePortOpener } from './transfers/port';
-import { TransferService } from './transfers/service';
+import type { FilePortOpener } from './files/port';
+import { FilesService } from './files/service';
 
 export interface MainServiceOptions {
   appInfo: AppInfo;
@@ -50,7 +50,7 @@ export interface MainServices {
   /** The embedded signaling server ("host on this computer"). */
   host: HostService;
   /** Encrypted file transfer (files:* channels). */
-  files: TransferService;
+  files: FilesService;
   /** Signaling origins the page's CSP lets it connect to. */
   servers: ServerAllowList;
   /** The in-app screen/window picker. */
@@ -80,7 +80,7 @@ export async function createMainServices(options: MainServiceOptions): Promise<M
   // The user started the embedded server here, so this computer's page may reach it without a second question.
   const host = new HostService({ onStarted: async (urls) => { for (const u of urls) await servers.add(u); } });
   const display = new DisplayPicker(options.listCaptureSources, now);
-  const files = new TransferService({
+  const files = new FilesService({
     e2ee, audit, dataDir: options.dataDir, now,
     chunkWorkerPath: options.chunkWorkerPath ?? path.join(__dirname, 'chunk-worker.cjs'),
     chooseSavePath: options.chooseSavePath ?? (() => Promise.reject(new DomainError('bad-state', 'no save dialog available'))),

@@ -12,3 +12,11 @@ export function forwardFilePorts(on: On, post: PostToPage): void {
     post({ veilFilePort: token }, event.ports);
   });
 }
+
+/** Posts to our own window with the page's exact origin as the target (`*` only where the page's origin is opaque). */
+export function postToOwnWindow(win: Pick<Window, 'postMessage' | 'location'>): PostToPage {
+  return (data, ports) => {
+    const origin = win.location.origin;
+    win.postMessage(data, origin && origin !== 'null' ? origin : '*', ports);
+  };
+}

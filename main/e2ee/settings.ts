@@ -10,7 +10,7 @@ export const DEFAULT_SETTINGS: E2eeSettings = { signMessages: true, rotationInte
 /** The bounds the IPC schema enforces on `settings:set`, applied again to what is read from disk. */
 export const MIN_ROTATION_INTERVAL_MS = 60_000;
 
-/** `maxFileBytes` came later: a file written before it existed is still valid and gets the default. */
+/** `maxFileBytes` is optional in the file: a file without it is valid and gets the default. */
 interface SettingsFile { v: 1; signMessages: boolean; rotationIntervalMs: number; maxFileBytes?: number }
 
 /** Why `value` is not a valid settings file, or null when it is. */

@@ -31,13 +31,13 @@ const forbidden: Array<[string, string, string]> = [
   ['preload/probe.ts', "import { createMainServices } from '../main/services';", 'main in preload'],
   ['test/unit/probe.test.ts', "import { app } from 'electron';", 'electron outside main and preload'],
   ['main/e2ee/probe.ts', "import { createDispatcher } from '../ipc/dispatcher';", 'the IPC transport in a domain service'],
-  ['main/transfers/probe.ts', "import { buildIpcHandlers } from '../ipc/handlers';", 'the IPC transport in file transfer'],
+  ['main/files/probe.ts', "import { buildIpcHandlers } from '../ipc/handlers';", 'the IPC transport in file transfer'],
   ['main/probe.ts', "import { createDispatcher } from './ipc/dispatcher';", 'the IPC transport in services.ts-level code'],
-  ['main/transfers/probe.ts', "import type { Session } from '../e2ee/peers';", "an E2EE service's internal module from outside main/e2ee"],
+  ['main/files/probe.ts', "import type { Session } from '../e2ee/peers';", "an E2EE service's internal module from outside main/e2ee"],
   ['main/probe.ts', "import { buildParts } from './e2ee/parts';", "the E2EE service's parts from outside main/e2ee"],
   ['main/ipc/probe.ts', "declare const e2ee: object; export const p = (e2ee as Record<string, unknown>)['parts'];", 'bracket access to the private parts'],
-  ['main/transfers/probe.ts', "declare const s: { counters: { sendCounter: number } }; s.counters.sendCounter = 7;", 'a send counter written outside PeerSessions'],
-  ['main/transfers/probe.ts', "declare const p: { highestEpoch: number }; p.highestEpoch++;", 'an epoch written outside PeerSessions'],
+  ['main/files/probe.ts', "declare const s: { counters: { sendCounter: number } }; s.counters.sendCounter = 7;", 'a send counter written outside PeerSessions'],
+  ['main/files/probe.ts', "declare const p: { highestEpoch: number }; p.highestEpoch++;", 'an epoch written outside PeerSessions'],
   ['renderer/src/rtc/probe.ts', "import { useApp } from '../store'; useApp.getState().pushAlert('x');", 'the store read or written from rtc/']
 ];
 
@@ -51,7 +51,7 @@ const allowed: Array<[string, string]> = [
   ['signaling-server/probe.ts', "import http from 'node:http'; import { LIMITS } from '../protocol/limits';"],
   ['main/ipc/probe.ts', "import { DomainError } from '../errors'; import type { E2eeService } from '../e2ee/e2ee';"],
   ['main/app.ts', "import { createDispatcher } from './ipc/dispatcher'; import { buildIpcHandlers } from './ipc/handlers';"],
-  ['main/transfers/probe.ts', "import type { E2eeService } from '../e2ee/e2ee'; import type { AuditLog } from '../e2ee/audit'; import { DomainError } from '../errors';"],
+  ['main/files/probe.ts', "import type { E2eeService } from '../e2ee/e2ee'; import type { AuditLog } from '../e2ee/audit'; import { DomainError } from '../errors';"],
   ['main/e2ee/probe.ts', "import type { Session } from './peers'; import type { E2eeParts } from './parts'; import { LIMITS } from '../../protocol/limits';"],
   ['main/e2ee/peers.ts', "declare const s: { counters: { sendCounter: number } }; s.counters.sendCounter = 7;"],
   ['test/unit/probe.test.ts', "declare const e2ee: object; export const p = (e2ee as Record<string, unknown>)['parts'];"]

@@ -7,7 +7,7 @@ import type { Dispatch } from '../../../main/ipc/dispatcher';
 import { createNodeBackend } from '../../../main/crypto-native/node-backend';
 import { MemoryKeystore } from '../../../main/keystore/memory';
 import type { MainServiceOptions, MainServices } from '../../../main/services';
-import type { FilePortOpener } from '../../../main/transfers/port';
+import type { FilePortOpener } from '../../../main/files/port';
 import { chunkWorkerPath } from '../../support/chunk-worker';
 
 export interface PeerServices { dispatch: Dispatch; dataDir: string; keystore?: MemoryKeystore; services: MainServices; dispose(): Promise<void> }

@@ -17,7 +17,7 @@ import type { FilePortOpener } from './port';
 import { isFinal, portStatusCode, sanitizeFileName, savedName, toInfo, type PreparedRecord, type TransferRecord } from './records';
 import { ChunkWorkerClient } from './worker-client';
 
-export interface TransferServiceOptions {
+export interface FilesServiceOptions {
   /** Session keys and offer signatures: the transfer service never sees a session key, only each transfer's own. */
   e2ee: E2eeService; audit: AuditLog; dataDir: string; now: () => number;
   /** The bundled chunk worker (dist/main/chunk-worker.cjs in the app). */
@@ -29,7 +29,7 @@ export interface TransferServiceOptions {
 
 const toIpc = (err: unknown): unknown => (err instanceof EngineError ? new DomainError(portStatusCode(err.status), err.message) : err);
 
-export class TransferService {
+export class FilesService {
   private readonly transfers = new Map<string, TransferRecord>();
   private readonly prepares = new Map<string, PreparedRecord>();
   /** Incoming transfer ids accepted as offers → the sender key's expiry; past it no session opens that offer again. */
@@ -38,7 +38,7 @@ export class TransferService {
   readonly ports: PortRouter;
   private disposed = false;
 
-  constructor(private readonly opts: TransferServiceOptions) {
+  constructor(private readonly opts: FilesServiceOptions) {
     this.ports = new PortRouter(transferPortOps({ prepares: this.prepares, transfers: this.transfers, worker: () => this.worker(),
       fail: (r, code, message) => this.fail(r, code, message), audit: opts.audit }));
     // Spools of an earlier run are unreadable (their keys died with it): delete them.
