@@ -14,8 +14,10 @@ export function forwardFilePorts(on: On, post: PostToPage): void {
 }
 
 /** Posts to our own window with the page's exact origin as the target (`*` only where the page's origin is opaque). */
-export function postToOwnWindow(win: Pick<Window, 'postMessage' | 'location'>): PostToPage {
+export function postToOwnWindow(ownWindow: () => Pick<Window, 'postMessage' | 'location'>): PostToPage {
   return (data, ports) => {
+    // Looked up per message: the window exists only once the page does, after the preload has run.
+    const win = ownWindow();
     const origin = win.location.origin;
     win.postMessage(data, origin && origin !== 'null' ? origin : '*', ports);
   };

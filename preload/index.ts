@@ -5,4 +5,4 @@ import { forwardFilePorts, postToOwnWindow } from './file-port';
 
 contextBridge.exposeInMainWorld('veil', buildVeilApi((channel, ...args) => ipcRenderer.invoke(channel, ...args)));
 // The file-transfer port goes to our own window only (same origin); the renderer matches it by the token it asked for.
-forwardFilePorts((channel, listener) => ipcRenderer.on(channel, listener), postToOwnWindow(window));
+forwardFilePorts((channel, listener) => ipcRenderer.on(channel, listener), postToOwnWindow(() => window));

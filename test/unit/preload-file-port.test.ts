@@ -36,8 +36,8 @@ describe('preload file-port forwarding', () => {
     const calls: unknown[][] = [];
     const win = (origin: string) => ({ location: { origin }, postMessage: (...a: unknown[]) => { calls.push(a); } }) as unknown as Window;
     const port = {} as MessagePort;
-    postToOwnWindow(win('veil://app'))({ veilFilePort: 't' }, [port]);
-    postToOwnWindow(win('null'))({ veilFilePort: 'u' }, [port]);
+    postToOwnWindow(() => win('veil://app'))({ veilFilePort: 't' }, [port]);
+    postToOwnWindow(() => win('null'))({ veilFilePort: 'u' }, [port]);
     expect(calls).toEqual([[{ veilFilePort: 't' }, 'veil://app', [port]], [{ veilFilePort: 'u' }, '*', [port]]]);
   });
 });

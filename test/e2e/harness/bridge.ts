@@ -39,7 +39,7 @@ async function initScriptTemplate(): Promise<string> {
   const { forwardFilePorts, postToOwnWindow, FILE_PORT_EVENT } = globalThis.__veilFilePorts;
   delete globalThis.__veilFilePorts;
   const mainListeners = new Map();
-  forwardFilePorts((channel, listener) => mainListeners.set(channel, listener), postToOwnWindow(window));
+  forwardFilePorts((channel, listener) => mainListeners.set(channel, listener), postToOwnWindow(() => window));
   const attachFilePort = (token) => {
     const ws = new WebSocket(filePortUrl + '?token=' + encodeURIComponent(token));
     ws.binaryType = 'arraybuffer';
