@@ -6,10 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { createDispatcher } from '../main/ipc/dispatcher';
-import { buildIpcHandlers } from '../main/ipc/handlers';
+import { createMainApp } from '../main/app';
 import { MemoryKeystore } from '../main/keystore/memory';
-import { createMainServices, type MainServices } from '../main/services';
+import type { MainServices } from '../main/services';
+import { APP_ENTRY_URL } from '../main/shell/origin';
 import { fromB64u } from '../protocol/encoding';
 import { FILE_LIMITS } from '../protocol/file-limits';
 import type { IpcChannel, IpcResult } from '../protocol/ipc';
@@ -17,7 +17,7 @@ import type { OfferResult, PreparedFile } from '../protocol/ipc-files';
 import { chunkWorkerPath } from '../test/support/chunk-worker';
 import { fakeOpener, type FakePort } from '../test/unit/main/file-port';
 
-const APP_URL = 'veil://app/index.html';
+const APP_URL = APP_ENTRY_URL;
 const MB = 1024 * 1024;
 
 interface Side { services: MainServices; call<T>(channel: IpcChannel, ...args: unknown[]): Promise<T>; ports: FakePort[]; dir: string }
@@ -25,11 +25,10 @@ interface Side { services: MainServices; call<T>(channel: IpcChannel, ...args: u
 async function side(name: string): Promise<Side> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `veil-bench-${name}-`));
   const { opener, ports } = fakeOpener();
-  const services = await createMainServices({
+  const { services, dispatch } = await createMainApp({
     appInfo: { name: 'Veil', version: 'bench', platform: 'linux' }, dataDir: dir, keystore: new MemoryKeystore(), sweepIntervalMs: 0,
     chunkWorkerPath: await chunkWorkerPath(), openFilePort: opener, chooseSavePath: async () => null
   });
-  const dispatch = createDispatcher(buildIpcHandlers(services), (u) => u === APP_URL);
   return {
     services, ports, dir,
     async call<T>(channel: IpcChannel, ...args: unknown[]): Promise<T> {

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { HostBindMode, HostInterface, HostStatus } from '../protocol/ipc-host';
 import { createSignalingServer, type SignalingServer } from '../signaling-server/index';
-import { IpcFailure } from './ipc/dispatcher';
+import { DomainError } from './errors';
 
 const DEFAULT_PORT = 8443;
 type Interfaces = ReturnType<typeof os.networkInterfaces>;
@@ -63,7 +63,7 @@ export class HostService {
     else if (bind === 'all') address = '0.0.0.0';
     else {
       const known = hostInterfaces(this.options.networkInterfaces?.()).map((i) => i.address);
-      if (!request.address || !known.includes(request.address)) throw new IpcFailure('bad-arguments', 'not an address of this computer');
+      if (!request.address || !known.includes(request.address)) throw new DomainError('bad-arguments', 'not an address of this computer');
       address = request.address;
     }
     const password = generateRoomPassword();

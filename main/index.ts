@@ -1,4 +1,4 @@
-// Electron entry point: wires the secure shell (scheme, CSP, permissions, navigation) and registers the IPC map.
+// Electron entry point: the secure shell (scheme, CSP, permissions, navigation), Electron's dialogs and ports, and createMainApp's dispatch on ipcMain.
 import { app, BrowserWindow, desktopCapturer, dialog, ipcMain, MessageChannelMain, protocol, session, shell } from 'electron';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,13 +11,11 @@ import { InviteInbox } from './shell/invite';
 import { appSchemeHandler, installDisplayMediaHandler, installSessionPolicies, lockDownWebContents } from './shell/install';
 import { APP_ENTRY_URL, APP_SCHEME } from './shell/origin';
 import { createMainWindow } from './shell/web-preferences';
-import { createDispatcher } from './ipc/dispatcher';
-import { buildIpcHandlers } from './ipc/handlers';
+import { createMainApp, type MainApp } from './app';
 import { KeytarKeystore } from './keystore/keytar';
-import { createMainServices, type MainServices } from './services';
 import { DISPLAY_SOURCE_LIMITS } from '../protocol/ipc-media';
-import { messagePortEndpoint } from './transfers/electron-port';
-import type { FilePortOpener } from './transfers/port';
+import { messagePortEndpoint } from './files/electron-port';
+import type { FilePortOpener } from './files/port';
 
 const rendererDir = path.join(__dirname, '..', 'renderer');
 const preloadPath = path.join(__dirname, '..', 'preload', 'index.cjs');
@@ -43,7 +41,7 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   let mainWindow: BrowserWindow | null = null;
-  let services: MainServices | null = null;
+  let mainApp: MainApp | null = null;
   // Links can arrive before the window exists (a cold start, macOS's open-url before ready); the inbox keeps the newest.
   const invites = new InviteInbox();
   const showWindow = () => {
@@ -84,7 +82,7 @@ if (!app.requestSingleInstanceLock()) {
       const result = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
       return result.canceled || !result.filePath ? null : result.filePath;
     };
-    services = await createMainServices({
+    mainApp = await createMainApp({
       appInfo: { name: app.getName(), version: app.getVersion(), platform: process.platform },
       dataDir: app.getPath('userData'),
       openFilePort,
@@ -94,18 +92,17 @@ if (!app.requestSingleInstanceLock()) {
       confirmNewServer: (origin) => askUser(mainWindow, 'Allow Veil to connect to this server?',
         `${origin}\n\nOnly say yes if you typed this address or someone you trust gave it to you. The app reloads to apply it.`, 'Allow'),
       listCaptureSources: () => desktopCapturer.getSources({ types: ['screen', 'window'],
-        thumbnailSize: { width: DISPLAY_SOURCE_LIMITS.thumbnailWidth, height: DISPLAY_SOURCE_LIMITS.thumbnailHeight } })
+        thumbnailSize: { width: DISPLAY_SOURCE_LIMITS.thumbnailWidth, height: DISPLAY_SOURCE_LIMITS.thumbnailHeight } }),
+      // Log the channel only: arguments may hold plaintext.
+      onInternalError: (channel) => console.error(`[veil] IPC handler ${channel} threw`)
     });
-    const live = services;
+    const live = mainApp.services;
+    const dispatch = mainApp.dispatch;
     // The CSP is rebuilt per response from main's allow-list, so a reload applies a newly allowed server.
     const csp = () => ({ ...devCsp, connectSources: live.servers.connectSources() });
     installSessionPolicies(session.defaultSession, csp, () => live.servers.markServed());
     installDisplayMediaHandler(session.defaultSession, desktopCapturer, live.display.slot);
     protocol.handle(APP_SCHEME, appSchemeHandler(rendererDir, csp, (p) => readFile(p), () => live.servers.markServed()));
-    const dispatch = createDispatcher(buildIpcHandlers(services), undefined, (channel) => {
-      // Log the channel only: arguments may hold plaintext.
-      console.error(`[veil] IPC handler ${channel} threw`);
-    });
     for (const channel of IPC_CHANNELS) {
       ipcMain.handle(channel, (event, ...args) => dispatch(event.senderFrame?.url, channel, args));
     }
@@ -120,6 +117,6 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   app.on('window-all-closed', () => {
-    void (services?.dispose() ?? Promise.resolve()).finally(() => app.quit());
+    void (mainApp?.dispose() ?? Promise.resolve()).finally(() => app.quit());
   });
 }

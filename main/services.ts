@@ -1,19 +1,20 @@
-// Builds the main-process services from their dependencies; shared by the Electron app and the test harness.
+// Builds the main-process services from their dependencies (main/app.ts adds the IPC map and dispatcher on top).
 import path from 'node:path';
 import type { AppInfo } from '../protocol/ipc-app';
 import type { E2eeSettings } from '../protocol/ipc-e2ee';
 import type { CryptoBackend } from './crypto';
 import { createDefaultBackend } from './crypto-native/select';
-import { E2eeCore } from './e2ee/e2ee';
+import { AuditLog } from './e2ee/audit';
+import { E2eeService } from './e2ee/e2ee';
 import { HostService } from './hosting';
 import { DisplayPicker, type ListCaptureSources } from './shell/display-picker';
 import { InviteInbox } from './shell/invite';
 import { ServerAllowList, type ConfirmNewServer } from './shell/server-allowlist';
-import { IpcFailure } from './ipc/dispatcher';
+import { DomainError } from './errors';
 import type { Keystore } from './keystore/keystore';
 import { KeytarKeystore } from './keystore/keytar';
-import type { FilePortOpener } from './transfers/port';
-import { TransferService } from './transfers/service';
+import type { FilePortOpener } from './files/port';
+import { FilesService } from './files/service';
 
 export interface MainServiceOptions {
   appInfo: AppInfo;
@@ -46,11 +47,13 @@ export interface MainServiceOptions {
 export interface MainServices {
   appInfo: AppInfo;
   dataDir: string;
-  e2ee: E2eeCore;
+  e2ee: E2eeService;
+  /** The security audit log every service records to (public facts only). */
+  audit: AuditLog;
   /** The embedded signaling server ("host on this computer"). */
   host: HostService;
   /** Encrypted file transfer (files:* channels). */
-  files: TransferService;
+  files: FilesService;
   /** Signaling origins the page's CSP lets it connect to. */
   servers: ServerAllowList;
   /** The in-app screen/window picker. */
@@ -68,16 +71,11 @@ export interface MainServices {
 export async function createMainServices(options: MainServiceOptions): Promise<MainServices> {
   const now = options.now ?? Date.now;
   const backend = options.backend ?? createDefaultBackend();
-  const e2ee = new E2eeCore({ dataDir: options.dataDir, keystore: options.keystore ?? new KeytarKeystore(), backend, now,
+  const audit = new AuditLog(options.dataDir, now);
+  const e2ee = new E2eeService({ dataDir: options.dataDir, keystore: options.keystore ?? new KeytarKeystore(), backend, now, audit,
     ...(options.onSecret ? { onSecret: options.onSecret } : {}) });
 
-  const tick = async () => {
-    e2ee.peers.pruneAll();
-    const due = e2ee.roomKeys.sweep(e2ee.settings.rotationIntervalMs);
-    if (due.length === 0) return;
-    const id = await e2ee.identity.get();
-    for (const room of due) e2ee.rotateRoom(id, room, now() >= room.current.expiresAt ? 'expired' : 'timer');
-  };
+  const tick = () => e2ee.tick();
   const interval = options.sweepIntervalMs ?? 5_000;
   const timer = interval > 0 ? setInterval(() => { tick().catch(() => {}); }, interval) : null;
   timer?.unref?.();
@@ -87,35 +85,30 @@ export async function createMainServices(options: MainServiceOptions): Promise<M
   // The user started the embedded server here, so this computer's page may reach it without a second question.
   const host = new HostService({ onStarted: async (urls) => { for (const u of urls) await servers.add(u); } });
   const display = new DisplayPicker(options.listCaptureSources, now);
-  const files = new TransferService({
-    e2ee, dataDir: options.dataDir, now,
+  const files = new FilesService({
+    e2ee, audit, dataDir: options.dataDir, now,
     chunkWorkerPath: options.chunkWorkerPath ?? path.join(__dirname, 'chunk-worker.cjs'),
-    chooseSavePath: options.chooseSavePath ?? (() => Promise.reject(new IpcFailure('bad-state', 'no save dialog available'))),
+    chooseSavePath: options.chooseSavePath ?? (() => Promise.reject(new DomainError('bad-state', 'no save dialog available'))),
     ...(options.openFilePort ? { openPort: options.openFilePort } : {})
   });
   return {
     appInfo: options.appInfo,
     dataDir: options.dataDir,
     e2ee,
+    audit,
     host,
     files,
     servers,
     display,
     invites: options.invites ?? new InviteInbox(),
     tick,
-    leaveRoom(roomId) {
-      e2ee.peers.leave(roomId);
-      e2ee.contacts.forgetRoom(roomId);
-      if (e2ee.roomKeys.leave(roomId)) e2ee.audit.record('room-left', { roomId });
-    },
+    leaveRoom: (roomId) => e2ee.leaveRoom(roomId),
     updateSettings: (patch) => e2ee.updateSettings(patch),
     async dispose() {
       if (timer) clearInterval(timer);
       await host.stop();
       await files.dispose();
-      e2ee.peers.dispose();
-      e2ee.roomKeys.dispose();
-      e2ee.identity.dispose();
+      e2ee.dispose();
     }
   };
 }

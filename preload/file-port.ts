@@ -12,3 +12,13 @@ export function forwardFilePorts(on: On, post: PostToPage): void {
     post({ veilFilePort: token }, event.ports);
   });
 }
+
+/** Posts to our own window with the page's exact origin as the target (`*` only where the page's origin is opaque). */
+export function postToOwnWindow(ownWindow: () => Pick<Window, 'postMessage' | 'location'>): PostToPage {
+  return (data, ports) => {
+    // Looked up per message: the window exists only once the page does, after the preload has run.
+    const win = ownWindow();
+    const origin = win.location.origin;
+    win.postMessage(data, origin && origin !== 'null' ? origin : '*', ports);
+  };
+}

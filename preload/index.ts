@@ -1,11 +1,8 @@
 // Preload bundle: exposes window.veil (the typed IPC contract) through contextBridge; never ipcRenderer itself.
 import { contextBridge, ipcRenderer } from 'electron';
 import { buildVeilApi } from './api';
-import { forwardFilePorts } from './file-port';
+import { forwardFilePorts, postToOwnWindow } from './file-port';
 
 contextBridge.exposeInMainWorld('veil', buildVeilApi((channel, ...args) => ipcRenderer.invoke(channel, ...args)));
 // The file-transfer port goes to our own window only (same origin); the renderer matches it by the token it asked for.
-forwardFilePorts((channel, listener) => ipcRenderer.on(channel, listener), (data, ports) => {
-  const origin = window.location.origin;
-  window.postMessage(data, origin && origin !== 'null' ? origin : '*', ports);
-});
+forwardFilePorts((channel, listener) => ipcRenderer.on(channel, listener), postToOwnWindow(() => window));

@@ -1,4 +1,4 @@
-// IPC channels of the E2EE core: identity, room keys, sessions, messages, trust, link bindings, audit, stats.
+// IPC channels of the E2EE service (main/e2ee/e2ee.ts): identity, room keys, sessions, messages, trust, link bindings, audit, stats.
 import { z } from 'zod';
 import { channel } from './ipc-channel';
 import { b64uBytes, displayNameSchema, dtlsFingerprintSchema, roomIdSchema, wireKeyBundleSchema, wireRevocationNoticeSchema,

@@ -13,7 +13,7 @@ export { channel, type ChannelSpec } from './ipc-channel';
 import type { IpcResult } from './ipc-error';
 export { IPC_ERROR_CODES, type IpcError, type IpcErrorCode, type IpcResult } from './ipc-error';
 
-/** All channels, by `domain:verb` name. Later issues add their domains here. */
+/** All channels, by `domain:verb` name: one spread per domain file (protocol/ipc-*.ts). */
 export const IPC_CONTRACT = {
   ...appIpc,
   ...e2eeIpc,

@@ -5,7 +5,8 @@ import { displayNameSchema, roomIdSchema, timestampSchema, wireKeyBundleSchema, 
 import { joinChallengeSchema } from './join-proof';
 import { wireLinkBindingSchema } from './link';
 import { roomPathSchema } from './sfu';
-import { iceServerSchema, peerIdSchema, peerSignalSchema, SIGNALING_ERROR_CODES, type ServerToClientEvents } from './signaling';
+import { iceServerSchema, peerIdSchema, peerSignalSchema, SIGNALING_ERROR_CODES, type Ack, type ClientEventName, type ClientToServerEvents,
+  type ServerToClientEvents } from './signaling';
 
 /** A server reports at most this many members in one join answer; more is refused as a lie or a flood. */
 export const MAX_REPORTED_MEMBERS = 256;
@@ -57,4 +58,12 @@ export const ACK_VALUE_SCHEMAS = {
   'keys:rotate': z.null(),
   'keys:revoke': z.null(),
   'sfu:token': roomPathSchema
-} as const;
+} as const satisfies Record<ClientEventName, z.ZodTypeAny>;
+
+// Compile-time: every client request has an ack schema, and each one's output is the value its ack callback declares.
+type AckValueOf<E extends ClientEventName> = Parameters<ClientToServerEvents[E]>[1] extends (res: Ack<infer T>) => void ? T : never;
+const ackKeysMatch: Same<keyof typeof ACK_VALUE_SCHEMAS, ClientEventName> = true;
+type AckValuesMatch = { [E in ClientEventName]: Same<z.infer<(typeof ACK_VALUE_SCHEMAS)[E]>, AckValueOf<E>> };
+const ackValuesMatch: { [E in ClientEventName]: true } = {} as AckValuesMatch;
+void ackKeysMatch;
+void ackValuesMatch;

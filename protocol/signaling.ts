@@ -97,7 +97,7 @@ export interface ServerToClientEvents {
 }
 
 export type ClientEventName = keyof ClientToServerEvents;
-export const CLIENT_EVENT_SCHEMAS: Record<ClientEventName, z.ZodTypeAny> = {
+export const CLIENT_EVENT_SCHEMAS = {
   'room:challenge': emptyRequestSchema,
   'room:join': joinRequestSchema,
   'room:leave': emptyRequestSchema,
@@ -107,6 +107,14 @@ export const CLIENT_EVENT_SCHEMAS: Record<ClientEventName, z.ZodTypeAny> = {
   'keys:rotate': rotateRequestSchema,
   'keys:revoke': revokeRequestSchema,
   'sfu:token': emptyRequestSchema
-};
+} as const satisfies Record<ClientEventName, z.ZodTypeAny>;
+
+// Compile-time: every client event has a schema, and each schema's output is exactly the payload its event map declares.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type ClientPayloadsMatch = { [E in ClientEventName]: Same<z.infer<(typeof CLIENT_EVENT_SCHEMAS)[E]>, Parameters<ClientToServerEvents[E]>[0]> };
+const clientSchemaKeysMatch: Same<keyof typeof CLIENT_EVENT_SCHEMAS, ClientEventName> = true;
+const clientPayloadsMatch: { [E in ClientEventName]: true } = {} as ClientPayloadsMatch;
+void clientSchemaKeysMatch;
+void clientPayloadsMatch;
 
 export { dtlsFingerprintSchema };

@@ -21,7 +21,7 @@ if (all || targets.has('main')) {
   // The chunk worker (file transfer keys, sealing, spools) runs in a worker thread; main finds it beside index.cjs.
   await build({
     ...nodeCommon,
-    entryPoints: [path.join(root, 'main/transfers/chunk-worker.ts')],
+    entryPoints: [path.join(root, 'main/files/chunk-worker.ts')],
     outfile: path.join(root, 'dist/main/chunk-worker.cjs'),
     external: ['electron', 'keytar', 'sodium-native']
   });

@@ -1,4 +1,4 @@
-// The primitives the E2EE core needs (asymmetric, HKDF, AEAD) behind an injectable interface with a pure @noble default.
+// The primitives the crypto layer needs (asymmetric, HKDF, AEAD) behind an injectable interface with a pure @noble default.
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import { randomBytes } from '@noble/hashes/utils.js';
@@ -50,7 +50,7 @@ export interface CryptoBackend {
   ed25519Verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean;
   x25519PublicKey(secret: Uint8Array): Uint8Array;
   x25519(secret: Uint8Array, publicKey: Uint8Array): Uint8Array;
-  /** Optional fast paths: fresh key pairs (secret, public) and HKDF-SHA-256; the core falls back to the methods above / noble. */
+  /** Optional fast paths: fresh key pairs (secret, public) and HKDF-SHA-256; the crypto layer falls back to the methods above / noble. */
   ed25519Generate?(): { secret: Uint8Array; publicKey: Uint8Array };
   x25519Generate?(): { secret: Uint8Array; publicKey: Uint8Array };
   hkdfSha256?(ikm: Uint8Array, salt: Uint8Array, info: Uint8Array, length: number): Uint8Array;

@@ -1,4 +1,4 @@
-// Byte helpers for the E2EE core: constant-time equality, zeroization, concatenation and fixed-width integers.
+// Byte helpers for the crypto layer: constant-time equality, zeroization, concatenation and fixed-width integers.
 
 /** Constant-time equality over byte strings: time depends only on the lengths, never on the contents. */
 export function ctEqual(a: Uint8Array, b: Uint8Array): boolean {

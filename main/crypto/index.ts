@@ -1,4 +1,4 @@
-// Public surface of the pure E2EE core (no Node, no Electron): import from here outside main/crypto.
+// Public surface of the pure crypto layer (no Node, no Electron): import from here outside main/crypto.
 export * from './backend';
 export * from './bytes';
 export * from './ed25519-rule';

@@ -1,4 +1,4 @@
-// Thin, strict wrappers over AEAD, HKDF and key agreement: the only doors through which the core uses them.
+// Thin, strict wrappers over AEAD, HKDF and key agreement: the only doors through which the crypto layer uses them.
 import { chacha20poly1305, xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';

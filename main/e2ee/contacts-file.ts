@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { fromB64u } from '../../protocol/encoding';
 import type { Contact } from '../../protocol/ipc-e2ee';
 import { displayNameOrPlaceholder } from '../../protocol/names';
-import { readJson, writeJsonAtomic } from './files';
+import { readJson, writeJsonAtomic } from './atomic-json';
 import { fingerprintOf } from './fingerprint';
 
 const key = z.string().refine((k) => fromB64u(k)?.length === 32, 'an identity key (32 bytes, base64url)');

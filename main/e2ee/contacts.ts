@@ -2,7 +2,7 @@
 import { fromB64u } from '../../protocol/encoding';
 import type { Contact, ContactOrigin, NameClaim, TrustState } from '../../protocol/ipc-e2ee';
 import { nameSkeleton } from '../../protocol/names';
-import { IpcFailure } from '../ipc/dispatcher';
+import { DomainError } from '../errors';
 import { ContactsFile, MAX_LINKS_PER_CONTACT } from './contacts-file';
 import { fingerprintOf } from './fingerprint';
 
@@ -80,7 +80,7 @@ export class ContactStore {
   assertSendable(displayName: string, identityKey: string): void {
     const claim = this.claimOf(identityKey, displayName);
     if (claim) {
-      throw new IpcFailure('key-changed', `"${displayName}" has a different identity key than the contact "${claim.displayName}": `
+      throw new DomainError('key-changed', `"${displayName}" has a different identity key than the contact "${claim.displayName}": `
         + 'confirm the change or mark them as a different person before sending');
     }
   }
@@ -96,15 +96,15 @@ export class ContactStore {
       this.add(identityKey, s, 'continuity');
     } catch (err) {
       // A full store keeps the peer in memory for the room; the message itself still opened.
-      if (!(err instanceof IpcFailure)) throw err;
+      if (!(err instanceof DomainError)) throw err;
     }
   }
 
   setVerified(identityKey: string, verified: boolean): Contact {
     const s = this.seen.get(identityKey);
     const name = s?.displayName ?? this.byKey.get(identityKey)?.displayName;
-    if (name === undefined) throw new IpcFailure('not-found', 'no contact or room member with this identity key');
-    if (verified && this.claimOf(identityKey, name)) throw new IpcFailure('key-changed', 'decide who this is before verifying');
+    if (name === undefined) throw new DomainError('not-found', 'no contact or room member with this identity key');
+    if (verified && this.claimOf(identityKey, name)) throw new DomainError('key-changed', 'decide who this is before verifying');
     const c = this.byKey.get(identityKey) ?? this.add(identityKey, s!, 'verified');
     c.verified = verified;
     this.save();
@@ -141,7 +141,7 @@ export class ContactStore {
   private decision(identityKey: string): { name: string; claims: Contact[] } {
     const name = this.seen.get(identityKey)?.displayName;
     const claims = name === undefined ? [] : this.claimsOf(identityKey, name);
-    if (name === undefined || claims.length === 0) throw new IpcFailure('not-found', 'no name conflict to decide for this identity key');
+    if (name === undefined || claims.length === 0) throw new DomainError('not-found', 'no name conflict to decide for this identity key');
     return { name, claims };
   }
 
@@ -180,7 +180,7 @@ export class ContactStore {
     const t = this.now();
     if (this.byKey.size >= MAX_CONTACTS && !this.evictOne()) {
       this.onEvent({ type: 'contacts-full', displayName: s.displayName, identityKey });
-      throw new IpcFailure('too-large', `at most ${MAX_CONTACTS} contacts are kept`);
+      throw new DomainError('too-large', `at most ${MAX_CONTACTS} contacts are kept`);
     }
     const c: Contact = { identityKey, displayName: s.displayName, fingerprint: fingerprintOf(fromB64u(identityKey)!), verified: false,
       firstSeen: s.firstSeen, lastSeen: t, origin };

@@ -1,7 +1,7 @@
 // The last epoch we used per room, persisted in epochs.json so our epochs only go up across leave, re-join and restart.
 import path from 'node:path';
 import { z } from 'zod';
-import { readJson, writeJsonAtomic } from './files';
+import { readJson, writeJsonAtomic } from './atomic-json';
 
 const fileSchema = z.object({ v: z.literal(1), rooms: z.record(z.string().max(64), z.number().int().nonnegative().max(0xffffffff)) });
 

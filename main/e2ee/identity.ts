@@ -3,15 +3,15 @@ import path from 'node:path';
 import { fromB64u, toB64u } from '../../protocol/encoding';
 import type { IdentityInfo } from '../../protocol/ipc-e2ee';
 import { ctEqual, generateIdentity, identityFromSeed, wipe, wipeIdentity, type CryptoBackend, type IdentityKeyPair } from '../crypto';
-import { IpcFailure } from '../ipc/dispatcher';
+import { DomainError } from '../errors';
 import { IDENTITY_ACCOUNT, KeystoreError, type Keystore } from '../keystore/keystore';
-import { readJson, writeJsonAtomic } from './files';
+import { readJson, writeJsonAtomic } from './atomic-json';
 import { fingerprintOf } from './fingerprint';
 
 interface IdentityFile { v: 1; identityKey: string; createdAt: number }
 
 function keystoreFailure(err: unknown): never {
-  if (err instanceof KeystoreError) throw new IpcFailure(err.code, err.message);
+  if (err instanceof KeystoreError) throw new DomainError(err.code, err.message);
   throw err;
 }
 
@@ -28,7 +28,7 @@ export class IdentityService {
     this.file = path.join(dataDir, 'identity.json');
   }
 
-  /** The loaded identity; loads or (only on a true first run) creates it. Errors are typed IpcFailures. */
+  /** The loaded identity; loads or (only on a true first run) creates it. Errors are typed DomainErrors. */
   async get(): Promise<IdentityKeyPair> {
     if (this.identity) return this.identity;
     this.loading ??= this.load().finally(() => { this.loading = null; });
@@ -44,22 +44,22 @@ export class IdentityService {
     const stored = readJson(this.file) as IdentityFile | undefined;
     if (stored === undefined) return this.create();
     const storedKey = typeof stored.identityKey === 'string' ? fromB64u(stored.identityKey) : null;
-    if (stored.v !== 1 || !storedKey || storedKey.length !== 32) throw new IpcFailure('identity-missing', 'identity.json is damaged');
+    if (stored.v !== 1 || !storedKey || storedKey.length !== 32) throw new DomainError('identity-missing', 'identity.json is damaged');
     const secret = await this.keystore.get(IDENTITY_ACCOUNT).catch(keystoreFailure);
     if (secret === null) {
       // keytar answers null both for a locked keyring and a deleted secret: a write probe tells them apart.
       await this.keystore.probeWritable().catch(keystoreFailure);
-      throw new IpcFailure('identity-missing', 'the identity secret is missing from the keychain');
+      throw new DomainError('identity-missing', 'the identity secret is missing from the keychain');
     }
     const seed = fromB64u(secret);
     if (!seed || seed.length !== 32) {
       wipe(seed);
-      throw new IpcFailure('identity-missing', 'the keychain entry is not a Veil identity');
+      throw new DomainError('identity-missing', 'the keychain entry is not a Veil identity');
     }
     const id = identityFromSeed(this.backend, seed);
     if (!ctEqual(id.publicKey, storedKey)) {
       wipeIdentity(id, this.backend);
-      throw new IpcFailure('identity-missing', 'the keychain secret does not match identity.json');
+      throw new DomainError('identity-missing', 'the keychain secret does not match identity.json');
     }
     this.events.onSecret(id.seed);
     this.createdAt = typeof stored.createdAt === 'number' ? stored.createdAt : 0;

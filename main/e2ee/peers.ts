@@ -4,7 +4,8 @@ import type { WireKeyBundle } from '../../protocol/keys';
 import { LIMITS } from '../../protocol/limits';
 import { ctEqual, deriveSessionKeys, ReplayWindow, wipeSessionKeys, ZeroSharedSecretError, type CryptoBackend, type IdentityKeyPair,
   type SessionKeys } from '../crypto';
-import { IpcFailure, rejected } from './errors';
+import { DomainError } from '../errors';
+import { rejected } from './errors';
 import type { OwnRoomKey } from './room-keys';
 
 export interface Session {
@@ -62,7 +63,7 @@ export class PeerSessions {
     const k = PeerSessions.key(bundle.roomId, bundle.identityKey);
     let peer = this.peers.get(k);
     if (!peer) {
-      if (!this.hasRoomFor(bundle.roomId)) throw new IpcFailure('room-too-large', `at most ${LIMITS.maxRoomMembers} members per room`);
+      if (!this.hasRoomFor(bundle.roomId)) throw new DomainError('room-too-large', `at most ${LIMITS.maxRoomMembers} members per room`);
       peer = { roomId: bundle.roomId, identityKeyB64: bundle.identityKey, identityKey: fromB64u(bundle.identityKey)!, displayName,
         bundle: null, highestEpoch: -1, revokedKeyIds: [], seenKeys: new Map(), sessions: [], pairs: new Map() };
       this.peers.set(k, peer);
@@ -105,6 +106,26 @@ export class PeerSessions {
     if (peer.seenKeys.size > LIMITS.seenKeysPerPeer) peer.seenKeys.delete(peer.seenKeys.keys().next().value!);
     this.prune(peer);
     while (peer.sessions.length > MAX_SESSIONS_PER_PEER) this.wipe(peer.sessions.shift()!);
+  }
+
+  /** Takes a verified bundle as the peer's current key, with `session` (derived from it) as the current session. */
+  adopt(peer: Peer, bundle: WireKeyBundle, session: Session, graceMs: number): void {
+    peer.bundle = bundle;
+    this.noteEpoch(peer, bundle.epoch);
+    this.install(peer, session, graceMs);
+  }
+
+  /** Epochs of a peer only go up: a notice or bundle with a lower epoch than this one is refused. */
+  noteEpoch(peer: Peer, epoch: number): void {
+    peer.highestEpoch = Math.max(peer.highestEpoch, epoch);
+  }
+
+  /** Seals with the next send counter of the session's key pair; the counter moves only when `seal` succeeded, so nonces never repeat. */
+  sealNext<T>(session: Session, seal: (sendKey: Uint8Array, counter: number) => T): T {
+    const counter = session.counters.sendCounter + 1;
+    const sealed = seal(session.keys.sendKey, counter);
+    session.counters.sendCounter = counter;
+    return sealed;
   }
 
   current(peer: Peer): Session | null {

@@ -1,7 +1,7 @@
 // Peer room keys revoked per (room, peer identity), persisted in revocations.json until they expire; bounded, never crashes.
 import path from 'node:path';
 import { z } from 'zod';
-import { readJson, writeJsonAtomic } from './files';
+import { readJson, writeJsonAtomic } from './atomic-json';
 
 export interface RevokedKey { roomId: string; identityKey: string; keyId: string; expiresAt: number }
 

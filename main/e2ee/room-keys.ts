@@ -4,7 +4,7 @@ import type { WireKeyBundle, WireRevocationNotice, WireRotationNotice } from '..
 import { LIMITS } from '../../protocol/limits';
 import { ctEqual, generateEphemeral, signBundle, signRevocation, signRotation, wipeEphemeral, type CryptoBackend, type EphemeralKeyPair,
   type IdentityKeyPair } from '../crypto';
-import { IpcFailure } from '../ipc/dispatcher';
+import { DomainError } from '../errors';
 import type { EpochStore } from './epochs';
 
 export interface OwnRoomKey { ephemeral: EphemeralKeyPair; keyIdB64: string; epoch: number; createdAt: number; expiresAt: number; bundle: WireKeyBundle }
@@ -38,7 +38,7 @@ export class RoomKeyManager {
   ensure(identity: IdentityKeyPair, roomId: string): { room: OwnRoom; created: boolean } {
     const existing = this.rooms.get(roomId);
     if (existing) return { room: existing, created: false };
-    if (this.rooms.size >= LIMITS.maxRooms) throw new IpcFailure('too-many-rooms', `at most ${LIMITS.maxRooms} rooms at once: leave one first`);
+    if (this.rooms.size >= LIMITS.maxRooms) throw new DomainError('too-many-rooms', `at most ${LIMITS.maxRooms} rooms at once: leave one first`);
     // The epoch store keeps the first key above every epoch used before a leave or restart (peers may remember it).
     const room: OwnRoom = { roomId, current: this.newKey(identity, roomId, this.epochs.next(roomId, null)), previous: null, lastRotation: null,
       revokedKeyIds: [] };

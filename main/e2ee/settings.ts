@@ -4,13 +4,13 @@ import path from 'node:path';
 import type { E2eeSettings } from '../../protocol/ipc-e2ee';
 import { FILE_LIMITS } from '../../protocol/file-limits';
 import { LIMITS } from '../../protocol/limits';
-import { readJson, writeJsonAtomic } from './files';
+import { readJson, writeJsonAtomic } from './atomic-json';
 
 export const DEFAULT_SETTINGS: E2eeSettings = { signMessages: true, rotationIntervalMs: 60 * 60 * 1000, maxFileBytes: FILE_LIMITS.defaultMaxFileBytes };
 /** The bounds the IPC schema enforces on `settings:set`, applied again to what is read from disk. */
 export const MIN_ROTATION_INTERVAL_MS = 60_000;
 
-/** `maxFileBytes` came later: a file written before it existed is still valid and gets the default. */
+/** `maxFileBytes` is optional in the file: a file without it is valid and gets the default. */
 interface SettingsFile { v: 1; signMessages: boolean; rotationIntervalMs: number; maxFileBytes?: number }
 
 /** Why `value` is not a valid settings file, or null when it is. */

@@ -5,12 +5,15 @@ export const REJECTION_REASONS = ['signature', 'replay', 'stale', 'revoked', 'ex
   'unknown-key', 'decrypt-failed', 'old-epoch', 'no-room-key', 'no-session', 'key-changed'] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
+export type CountedEvent = 'keysGenerated' | 'sessionsOpened' | 'messagesSealed' | 'messagesOpened';
+
 export class Stats {
-  keysGenerated = 0;
-  sessionsOpened = 0;
-  messagesSealed = 0;
-  messagesOpened = 0;
+  private readonly counts: Record<CountedEvent, number> = { keysGenerated: 0, sessionsOpened: 0, messagesSealed: 0, messagesOpened: 0 };
   private readonly rejections = new Map<RejectionReason, number>(REJECTION_REASONS.map((r) => [r, 0]));
+
+  count(event: CountedEvent): void {
+    this.counts[event]++;
+  }
 
   reject(reason: RejectionReason): void {
     this.rejections.set(reason, (this.rejections.get(reason) ?? 0) + 1);
@@ -18,8 +21,7 @@ export class Stats {
 
   snapshot(): E2eeStats {
     return {
-      keysGenerated: this.keysGenerated, sessionsOpened: this.sessionsOpened,
-      messagesSealed: this.messagesSealed, messagesOpened: this.messagesOpened,
+      ...this.counts,
       rejections: Object.fromEntries(this.rejections)
     };
   }

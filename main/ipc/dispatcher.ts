@@ -1,17 +1,11 @@
 // Checks sender, channel and arguments of every IPC call before a handler sees it; always answers an IpcResult.
 import { IPC_CONTRACT, isIpcChannel, type IpcArgs, type IpcChannel, type IpcError, type IpcResult, type IpcResultOf } from '../../protocol/ipc';
+import { DomainError } from '../errors';
 import { isAppUrl } from '../shell/origin';
 
 export type IpcHandler<C extends IpcChannel> = (...args: IpcArgs<C>) => IpcResultOf<C> | Promise<IpcResultOf<C>>;
 export type IpcHandlerMap = { [C in IpcChannel]: IpcHandler<C> };
 
-/** Thrown by services to answer with a typed error instead of `internal`. */
-export class IpcFailure extends Error {
-  constructor(readonly code: IpcError['code'], message: string) {
-    super(message);
-    this.name = 'IpcFailure';
-  }
-}
 
 export type SenderCheck = (senderUrl: string | undefined) => boolean;
 export type Dispatch = (senderUrl: string | undefined, channel: unknown, args: unknown[]) => Promise<IpcResult<unknown>>;
@@ -40,7 +34,8 @@ export function createDispatcher(handlers: IpcHandlerMap, isTrustedSender: Sende
       const value = await handler(...(parsed.data as unknown[]));
       return { ok: true, value };
     } catch (err) {
-      if (err instanceof IpcFailure) return fail(err.code, err.message);
+      // A domain refusal keeps its code and message; anything else is a bug and says nothing.
+      if (err instanceof DomainError) return fail(err.code, err.message);
       onInternalError(channel, err);
       return fail('internal', `${channel} failed`);
     }

@@ -1,8 +1,6 @@
 // The IPC handler map: one entry per contract channel, each a thin call into a main-process service.
 import type { IpcHandlerMap } from './dispatcher';
 import type { MainServices } from '../services';
-import { linkBind, linkVerify } from '../e2ee/link';
-import { openMessage, sealMessage } from '../e2ee/messages';
 import { hostInterfaces } from '../hosting';
 
 export function buildIpcHandlers(services: MainServices): IpcHandlerMap {
@@ -18,7 +16,7 @@ export function buildIpcHandlers(services: MainServices): IpcHandlerMap {
     'host:interfaces': () => hostInterfaces(),
     'host:stop': () => services.host.stop(),
     'host:status': () => services.host.status(),
-    'identity:get': () => e.identity.info(),
+    'identity:get': () => e.identityInfo(),
     'identity:proveJoin': (...[challenge, roomId, origin, keyId]) => e.proveJoin(challenge, roomId, origin, keyId),
     'keys:create': (...[roomId]) => e.createKeys(roomId),
     'keys:get': (...[roomId]) => e.getKeys(roomId),
@@ -28,26 +26,26 @@ export function buildIpcHandlers(services: MainServices): IpcHandlerMap {
     'keys:applyRevocation': (...[notice]) => e.applyRevocation(notice),
     'session:open': (...[bundle, displayName]) => e.openSession(bundle, displayName),
     'session:close': (...[roomId, identityKey]) => {
-      if (e.peers.close(roomId, identityKey)) e.audit.record('session-closed', { roomId, peerIdentityKey: identityKey });
+      e.closeSession(roomId, identityKey);
       return null;
     },
-    'message:seal': (...[roomId, identityKey, plaintext]) => sealMessage(e, roomId, identityKey, plaintext),
-    'message:open': (...[roomId, identityKey, envelope]) => openMessage(e, roomId, identityKey, envelope),
+    'message:seal': (...[roomId, identityKey, plaintext]) => e.sealMessage(roomId, identityKey, plaintext),
+    'message:open': (...[roomId, identityKey, envelope]) => e.openMessage(roomId, identityKey, envelope),
     'trust:safetyNumber': (...[identityKey]) => e.safetyNumber(identityKey),
-    'trust:list': () => e.contacts.list(),
-    'trust:setVerified': (...[identityKey, verified]) => e.contacts.setVerified(identityKey, verified),
-    'trust:acceptChange': (...[identityKey]) => e.contacts.acceptChange(identityKey),
-    'trust:markDistinct': (...[identityKey]) => e.contacts.markDistinct(identityKey),
-    'link:bind': (...[roomId, peerIdentityKey, role, localFp, remoteFp, digest]) => linkBind(e, roomId, peerIdentityKey, role, localFp, remoteFp, digest),
+    'trust:list': () => e.listContacts(),
+    'trust:setVerified': (...[identityKey, verified]) => e.setVerified(identityKey, verified),
+    'trust:acceptChange': (...[identityKey]) => e.acceptChange(identityKey),
+    'trust:markDistinct': (...[identityKey]) => e.markDistinct(identityKey),
+    'link:bind': (...[roomId, peerIdentityKey, role, localFp, remoteFp, digest]) => e.linkBind(roomId, peerIdentityKey, role, localFp, remoteFp, digest),
     'link:verify': (...[roomId, peerIdentityKey, binding, remoteFp, localFp, digest]) =>
-      linkVerify(e, roomId, peerIdentityKey, binding, remoteFp, localFp, digest),
+      e.linkVerify(roomId, peerIdentityKey, binding, remoteFp, localFp, digest),
     'room:leave': (...[roomId]) => {
       services.leaveRoom(roomId);
       return null;
     },
-    'audit:tail': (...[n]) => e.audit.tail(n),
-    'stats:get': () => e.stats.snapshot(),
-    'settings:get': () => ({ ...e.settings }),
+    'audit:tail': (...[n]) => services.audit.tail(n),
+    'stats:get': () => e.stats(),
+    'settings:get': () => e.settings,
     'settings:set': (...[patch]) => services.updateSettings(patch),
     'files:connect': () => f.connect(),
     'files:prepare': (...[roomId, meta]) => f.prepare(roomId, meta),

@@ -1,5 +1,5 @@
 // Main's side of the in-app screen picker: lists sources for the renderer and records the one the user picked.
-import { IpcFailure } from '../ipc/dispatcher';
+import { DomainError } from '../errors';
 import type { DisplaySourceInfo } from '../../protocol/ipc-media';
 import { DisplayChoiceSlot, toSourceInfo, type CapturerSourceLike } from './display-media';
 
@@ -16,7 +16,7 @@ export class DisplayPicker {
   }
 
   async list(): Promise<DisplaySourceInfo[]> {
-    if (!this.listSources) throw new IpcFailure('bad-state', 'screen sharing is not available here');
+    if (!this.listSources) throw new DomainError('bad-state', 'screen sharing is not available here');
     const info = toSourceInfo(await this.listSources());
     this.listed = new Set(info.map((s) => s.id));
     return info;
@@ -24,7 +24,7 @@ export class DisplayPicker {
 
   /** One-shot and short-lived: the next getDisplayMedia (within seconds, after a click) gets this source. */
   choose(id: string): null {
-    if (!this.listed.has(id)) throw new IpcFailure('not-found', 'that screen or window was not in the list shown');
+    if (!this.listed.has(id)) throw new DomainError('not-found', 'that screen or window was not in the list shown');
     this.slot.set(id, this.now());
     return null;
   }

@@ -2,7 +2,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AllowServerResult } from '../../protocol/ipc-app';
-import { IpcFailure } from '../ipc/dispatcher';
+import { DomainError } from '../errors';
 
 /** Asks the user, in a main-process dialog, whether the app may connect to this origin; false or a throw = no. */
 export type ConfirmNewServer = (origin: string) => Promise<boolean>;
@@ -79,10 +79,10 @@ export class ServerAllowList {
    */
   async allow(url: string): Promise<AllowServerResult> {
     const origin = signalingOrigin(url);
-    if (!origin) throw new IpcFailure('bad-arguments', 'not an http(s) or ws(s) server address without credentials');
+    if (!origin) throw new DomainError('bad-arguments', 'not an http(s) or ws(s) server address without credentials');
     if (!this.allowed.includes(origin)) {
-      if (this.allowed.length >= MAX_ORIGINS) throw new IpcFailure('too-large', `at most ${MAX_ORIGINS} servers may be allowed`);
-      if (this.asking) throw new IpcFailure('denied', 'another server confirmation is open');
+      if (this.allowed.length >= MAX_ORIGINS) throw new DomainError('too-large', `at most ${MAX_ORIGINS} servers may be allowed`);
+      if (this.asking) throw new DomainError('denied', 'another server confirmation is open');
       this.asking = true;
       let yes = false;
       try {
@@ -92,7 +92,7 @@ export class ServerAllowList {
       } finally {
         this.asking = false;
       }
-      if (!yes) throw new IpcFailure('denied', `the user did not allow ${origin}`);
+      if (!yes) throw new DomainError('denied', `the user did not allow ${origin}`);
       await this.add(origin);
     }
     return { origin, reloadRequired: !this.served.has(origin) };
@@ -100,7 +100,7 @@ export class ServerAllowList {
 
   /** Adds an origin main itself vouches for (the embedded server it just started); no dialog. */
   async add(origin: string): Promise<void> {
-    if (signalingOrigin(origin) !== origin) throw new IpcFailure('bad-arguments', 'not a plain http(s) origin');
+    if (signalingOrigin(origin) !== origin) throw new DomainError('bad-arguments', 'not a plain http(s) origin');
     if (this.allowed.includes(origin)) return;
     this.allowed.push(origin);
     await this.persist();

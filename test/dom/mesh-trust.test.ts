@@ -1,6 +1,7 @@
 // The mesh's gates: a pending identity-key change gets no link; a refusal sticks for the peer's session; one offer verification at a time.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WireLinkBinding } from '../../protocol/link';
+import { bindMeshToStore, meshView } from '../../renderer/src/app/mesh-store';
 import { createAppStore } from '../../renderer/src/store';
 import { created, FakePeer, installMediaStream } from './fake-rtc';
 
@@ -14,10 +15,11 @@ function setup(selfId: string, verifyImpl: () => Promise<void> = async () => {})
   const store = createAppStore();
   const verify = vi.fn(verifyImpl);
   const mesh = new Mesh({
-    store, roomId: 'r', certificate: null, selfId: () => selfId, iceServers: () => [], localStream: () => null, screenTrack: () => null,
+    view: meshView(store), roomId: 'r', certificate: null, selfId: () => selfId, iceServers: () => [], localStream: () => null, screenTrack: () => null,
     bind: async (_k, role) => ({ ...B, role }), verify, sendSignal: () => {}, onData: () => {}, onAuthenticated: () => {}, onFileFrame: () => {},
     onLinkDown: () => {}
   });
+  bindMeshToStore(mesh, store);
   store.getState().upsertPeer('K', { peerId: 'mmmmmmmm', displayName: 'Bob', sessionOpen: true, trust: 'changed', present: true });
   store.getState().addKeyChange('K');
   return { store, mesh, verify };

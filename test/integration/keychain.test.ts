@@ -6,12 +6,12 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { IDENTITY_ACCOUNT, KEYSTORE_SERVICE } from '../../main/keystore/keystore';
 import { KeytarKeystore } from '../../main/keystore/keytar';
-import { createDispatcher } from '../../main/ipc/dispatcher';
-import { buildIpcHandlers } from '../../main/ipc/handlers';
-import { createMainServices, type MainServices } from '../../main/services';
+import { createMainApp } from '../../main/app';
+import type { MainServices } from '../../main/services';
+import { APP_ENTRY_URL } from '../../main/shell/origin';
 
 const HAVE_KEYRING = Boolean(process.env.VEIL_KEYRING);
-const APP = 'veil-app://app/index.html';
+const APP = APP_ENTRY_URL;
 const started: MainServices[] = [];
 afterAll(async () => {
   for (const s of started) await s.dispose();
@@ -21,10 +21,9 @@ afterAll(async () => {
 const service = `${KEYSTORE_SERVICE}-test-${process.pid}`;
 
 async function start(dataDir: string) {
-  const services = await createMainServices({ appInfo: { name: 'Veil', version: 't', platform: 'linux' }, dataDir,
+  const { services, dispatch } = await createMainApp({ appInfo: { name: 'Veil', version: 't', platform: 'linux' }, dataDir,
     keystore: new KeytarKeystore(service), sweepIntervalMs: 0 });
   started.push(services);
-  const dispatch = createDispatcher(buildIpcHandlers(services), (u) => u === APP);
   return { services, call: (channel: string, ...args: unknown[]) => dispatch(APP, channel, args) };
 }
 

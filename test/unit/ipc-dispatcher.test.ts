@@ -1,7 +1,8 @@
 // Unit tests for the IPC dispatcher: sender check, channel allow-list, argument validation, typed errors.
 import { describe, expect, it, vi } from 'vitest';
 import { IPC_CHANNELS } from '../../protocol/ipc';
-import { createDispatcher, IpcFailure, type IpcHandlerMap } from '../../main/ipc/dispatcher';
+import { createDispatcher, type IpcHandlerMap } from '../../main/ipc/dispatcher';
+import { DomainError } from '../../main/errors';
 
 const info = { name: 'Veil', version: '0.1.0', platform: 'linux' };
 /** Every channel answers with a marker, except the ones a test overrides. */
@@ -47,7 +48,7 @@ describe('createDispatcher', () => {
   it('passes typed service errors through and hides unexpected ones', async () => {
     const seen: string[] = [];
     const dispatch = createDispatcher(handlers({
-      'identity:get': () => { throw new IpcFailure('keychain-locked', 'the keychain is locked'); },
+      'identity:get': () => { throw new DomainError('keychain-locked', 'the keychain is locked'); },
       'stats:get': () => { throw new Error('secret detail 0xdeadbeef'); }
     }), undefined, (channel) => seen.push(channel));
     expect(await dispatch(app, 'identity:get', [])).toEqual({ ok: false, error: { code: 'keychain-locked', message: 'the keychain is locked' } });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { IpcRendererEvent } from 'electron';
 import { FILE_PORT_EVENT } from '../../protocol/ipc-channels';
-import { forwardFilePorts } from '../../preload/file-port';
+import { forwardFilePorts, postToOwnWindow } from '../../preload/file-port';
 
 function setup() {
   const listeners = new Map<string, (event: IpcRendererEvent, ...args: unknown[]) => void>();
@@ -31,5 +31,13 @@ describe('preload file-port forwarding', () => {
     emit([{}], { token: 'abcdefghijklmnopqrstuvwx' });
     emit([{}]);
     expect(posted).toEqual([]);
+  });
+  it('posts to the page with its exact origin as the target, and to "*" only for an opaque origin', () => {
+    const calls: unknown[][] = [];
+    const win = (origin: string) => ({ location: { origin }, postMessage: (...a: unknown[]) => { calls.push(a); } }) as unknown as Window;
+    const port = {} as MessagePort;
+    postToOwnWindow(() => win('veil://app'))({ veilFilePort: 't' }, [port]);
+    postToOwnWindow(() => win('null'))({ veilFilePort: 'u' }, [port]);
+    expect(calls).toEqual([[{ veilFilePort: 't' }, 'veil://app', [port]], [{ veilFilePort: 'u' }, '*', [port]]]);
   });
 });

@@ -9,6 +9,7 @@ import { errorText, unwrap } from '../lib/veil';
 import { SignalingClient } from '../net/signaling';
 import { getLocalMedia, listDevices, makeCertificate } from '../rtc/media';
 import { Mesh } from '../rtc/mesh';
+import { bindMeshToStore, meshView } from './mesh-store';
 import type { AppStore } from '../store';
 import { Chat } from './chat';
 import { FilesController } from './files/controller';
@@ -58,7 +59,7 @@ export class Room {
     const { certificate, fingerprint } = await makeCertificate();
     this.s.setSession({ myDtls: fingerprint });
     this.mesh = new Mesh({
-      store: this.store, roomId, certificate,
+      view: meshView(this.store), roomId, certificate,
       selfId: () => this.s.selfId,
       iceServers: () => load<RTCIceServer[] | null>('veil.iceServers', null) ?? this.s.iceServers,
       localStream: () => this.s.localStream,
@@ -77,6 +78,7 @@ export class Room {
       onFileFrame: (identityKey, bytes) => this.files.onFileFrame(identityKey, bytes),
       onLinkDown: (identityKey) => this.files.onLinkDown(identityKey)
     });
+    bindMeshToStore(this.mesh, this.store);
     await this.connectSignaling();
     await this.startRotationTimer();
   }

@@ -1,17 +1,37 @@
-// The call mesh: one PeerLink per remote identity, deterministic initiator, buffered early signals, retries, trust gate.
+// The call mesh: one PeerLink per remote identity, deterministic initiator, buffered early signals, retries, trust gate; reports through events.
 import type { LinkRole, WireLinkBinding } from '../../../protocol/link';
 import type { PeerSignal } from '../../../protocol/signaling';
-import type { AppStore } from '../store';
 import type { PeerEntry } from '../store/peers-slice';
+import { Emitter } from './events';
 import type { FileChannel } from './file-channel';
 import { allFingerprints } from './fingerprint';
 import { PeerLink } from './peer-link';
 import { errorText } from '../lib/veil';
-import { isolate } from '../lib/shown-names';
 import type { MediaKind } from './transceivers';
 
+/** What the mesh reads of the room (the app layer answers from its store). */
+export interface MeshView {
+  peers(): Readonly<Record<string, PeerEntry>>;
+  /** Identity keys whose key change awaits the user's decision. */
+  keyChanges(): readonly string[];
+}
+
+/** The link's side of a peer entry: connection state, proven fingerprint, remote stream. */
+export type LinkPatch = Partial<Pick<PeerEntry, 'conn' | 'reason' | 'dtls' | 'dtlsLive' | 'stream'>>;
+
+export interface MeshEvents {
+  /** The link's view of this peer changed. */
+  'peer-changed': [identityKey: string, patch: LinkPatch];
+  /** The link was refused (it stays down until "Try again"): count it, show it, alert. */
+  'link-refused': [identityKey: string, reason: string];
+  /** A signal no link asked for was dropped: count it, alert once per reason. */
+  'signal-refused': [identityKey: string, reason: string];
+  /** The peer's link closed and the peer is no longer in the room: forget it. */
+  'peer-gone': [identityKey: string];
+}
+
 export interface MeshDeps {
-  store: AppStore;
+  view: MeshView;
   roomId: string;
   certificate: RTCCertificate | null;
   selfId(): string | null;
@@ -53,11 +73,12 @@ export class Mesh {
   private checking = new Set<string>();
   private offerLinkTimes = new Map<string, number[]>();
   private stopped = false;
+  readonly events = new Emitter<MeshEvents>();
 
   constructor(private readonly d: MeshDeps) {}
 
   private peerByRoute(peerId: string) {
-    return Object.values(this.d.store.getState().peers).find((p) => p.peerId === peerId);
+    return Object.values(this.d.view.peers()).find((p) => p.peerId === peerId);
   }
 
   /** The smaller peerId offers; both sides compute the same answer. */
@@ -67,29 +88,29 @@ export class Mesh {
   }
 
   private blocked(p: PeerEntry): boolean {
-    if (!trustBlocks(p, this.d.store.getState().keyChanges)) return false;
-    if (p.conn !== 'pending-trust') this.d.store.getState().upsertPeer(p.identityKey, { conn: 'pending-trust', reason: PENDING_TRUST_REASON });
+    if (!trustBlocks(p, this.d.view.keyChanges())) return false;
+    if (p.conn !== 'pending-trust') this.events.emit('peer-changed', p.identityKey, { conn: 'pending-trust', reason: PENDING_TRUST_REASON });
     return true;
   }
 
   /** Called when both sides are known to be in the room with open sessions: the initiator starts the link. */
   ensure(identityKey: string): void {
     if (this.stopped || this.links.has(identityKey)) return;
-    const p = this.d.store.getState().peers[identityKey];
+    const p = this.d.view.peers()[identityKey];
     if (!p || !p.sessionOpen || p.conn === 'refused' || this.blocked(p)) return;
     if (this.isInitiator(p.peerId)) this.create(identityKey, true);
-    else if (p.conn === 'pending-trust') this.d.store.getState().upsertPeer(identityKey, { conn: 'connecting', reason: undefined });
+    else if (p.conn === 'pending-trust') this.events.emit('peer-changed', identityKey, { conn: 'connecting', reason: undefined });
     this.flush(p.peerId);
   }
 
   /** "Try again" on a refused tile: a fresh link; the non-initiator offers too (the natural initiator's offer wins a glare). */
   retry(identityKey: string): void {
-    const p = this.d.store.getState().peers[identityKey];
+    const p = this.d.view.peers()[identityKey];
     if (this.stopped || !p || !p.sessionOpen || this.blocked(p)) return;
     clearTimeout(this.retryTimers.get(identityKey));
     this.refusedSessions.delete(identityKey);
     this.offerLinkTimes.delete(identityKey);
-    this.d.store.getState().upsertPeer(identityKey, { conn: 'connecting', reason: undefined });
+    this.events.emit('peer-changed', identityKey, { conn: 'connecting', reason: undefined });
     this.create(identityKey, true);
   }
 
@@ -97,11 +118,11 @@ export class Mesh {
     const old = this.links.get(identityKey);
     old?.destroySilently();
     if (old) this.d.onLinkDown(identityKey);
-    const { store } = this.d;
+    const { view } = this.d;
     const config: RTCConfiguration = { iceServers: this.d.iceServers() };
     if (this.d.certificate) config.certificates = [this.d.certificate];
-    const upsert = (patch: Parameters<ReturnType<AppStore['getState']>['upsertPeer']>[1]) => {
-      if (this.links.get(identityKey) === link) store.getState().upsertPeer(identityKey, patch);
+    const upsert = (patch: LinkPatch) => {
+      if (this.links.get(identityKey) === link) this.events.emit('peer-changed', identityKey, patch);
     };
     const link: PeerLink = new PeerLink(initiator, {
       initiator,
@@ -110,7 +131,7 @@ export class Mesh {
       bind: (role, localFp, remoteFp, digest) => this.d.bind(identityKey, role, localFp, remoteFp, digest),
       verify: (binding, remoteFp, localFp, digest) => this.d.verify(identityKey, binding, remoteFp, localFp, digest),
       send: (signal, binding) => {
-        const peerId = store.getState().peers[identityKey]?.peerId;
+        const peerId = view.peers()[identityKey]?.peerId;
         if (peerId) this.d.sendSignal(peerId, signal, binding);
       },
       onState: (conn) => upsert({ conn, reason: undefined }),
@@ -126,23 +147,21 @@ export class Mesh {
         if (this.links.get(identityKey) !== link) return;
         this.links.delete(identityKey);
         this.d.onLinkDown(identityKey);
-        const p = store.getState().peers[identityKey];
+        const p = view.peers()[identityKey];
         if (!p) return;
         if (refused) {
           this.refusedSessions.set(identityKey, p.keyId);
-          store.getState().countRefusal(reason);
-          store.getState().upsertPeer(identityKey, { conn: 'refused', reason, stream: undefined, dtlsLive: false });
-          store.getState().pushAlert(`${isolate(p.displayName)}: ${reason}`);
+          this.events.emit('link-refused', identityKey, reason);
         } else if (p.present && !this.stopped) {
-          store.getState().upsertPeer(identityKey, { conn: 'retrying', reason, stream: undefined, dtlsLive: false });
+          this.events.emit('peer-changed', identityKey, { conn: 'retrying', reason, stream: undefined, dtlsLive: false });
           this.scheduleRetry(identityKey);
         } else {
-          store.getState().removePeer(identityKey);
+          this.events.emit('peer-gone', identityKey);
         }
       }
     });
     this.links.set(identityKey, link);
-    store.getState().upsertPeer(identityKey, { conn: 'connecting', reason: undefined });
+    this.events.emit('peer-changed', identityKey, { conn: 'connecting', reason: undefined });
     if (this.bigMesh()) void link.setVideoQuality(2, 15);
     return link;
   }
@@ -218,8 +237,7 @@ export class Mesh {
 
   /** A signal no link asked for: counted and alerted once per reason, never applied. */
   private refuseStray(p: PeerEntry, reason: string): void {
-    const s = this.d.store.getState();
-    if (s.countRefusal(reason)) s.pushAlert(`${isolate(p.displayName)}: ${reason}`);
+    this.events.emit('signal-refused', p.identityKey, reason);
   }
 
   private localTracks(): Record<MediaKind, MediaStreamTrack | null> {
@@ -259,7 +277,7 @@ export class Mesh {
 
   /** Mesh upload grows with every peer: from 4 remote peers on, send half resolution at 15 fps. */
   private bigMesh(): boolean {
-    return Math.max(this.links.size, Object.keys(this.d.store.getState().peers).length) >= 4;
+    return Math.max(this.links.size, Object.keys(this.d.view.peers()).length) >= 4;
   }
 
   adaptQuality(): void {

@@ -1,4 +1,4 @@
-// Builds the page side of window.veil: preload/api.ts bundled to an IIFE, plus DataChannel send instrumentation.
+// Builds the page side of window.veil: preload/api.ts and preload/file-port.ts bundled to an IIFE, plus DataChannel send instrumentation.
 import { build } from 'esbuild';
 import { REPO_ROOT } from './paths';
 
@@ -18,7 +18,13 @@ async function initScriptTemplate(): Promise<string> {
   if (cached) return cached;
   const out = await build({
     stdin: {
-      contents: `import { buildVeilApi } from './preload/api';\nglobalThis.__veilBuild = buildVeilApi;`,
+      contents: [
+        "import { buildVeilApi } from './preload/api';",
+        "import { forwardFilePorts, postToOwnWindow } from './preload/file-port';",
+        "import { FILE_PORT_EVENT } from './protocol/ipc-channels';",
+        'globalThis.__veilBuild = buildVeilApi;',
+        'globalThis.__veilFilePorts = { forwardFilePorts, postToOwnWindow, FILE_PORT_EVENT };'
+      ].join('\n'),
       resolveDir: root, sourcefile: 'harness-bridge.ts', loader: 'ts'
     },
     bundle: true, format: 'iife', platform: 'browser', target: 'chrome130', write: false, logLevel: 'silent'
@@ -28,7 +34,12 @@ async function initScriptTemplate(): Promise<string> {
 (() => {
   const invoke = globalThis.__veilInvoke;
   const filePortUrl = __VEIL_FILE_PORT_URL__;
-  // Stand-in for the preload's port forwarding (see file-ports.ts): a WebSocket bridged to a real MessageChannel.
+  // The preload's own port forwarding (preload/file-port.ts: token check, one port, the page's exact origin) fed by a
+  // stand-in for main's webContents.postMessage: a WebSocket bridged to a real MessageChannel (see file-ports.ts).
+  const { forwardFilePorts, postToOwnWindow, FILE_PORT_EVENT } = globalThis.__veilFilePorts;
+  delete globalThis.__veilFilePorts;
+  const mainListeners = new Map();
+  forwardFilePorts((channel, listener) => mainListeners.set(channel, listener), postToOwnWindow(() => window));
   const attachFilePort = (token) => {
     const ws = new WebSocket(filePortUrl + '?token=' + encodeURIComponent(token));
     ws.binaryType = 'arraybuffer';
@@ -43,7 +54,7 @@ async function initScriptTemplate(): Promise<string> {
     ws.onopen = () => { for (const b of queued.splice(0)) ws.send(b); };
     ws.onmessage = (e) => { if (e.data instanceof ArrayBuffer) port1.postMessage(e.data, [e.data]); };
     ws.onclose = () => port1.close();
-    window.postMessage({ veilFilePort: token }, '*', [port2]);
+    mainListeners.get(FILE_PORT_EVENT)?.({ ports: [port2] }, token);
   };
   const api = globalThis.__veilBuild(async (channel, ...args) => {
     const res = await invoke(channel, args);

@@ -2,11 +2,11 @@
 //
 // In Electron, main sends a MessagePortMain to the window and the preload forwards it to the page. Chromium alone
 // has no main process, so the harness' init script opens `ws://127.0.0.1:<port>/?token=<token>` after `files:connect`,
-// bridges it to a real page MessageChannel and posts that port exactly as the preload would. The page code is the
-// same in both cases; only the carrier differs (binary WebSocket frames instead of structured clone).
+// bridges it to a real page MessageChannel and hands that port and the token to the preload's own `forwardFilePorts`
+// (bridge.ts). The page code is the same in both cases; only the carrier differs (binary WebSocket frames).
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { FilePortEndpoint, FilePortOpener } from '../../../main/transfers/port';
+import type { FilePortEndpoint, FilePortOpener } from '../../../main/files/port';
 
 export interface FilePortHub { url: string; opener: FilePortOpener; close(): Promise<void> }
 

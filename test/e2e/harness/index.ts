@@ -1,15 +1,16 @@
 // Browser end-to-end harness: real signaling server, built renderer over http, Debian Chromium, real main services.
 //
-// How it fits together (see DESIGN.md "Testing on machines with no Electron binary"):
+// How it fits together (Chromium stands in for the Electron binary this machine lacks):
 // - `Harness.start()` starts a real signaling server (`createSignalingServer`, port 0), serves `dist/renderer` on
 //   127.0.0.1 with the CSP of `main/shell/csp.ts` (per peer: `?peer=<id>` selects that peer's allowed servers, from its
 //   own main services, exactly as main builds it; a newly allowed server reloads the page once), and launches Chromium (playwright-core, fake media devices,
 //   loopback WebRTC; headless unless HEADED=1, e.g. under xvfb-run for screenshots).
-// - `harness.peer(name)` opens one browser context per peer. Each peer gets its own real main-process services
-//   (`createMainServices` with a temp data dir and an in-memory keystore) → `buildIpcHandlers` → `createDispatcher`,
-//   whose sender check accepts only the served origin. The page reaches it through
+// - `harness.peer(name)` opens one browser context per peer. Each peer gets the app's own main-process wiring
+//   (`createMainApp` with a temp data dir and an in-memory keystore), whose sender check accepts only the served
+//   origin. The page reaches its dispatch through
 //   `context.exposeBinding('__veilInvoke', (source, channel, args) => dispatch(source.frame.url(), channel, args))`
-//   and an init script that builds `window.veil` with the same `buildVeilApi` as the preload (esbuild IIFE).
+//   and an init script that builds `window.veil` with the same `buildVeilApi` as the preload and forwards file ports
+//   with the preload's own `forwardFilePorts` (esbuild IIFE of preload/api.ts and preload/file-port.ts).
 //   playwright-core 1.65 bindings round-trip Uint8Array both ways, so no byte encoding is needed.
 // - The init script also wraps `RTCDataChannel.prototype.send` and records every payload (`window.__veilSent`),
 //   so tests can prove the plaintext never went on the wire.

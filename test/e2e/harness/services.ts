@@ -1,13 +1,13 @@
-// One peer's main-process side: real services → real IPC handler map → real dispatcher, trusting only the served origin.
+// One peer's main-process side: the app's own wiring (createMainApp), trusting only the served origin.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createDispatcher, type Dispatch } from '../../../main/ipc/dispatcher';
-import { buildIpcHandlers } from '../../../main/ipc/handlers';
+import { createMainApp, type MainAppOptions } from '../../../main/app';
+import type { Dispatch } from '../../../main/ipc/dispatcher';
 import { createNodeBackend } from '../../../main/crypto-native/node-backend';
 import { MemoryKeystore } from '../../../main/keystore/memory';
-import { createMainServices, type MainServiceOptions, type MainServices } from '../../../main/services';
-import type { FilePortOpener } from '../../../main/transfers/port';
+import type { MainServiceOptions, MainServices } from '../../../main/services';
+import type { FilePortOpener } from '../../../main/files/port';
 import { chunkWorkerPath } from '../../support/chunk-worker';
 
 export interface PeerServices { dispatch: Dispatch; dataDir: string; keystore?: MemoryKeystore; services: MainServices; dispose(): Promise<void> }
@@ -46,25 +46,17 @@ export function trustedOrigin(origin: string) {
 export async function startServices(opts: ServicesOptions): Promise<PeerServices> {
   const dataDir = opts.dataDir ?? await tempDir('data');
   const keystore = opts.keystore ?? new MemoryKeystore();
-  const options: MainServiceOptions = { appInfo: { name: 'Veil', version: '0.0.0-e2e', platform: 'linux' }, dataDir, keystore,
-    chunkWorkerPath: await chunkWorkerPath() };
+  const options: MainAppOptions = { appInfo: { name: 'Veil', version: '0.0.0-e2e', platform: 'linux' }, dataDir, keystore,
+    chunkWorkerPath: await chunkWorkerPath(), isTrustedSender: trustedOrigin(opts.origin),
+    onInternalError: (channel, err) => console.error(`[harness] ${channel} internal error`, err) };
   if (opts.openFilePort) options.openFilePort = opts.openFilePort;
   if (opts.chooseSavePath) options.chooseSavePath = opts.chooseSavePath;
   if (opts.confirmNewServer) options.confirmNewServer = opts.confirmNewServer;
   if (opts.listCaptureSources) options.listCaptureSources = opts.listCaptureSources;
   // VEIL_TEST_AEAD=noble: run every peer as Electron does (native asymmetric crypto, noble ChaCha20-Poly1305).
   if (process.env.VEIL_TEST_AEAD === 'noble') options.backend = createNodeBackend();
-  const services = await createMainServices(options);
-  const dispatch = createDispatcher(buildIpcHandlers(services), trustedOrigin(opts.origin), (channel, err) => {
-    console.error(`[harness] ${channel} internal error`, err);
-  });
-  return {
-    dispatch,
-    dataDir,
-    keystore,
-    services,
-    dispose: () => services.dispose()
-  };
+  const { services, dispatch, dispose } = await createMainApp(options);
+  return { dispatch, dataDir, keystore, services, dispose };
 }
 
 export async function removeDir(dir: string): Promise<void> {

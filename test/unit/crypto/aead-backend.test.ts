@@ -8,7 +8,7 @@ import { createNodeAead, selfTestAead, tryCreateNodeAead } from '../../../main/c
 import { createNodeBackend } from '../../../main/crypto-native/node-backend';
 import { createDefaultBackend } from '../../../main/crypto-native/select';
 import { toHex } from '../../../protocol/encoding';
-import { Clock, idOf, joinAll, makePeer, text, untext, type Peer } from '../main/harness';
+import { Clock, partsOf, idOf, joinAll, makePeer, text, untext, type Peer } from '../main/harness';
 import { hex, loadWycheproof } from './vectors-dir';
 
 const HAVE_NODE_CHACHA = tryCreateNodeAead() !== null;
@@ -152,8 +152,8 @@ describe('services and the AEAD backend', () => {
   it.skipIf(process.env.VEIL_TEST_AEAD === 'noble')('createMainServices picks the libsodium backend (and its AEAD) by default', async () => {
     const a = await makePeer('alice', { clock: new Clock() });
     peers.push(a);
-    expect(a.services.e2ee.backend.name).toBe('sodium');
-    expect(a.services.e2ee.backend.aead?.name).toBe('sodium');
+    expect(partsOf(a.services).backend.name).toBe('sodium');
+    expect(partsOf(a.services).backend.aead?.name).toBe('sodium');
   });
 
   it('a default peer and a noble-only peer (what Electron gets) interoperate, signed and unsigned, both ways', async () => {
@@ -161,7 +161,7 @@ describe('services and the AEAD backend', () => {
     const a = await makePeer('alice', { clock });
     const b = await makePeer('bob', { clock, backend: nobleBackend });
     peers.push(a, b);
-    expect(b.services.e2ee.backend.aead).toBeUndefined();
+    expect(partsOf(b.services).backend.aead).toBeUndefined();
     await joinAll('r', [a, b]);
     for (const signMessages of [true, false]) {
       for (const p of [a, b]) p.services.updateSettings({ signMessages });

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../protocol/limits';
 import { HEADER_BYTES, MAX_COUNTER_JUMP, OFFSETS, REPLAY_WINDOW_SIZE, sealEnvelope, u64be } from '../../../main/crypto';
-import { Clock, expectCode, idOf, joinAll, makePeer, text, untext, type Peer } from './harness';
+import { Clock, partsOf, expectCode, idOf, joinAll, makePeer, text, untext, type Peer } from './harness';
 
 let peers: Peer[] = [];
 afterEach(async () => {
@@ -18,8 +18,8 @@ async function trio(clock = new Clock()) {
 }
 /** Snapshot of everything a failed open must not change. */
 function stateOf(p: Peer) {
-  return JSON.stringify({ stats: p.services.e2ee.stats.snapshot().messagesOpened,
-    windows: p.services.e2ee.peers.peersIn('r').map((x) => x.sessions.map((s) => [s.counters.window.highestSeen, s.counters.sendCounter])) });
+  return JSON.stringify({ stats: p.services.e2ee.stats().messagesOpened,
+    windows: partsOf(p.services).peers.peersIn('r').map((x) => x.sessions.map((s) => [s.counters.window.highestSeen, s.counters.sendCounter])) });
 }
 
 describe('adversarial envelopes', () => {
@@ -82,7 +82,7 @@ describe('adversarial envelopes', () => {
 
   it('a huge counter jump is rejected before crypto and changes nothing', async () => {
     const { a, b, ia, ib } = await trio();
-    const session = a.services.e2ee.peers.current(a.services.e2ee.peers.get('r', ib)!)!;
+    const session = partsOf(a.services).peers.current(partsOf(a.services).peers.get('r', ib)!)!;
     session.counters.sendCounter = MAX_COUNTER_JUMP + 5;
     const far = await a.call('message:seal', 'r', ib, text('far'));
     const before = stateOf(b);
@@ -98,8 +98,8 @@ describe('adversarial envelopes', () => {
     const env = await a.call('message:seal', 'r', ib, text('slow'));
     clock.advance(LIMITS.freshnessTtlMs + 1);
     await expectCode(b.call('message:open', 'r', ia, env), 'stale');
-    const session = a.services.e2ee.peers.current(a.services.e2ee.peers.get('r', ib)!)!;
-    const future = sealEnvelope(a.services.e2ee.backend, { sendKey: session.keys.sendKey, counter: 999, sentAt: clock.t + LIMITS.freshnessTtlMs + 10,
+    const session = partsOf(a.services).peers.current(partsOf(a.services).peers.get('r', ib)!)!;
+    const future = sealEnvelope(partsOf(a.services).backend, { sendKey: session.keys.sendKey, counter: 999, sentAt: clock.t + LIMITS.freshnessTtlMs + 10,
       senderKeyId: session.myKeyId, recipientKeyId: session.peerKeyId }, text('future'));
     await expectCode(b.call('message:open', 'r', ia, future), 'stale');
   });

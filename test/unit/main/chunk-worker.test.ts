@@ -4,8 +4,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDefaultBackend } from '../../../main/crypto-native/select';
-import { EngineError, TransferEngine } from '../../../main/transfers/engine';
-import { ChunkWorkerClient } from '../../../main/transfers/worker-client';
+import { EngineError, TransferEngine } from '../../../main/files/engine';
+import { ChunkWorkerClient } from '../../../main/files/worker-client';
 import { chunkWorkerPath } from '../../support/chunk-worker';
 import { tempDir } from './harness';
 

@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import type { MessagePortMain } from 'electron';
 import { describe, expect, it } from 'vitest';
-import { messagePortEndpoint } from '../../../main/transfers/electron-port';
+import { messagePortEndpoint } from '../../../main/files/electron-port';
 
 class FakeMessagePortMain extends EventEmitter {
   started = false;

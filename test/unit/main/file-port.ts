@@ -1,6 +1,6 @@
 // Test wiring: an in-memory FilePortEndpoint pair standing in for Electron's MessageChannelMain, with a renderer-side client.
 import { decodePortReply, encodePortRequest, PORT_OPS, type PortReply } from '../../../protocol/file-frames';
-import type { FilePortEndpoint, FilePortOpener } from '../../../main/transfers/port';
+import type { FilePortEndpoint, FilePortOpener } from '../../../main/files/port';
 
 export class FakePort {
   private frameHandler: (frame: Uint8Array) => void = () => {};

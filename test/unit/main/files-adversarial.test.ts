@@ -10,7 +10,7 @@ import { Clock, expectCode, idOf, joinAll, makePeer, tempDir } from './harness';
 afterEach(disposeSides);
 
 const rejectedReasons = (s: Awaited<ReturnType<typeof room>>['a']) =>
-  s.peer.services.e2ee.audit.tail(100).filter((e) => e.type === 'file-offer-rejected').map((e) => e.reason);
+  s.peer.services.audit.tail(100).filter((e) => e.type === 'file-offer-rejected').map((e) => e.reason);
 
 describe('incoming offers are checked in order and refused without any state change', () => {
   it('wrong recipient, wrong room, forged sender, bad signature, malformed, replayed', async () => {
@@ -127,7 +127,7 @@ describe('cancel, resume, failure, restart', () => {
     expect((await b.peer.call('files:cancel', t.id)).state).toBe('cancelled');
     await expectCode(b.peer.call('files:save', t.id), 'bad-state');
     await expectCode(b.peer.call('files:accept', t.id), 'bad-state');
-    expect(b.peer.services.e2ee.audit.tail(50).some((e) => e.type === 'file-cancelled')).toBe(true);
+    expect(b.peer.services.audit.tail(50).some((e) => e.type === 'file-cancelled')).toBe(true);
   });
 
   it('the sender cancels: sealing stops', async () => {
@@ -170,7 +170,7 @@ describe('cancel, resume, failure, restart', () => {
     expect((await t.pb.request('open', ZERO, 0, 0, skipped.payload)).status).toBe('out-of-order');
     expect(await b.peer.call('files:get', t.id)).toMatchObject({ state: 'failed', error: { code: 'out-of-order' } });
     expect(readdirSync(path.join(b.peer.dataDir, 'transfers'))).toEqual([]);
-    expect(b.peer.services.e2ee.audit.tail(50).filter((e) => e.type === 'file-failed').map((e) => e.reason)).toEqual(['out-of-order']);
+    expect(b.peer.services.audit.tail(50).filter((e) => e.type === 'file-failed').map((e) => e.reason)).toEqual(['out-of-order']);
   });
 
   it('save: a cancelled dialog saves nothing and keeps the transfer; the name offered is sanitized', async () => {

@@ -31,7 +31,7 @@ describe('file transfer between two peers', () => {
       expect((await a.peer.call('files:finish', t.id)).state).toBe('done');
       const sealAfter = await t.pa.request('seal', t.tid, 1, 0, sliceOf(data, 0));
       expect(sealAfter.status).toBe('bad-state');
-      const types = (p: Side) => p.peer.services.e2ee.audit.tail(100).map((e) => e.type);
+      const types = (p: Side) => p.peer.services.audit.tail(100).map((e) => e.type);
       expect(types(a)).toContain('file-offered');
       expect(types(b)).toEqual(expect.arrayContaining(['file-offer-received', 'file-accepted', 'file-verified', 'file-saved']));
       const log = readFileSync(path.join(b.peer.dataDir, 'audit.jsonl'), 'utf8') + readFileSync(path.join(a.peer.dataDir, 'audit.jsonl'), 'utf8');

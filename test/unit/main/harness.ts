@@ -1,11 +1,13 @@
-// Test harness: simulated peers, each its own services + IPC handlers + dispatcher, a fake clock and a secret collector.
+// Test harness: simulated peers, each the app's own wiring (createMainApp) with a fake clock, a memory keystore and a secret collector.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createDispatcher, type Dispatch } from '../../../main/ipc/dispatcher';
-import { buildIpcHandlers } from '../../../main/ipc/handlers';
+import { createMainApp } from '../../../main/app';
+import type { Dispatch } from '../../../main/ipc/dispatcher';
+import type { E2eeParts } from '../../../main/e2ee/parts';
 import { MemoryKeystore } from '../../../main/keystore/memory';
-import { createMainServices, type MainServiceOptions, type MainServices } from '../../../main/services';
+import type { MainServiceOptions, MainServices } from '../../../main/services';
+import { APP_ENTRY_URL } from '../../../main/shell/origin';
 import type { CryptoBackend } from '../../../main/crypto';
 import { createNodeBackend } from '../../../main/crypto-native/node-backend';
 
@@ -16,7 +18,11 @@ import { createNodeBackend } from '../../../main/crypto-native/node-backend';
 const envBackend: CryptoBackend | undefined = process.env.VEIL_TEST_AEAD === 'noble' ? createNodeBackend() : undefined;
 import type { IpcChannel, IpcResult, IpcResultOf } from '../../../protocol/ipc';
 
-export const APP_URL = 'veil-app://app/index.html';
+/** The app's own page: the dispatcher's default sender check (isAppUrl) accepts it, exactly as in Electron. */
+export const APP_URL = APP_ENTRY_URL;
+
+/** White-box view for tests that inspect key material and counters; outside test/ lint forbids reaching the private parts. */
+export const partsOf = (services: MainServices): E2eeParts => services.e2ee['parts'];
 
 export class Clock {
   constructor(public t = 1_800_000_000_000) {}
@@ -48,13 +54,12 @@ export interface PeerOptions {
 export async function makePeer(name: string, opts: PeerOptions): Promise<Peer> {
   const keystore = opts.keystore ?? new MemoryKeystore();
   const dataDir = opts.dataDir ?? tempDir();
-  const services = await createMainServices({
+  const { services, dispatch } = await createMainApp({
     appInfo: { name: 'Veil', version: 'test', platform: 'linux' }, dataDir, keystore, now: opts.clock.now, sweepIntervalMs: 0,
     ...(opts.backend ?? envBackend ? { backend: opts.backend ?? envBackend } : {}),
     ...(opts.secrets ? { onSecret: (s: Uint8Array) => opts.secrets!.push(s) } : {}),
     ...opts.files
   });
-  const dispatch = createDispatcher(buildIpcHandlers(services), (u) => u === APP_URL);
   const results: unknown[] = [];
   const raw = async (channel: unknown, args: unknown[]) => {
     const r = await dispatch(APP_URL, channel, args);

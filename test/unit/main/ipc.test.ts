@@ -113,7 +113,7 @@ describe('no secret bytes in IPC results', () => {
       }
     }
     const text2 = haystacks.join('\n');
-    const files = ps.map((p) => p.services.e2ee.audit.tail(1000)).flat();
+    const files = ps.map((p) => p.services.audit.tail(1000)).flat();
     const auditText = JSON.stringify(files);
     for (const s of secrets) {
       const [b64, hx] = [toB64u(s), toHex(s)];

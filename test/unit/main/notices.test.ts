@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { signBundle, signRevocation, signRotation } from '../../../main/crypto';
 import { toB64u } from '../../../protocol/encoding';
-import { Clock, expectCode, idOf, joinAll, makePeer, text, untext, type Peer } from './harness';
+import { Clock, partsOf, expectCode, idOf, joinAll, makePeer, text, untext, type Peer } from './harness';
 
 let peers: Peer[] = [];
 afterEach(async () => {
@@ -27,13 +27,13 @@ describe('rotation notices', () => {
     await expectCode(b.call('keys:applyRotation', { ...n1, signature: zeroSig }), 'bad-signature');
     await expectCode(b.call('keys:applyRotation', { ...n1, issuedAt: n1.issuedAt + 1 }), 'bad-signature');
     // Mallory re-signs Alice's notice with her own key but keeps Alice's identity: signature fails.
-    const mSeed = (await m.services.e2ee.identity.get()).seed;
+    const mSeed = (await partsOf(m.services).identity.get()).seed;
     const { signature: _s, ...unsigned } = n1;
-    await expectCode(b.call('keys:applyRotation', signRotation(m.services.e2ee.backend, mSeed, unsigned)), 'bad-signature');
+    await expectCode(b.call('keys:applyRotation', signRotation(partsOf(m.services).backend, mSeed, unsigned)), 'bad-signature');
     // A bundle inside the notice with a bad signature is rejected even when the notice itself is signed.
-    const aSeed = (await a.services.e2ee.identity.get()).seed;
+    const aSeed = (await partsOf(a.services).identity.get()).seed;
     const badBundle = { ...n1.bundle, signature: zeroSig };
-    await expectCode(b.call('keys:applyRotation', signRotation(a.services.e2ee.backend, aSeed, { ...unsigned, bundle: badBundle })), 'bad-signature');
+    await expectCode(b.call('keys:applyRotation', signRotation(partsOf(a.services).backend, aSeed, { ...unsigned, bundle: badBundle })), 'bad-signature');
     const n2 = await a.call('keys:rotate', 'r');
     await b.call('keys:applyRotation', n2);
     await expectCode(b.call('keys:applyRotation', n2), 'replay');
@@ -63,15 +63,15 @@ describe('revocation notices', () => {
     const { a, b, m, ia, ib } = await pair();
     const { revocation, replacement } = await a.call('keys:revoke', 'r');
     await expectCode(b.call('keys:applyRevocation', { ...revocation, signature: zeroSig }), 'bad-signature');
-    const mSeed = (await m.services.e2ee.identity.get()).seed;
+    const mSeed = (await partsOf(m.services).identity.get()).seed;
     const { signature: _s, ...unsigned } = revocation;
-    await expectCode(b.call('keys:applyRevocation', signRevocation(m.services.e2ee.backend, mSeed, unsigned)), 'bad-signature');
+    await expectCode(b.call('keys:applyRevocation', signRevocation(partsOf(m.services).backend, mSeed, unsigned)), 'bad-signature');
     await b.call('keys:applyRevocation', revocation);
     await expectCode(b.call('keys:applyRevocation', revocation), 'replay');
     await b.call('keys:applyRotation', replacement);
     // A validly signed revocation whose epoch is not the one of the key it names is refused (any epoch but that one).
-    const aSeed = (await a.services.e2ee.identity.get()).seed;
-    const older = signRevocation(a.services.e2ee.backend, aSeed, { ...unsigned, keyId: replacement.bundle.keyId, epoch: revocation.epoch - 1 });
+    const aSeed = (await partsOf(a.services).identity.get()).seed;
+    const older = signRevocation(partsOf(a.services).backend, aSeed, { ...unsigned, keyId: replacement.bundle.keyId, epoch: revocation.epoch - 1 });
     await expectCode(b.call('keys:applyRevocation', older), 'malformed');
     const msg = await a.call('message:seal', 'r', ib, text('still fine'));
     expect(untext((await b.call('message:open', 'r', ia, msg)).plaintext)).toBe('still fine');
@@ -95,9 +95,9 @@ describe('revocation notices', () => {
     await expectCode(b.call('session:open', { ...bundle, roomId: 'other' }, 'mallory'), 'no-room-key');
     await b.call('keys:create', 'other');
     await expectCode(b.call('session:open', { ...bundle, roomId: 'other' }, 'mallory'), 'bad-signature');
-    const mSeed = (await m.services.e2ee.identity.get()).seed;
+    const mSeed = (await partsOf(m.services).identity.get()).seed;
     const { signature: _s, ...u } = bundle;
-    await expectCode(b.call('session:open', signBundle(m.services.e2ee.backend, mSeed, { ...u, expiresAt: u.createdAt + 48 * 3600_000 }), 'mallory'), 'malformed');
+    await expectCode(b.call('session:open', signBundle(partsOf(m.services).backend, mSeed, { ...u, expiresAt: u.createdAt + 48 * 3600_000 }), 'mallory'), 'malformed');
     await expectCode(a.call('session:open', (await a.call('keys:get', 'r')).bundle, 'me'), 'malformed');
   });
 });

@@ -6,7 +6,7 @@ import { generateEphemeral, signBundle, signRevocation } from '../../../main/cry
 import { toB64u } from '../../../protocol/encoding';
 import type { WireKeyBundle, WireRevocationNotice } from '../../../protocol/keys';
 import { LIMITS } from '../../../protocol/limits';
-import { Clock, expectCode, idOf, joinAll, makePeer, text, untext, type Peer } from './harness';
+import { Clock, partsOf, expectCode, idOf, joinAll, makePeer, text, untext, type Peer } from './harness';
 
 let peers: Peer[] = [];
 afterEach(async () => {
@@ -66,11 +66,11 @@ describe('revocations apply in any order', () => {
     const { a, b, ia, ib } = await pair();
     const k1 = (await a.call('keys:get', 'r')).bundle;
     await b.call('keys:applyRotation', await a.call('keys:rotate', 'r'));
-    const seed = (await a.services.e2ee.identity.get()).seed;
-    const forged: WireRevocationNotice = signRevocation(a.services.e2ee.backend, seed, { v: 1, type: 'revoke', identityKey: ia, roomId: 'r',
+    const seed = (await partsOf(a.services).identity.get()).seed;
+    const forged: WireRevocationNotice = signRevocation(partsOf(a.services).backend, seed, { v: 1, type: 'revoke', identityKey: ia, roomId: 'r',
       keyId: k1.keyId, epoch: k1.epoch + 1, issuedAt: 0 });
     await expectCode(b.call('keys:applyRevocation', forged), 'malformed');
-    expect(b.services.e2ee.revocations.has('r', ia, k1.keyId)).toBe(false);
+    expect(partsOf(b.services).revocations.has('r', ia, k1.keyId)).toBe(false);
     const msg = await a.call('message:seal', 'r', ib, text('fine'));
     expect(untext((await b.call('message:open', 'r', ia, msg)).plaintext)).toBe('fine');
   });
@@ -92,7 +92,7 @@ describe('revoked keys persist until they expire', () => {
     expect(JSON.parse(readFileSync(file, 'utf8')).revoked).toEqual([{ roomId: 'r', identityKey: ia, keyId: revoked.keyId,
       expiresAt: revoked.expiresAt }]);
     clock.t = revoked.expiresAt;
-    expect(b2.services.e2ee.revocations.has('r', ia, revoked.keyId)).toBe(false);
+    expect(partsOf(b2.services).revocations.has('r', ia, revoked.keyId)).toBe(false);
     expect(JSON.parse(readFileSync(file, 'utf8')).revoked).toEqual([]);
     await expectCode(b2.call('session:open', revoked, 'alice'), 'expired');
   });
@@ -134,17 +134,17 @@ describe('our epochs only go up', () => {
   it('forgets a room once the clock has passed its last epoch', async () => {
     const { clock, a } = await pair();
     await a.call('keys:rotate', 'r');
-    expect(a.services.e2ee.epochs.lastEpoch('r')).toBe(Math.floor(clock.t / 1000) + 1);
+    expect(partsOf(a.services).epochs.lastEpoch('r')).toBe(Math.floor(clock.t / 1000) + 1);
     clock.advance(5_000);
     await a.call('keys:create', 'other');
-    expect(a.services.e2ee.epochs.lastEpoch('r')).toBeUndefined();
+    expect(partsOf(a.services).epochs.lastEpoch('r')).toBeUndefined();
     expect(Object.keys(JSON.parse(readFileSync(path.join(a.dataDir, 'epochs.json'), 'utf8')).rooms)).toEqual(['other']);
   });
 });
 
 /** A stranger's bundle for room `r`, signed by a fresh identity (no services needed). */
 function strangerBundle(p: Peer, clock: Clock): WireKeyBundle {
-  const backend = p.services.e2ee.backend;
+  const backend = partsOf(p.services).backend;
   const seed = backend.randomBytes(32);
   const eph = generateEphemeral(backend);
   return signBundle(backend, seed, { v: 1, identityKey: toB64u(backend.ed25519PublicKey(seed)), roomId: 'r', keyId: toB64u(eph.keyId),

@@ -1,6 +1,6 @@
 // The name main suggests in the save dialog carries no bidi control, control character or path part of the peer's name.
 import { describe, expect, it } from 'vitest';
-import { sanitizeFileName } from '../../../main/transfers/records';
+import { sanitizeFileName } from '../../../main/files/records';
 
 describe('sanitizeFileName (save dialog suggestion)', () => {
   it.each([

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../protocol/limits';
 import { fromB64u } from '../../../protocol/encoding';
-import { Clock, expectCode, idOf, joinAll, makePeer, text, untext, type Peer } from './harness';
+import { Clock, partsOf, expectCode, idOf, joinAll, makePeer, text, untext, type Peer } from './harness';
 
 let peers: Peer[] = [];
 afterEach(async () => {
@@ -103,7 +103,7 @@ describe('seed scenarios', () => {
     expect(untext((await a!.call('message:open', 'r', ib, lateBA)).plaintext)).toBe('late 1');
     clock.advance(LIMITS.rotationGraceMs + 1);
     await a!.services.tick();
-    expect(a!.services.e2ee.roomKeys.get('r')!.previous).toBeNull();
+    expect(partsOf(a!.services).roomKeys.get('r')!.previous).toBeNull();
     await expectCode(a!.call('message:open', 'r', ib, lateBA2), 'wrong-recipient');
     await expectCode(b!.call('keys:applyRotation', notice), 'replay');
     expect((await a!.call('audit:tail', 100)).map((e) => e.type)).toEqual(expect.arrayContaining(['room-key-created', 'session-opened', 'room-key-rotated']));
@@ -164,16 +164,16 @@ describe('seed scenarios', () => {
     const b = await makePeer('bob', { clock });
     peers.push(b);
     await joinAll('r', [a, b]);
-    const room = a.services.e2ee.roomKeys.get('r')!;
+    const room = partsOf(a.services).roomKeys.get('r')!;
     const eph = room.current.ephemeral.secretKey;
-    const sess = a.services.e2ee.peers.current(a.services.e2ee.peers.get('r', await idOf(b))!)!.keys;
+    const sess = partsOf(a.services).peers.current(partsOf(a.services).peers.get('r', await idOf(b))!)!.keys;
     expect(eph.some((x) => x !== 0)).toBe(true);
     await a.call('room:leave', 'r');
     expect(eph.every((x) => x === 0)).toBe(true);
     expect(sess.sendKey.every((x) => x === 0) && sess.recvKey.every((x) => x === 0)).toBe(true);
     await expectCode(a.call('keys:get', 'r'), 'no-room-key');
     await expectCode(a.call('message:seal', 'r', await idOf(b), text('x')), 'no-room-key');
-    const seed = (await a.services.e2ee.identity.get()).seed;
+    const seed = (await partsOf(a.services).identity.get()).seed;
     await a.services.dispose();
     expect(seed.every((x) => x === 0)).toBe(true);
     expect(secrets.length).toBeGreaterThan(3);

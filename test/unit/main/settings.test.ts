@@ -36,7 +36,7 @@ describe('E2EE settings persistence', () => {
 
     const again = await peerAt(dir);
     expect(await again.call('settings:get')).toEqual({ signMessages: false, rotationIntervalMs: 300_000, maxFileBytes: DEFAULT_SETTINGS.maxFileBytes });
-    expect(again.services.e2ee.audit.tail(50).some((e) => e.type === 'settings-corrupt')).toBe(false);
+    expect(again.services.audit.tail(50).some((e) => e.type === 'settings-corrupt')).toBe(false);
   });
 
   it('a rejected settings:set (out of range) changes neither memory nor the file', async () => {
@@ -72,7 +72,7 @@ describe('E2EE settings persistence', () => {
       writeFileSync(settingsFile(dir), content);
       const a = await peerAt(dir);
       expect(await a.call('settings:get')).toEqual(DEFAULT_SETTINGS);
-      const events = a.services.e2ee.audit.tail(50).filter((e) => e.type === 'settings-corrupt');
+      const events = a.services.audit.tail(50).filter((e) => e.type === 'settings-corrupt');
       expect(events).toHaveLength(1);
       expect(typeof events[0]!.reason).toBe('string');
       expect(readFileSync(`${settingsFile(dir)}.corrupt`, 'utf8')).toBe(content);
@@ -99,7 +99,7 @@ describe('E2EE settings persistence', () => {
     const a = await peerAt(dir);
     expect(await a.call('settings:get')).toEqual({ signMessages: false, rotationIntervalMs: 120_000, maxFileBytes: FILE_LIMITS.defaultMaxFileBytes });
     expect(existsSync(`${settingsFile(dir)}.corrupt`)).toBe(false);
-    expect(a.services.e2ee.audit.tail(50).some((e) => e.type === 'settings-corrupt')).toBe(false);
+    expect(a.services.audit.tail(50).some((e) => e.type === 'settings-corrupt')).toBe(false);
   });
 
   it('maxFileBytes: settings:set persists it within bounds and refuses values outside them without any change', async () => {

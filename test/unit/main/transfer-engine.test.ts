@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chunkLength, deriveFileKey } from '../../../main/crypto';
 import { createDefaultBackend } from '../../../main/crypto-native/select';
-import { EngineError, TransferEngine } from '../../../main/transfers/engine';
+import { EngineError, TransferEngine } from '../../../main/files/engine';
 import { tempDir } from './harness';
 
 const backend = createDefaultBackend();

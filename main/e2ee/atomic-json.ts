@@ -1,4 +1,4 @@
-// Small file helpers for the data folder: atomic JSON writes (temp file + rename) and tolerant JSON reads.
+// Atomic JSON files in the data folder: writes go to a temp file then rename; reads tell a missing file from a corrupt one.
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 

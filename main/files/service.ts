@@ -5,19 +5,21 @@ import path from 'node:path';
 import { toB64u } from '../../protocol/encoding';
 import { FILE_LIMITS } from '../../protocol/file-limits';
 import type { FileMeta, OfferResult, PreparedFile, TransferInfo } from '../../protocol/ipc-files';
-import { chunkCountFor, deriveFileKey, fileNameProblem, mimeProblem, signOffer } from '../crypto';
-import type { E2eeCore } from '../e2ee/e2ee';
-import { IpcFailure } from '../ipc/dispatcher';
+import { chunkCountFor, fileNameProblem, mimeProblem } from '../crypto';
+import type { AuditLog } from '../e2ee/audit';
+import type { E2eeService } from '../e2ee/e2ee';
+import { DomainError } from '../errors';
 import { EngineError } from './engine-error';
-import { assertOfferQuota, isPendingOffer, verifyIncomingOffer } from './offers';
+import { assertOfferQuota, isPendingOffer } from './offers';
 import { transferPortOps } from './port-ops';
 import { PortRouter } from './port-router';
 import type { FilePortOpener } from './port';
 import { isFinal, portStatusCode, sanitizeFileName, savedName, toInfo, type PreparedRecord, type TransferRecord } from './records';
 import { ChunkWorkerClient } from './worker-client';
 
-export interface TransferServiceOptions {
-  e2ee: E2eeCore; dataDir: string; now: () => number;
+export interface FilesServiceOptions {
+  /** Session keys and offer signatures: the transfer service never sees a session key, only each transfer's own. */
+  e2ee: E2eeService; audit: AuditLog; dataDir: string; now: () => number;
   /** The bundled chunk worker (dist/main/chunk-worker.cjs in the app). */
   chunkWorkerPath: string;
   /** Main's own save dialog: the path the user chose, or null when they cancelled. */
@@ -25,9 +27,9 @@ export interface TransferServiceOptions {
   openPort?: FilePortOpener;
 }
 
-const toIpc = (err: unknown): unknown => (err instanceof EngineError ? new IpcFailure(portStatusCode(err.status), err.message) : err);
+const toIpc = (err: unknown): unknown => (err instanceof EngineError ? new DomainError(portStatusCode(err.status), err.message) : err);
 
-export class TransferService {
+export class FilesService {
   private readonly transfers = new Map<string, TransferRecord>();
   private readonly prepares = new Map<string, PreparedRecord>();
   /** Incoming transfer ids accepted as offers → the sender key's expiry; past it no session opens that offer again. */
@@ -36,9 +38,9 @@ export class TransferService {
   readonly ports: PortRouter;
   private disposed = false;
 
-  constructor(private readonly opts: TransferServiceOptions) {
+  constructor(private readonly opts: FilesServiceOptions) {
     this.ports = new PortRouter(transferPortOps({ prepares: this.prepares, transfers: this.transfers, worker: () => this.worker(),
-      fail: (r, code, message) => this.fail(r, code, message), audit: opts.e2ee.audit }));
+      fail: (r, code, message) => this.fail(r, code, message), audit: opts.audit }));
     // Spools of an earlier run are unreadable (their keys died with it): delete them.
     const dir = path.join(opts.dataDir, 'transfers');
     try {
@@ -48,11 +50,12 @@ export class TransferService {
     }
   }
 
-  private get e2ee(): E2eeCore { return this.opts.e2ee; }
+  private get e2ee(): E2eeService { return this.opts.e2ee; }
+  private get audit(): AuditLog { return this.opts.audit; }
 
   /** Started on first use, so a service that never moves a file never starts a thread. */
   private worker(): ChunkWorkerClient {
-    if (this.disposed) throw new IpcFailure('bad-state', 'file transfer service stopped');
+    if (this.disposed) throw new DomainError('bad-state', 'file transfer service stopped');
     if (!this.client?.alive) this.client = new ChunkWorkerClient(this.opts.chunkWorkerPath, this.opts.dataDir, () => this.workerLost());
     return this.client;
   }
@@ -63,16 +66,16 @@ export class TransferService {
     for (const r of this.transfers.values()) if (!isFinal(r)) this.fail(r, 'internal', 'chunk worker stopped');
   }
 
-  private fail(r: TransferRecord, code: IpcFailure['code'], message: string): void {
+  private fail(r: TransferRecord, code: DomainError['code'], message: string): void {
     r.state = 'failed';
     r.error = { code, message };
-    this.e2ee.audit.record('file-failed', { transferId: r.idB64, direction: r.direction, reason: code });
+    this.audit.record('file-failed', { transferId: r.idB64, direction: r.direction, reason: code });
   }
 
   private record(idB64: string): TransferRecord {
     this.prune();
     const r = this.transfers.get(idB64);
-    if (!r) throw new IpcFailure('not-found', 'no such transfer');
+    if (!r) throw new DomainError('not-found', 'no such transfer');
     return r;
   }
 
@@ -90,7 +93,7 @@ export class TransferService {
       if (r.direction === 'in' && r.state === 'offered' && r.addedAt < cutoff) {
         this.transfers.delete(k);
         this.client?.forget(r.id).catch(() => {});
-        this.e2ee.audit.record('file-offer-expired', { transferId: r.idB64 });
+        this.audit.record('file-offer-expired', { transferId: r.idB64 });
       }
     }
     for (const [k, r] of this.transfers) {
@@ -108,7 +111,7 @@ export class TransferService {
 
   private ensureRoom(): void {
     this.prune();
-    if (this.held() >= FILE_LIMITS.maxTransfers) throw new IpcFailure('bad-state', 'too many transfers at once');
+    if (this.held() >= FILE_LIMITS.maxTransfers) throw new DomainError('bad-state', 'too many transfers at once');
   }
 
   /**
@@ -117,19 +120,19 @@ export class TransferService {
    */
   connect(): { token: string } {
     const open = this.opts.openPort;
-    if (!open) throw new IpcFailure('bad-state', 'no window to attach a port to');
-    const token = toB64u(this.e2ee.backend.randomBytes(18));
+    if (!open) throw new DomainError('bad-state', 'no window to attach a port to');
+    const token = toB64u(this.e2ee.randomBytes(18));
     open(token).then((endpoint) => this.ports.attach(endpoint), () => { /* the page retries files:connect on its side */ });
     return { token };
   }
 
   async prepare(roomId: string, meta: FileMeta): Promise<PreparedFile> {
-    if (meta.size > this.e2ee.settings.maxFileBytes) throw new IpcFailure('too-large', 'file is larger than the maxFileBytes setting');
-    this.e2ee.requireRoom(roomId);
+    if (meta.size > this.e2ee.settings.maxFileBytes) throw new DomainError('too-large', 'file is larger than the maxFileBytes setting');
+    this.e2ee.assertRoom(roomId);
     const problem = fileNameProblem(meta.name) ?? mimeProblem(meta.mime);
-    if (problem) throw new IpcFailure('malformed', problem);
+    if (problem) throw new DomainError('malformed', problem);
     this.ensureRoom();
-    const id = this.e2ee.backend.randomBytes(16);
+    const id = this.e2ee.randomBytes(16);
     const chunkSize = FILE_LIMITS.chunkBytes;
     await this.worker().startPrepare(id, meta.size, chunkSize).catch((e) => { throw toIpc(e); });
     const chunkCount = chunkCountFor(meta.size, chunkSize);
@@ -139,16 +142,14 @@ export class TransferService {
 
   async offer(prepareId: string, recipients: string[]): Promise<OfferResult[]> {
     const p = this.prepares.get(prepareId);
-    if (!p) throw new IpcFailure('not-found', 'no such prepared file');
-    if (!p.digest) throw new IpcFailure('bad-state', 'the file is not hashed yet');
-    const identity = await this.e2ee.identity.get();
-    this.e2ee.requireRoom(p.roomId);
+    if (!p) throw new DomainError('not-found', 'no such prepared file');
+    if (!p.digest) throw new DomainError('bad-state', 'the file is not hashed yet');
+    const signerFor = await this.e2ee.fileOfferSigners(p.roomId);
     const results: OfferResult[] = [];
     for (const recipientIdentityKey of recipients) {
-      const fail = (code: IpcFailure['code'], message: string) => results.push({ recipientIdentityKey, ok: false, error: { code, message } });
-      const peer = this.e2ee.peers.get(p.roomId, recipientIdentityKey);
-      const session = peer ? this.e2ee.peers.current(peer) : null;
-      if (!peer || !session) {
+      const fail = (code: DomainError['code'], message: string) => results.push({ recipientIdentityKey, ok: false, error: { code, message } });
+      const sign = signerFor(recipientIdentityKey);
+      if (!sign) {
         fail('no-session', 'no session with this peer in this room');
         continue;
       }
@@ -158,25 +159,22 @@ export class TransferService {
         fail('bad-state', 'too many transfers at once');
         continue;
       }
-      const transferId = this.e2ee.backend.randomBytes(16);
+      const transferId = this.e2ee.randomBytes(16);
       const createdAt = this.opts.now();
-      const offer = signOffer(this.e2ee.backend, identity.seed, { transferId, senderIdentityKey: identity.publicKey,
-        recipientIdentityKey: peer.identityKey, senderKeyId: session.myKeyId, recipientKeyId: session.peerKeyId, size: p.meta.size,
-        chunkSize: p.chunkSize, sha256: p.digest, createdAt, roomId: p.roomId, name: p.meta.name, mime: p.meta.mime });
-      const manifestBytes = offer.subarray(0, offer.length - 64);
+      const { offer, fileKey } = sign({ transferId, size: p.meta.size, chunkSize: p.chunkSize, sha256: p.digest, createdAt, roomId: p.roomId,
+        name: p.meta.name, mime: p.meta.mime });
       try {
-        await this.worker().addSend(transferId, deriveFileKey(this.e2ee.backend, session.keys.sendKey, transferId, manifestBytes),
-          p.meta.size, p.chunkSize);
+        await this.worker().addSend(transferId, fileKey, p.meta.size, p.chunkSize);
       } catch (err) {
         const e = toIpc(err);
-        fail(e instanceof IpcFailure ? e.code : 'internal', 'could not start the transfer');
+        fail(e instanceof DomainError ? e.code : 'internal', 'could not start the transfer');
         continue;
       }
       const idB64 = toB64u(transferId);
       this.transfers.set(idB64, { id: transferId, idB64, direction: 'out', roomId: p.roomId, peerIdentityKey: recipientIdentityKey,
         name: p.meta.name, size: p.meta.size, mime: p.meta.mime, chunkSize: p.chunkSize, chunkCount: p.chunkCount,
         sha256Hex: Buffer.from(p.digest).toString('hex'), createdAt, state: 'sending', verifiedChunks: 0, attempt: 1, addedAt: createdAt });
-      this.e2ee.audit.record('file-offered', { transferId: idB64, roomId: p.roomId, peerIdentityKey: recipientIdentityKey, size: p.meta.size,
+      this.audit.record('file-offered', { transferId: idB64, roomId: p.roomId, peerIdentityKey: recipientIdentityKey, size: p.meta.size,
         chunkCount: p.chunkCount });
       results.push({ recipientIdentityKey, ok: true, transferId: idB64, offer });
     }
@@ -185,41 +183,40 @@ export class TransferService {
   }
 
   async receiveOffer(roomId: string, senderIdentityKey: string, offer: Uint8Array): Promise<TransferInfo> {
-    const identity = await this.e2ee.identity.get();
-    const v = verifyIncomingOffer(this.e2ee, { roomId, senderIdentityKey, offer, ourIdentityKey: identity.publicKey,
+    const v = await this.e2ee.verifyFileOffer({ roomId, senderIdentityKey, offer,
       seen: (id) => this.seenIncoming.has(id) || this.transfers.has(id) });
     const m = v.manifest;
     const idB64 = toB64u(m.transferId);
     this.prune();
-    assertOfferQuota(this.e2ee, this.transfers.values(), roomId, senderIdentityKey, idB64);
+    assertOfferQuota(this.audit, this.transfers.values(), roomId, senderIdentityKey, idB64);
     try {
-      await this.worker().addReceive(m.transferId, deriveFileKey(this.e2ee.backend, v.session.keys.recvKey, m.transferId, v.manifestBytes),
+      await this.worker().addReceive(m.transferId, v.fileKey(),
         m.size, m.chunkSize, m.sha256);
     } catch (err) {
       throw toIpc(err);
     }
-    this.seenIncoming.set(idB64, v.session.peerExpiresAt);
+    this.seenIncoming.set(idB64, v.peerExpiresAt);
     const r: TransferRecord = { id: m.transferId, idB64, direction: 'in', roomId, peerIdentityKey: senderIdentityKey, name: m.name, size: m.size,
       mime: m.mime, chunkSize: m.chunkSize, chunkCount: m.chunkCount, sha256Hex: Buffer.from(m.sha256).toString('hex'), createdAt: m.createdAt,
       state: 'offered', verifiedChunks: 0, attempt: 1, addedAt: this.opts.now() };
     this.transfers.set(idB64, r);
-    this.e2ee.audit.record('file-offer-received', { transferId: idB64, roomId, peerIdentityKey: senderIdentityKey, size: m.size,
+    this.audit.record('file-offer-received', { transferId: idB64, roomId, peerIdentityKey: senderIdentityKey, size: m.size,
       chunkCount: m.chunkCount });
     return toInfo(r);
   }
 
   private expect(r: TransferRecord, direction: 'in' | 'out', state: TransferRecord['state']): void {
-    if (r.direction !== direction || r.state !== state) throw new IpcFailure('bad-state', `transfer is ${r.direction}/${r.state}, not ${direction}/${state}`);
+    if (r.direction !== direction || r.state !== state) throw new DomainError('bad-state', `transfer is ${r.direction}/${r.state}, not ${direction}/${state}`);
   }
 
   async accept(id: string): Promise<TransferInfo> {
     const r = this.record(id);
     this.expect(r, 'in', 'offered');
     // Accepted, the offer leaves its quota and counts as our own transfer.
-    if (this.held() >= FILE_LIMITS.maxTransfers) throw new IpcFailure('bad-state', 'too many transfers at once');
+    if (this.held() >= FILE_LIMITS.maxTransfers) throw new DomainError('bad-state', 'too many transfers at once');
     await this.worker().startReceive(r.id).catch((e) => { throw toIpc(e); });
     r.state = 'receiving';
-    this.e2ee.audit.record('file-accepted', { transferId: r.idB64, peerIdentityKey: r.peerIdentityKey, size: r.size });
+    this.audit.record('file-accepted', { transferId: r.idB64, peerIdentityKey: r.peerIdentityKey, size: r.size });
     return toInfo(r);
   }
 
@@ -234,7 +231,7 @@ export class TransferService {
   private async end(r: TransferRecord, state: 'declined' | 'cancelled' | 'done', event: string, fields: Record<string, string | number>): Promise<TransferInfo> {
     r.state = state;
     await this.client?.forget(r.id).catch(() => {});
-    this.e2ee.audit.record(event, { transferId: r.idB64, peerIdentityKey: r.peerIdentityKey, ...fields });
+    this.audit.record(event, { transferId: r.idB64, peerIdentityKey: r.peerIdentityKey, ...fields });
     return toInfo(r);
   }
 
@@ -255,12 +252,12 @@ export class TransferService {
   async resume(id: string, fromIndex: number): Promise<TransferInfo> {
     const r = this.record(id);
     this.expect(r, 'out', 'sending');
-    if (fromIndex > r.chunkCount) throw new IpcFailure('bad-arguments', 'fromIndex is past the last chunk');
-    if (r.attempt >= 0xffffffff) throw new IpcFailure('bad-state', 'no attempts left');
+    if (fromIndex > r.chunkCount) throw new DomainError('bad-arguments', 'fromIndex is past the last chunk');
+    if (r.attempt >= 0xffffffff) throw new DomainError('bad-state', 'no attempts left');
     await this.worker().resume(r.id, r.attempt + 1).catch((e) => { throw toIpc(e); });
     r.attempt += 1;
     r.verifiedChunks = fromIndex;
-    this.e2ee.audit.record('file-resumed', { transferId: r.idB64, attempt: r.attempt, fromIndex });
+    this.audit.record('file-resumed', { transferId: r.idB64, attempt: r.attempt, fromIndex });
     return toInfo(r);
   }
 
@@ -281,7 +278,7 @@ export class TransferService {
     this.expect(r, 'in', 'verified');
     await this.worker().save(r.id, dest).catch((e) => { throw toIpc(e); });
     r.state = 'saved';
-    this.e2ee.audit.record('file-saved', { transferId: r.idB64, size: r.size });
+    this.audit.record('file-saved', { transferId: r.idB64, size: r.size });
     return { saved: true, fileName: savedName(dest) };
   }
 
