@@ -1,6 +1,7 @@
 // UI actions: join/leave, media toggles, screen share and device switching, trust decisions.
 import type { Contact } from '../../../protocol/ipc-e2ee';
 import { load, rememberRoom, save, type RecentRoom } from '../lib/storage';
+import { describeJoinFailure } from '../lib/join-errors';
 import { errorText, unwrap } from '../lib/veil';
 import { getLocalMedia, getScreen, listDevices } from '../rtc/media';
 import { useApp } from '../store';
@@ -11,19 +12,22 @@ export const currentRoom = () => current;
 
 export async function joinRoom(params: JoinParams): Promise<void> {
   const s = useApp.getState();
-  save('veil.lobby', { displayName: params.displayName, serverUrl: params.serverUrl });
-  // The room password is never stored: recent rooms keep the address and room name only.
-  save('veil.recentRooms', rememberRoom(load<RecentRoom[]>('veil.recentRooms', []), { roomId: params.roomId, serverUrl: params.serverUrl, at: Date.now() }));
   const room = new Room(useApp, params);
   current = room;
   try {
     await room.start();
-    void refreshContacts();
   } catch (err) {
     current = null;
     await room.leave().catch(() => {});
-    s.setSession({ phase: 'lobby', error: errorText(err) });
+    const failure = describeJoinFailure(err);
+    s.setSession({ phase: 'lobby', error: failure.message, errorDetail: failure.detail });
+    return;
   }
+  // Only a room actually joined becomes a recent room and the next prefill (a typo must not stick).
+  // The room password is never stored: recent rooms keep the address and room name only.
+  save('veil.lobby', { displayName: params.displayName, serverUrl: params.serverUrl });
+  save('veil.recentRooms', rememberRoom(load<RecentRoom[]>('veil.recentRooms', []), { roomId: params.roomId, serverUrl: params.serverUrl, at: Date.now() }));
+  void refreshContacts();
 }
 
 export async function leaveRoom(): Promise<void> {

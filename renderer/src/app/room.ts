@@ -3,6 +3,7 @@ import type { WireKeyBundle } from '../../../protocol/keys';
 import type { WireLinkBinding } from '../../../protocol/link';
 import type { JoinResult, Member, PeerSignal } from '../../../protocol/signaling';
 import { displayNameOrPlaceholder } from '../../../protocol/names';
+import { ConnectFailure, probeServer } from '../lib/join-errors';
 import { isolate } from '../lib/shown-names';
 import { load } from '../lib/storage';
 import { errorText, unwrap } from '../lib/veil';
@@ -95,7 +96,13 @@ export class Room {
         onInvalid: (what) => { if (this.s.countInvalidEvent(what)) this.s.pushAlert(`Dropped a malformed "${what}" from the signaling server`); }
       });
       sig.socket.on('connect_error', (err) => {
-        if (first) { first = false; sig.close(); reject(new Error(`Cannot reach the signaling server: ${err.message}`)); }
+        if (!first) return;
+        first = false;
+        sig.close();
+        // The browser hides why a websocket failed; one plain HTTP probe tells "nothing there" from "something else there".
+        const cause = err.message;
+        if (cause === 'timeout') reject(new ConnectFailure(cause, 'skipped'));
+        else void probeServer(this.params.serverUrl).then((probe) => reject(new ConnectFailure(cause, probe)));
       });
       this.signaling = sig;
       this.wire(sig);
