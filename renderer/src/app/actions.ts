@@ -41,6 +41,7 @@ export function toggleMute(): void {
   const muted = !s.muted;
   s.localStream?.getAudioTracks().forEach((t) => { t.enabled = !muted; });
   s.setMedia({ muted });
+  void current?.announceMedia();
 }
 
 export function toggleCamera(): void {
@@ -48,6 +49,7 @@ export function toggleCamera(): void {
   const cameraOff = !s.cameraOff;
   s.localStream?.getVideoTracks().forEach((t) => { t.enabled = !cameraOff; });
   s.setMedia({ cameraOff });
+  void current?.announceMedia();
 }
 
 export async function toggleScreenShare(): Promise<void> {
@@ -59,6 +61,7 @@ export async function toggleScreenShare(): Promise<void> {
     room.screenTrack = null;
     await room.mesh.replaceTrack('video', s.localStream?.getVideoTracks()[0] ?? null);
     s.setMedia({ sharing: false });
+    void room.announceMedia();
     return;
   }
   try {
@@ -67,6 +70,7 @@ export async function toggleScreenShare(): Promise<void> {
     track.addEventListener('ended', () => { if (room.screenTrack === track) void toggleScreenShare(); });
     await room.mesh.replaceTrack('video', track);
     s.setMedia({ sharing: true });
+    void room.announceMedia();
   } catch (err) {
     s.pushAlert(`Screen share failed: ${errorText(err)}`);
   }

@@ -74,7 +74,7 @@ export class Room {
         if (frame) void this.notices.frame(frame);
         else void this.chat.receive(identityKey, bytes);
       },
-      onAuthenticated: (identityKey) => this.files.onLinkUp(identityKey),
+      onAuthenticated: (identityKey) => { this.files.onLinkUp(identityKey); void this.announceMedia(identityKey); },
       onFileFrame: (identityKey, bytes) => this.files.onFileFrame(identityKey, bytes),
       onLinkDown: (identityKey) => this.files.onLinkDown(identityKey)
     });
@@ -208,6 +208,14 @@ export class Room {
 
   async restartRotationTimer(): Promise<void> {
     await this.startRotationTimer();
+  }
+
+  /** Our mic / camera / screen state to one peer (a link just came up) or to everyone (a toggle): drives their tile of us. */
+  announceMedia(only?: string): Promise<void> {
+    const s = this.s;
+    const stream = s.localStream;
+    const live = (kind: 'audio' | 'video') => stream?.getTracks().some((t) => t.kind === kind && t.readyState !== 'ended') ?? false;
+    return this.chat.sendMediaState({ mic: live('audio') && !s.muted, cam: live('video') && !s.cameraOff, screen: s.sharing }, only);
   }
 
   /** Sends signed notices to every authenticated peer directly (works while signaling is down or lying). */

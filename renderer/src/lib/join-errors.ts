@@ -11,8 +11,8 @@ export interface JoinFailure { kind: JoinFailureKind; message: string; detail: s
 
 /** The websocket to the server could not open; `probe` says whether anything answered plain HTTP at that origin. */
 export class ConnectFailure extends Error {
-  constructor(readonly cause: string, readonly probe: 'answers' | 'silent' | 'skipped') {
-    super(`connect failed: ${cause} (http probe: ${probe})`);
+  constructor(readonly reason: string, readonly probe: 'answers' | 'silent' | 'skipped') {
+    super(`connect failed: ${reason} (http probe: ${probe})`);
     this.name = 'ConnectFailure';
   }
 }
@@ -44,7 +44,7 @@ function fromUnauthorized(reason: string): JoinFailureKind {
 
 function kindOf(err: unknown): JoinFailureKind {
   if (err instanceof ConnectFailure) {
-    if (err.cause === 'timeout') return 'timeout';
+    if (err.reason === 'timeout') return 'timeout';
     return err.probe === 'answers' ? 'not-veil' : 'unreachable';
   }
   if (err instanceof SignalingError) {
