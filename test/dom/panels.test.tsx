@@ -61,6 +61,6 @@ describe('SecurityPanel', () => {
     expect(screen.getByTestId('my-fingerprint').textContent).toBe('abcd ef01');
     expect(screen.getByTestId('key-epoch').textContent).toBe('7');
     await waitFor(() => expect(screen.getByTestId('audit-log').querySelectorAll('li')).toHaveLength(2));
-    expect(screen.getByTestId('audit-log').textContent).toMatch(/session-opened.*room-key-created/);
+    expect(screen.getByTestId('audit-log').textContent).toMatch(/secure session with someone started.*room key was created/);
   });
 });

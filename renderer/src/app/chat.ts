@@ -2,6 +2,7 @@
 import type { FileControl } from '../../../protocol/ipc-files';
 import { decodeSealedPeerMessage, encodeSealedPeerMessage, type ChatLine, type MediaState } from '../../../protocol/peer';
 import type { AppStore } from '../store';
+import { plainReason } from '../lib/plain-words';
 import { isolate } from '../lib/shown-names';
 import { shownNameOf } from './names';
 import { errorCode, errorText, strictUtf8, unwrap, utf8 } from '../lib/veil';
@@ -114,7 +115,7 @@ export class Chat {
     } catch (err) {
       this.store.getState().addMessage({
         id: newId(), from: 'system', fromName: name, at: Date.now(), kind: 'warning',
-        text: `Message from ${isolate(name)} rejected (${errorCode(err)}): ${errorText(err)}`
+        text: `Message from ${isolate(name)} not shown: ${plainReason(errorText(err))}`, detail: `${errorCode(err)}: ${errorText(err)}`
       });
     }
   }

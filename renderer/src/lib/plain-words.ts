@@ -22,7 +22,7 @@ const CODE_WORDS: Record<string, string> = {
   'decrypt-failed': 'it could not be decrypted',
   'old-epoch': 'it used an old key',
   'not-found': 'not found',
-  'too-large': 'too large',
+  'too-large': 'larger than the largest file size set in Settings',
   'key-changed': "this person's identity key changed and you have not accepted it",
   'hash-mismatch': 'the file did not match what was sent',
   'bad-state': 'not possible right now',

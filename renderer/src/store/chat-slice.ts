@@ -15,6 +15,8 @@ export interface ChatMessage {
   delivery?: Record<string, Delivery>;
   /** System lines: a rejected message and its reason (`warning`), or someone joining or leaving (`notice`). */
   kind?: 'message' | 'warning' | 'notice';
+  /** The raw cause of a warning (error code and message), shown under "Advanced". */
+  detail?: string;
 }
 
 export interface ChatSlice {

@@ -97,6 +97,7 @@ export function ChatPanel() {
                 {' '}<time className="msg-time" data-testid="chat-time" dateTime={new Date(m.at).toISOString()}>{timeOf(m.at)}</time></div>
             )}
             <div className="msg-text" data-testid="chat-text"><bdi>{safeMultilineText(m.text)}</bdi></div>
+            {m.detail && <details className="advanced"><summary>Advanced</summary><code><bdi>{safeText(m.detail)}</bdi></code></details>}
             {m.from === 'me' && <DeliveryLine m={m} />}
           </div>
         ))}
