@@ -35,7 +35,8 @@ describe('describeJoinFailure', () => {
       [ackError('rate-limited', 'too many failed joins'), 'rate-limited'],
       [ackError('bad-request', 'invalid payload'), 'version'],
       [new SignalingError('bad-response', 'room:join: malformed answer'), 'version'],
-      [new VeilError('denied', 'the user said no'), 'denied']
+      [new VeilError('denied', 'the user said no'), 'denied'],
+      [new VeilError('keychain-locked', 'locked'), 'keychain']
     ];
     const messages = new Set<string>();
     for (const [err, kind] of cases) {

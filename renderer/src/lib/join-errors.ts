@@ -4,7 +4,7 @@ import { VeilError } from './veil';
 
 export type JoinFailureKind =
   | 'unreachable' | 'timeout' | 'not-veil' | 'password-needed' | 'password-wrong' | 'token-expired' | 'token-invalid'
-  | 'proof' | 'room-full' | 'rate-limited' | 'version' | 'denied' | 'other';
+  | 'proof' | 'room-full' | 'rate-limited' | 'version' | 'denied' | 'keychain' | 'other';
 
 /** What the lobby shows: a sentence to act on, and the raw cause for the "Advanced" toggle. */
 export interface JoinFailure { kind: JoinFailureKind; message: string; detail: string }
@@ -30,6 +30,7 @@ const MESSAGES: Record<JoinFailureKind, string> = {
   'rate-limited': 'Too many failed attempts. Wait a minute, then try again.',
   version: 'This server runs a different version of Veil. Update Veil, or ask whoever runs the server to update it.',
   denied: 'You did not allow this server. Join again and choose Allow to use it.',
+  keychain: 'Your system keychain is locked or missing, and Veil keeps your identity there. Unlock it (or log in again), then join.',
   other: 'Could not join the room. Try again; if it keeps failing, open "Advanced" for details.'
 };
 
@@ -61,6 +62,7 @@ function kindOf(err: unknown): JoinFailureKind {
     }
   }
   if (err instanceof VeilError && err.code === 'denied') return 'denied';
+  if (err instanceof VeilError && (err.code === 'keychain-locked' || err.code === 'keychain-unavailable')) return 'keychain';
   return 'other';
 }
 
