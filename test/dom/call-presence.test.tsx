@@ -1,5 +1,5 @@
 // The call shows the room: announced mic/camera state, avatars, 1:1 and presenter layouts, sharing bar, confirmed leave, shortcuts.
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Chat, parseWire } from '../../renderer/src/app/chat';
 import { CallView } from '../../renderer/src/features/call/CallView';
@@ -150,5 +150,42 @@ describe('controls', () => {
     expect(useApp.getState().panel).toBe('chat');
     expect(screen.getByTestId('tab-chat').getAttribute('tabindex')).toBe('0');
     expect(screen.getByTestId('tab-files').getAttribute('tabindex')).toBe('-1');
+  });
+});
+
+describe('pre-join check in the lobby', () => {
+  it('captures only on request, lists mic / camera / speaker, keeps the choice for the call, and stops its tracks', async () => {
+    const { Preview } = await import('../../renderer/src/features/lobby/Preview');
+    const stopped: string[] = [];
+    const track = (kind: string) => ({ kind, stop: () => stopped.push(kind), clone() { return this; }, enabled: true });
+    const asked: MediaStreamConstraints[] = [];
+    const fakeStream = { getTracks: () => [track('audio'), track('video')], getAudioTracks: () => [], getVideoTracks: () => [] };
+    Object.defineProperty(navigator, 'mediaDevices', { configurable: true, value: {
+      getUserMedia: (c: MediaStreamConstraints) => { asked.push(c); return Promise.resolve(fakeStream); },
+      enumerateDevices: () => Promise.resolve([
+        { kind: 'audioinput', deviceId: 'mic-1', label: 'Desk mic' }, { kind: 'videoinput', deviceId: 'cam-1', label: 'Web cam' },
+        { kind: 'audiooutput', deviceId: 'spk-1', label: 'Headphones' }
+      ]),
+      addEventListener() {}, removeEventListener() {}
+    } });
+    Object.defineProperty(HTMLMediaElement.prototype, 'setSinkId', { configurable: true, value: () => Promise.resolve() });
+    useApp.setState({ audioDeviceId: '', videoDeviceId: '', speakerId: '' });
+    render(<Preview />);
+    expect(asked).toHaveLength(0);
+    fireEvent.click(screen.getByTestId('preview-start'));
+    await screen.findByText('Desk mic');
+    expect(screen.getByTestId('preview-meter').getAttribute('role')).toBe('meter');
+    fireEvent.change(screen.getByTestId('preview-mic'), { target: { value: 'mic-1' } });
+    expect(useApp.getState().audioDeviceId).toBe('mic-1');
+    await screen.findByText('Headphones');
+    fireEvent.change(screen.getByTestId('preview-speaker'), { target: { value: 'spk-1' } });
+    expect(useApp.getState().speakerId).toBe('spk-1');
+    expect(JSON.parse(localStorage.getItem('veil.prefs')!)).toMatchObject({ speakerId: 'spk-1' });
+    // The new microphone is captured with exactly that device; the previous capture was stopped.
+    await waitFor(() => expect(asked.at(-1)).toMatchObject({ audio: { deviceId: { exact: 'mic-1' } } }));
+    expect(stopped).toEqual(expect.arrayContaining(['audio', 'video']));
+    fireEvent.click(screen.getByTestId('preview-stop'));
+    expect(stopped.length).toBeGreaterThanOrEqual(4);
+    delete (HTMLMediaElement.prototype as { setSinkId?: unknown }).setSinkId;
   });
 });

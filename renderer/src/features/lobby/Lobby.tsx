@@ -1,4 +1,4 @@
-// Lobby: display name, server address, room name and password, recent rooms, and "host on this computer".
+// Lobby: display name, server address, room name and password, a camera / mic check, recent rooms, and "host on this computer".
 import { useEffect, useState, type FormEvent } from 'react';
 import { ROOM_ID_PATTERN } from '../../../../protocol/limits';
 import { DisplayNameError, normalizeDisplayName } from '../../../../protocol/names';
@@ -7,6 +7,7 @@ import { load, type RecentRoom } from '../../lib/storage';
 import { useApp } from '../../store';
 import { HostPanel } from './HostPanel';
 import { allowThenJoin, takePendingJoin } from './join-flow';
+import { Preview } from './Preview';
 
 /** Others see the name normalized; one with nothing visible left (only spaces or invisible characters) cannot join. */
 function usableName(name: string): boolean {
@@ -85,6 +86,7 @@ export function Lobby() {
           <input data-testid="lobby-password" type="password" value={password} maxLength={256} autoComplete="off"
             onChange={(e) => setPassword(e.target.value)} />
         </label>
+        <Preview />
         {error && (
           <div className="error" role="alert" data-testid="lobby-error">
             <p>{error}</p>
