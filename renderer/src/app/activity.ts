@@ -1,4 +1,5 @@
 // Room activity beside the chat log: join and leave notices, the unread count in the window title, desktop notifications.
+import { safeText } from '../lib/safe-text';
 import { loadPrefs } from '../lib/storage';
 import type { AppState, AppStore } from '../store';
 import { newId } from './chat';
@@ -8,7 +9,7 @@ import { shownNameOf } from './names';
 export function notifyNewMessage(from: string): void {
   if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
   try {
-    new Notification(`Veil: message from ${from}`, { body: 'New end-to-end encrypted message', tag: 'veil-chat' });
+    new Notification(`Veil: message from ${safeText(from)}`, { body: 'New end-to-end encrypted message', tag: 'veil-chat' });
   } catch {
     // Notifications are a convenience; a platform that refuses them changes nothing else.
   }
