@@ -1,4 +1,5 @@
 // Presence in a real call (Chromium, fake media): who speaks (WebAudio on received audio), announced mute / camera state, presenter layout.
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Harness, type Peer } from './harness/index';
 import { waitUntil } from './harness/peer';
@@ -56,6 +57,22 @@ describe.skipIf(notReady !== null)(`presence in the call${notReady ? ` (skipped:
     expect(await b.page.locator('.presenter-main video').evaluate((v) => getComputedStyle(v).objectFit)).toBe('contain');
     await a.page.getByTestId('sharing-stop').click();
     await waitUntil(async () => (await b.page.getByTestId('call-view').getAttribute('data-layout')) === 'one-to-one', 15_000, 'back to 1:1');
+  });
+
+  it('tells "not a Veil server" from "nothing answers" in the lobby (the browser hides websocket errors)', async () => {
+    const o = await h.peer('Ola');
+    await o.submitJoin('nowhere', h.web.origin);
+    await o.page.getByTestId('lobby-error').filter({ hasText: 'not a Veil server' }).waitFor({ timeout: 30_000 });
+    const closedPort = await new Promise<number>((resolve) => {
+      const srv = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = srv.address() as { port: number };
+        srv.close(() => resolve(port));
+      });
+    });
+    await o.submitJoin('nowhere', `http://127.0.0.1:${closedPort}`);
+    await o.page.getByTestId('lobby-error').filter({ hasText: 'Nothing answers at this address' }).waitFor({ timeout: 30_000 });
+    // Neither failed attempt became a recent room.
+    expect(await o.page.getByTestId('recent-room').count()).toBe(0);
   });
 
   it('Enter sends a chat line; the other side counts it unread while on another tab', async () => {
