@@ -1,4 +1,4 @@
-// The contract of everything that rides a data channel between two peers: sealed chat lines, acks, file control, notice frames.
+// The contract of everything that rides a data channel between two peers: sealed chat lines, acks, media state, file control, notice frames.
 import { z } from 'zod';
 import { fileControlSchema } from './ipc-files';
 import { wireRevocationNoticeSchema, wireRotationNoticeSchema } from './keys';
@@ -11,9 +11,17 @@ export const chatIdSchema = z.string().regex(/^[0-9a-f]{18}$/);
  * What a sealed envelope may contain once main has opened it: a chat line, an acknowledgement, or file control.
  * Strict objects: an unknown `t`, a missing or extra field, a wrong type or an oversized text is not a message.
  */
+/**
+ * A peer's own microphone, camera and screen-share state, sent when it changes and when a link comes up. Informational
+ * only: it decides what that peer's tile shows, never what media flows or whom we trust.
+ */
+export const mediaStateSchema = z.strictObject({ t: z.literal('media'), mic: z.boolean(), cam: z.boolean(), screen: z.boolean() });
+export type MediaState = z.infer<typeof mediaStateSchema>;
+
 export const sealedPeerMessageSchema = z.union([
   z.strictObject({ t: z.literal('msg'), id: chatIdSchema, text: z.string().min(1).max(LIMITS.maxChatChars) }),
   z.strictObject({ t: z.literal('ack'), id: chatIdSchema }),
+  mediaStateSchema,
   fileControlSchema
 ]);
 export type SealedPeerMessage = z.infer<typeof sealedPeerMessageSchema>;

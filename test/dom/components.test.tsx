@@ -98,7 +98,8 @@ describe('ChatPanel', () => {
     expect((screen.getByTestId('delivery')).getAttribute('data-status')).toBe('failed');
     const per = screen.getAllByTestId('delivery-peer');
     expect(per.map((p) => p.getAttribute('data-state'))).toEqual(['delivered', 'failed']);
-    expect((per[1]!).textContent).toContain('replay');
+    expect((per[1]!).textContent).toContain('a repeated copy was refused');
+    expect((per[1]!).getAttribute('title')).toContain('replay');
     expect((screen.getByTestId('chat-warning')).textContent).toContain('bad-signature');
   });
 });

@@ -42,7 +42,9 @@ describe('files slice', () => {
 
   it('formats sizes and times left', () => {
     expect(formatBytes(999)).toBe('999 B');
-    expect(formatBytes(1_500_000)).toBe('1.5 MB');
+    expect(formatBytes(1_500_000)).toBe('1.4 MiB');
+    expect(formatBytes(1024 * 1024)).toBe('1.0 MiB');
+    expect(formatBytes(5 * 1024 ** 3)).toBe('5.0 GiB');
     expect(formatEta(75)).toBe('1 min 15 s left');
     expect(formatEta(null)).toBe('');
   });
@@ -84,7 +86,7 @@ describe('FilesPanel', () => {
     expect(by('offer.bin').hasAttribute('data-started-at')).toBe(false);
     expect(by('got.bin').dataset).toMatchObject({ state: 'verified', startedAt: '5', finishedAt: '9' });
     expect(by('up.bin').dataset).toMatchObject({ direction: 'out', state: 'sending', peer: 'Carol', bytes: '400', startedAt: '7' });
-    expect(within(by('up.bin')).getByTestId('transfer-speed').textContent).toBe('2.0 MB/s');
+    expect(within(by('up.bin')).getByTestId('transfer-speed').textContent).toBe('1.9 MiB/s');
     expect(within(by('up.bin')).getByTestId('transfer-eta').textContent).toBe('3 s left');
     expect((within(by('up.bin')).getByTestId('transfer-progress') as HTMLProgressElement).value).toBe(400);
     expect(within(by('bad.bin')).getByTestId('transfer-error').textContent).toMatch(/decrypt/);

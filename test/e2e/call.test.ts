@@ -96,6 +96,7 @@ describe.skipIf(notReady !== null)(`three-person call${notReady ? ` (skipped: ${
     const old = await a.call<RoomKeyInfo>('keys:get', ROOM);
     await a.page.getByTestId('tab-security').click();
     await a.page.getByTestId('revoke-now').click();
+    await a.page.getByTestId('revoke-confirm-confirm').click();
     await b.waitForAlert(/revoked a room key/);
     await c.waitForAlert(/revoked a room key/);
     await expect(b.call('session:open', old.bundle, 'Alice')).rejects.toThrow(/revoked|old-epoch|stale|expired/);

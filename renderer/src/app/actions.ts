@@ -1,6 +1,7 @@
 // UI actions: join/leave, media toggles, screen share and device switching, trust decisions.
 import type { Contact } from '../../../protocol/ipc-e2ee';
 import { load, rememberRoom, save, type RecentRoom } from '../lib/storage';
+import { describeJoinFailure } from '../lib/join-errors';
 import { errorText, unwrap } from '../lib/veil';
 import { getLocalMedia, getScreen, listDevices } from '../rtc/media';
 import { useApp } from '../store';
@@ -11,19 +12,22 @@ export const currentRoom = () => current;
 
 export async function joinRoom(params: JoinParams): Promise<void> {
   const s = useApp.getState();
-  save('veil.lobby', { displayName: params.displayName, serverUrl: params.serverUrl });
-  // The room password is never stored: recent rooms keep the address and room name only.
-  save('veil.recentRooms', rememberRoom(load<RecentRoom[]>('veil.recentRooms', []), { roomId: params.roomId, serverUrl: params.serverUrl, at: Date.now() }));
   const room = new Room(useApp, params);
   current = room;
   try {
     await room.start();
-    void refreshContacts();
   } catch (err) {
     current = null;
     await room.leave().catch(() => {});
-    s.setSession({ phase: 'lobby', error: errorText(err) });
+    const failure = describeJoinFailure(err);
+    s.setSession({ phase: 'lobby', error: failure.message, errorDetail: failure.detail });
+    return;
   }
+  // Only a room actually joined becomes a recent room and the next prefill (a typo must not stick).
+  // The room password is never stored: recent rooms keep the address and room name only.
+  save('veil.lobby', { displayName: params.displayName, serverUrl: params.serverUrl });
+  save('veil.recentRooms', rememberRoom(load<RecentRoom[]>('veil.recentRooms', []), { roomId: params.roomId, serverUrl: params.serverUrl, at: Date.now() }));
+  void refreshContacts();
 }
 
 export async function leaveRoom(): Promise<void> {
@@ -37,6 +41,7 @@ export function toggleMute(): void {
   const muted = !s.muted;
   s.localStream?.getAudioTracks().forEach((t) => { t.enabled = !muted; });
   s.setMedia({ muted });
+  void current?.announceMedia();
 }
 
 export function toggleCamera(): void {
@@ -44,6 +49,7 @@ export function toggleCamera(): void {
   const cameraOff = !s.cameraOff;
   s.localStream?.getVideoTracks().forEach((t) => { t.enabled = !cameraOff; });
   s.setMedia({ cameraOff });
+  void current?.announceMedia();
 }
 
 export async function toggleScreenShare(): Promise<void> {
@@ -55,6 +61,7 @@ export async function toggleScreenShare(): Promise<void> {
     room.screenTrack = null;
     await room.mesh.replaceTrack('video', s.localStream?.getVideoTracks()[0] ?? null);
     s.setMedia({ sharing: false });
+    void room.announceMedia();
     return;
   }
   try {
@@ -63,6 +70,7 @@ export async function toggleScreenShare(): Promise<void> {
     track.addEventListener('ended', () => { if (room.screenTrack === track) void toggleScreenShare(); });
     await room.mesh.replaceTrack('video', track);
     s.setMedia({ sharing: true });
+    void room.announceMedia();
   } catch (err) {
     s.pushAlert(`Screen share failed: ${errorText(err)}`);
   }

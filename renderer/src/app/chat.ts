@@ -1,7 +1,8 @@
 // Encrypted chat over the data channels: seal per recipient in main, send envelope bytes, open and acknowledge.
 import type { FileControl } from '../../../protocol/ipc-files';
-import { decodeSealedPeerMessage, encodeSealedPeerMessage, type ChatLine } from '../../../protocol/peer';
+import { decodeSealedPeerMessage, encodeSealedPeerMessage, type ChatLine, type MediaState } from '../../../protocol/peer';
 import type { AppStore } from '../store';
+import { plainReason } from '../lib/plain-words';
 import { isolate } from '../lib/shown-names';
 import { shownNameOf } from './names';
 import { errorCode, errorText, strictUtf8, unwrap, utf8 } from '../lib/veil';
@@ -9,14 +10,14 @@ import type { Mesh } from '../rtc/mesh';
 
 type Wire = ChatLine;
 
-type Parsed = Wire | { t: 'file'; control: FileControl } | null;
+type Parsed = Wire | MediaState | { t: 'file'; control: FileControl } | null;
 
-/** Chat lines and acks, or a file control message, through the one peer-message decoder; anything else is null. */
+/** Chat lines, acks and media state, or a file control message, through the one peer-message decoder; anything else is null. */
 export function parseWire(plaintext: Uint8Array): Parsed {
   const text = strictUtf8(plaintext);
   const m = text === null ? null : decodeSealedPeerMessage(text);
   if (!m) return null;
-  return m.t === 'msg' || m.t === 'ack' ? m : { t: 'file', control: m };
+  return m.t === 'msg' || m.t === 'ack' || m.t === 'media' ? m : { t: 'file', control: m };
 }
 
 export function newId(): string {
@@ -37,6 +38,21 @@ export class Chat {
     if (!mesh?.isReady(identityKey)) throw new Error('not connected');
     const envelope = await unwrap(window.veil.message.seal(this.roomId, identityKey, utf8.encode(encodeSealedPeerMessage(control))));
     mesh.send(identityKey, envelope);
+  }
+
+  /** Tells one peer (or every connected one) our mic / camera / screen state; best effort, it only drives their tile. */
+  async sendMediaState(state: Omit<MediaState, 't'>, only?: string): Promise<void> {
+    const mesh = this.mesh();
+    const s = this.store.getState();
+    const keys = only ? [only] : Object.keys(s.peers);
+    await Promise.all(keys.filter((k) => mesh?.isReady(k) && !s.keyChanges.includes(k)).map(async (k) => {
+      try {
+        const envelope = await unwrap(window.veil.message.seal(this.roomId, k, utf8.encode(encodeSealedPeerMessage({ t: 'media', ...state }))));
+        mesh?.send(k, envelope);
+      } catch {
+        // The next change or link-up sends it again.
+      }
+    }));
   }
 
   /** Recipients: every peer with an open session; peers with a pending key change are blocked, with a reason. */
@@ -86,6 +102,10 @@ export class Chat {
         this.onFileControl?.(identityKey, wire.control);
         return;
       }
+      if (wire.t === 'media') {
+        if (this.store.getState().peers[identityKey]) this.store.getState().upsertPeer(identityKey, { media: { mic: wire.mic, cam: wire.cam, screen: wire.screen } });
+        return;
+      }
       if (wire.t === 'ack') {
         this.store.getState().setDelivery(wire.id, identityKey, { state: 'delivered' });
         return;
@@ -95,7 +115,7 @@ export class Chat {
     } catch (err) {
       this.store.getState().addMessage({
         id: newId(), from: 'system', fromName: name, at: Date.now(), kind: 'warning',
-        text: `Message from ${isolate(name)} rejected (${errorCode(err)}): ${errorText(err)}`
+        text: `Message from ${isolate(name)} not shown: ${plainReason(errorText(err))}`, detail: `${errorCode(err)}: ${errorText(err)}`
       });
     }
   }

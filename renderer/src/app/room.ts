@@ -3,6 +3,7 @@ import type { WireKeyBundle } from '../../../protocol/keys';
 import type { WireLinkBinding } from '../../../protocol/link';
 import type { JoinResult, Member, PeerSignal } from '../../../protocol/signaling';
 import { displayNameOrPlaceholder } from '../../../protocol/names';
+import { ConnectFailure, probeServer } from '../lib/join-errors';
 import { isolate } from '../lib/shown-names';
 import { load } from '../lib/storage';
 import { errorText, unwrap } from '../lib/veil';
@@ -74,7 +75,7 @@ export class Room {
         if (frame) void this.notices.frame(frame);
         else void this.chat.receive(identityKey, bytes);
       },
-      onAuthenticated: (identityKey) => this.files.onLinkUp(identityKey),
+      onAuthenticated: (identityKey) => { this.files.onLinkUp(identityKey); void this.announceMedia(identityKey); },
       onFileFrame: (identityKey, bytes) => this.files.onFileFrame(identityKey, bytes),
       onLinkDown: (identityKey) => this.files.onLinkDown(identityKey)
     });
@@ -97,7 +98,13 @@ export class Room {
         onInvalid: (what) => { if (this.s.countInvalidEvent(what)) this.s.pushAlert(`Dropped a malformed "${what}" from the signaling server`); }
       });
       sig.socket.on('connect_error', (err) => {
-        if (first) { first = false; sig.close(); reject(new Error(`Cannot reach the signaling server: ${err.message}`)); }
+        if (!first) return;
+        first = false;
+        sig.close();
+        // The browser hides why a websocket failed; one plain HTTP probe tells "nothing there" from "something else there".
+        const cause = err.message;
+        if (cause === 'timeout') reject(new ConnectFailure(cause, 'skipped'));
+        else void probeServer(this.params.serverUrl).then((probe) => reject(new ConnectFailure(cause, probe)));
       });
       this.signaling = sig;
       this.wire(sig);
@@ -203,6 +210,14 @@ export class Room {
 
   async restartRotationTimer(): Promise<void> {
     await this.startRotationTimer();
+  }
+
+  /** Our mic / camera / screen state to one peer (a link just came up) or to everyone (a toggle): drives their tile of us. */
+  announceMedia(only?: string): Promise<void> {
+    const s = this.s;
+    const stream = s.localStream;
+    const live = (kind: 'audio' | 'video') => stream?.getTracks().some((t) => t.kind === kind && t.readyState !== 'ended') ?? false;
+    return this.chat.sendMediaState({ mic: live('audio') && !s.muted, cam: live('video') && !s.cameraOff, screen: s.sharing }, only);
   }
 
   /** Sends signed notices to every authenticated peer directly (works while signaling is down or lying). */

@@ -1,4 +1,4 @@
-// Small typed localStorage helpers: lobby preferences, recent rooms and renderer-side settings.
+// Small typed localStorage helpers: lobby preferences, recent rooms and renderer-side preferences (notifications, speaker).
 export function load<T>(key: string, fallback: T): T {
   try {
     const raw = localStorage.getItem(key);
@@ -21,4 +21,22 @@ export interface RecentRoom { roomId: string; serverUrl: string; at: number }
 export function rememberRoom(list: RecentRoom[], room: RecentRoom, max = 6): RecentRoom[] {
   const rest = list.filter((r) => !(r.roomId === room.roomId && r.serverUrl === room.serverUrl));
   return [room, ...rest].slice(0, max);
+}
+
+/** Renderer-only preferences (main holds the security settings). */
+export interface Prefs { desktopNotifications: boolean; speakerId: string }
+const PREFS_DEFAULTS: Prefs = { desktopNotifications: false, speakerId: '' };
+
+export function loadPrefs(): Prefs {
+  const raw = load<Partial<Prefs>>('veil.prefs', {});
+  return {
+    desktopNotifications: typeof raw.desktopNotifications === 'boolean' ? raw.desktopNotifications : PREFS_DEFAULTS.desktopNotifications,
+    speakerId: typeof raw.speakerId === 'string' ? raw.speakerId.slice(0, 256) : PREFS_DEFAULTS.speakerId
+  };
+}
+
+export function savePrefs(patch: Partial<Prefs>): Prefs {
+  const next = { ...loadPrefs(), ...patch };
+  save('veil.prefs', next);
+  return next;
 }

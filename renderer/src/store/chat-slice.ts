@@ -13,12 +13,18 @@ export interface ChatMessage {
   at: number;
   /** Outgoing messages only: one entry per recipient identity key. */
   delivery?: Record<string, Delivery>;
-  /** System lines about a peer (rejected message and its reason). */
-  kind?: 'message' | 'warning';
+  /** System lines: a rejected message and its reason (`warning`), or someone joining or leaving (`notice`). */
+  kind?: 'message' | 'warning' | 'notice';
+  /** The raw cause of a warning (error code and message), shown under "Advanced". */
+  detail?: string;
 }
 
 export interface ChatSlice {
   messages: ChatMessage[];
+  /** Messages from others that arrived while the chat was not on screen (tab hidden, other panel, window in the background). */
+  unread: number;
+  chatSeen: boolean;
+  setChatSeen(seen: boolean): void;
   addMessage(m: ChatMessage): void;
   setDelivery(id: string, identityKey: string, d: Delivery): void;
   clearChat(): void;
@@ -29,7 +35,14 @@ const rank: Record<DeliveryState, number> = { sending: 0, sent: 1, delivered: 2,
 
 export const createChatSlice: StateCreator<ChatSlice, [], [], ChatSlice> = (set) => ({
   messages: [],
-  addMessage: (m) => set((s) => (s.messages.some((x) => x.id === m.id) ? s : { messages: [...s.messages, m].slice(-MAX_MESSAGES) })),
+  unread: 0,
+  chatSeen: false,
+  setChatSeen: (seen) => set(seen ? { chatSeen: true, unread: 0 } : { chatSeen: false }),
+  addMessage: (m) => set((s) => {
+    if (s.messages.some((x) => x.id === m.id)) return s;
+    const fromOther = m.from !== 'me' && m.from !== 'system' && (m.kind ?? 'message') === 'message';
+    return { messages: [...s.messages, m].slice(-MAX_MESSAGES), unread: fromOther && !s.chatSeen ? s.unread + 1 : s.unread };
+  }),
   setDelivery: (id, identityKey, d) => set((s) => ({
     messages: s.messages.map((m) => {
       if (m.id !== id) return m;
@@ -39,7 +52,7 @@ export const createChatSlice: StateCreator<ChatSlice, [], [], ChatSlice> = (set)
       return { ...m, delivery: { ...m.delivery, [identityKey]: d } };
     })
   })),
-  clearChat: () => set({ messages: [] })
+  clearChat: () => set({ messages: [], unread: 0 })
 });
 
 /** Overall status of an outgoing message, for the compact indicator. */

@@ -1,5 +1,6 @@
 // Media slice: local stream, mute / camera / screen-share toggles and the chosen devices.
 import type { StateCreator } from 'zustand';
+import { loadPrefs } from '../lib/storage';
 
 export interface DeviceOption { deviceId: string; label: string; kind: MediaDeviceKind }
 
@@ -11,6 +12,8 @@ export interface MediaSlice {
   devices: DeviceOption[];
   audioDeviceId: string;
   videoDeviceId: string;
+  /** Audio output for the call ('' = system default), a renderer preference kept in localStorage. */
+  speakerId: string;
   mediaError: string | null;
   setMedia(patch: Partial<Omit<MediaSlice, 'setMedia'>>): void;
 }
@@ -23,6 +26,7 @@ export const createMediaSlice: StateCreator<MediaSlice, [], [], MediaSlice> = (s
   devices: [],
   audioDeviceId: '',
   videoDeviceId: '',
+  speakerId: loadPrefs().speakerId,
   mediaError: null,
   setMedia: (patch) => set(patch)
 });

@@ -27,6 +27,8 @@ export interface PeerEntry {
   /** Still listed by the signaling server. */
   present: boolean;
   stream?: MediaStream;
+  /** What the peer says about its own mic / camera / screen (informational: it only changes what its tile shows). */
+  media?: { mic: boolean; cam: boolean; screen: boolean };
 }
 
 export interface PeersSlice {

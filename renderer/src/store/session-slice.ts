@@ -14,7 +14,9 @@ export interface SessionSlice {
   roomId: string;
   selfId: string | null;
   signaling: SignalingState;
+  /** The lobby's plain-language join failure, and its raw cause (shown under "Advanced"). */
   error: string | null;
+  errorDetail: string | null;
   identity: IdentityInfo | null;
   myKey: RoomKeyInfo | null;
   /** Our DTLS certificate fingerprint in this room (one certificate for every peer connection). */
@@ -41,6 +43,7 @@ export const createSessionSlice: StateCreator<SessionSlice, [], [], SessionSlice
   selfId: null,
   signaling: 'offline',
   error: null,
+  errorDetail: null,
   identity: null,
   myKey: null,
   myDtls: null,

@@ -145,6 +145,7 @@ export class Peer {
 
   async leave(): Promise<void> {
     await this.page.getByTestId('leave').click();
+    await this.page.getByTestId('leave-confirm-confirm').click();
     await this.page.getByTestId('lobby').waitFor();
   }
 

@@ -1,8 +1,10 @@
-// The call screen: header with room and signaling state, the video grid, controls and the side panel tabs.
-import { useEffect, useRef, useState, type RefObject } from 'react';
+// The call screen: header, the stage (grid, 1:1 with a self-view overlay, or presenter layout), controls and the side tabs.
+import { useEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { useApp } from '../../store';
 import { retryPeer } from '../../app/actions';
+import { titleFor, watchActivity } from '../../app/activity';
 import { shownNamesOf } from '../../app/names';
+import type { PeerEntry } from '../../store/peers-slice';
 import type { Panel } from '../../store/session-slice';
 import { ChatPanel } from '../chat/ChatPanel';
 import { FileNotices } from '../files/FileNotices';
@@ -12,6 +14,7 @@ import { Participants } from '../trust/Participants';
 import { RoomCode } from '../trust/RoomCode';
 import { SecurityPanel } from '../trust/SecurityPanel';
 import { Controls } from './Controls';
+import { MutedNudge, SharingBar } from './CallBanners';
 import { VideoTile } from './VideoTile';
 
 const tabs: { id: Panel; label: string }[] = [
@@ -48,6 +51,34 @@ function useSize(ref: RefObject<HTMLElement | null>): { w: number; h: number } |
   return size;
 }
 
+/** Arrow keys, Home and End move between tabs (WAI-ARIA tabs pattern); the focused tab is selected. */
+function Tabs({ panel, select, badges }: { panel: Panel; select: (p: Panel) => void; badges: Partial<Record<Panel, number>> }) {
+  const onKeyDown = (e: KeyboardEvent<HTMLElement>) => {
+    const i = tabs.findIndex((t) => t.id === panel);
+    const next = e.key === 'ArrowRight' ? (i + 1) % tabs.length : e.key === 'ArrowLeft' ? (i - 1 + tabs.length) % tabs.length
+      : e.key === 'Home' ? 0 : e.key === 'End' ? tabs.length - 1 : -1;
+    if (next < 0) return;
+    e.preventDefault();
+    const id = tabs[next]!.id;
+    select(id);
+    document.getElementById(`tab-${id}`)?.focus();
+  };
+  return (
+    <nav className="tabs" role="tablist" aria-label="Side panel" onKeyDown={onKeyDown}>
+      {tabs.map((t) => {
+        const n = badges[t.id] ?? 0;
+        return (
+          <button key={t.id} id={`tab-${t.id}`} role="tab" aria-selected={panel === t.id} aria-controls="side-panel" tabIndex={panel === t.id ? 0 : -1}
+            className={panel === t.id ? 'tab active' : 'tab'} onClick={() => select(t.id)} data-testid={`tab-${t.id}`}>
+            {t.label}{n > 0 && <span className="tab-count" data-testid={t.id === 'files' ? 'files-pending' : `${t.id}-unread`}
+              aria-label={t.id === 'chat' ? `${n} unread` : `${n} waiting`}>{n}</span>}
+          </button>
+        );
+      })}
+    </nav>
+  );
+}
+
 export function CallView() {
   const gridRef = useRef<HTMLDivElement>(null);
   const size = useSize(gridRef);
@@ -58,20 +89,43 @@ export function CallView() {
   const me = useApp((s) => s.identity?.identityKey);
   const local = useApp((s) => s.localStream);
   const cameraOff = useApp((s) => s.cameraOff);
+  const muted = useApp((s) => s.muted);
+  const speakerId = useApp((s) => s.speakerId);
   const peers = useApp((s) => s.peers);
   const panel = useApp((s) => s.panel);
+  const unread = useApp((s) => s.unread);
   const setSession = useApp((s) => s.setSession);
   const mediaError = useApp((s) => s.mediaError);
   const pendingOffers = useApp((s) => Object.values(s.transfers).filter((t) => t.direction === 'in' && t.state === 'offered').length);
+  useEffect(() => watchActivity(useApp), []);
+  useEffect(() => {
+    const before = document.title;
+    document.title = titleFor(roomId, unread);
+    return () => { document.title = before; };
+  }, [roomId, unread]);
   const labelOf = (key: string, fallback: string) => names.get(key)?.label ?? fallback;
   const list = Object.values(peers).sort((a, b) => labelOf(a.identityKey, a.displayName).localeCompare(labelOf(b.identityKey, b.displayName)));
-  const cols = size ? bestColumns(list.length + 1, size.w, size.h) : gridColumns(list.length + 1);
-  const rows = Math.ceil((list.length + 1) / cols);
+  const presenter = list.find((p) => p.media?.screen && p.conn === 'connected');
+  const oneToOne = !presenter && list.length === 1;
+  // Tiles in the grid: everyone, or (1:1) the other person alone with us as an overlay, or (presenting) everyone else in a strip.
+  const inGrid = presenter ? 0 : oneToOne ? 1 : list.length + 1;
+  const cols = size ? bestColumns(inGrid, size.w, size.h) : gridColumns(inGrid);
+  const rows = Math.ceil(inGrid / cols);
   // Tiles are 16:9 and as large as the stage allows; the block of tiles is centred.
   const tileW = size ? Math.floor(Math.min((size.w - 10 * (cols - 1)) / cols, ((size.h - 10 * (rows - 1)) / rows) * 16 / 9)) : 0;
   const track = (n: number, px: number) => (px > 0 ? `repeat(${n}, ${px}px)` : `repeat(${n}, minmax(0, 1fr))`);
+  const selfTile = (className?: string) => (
+    <VideoTile testId="tile-self" name={me ? labelOf(me, name) : name} suffix=" (you)" stream={cameraOff ? null : local} muted mirrored
+      micOff={muted} camOff={cameraOff} className={className} />
+  );
+  const peerTile = (p: PeerEntry, extra: { presenting?: boolean; className?: string } = {}) => (
+    <VideoTile key={p.identityKey} testId="tile-peer" name={labelOf(p.identityKey, p.displayName)}
+      lookalike={names.get(p.identityKey)?.lookalike ?? false} stream={p.stream} conn={p.conn} sinkId={speakerId}
+      reason={p.reason} trust={p.trust} secure={p.dtlsLive} onRetry={() => retryPeer(p.identityKey)}
+      micOff={p.media ? !p.media.mic : false} camOff={p.media ? !p.media.cam && !p.media.screen : false} {...extra} />
+  );
   return (
-    <div className="call" data-testid="call-view">
+    <div className="call" data-testid="call-view" data-layout={presenter ? 'presenter' : oneToOne ? 'one-to-one' : 'grid'}>
       <header className="call-header">
         <div className="brand small"><span className="logo" aria-hidden>◆</span> Veil</div>
         <div className="room-name" data-testid="room-name">{roomId}</div>
@@ -84,27 +138,33 @@ export function CallView() {
       <div className="call-body">
         <div className="stage">
           {mediaError && <p className="error">{mediaError}</p>}
-          <div className="grid" ref={gridRef} style={{ gridTemplateColumns: track(cols, tileW), gridTemplateRows: track(rows, Math.floor((tileW * 9) / 16)) }} data-testid="grid">
-            <VideoTile testId="tile-self" name={me ? labelOf(me, name) : name} suffix=" (you)" stream={cameraOff ? null : local} muted mirrored />
-            {list.map((p) => (
-              <VideoTile key={p.identityKey} testId="tile-peer" name={labelOf(p.identityKey, p.displayName)}
-                lookalike={names.get(p.identityKey)?.lookalike ?? false} stream={p.stream} conn={p.conn}
-                reason={p.reason} trust={p.trust} secure={p.dtlsLive} onRetry={() => retryPeer(p.identityKey)} />
-            ))}
+          <SharingBar />
+          <MutedNudge />
+          <div className="stage-area" ref={gridRef}>
+          {presenter ? (
+            <div className="presenter" data-testid="presenter">
+              {peerTile(presenter, { presenting: true, className: 'presenter-main' })}
+              <div className="presenter-strip">
+                {selfTile()}
+                {list.filter((p) => p !== presenter).map((p) => peerTile(p))}
+              </div>
+            </div>
+          ) : (
+            <div className="grid-wrap">
+              <div className="grid" style={{ gridTemplateColumns: track(cols, tileW), gridTemplateRows: track(rows, Math.floor((tileW * 9) / 16)) }} data-testid="grid">
+                {!oneToOne && selfTile()}
+                {list.map((p) => peerTile(p))}
+              </div>
+              {oneToOne && selfTile('self-pip')}
+            </div>
+          )}
           </div>
           <Controls />
           <FileNotices />
         </div>
         <aside className="side">
-          <nav className="tabs" role="tablist">
-            {tabs.map((t) => (
-              <button key={t.id} role="tab" aria-selected={panel === t.id} className={panel === t.id ? 'tab active' : 'tab'}
-                onClick={() => setSession({ panel: t.id })} data-testid={`tab-${t.id}`}>
-                {t.label}{t.id === 'files' && pendingOffers > 0 && <span className="tab-count" data-testid="files-pending">{pendingOffers}</span>}
-              </button>
-            ))}
-          </nav>
-          <div className="side-body">
+          <Tabs panel={panel} select={(id) => setSession({ panel: id })} badges={{ chat: unread, files: pendingOffers }} />
+          <div className="side-body" id="side-panel" role="tabpanel" aria-labelledby={`tab-${panel}`}>
             {panel === 'chat' && <ChatPanel />}
             {panel === 'files' && <FilesPanel />}
             {panel === 'people' && <Participants />}

@@ -1,5 +1,6 @@
 // The in-app screen/window picker: main lists the sources, the user picks one, main grants exactly that one.
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { DialogFrame } from '../common/DialogFrame';
 import type { DisplaySourceInfo } from '../../../../protocol/ipc-media';
 import { safeText } from '../../lib/safe-text';
 import { errorText, unwrap } from '../../lib/veil';
@@ -30,19 +31,12 @@ export function ScreenPicker({ onPicked, onClose }: ScreenPickerProps) {
       setError(errorText(err));
     }
   };
-  const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key === 'Escape') {
-      e.stopPropagation();
-      onClose();
-    }
-  };
   const screens = sources?.filter((s) => s.kind === 'screen') ?? [];
   const windows = sources?.filter((s) => s.kind === 'window') ?? [];
   const ordered = [...screens, ...windows];
 
   return (
-    <div className="overlay" role="dialog" aria-modal="true" aria-label="Choose what to share" data-testid="screen-picker" onKeyDown={onKeyDown}>
-      <div className="card dialog picker">
+    <DialogFrame label="Choose what to share" testId="screen-picker" onEscape={onClose} className="picker">
         <h2>Choose what to share</h2>
         <p className="muted">Everyone in the call will see it. Pick a single window to keep the rest of your screen private.</p>
         {error && <p className="error" role="alert" data-testid="picker-error">{error}</p>}
@@ -63,7 +57,6 @@ export function ScreenPicker({ onPicked, onClose }: ScreenPickerProps) {
         <div className="dialog-actions">
           <button type="button" onClick={onClose} data-testid="picker-cancel">Cancel</button>
         </div>
-      </div>
-    </div>
+    </DialogFrame>
   );
 }

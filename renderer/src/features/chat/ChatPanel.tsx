@@ -1,11 +1,14 @@
-// Chat panel: the encrypted message log with per-recipient delivery status, and the composer.
+// Chat panel: the encrypted message log (timestamps, delivery per recipient, kept scroll position) and the composer.
 import { LIMITS } from '../../../../protocol/limits';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { currentRoom } from '../../app/actions';
 import { safeMultilineText, safeText } from '../../lib/safe-text';
 import { shownNamesOf } from '../../app/names';
+import { plainReason } from '../../lib/plain-words';
 import { useApp } from '../../store';
 import { summarize, type ChatMessage } from '../../store/chat-slice';
+
+const DELIVERY_WORDS = { sending: 'sending', sent: 'sent', delivered: 'delivered', failed: 'not delivered' } as const;
 
 function DeliveryLine({ m }: { m: ChatMessage }) {
   const names = useApp(shownNamesOf);
@@ -16,44 +19,100 @@ function DeliveryLine({ m }: { m: ChatMessage }) {
     <div className="delivery" data-testid="delivery" data-status={overall}>
       {entries.map(([key, d]) => (
         <span key={key} className={`dl ${d.state}`} data-testid="delivery-peer" data-peer={names.get(key)?.label ?? key} data-state={d.state}
-          title={d.reason ?? d.state}>
-          <bdi>{names.get(key)?.label ?? 'left'}</bdi>: {d.state}{d.reason ? ` (${safeText(d.reason)})` : ''}
+          title={d.reason ? safeText(d.reason) : d.state}>
+          <bdi>{names.get(key)?.label ?? 'left'}</bdi>: {DELIVERY_WORDS[d.state]}{d.reason ? ` (${plainReason(d.reason)})` : ''}
         </span>
       ))}
     </div>
   );
 }
 
+export function timeOf(at: number): string {
+  return new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
+/** The chat counts as seen while this panel is mounted and the page is visible (unread badge and title otherwise). */
+function useChatSeen(): void {
+  const setChatSeen = useApp((s) => s.setChatSeen);
+  useEffect(() => {
+    const update = () => setChatSeen(document.visibilityState !== 'hidden');
+    update();
+    document.addEventListener('visibilitychange', update);
+    return () => { document.removeEventListener('visibilitychange', update); setChatSeen(false); };
+  }, [setChatSeen]);
+}
+
+/** Within this many pixels of the end counts as "reading the newest": new messages then scroll into view. */
+const AT_END_SLACK_PX = 40;
+
 export function ChatPanel() {
   const messages = useApp((s) => s.messages);
   const [text, setText] = useState('');
-  const end = useRef<HTMLDivElement>(null);
-  useEffect(() => { end.current?.scrollIntoView?.({ block: 'end' }); }, [messages.length]);
-  const send = (e: FormEvent) => {
-    e.preventDefault();
-    const t = text.trim();
-    if (!t) return;
+  const [pill, setPill] = useState(false);
+  const log = useRef<HTMLDivElement>(null);
+  const atEnd = useRef(true);
+  useChatSeen();
+  const scrollToEnd = () => {
+    const el = log.current;
+    if (el) el.scrollTop = el.scrollHeight;
+    atEnd.current = true;
+    setPill(false);
+  };
+  const last = messages[messages.length - 1];
+  // Reading history is not interrupted: a new message only scrolls if we were at the end (or wrote it ourselves).
+  useLayoutEffect(() => {
+    if (!last) return;
+    if (atEnd.current || last.from === 'me') scrollToEnd();
+    else setPill(true);
+  }, [messages.length, last]);
+  const onScroll = () => {
+    const el = log.current;
+    if (!el) return;
+    atEnd.current = el.scrollHeight - el.scrollTop - el.clientHeight <= AT_END_SLACK_PX;
+    if (atEnd.current) setPill(false);
+  };
+  const over = text.length - LIMITS.maxChatChars;
+  const canSend = text.trim().length > 0 && over <= 0;
+  const send = (e?: FormEvent) => {
+    e?.preventDefault();
+    if (!canSend) return;
     setText('');
-    void currentRoom()?.chat.send(t);
+    void currentRoom()?.chat.send(text.trim());
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    // Enter sends, Shift+Enter breaks the line; never while an input method is composing.
+    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) { e.preventDefault(); send(); }
   };
   return (
     <section className="chat" data-testid="chat">
-      <div className="chat-log">
+      <div className="chat-log" ref={log} onScroll={onScroll} role="log" aria-live="polite" aria-label="Chat messages" data-testid="chat-log">
         {messages.length === 0 && <p className="muted center">Messages are end-to-end encrypted for each participant.</p>}
-        {messages.map((m) => (
+        {messages.map((m) => m.kind === 'notice' ? (
+          <div key={m.id} className="msg notice" data-testid="chat-notice"><bdi>{safeText(m.text)}</bdi> <time className="msg-time" dateTime={new Date(m.at).toISOString()}>{timeOf(m.at)}</time></div>
+        ) : (
           <div key={m.id} className={`msg ${m.from === 'me' ? 'mine' : ''} ${m.kind === 'warning' ? 'warning' : ''}`}
             data-testid={m.kind === 'warning' ? 'chat-warning' : 'chat-message'} data-from={m.fromName}>
-            {m.kind !== 'warning' && <div className="msg-from">{m.from === 'me' ? 'You' : <bdi>{m.fromName}</bdi>}</div>}
+            {m.kind !== 'warning' && (
+              <div className="msg-from">{m.from === 'me' ? 'You' : <bdi>{m.fromName}</bdi>}
+                {' '}<time className="msg-time" data-testid="chat-time" dateTime={new Date(m.at).toISOString()}>{timeOf(m.at)}</time></div>
+            )}
             <div className="msg-text" data-testid="chat-text"><bdi>{safeMultilineText(m.text)}</bdi></div>
+            {m.detail && <details className="advanced"><summary>Advanced</summary><code><bdi>{safeText(m.detail)}</bdi></code></details>}
             {m.from === 'me' && <DeliveryLine m={m} />}
           </div>
         ))}
-        <div ref={end} />
       </div>
+      {pill && <button className="new-pill" onClick={scrollToEnd} data-testid="chat-new-pill">New messages ↓</button>}
       <form className="composer" onSubmit={send}>
-        <input data-testid="chat-input" value={text} onChange={(e) => setText(e.target.value)} placeholder="Encrypted message…" maxLength={LIMITS.maxChatChars} />
-        <button className="primary" type="submit" data-testid="chat-send" disabled={!text.trim()}>Send</button>
+        <textarea data-testid="chat-input" value={text} rows={2} onChange={(e) => setText(e.target.value)} onKeyDown={onKeyDown}
+          placeholder="Encrypted message… (Enter sends, Shift+Enter for a new line)" aria-label="Message"
+          aria-invalid={over > 0} aria-describedby="chat-count" />
+        <button className="primary" type="submit" data-testid="chat-send" disabled={!canSend}>Send</button>
       </form>
+      <div id="chat-count" className={over > 0 ? 'chat-count error' : 'chat-count muted'} data-testid="chat-count" aria-live="polite">
+        {over > 0 ? `Too long by ${over.toLocaleString('en-US')} characters (the limit is ${LIMITS.maxChatChars.toLocaleString('en-US')}).`
+          : text.length > 0 ? `${text.length.toLocaleString('en-US')} / ${LIMITS.maxChatChars.toLocaleString('en-US')}` : ''}
+      </div>
     </section>
   );
 }

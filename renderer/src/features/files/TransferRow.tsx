@@ -2,6 +2,7 @@
 import { FINAL_STATES, type TransferEntry } from '../../store/files-slice';
 import type { FileActions } from './file-actions';
 import { safeText } from '../../lib/safe-text';
+import { plainReason } from '../../lib/plain-words';
 import { formatBytes, formatEta, formatSpeed } from './format';
 
 const LABELS: Record<TransferEntry['state'], string> = {
@@ -32,7 +33,7 @@ export function TransferRow({ t, actions }: { t: TransferEntry; actions: FileAct
         <span data-testid="transfer-speed">{moving ? formatSpeed(t.speed) : ''}</span>
         <span data-testid="transfer-eta">{moving ? formatEta(t.etaSeconds) : ''}</span>
       </div>
-      {t.error && <div className="error transfer-error" data-testid="transfer-error"><bdi>{safeText(t.error)}</bdi></div>}
+      {t.error && <div className="error transfer-error" data-testid="transfer-error" title={safeText(t.error)}><bdi>{plainReason(t.error)}</bdi></div>}
       <div className="row transfer-actions">
         {offeredToMe && <button className="small primary" data-testid="transfer-accept" onClick={() => void actions.accept(t.id)}>Accept</button>}
         {offeredToMe && <button className="small" data-testid="transfer-decline" onClick={() => void actions.decline(t.id)}>Decline</button>}

@@ -1,10 +1,11 @@
-// Human-readable sizes, speeds and times left for the transfer rows.
-const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+// Human-readable sizes, speeds and times left for the transfer rows: binary units (KiB, MiB = 2^20 bytes), as in Settings.
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 
+/** One unit system everywhere in the app: powers of 1024, labelled KiB / MiB / GiB. */
 export function formatBytes(n: number): string {
   let v = n;
   let u = 0;
-  while (v >= 1000 && u < UNITS.length - 1) { v /= 1000; u++; }
+  while (v >= 1024 && u < UNITS.length - 1) { v /= 1024; u++; }
   return u === 0 ? `${v} B` : `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${UNITS[u]}`;
 }
 

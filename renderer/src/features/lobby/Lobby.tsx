@@ -1,11 +1,13 @@
-// Lobby: display name, server address, room name and password, recent rooms, and "host on this computer".
+// Lobby: display name, server address, room name and password, a camera / mic check, recent rooms, and "host on this computer".
 import { useEffect, useState, type FormEvent } from 'react';
 import { ROOM_ID_PATTERN } from '../../../../protocol/limits';
 import { DisplayNameError, normalizeDisplayName } from '../../../../protocol/names';
+import { serverUrlProblem } from '../../lib/join-errors';
 import { load, type RecentRoom } from '../../lib/storage';
 import { useApp } from '../../store';
 import { HostPanel } from './HostPanel';
 import { allowThenJoin, takePendingJoin } from './join-flow';
+import { Preview } from './Preview';
 
 /** Others see the name normalized; one with nothing visible left (only spaces or invisible characters) cannot join. */
 function usableName(name: string): boolean {
@@ -18,18 +20,38 @@ function usableName(name: string): boolean {
   }
 }
 
+/** Why Join is disabled, in words (shown under the button); null when it is enabled. */
+export function joinBlocker(p: { displayName: string; roomId: string; serverProblem: string | null; phase: string }): string | null {
+  if (p.phase === 'joining') return null;
+  if (!p.displayName.trim()) return 'Enter your name to join.';
+  if (!usableName(p.displayName)) return 'Your name needs at least one visible character.';
+  if (!p.roomId) return 'Enter a room name to join.';
+  if (!ROOM_ID_PATTERN.test(p.roomId)) return 'Fix the room name to join.';
+  if (p.serverProblem) return 'Fix the server address to join.';
+  return null;
+}
+
 export function Lobby() {
   const saved = load('veil.lobby', { displayName: '', serverUrl: 'http://127.0.0.1:8443' });
-  const [displayName, setName] = useState(saved.displayName);
-  const [serverUrl, setServer] = useState(saved.serverUrl);
-  const [roomId, setRoom] = useState('');
-  const [password, setPassword] = useState('');
+  const [displayName, setNameRaw] = useState(saved.displayName);
+  const [serverUrl, setServerRaw] = useState(saved.serverUrl);
+  const [roomId, setRoomRaw] = useState('');
+  const [password, setPasswordRaw] = useState('');
   const phase = useApp((s) => s.phase);
   const error = useApp((s) => s.error);
+  const errorDetail = useApp((s) => s.errorDetail);
+  const setSession = useApp((s) => s.setSession);
+  // A failure is about what was typed: editing any field clears it.
+  const edited = <T,>(set: (v: T) => void) => (v: T) => { set(v); if (useApp.getState().error) setSession({ error: null, errorDetail: null }); };
+  const setName = edited(setNameRaw);
+  const setServer = edited(setServerRaw);
+  const setRoom = edited(setRoomRaw);
+  const setPassword = edited(setPasswordRaw);
   const recent = load<RecentRoom[]>('veil.recentRooms', []);
   const roomOk = ROOM_ID_PATTERN.test(roomId);
-  const nameOk = usableName(displayName);
-  const canJoin = nameOk && roomOk && /^(https?|wss?):\/\//.test(serverUrl) && phase === 'lobby';
+  const serverProblem = serverUrlProblem(serverUrl);
+  const blocker = joinBlocker({ displayName, roomId, serverProblem, phase });
+  const canJoin = blocker === null && phase === 'lobby';
 
   // A join interrupted by the reload that applied a newly allowed server resumes here, once.
   useEffect(() => {
@@ -52,8 +74,10 @@ export function Lobby() {
           <input data-testid="lobby-name" value={displayName} maxLength={64} onChange={(e) => setName(e.target.value)} placeholder="Ada" autoFocus />
         </label>
         <label>Server address
-          <input data-testid="lobby-server" value={serverUrl} onChange={(e) => setServer(e.target.value)} placeholder="https://signal.example.org" />
+          <input data-testid="lobby-server" value={serverUrl} onChange={(e) => setServer(e.target.value)} placeholder="https://signal.example.org"
+            aria-invalid={serverProblem !== null} aria-describedby={serverProblem ? 'lobby-server-problem' : undefined} />
         </label>
+        {serverUrl && serverProblem && <p className="hint" id="lobby-server-problem" data-testid="lobby-server-problem">{serverProblem}</p>}
         <label>Room
           <input data-testid="lobby-room" value={roomId} maxLength={64} onChange={(e) => setRoom(e.target.value)} placeholder="team-standup" />
         </label>
@@ -62,10 +86,19 @@ export function Lobby() {
           <input data-testid="lobby-password" type="password" value={password} maxLength={256} autoComplete="off"
             onChange={(e) => setPassword(e.target.value)} />
         </label>
-        {error && <p className="error" role="alert" data-testid="lobby-error">{error}</p>}
-        <button className="primary" type="submit" disabled={!canJoin} data-testid="lobby-join">
+        <Preview />
+        {error && (
+          <div className="error" role="alert" data-testid="lobby-error">
+            <p>{error}</p>
+            {errorDetail && (
+              <details className="advanced"><summary>Advanced</summary><code data-testid="lobby-error-detail">{errorDetail}</code></details>
+            )}
+          </div>
+        )}
+        <button className="primary" type="submit" disabled={!canJoin} data-testid="lobby-join" aria-describedby={blocker ? 'lobby-join-reason' : undefined}>
           {phase === 'joining' ? 'Joining…' : 'Join room'}
         </button>
+        {blocker && <p className="muted small-print" id="lobby-join-reason" data-testid="lobby-join-reason">{blocker}</p>}
         <HostPanel onRunning={(local, pw) => { setServer(local); if (pw) setPassword(pw); }} />
       </form>
       {recent.length > 0 && (

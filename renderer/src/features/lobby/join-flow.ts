@@ -1,7 +1,8 @@
 // Joining from the lobby: main must allow the server first (its CSP), which may need one page reload to apply.
 import { joinRoom } from '../../app/actions';
 import type { JoinParams } from '../../app/room';
-import { errorText, unwrap } from '../../lib/veil';
+import { describeJoinFailure } from '../../lib/join-errors';
+import { unwrap } from '../../lib/veil';
 import { useApp } from '../../store';
 
 /** Survives the one reload that applies a newly allowed server; read and deleted at once on the next start. */
@@ -35,12 +36,13 @@ export function takePendingJoin(): JoinParams | null {
  */
 export async function allowThenJoin(params: JoinParams, opts: { resumed?: boolean; reload?: () => void } = {}): Promise<void> {
   const s = useApp.getState();
-  s.setSession({ error: null });
+  s.setSession({ error: null, errorDetail: null });
   let reloadRequired: boolean;
   try {
     ({ reloadRequired } = await unwrap(window.veil.app.allowServer(params.serverUrl)));
   } catch (err) {
-    s.setSession({ phase: 'lobby', error: `Server not allowed: ${errorText(err)}` });
+    const failure = describeJoinFailure(err);
+    s.setSession({ phase: 'lobby', error: failure.message, errorDetail: failure.detail });
     return;
   }
   if (reloadRequired && !opts.resumed) {

@@ -1,9 +1,12 @@
-// Settings: server address, ICE servers, rotation interval, message signatures and the largest file to send or accept.
+// Settings: server address, ICE servers, key rotation, signatures, largest file, desktop notifications; checked inline in their units.
 import { useEffect, useState } from 'react';
 import { FILE_LIMITS } from '../../../../protocol/file-limits';
 import type { E2eeSettings } from '../../../../protocol/ipc-e2ee';
+import { LIMITS } from '../../../../protocol/limits';
 import { currentRoom } from '../../app/actions';
-import { load, save } from '../../lib/storage';
+import { serverUrlProblem } from '../../lib/join-errors';
+import { plainReason } from '../../lib/plain-words';
+import { load, loadPrefs, save, savePrefs } from '../../lib/storage';
 import { errorText, unwrap } from '../../lib/veil';
 import { useApp } from '../../store';
 
@@ -15,6 +18,40 @@ export function parseIceServers(text: string): RTCIceServer[] | null {
 }
 
 const MIB = 1024 * 1024;
+const MAX_ROTATION_MIN = LIMITS.keyMaxAgeMs / 60_000;
+const MIN_FILE_MIB = FILE_LIMITS.minMaxFileBytes / MIB;
+const MAX_FILE_MIB = FILE_LIMITS.hardMaxFileBytes / MIB;
+
+/** A whole number between min and max typed in a field, or the problem in words (in the field's own unit). */
+export function wholeNumberProblem(text: string, min: number, max: number, unit: string): string | null {
+  const t = text.trim();
+  if (!t) return `Enter a number of ${unit}.`;
+  if (!/^\d+$/.test(t)) return `Use a whole number of ${unit}.`;
+  const n = Number(t);
+  if (n < min || n > max) return `Choose between ${min.toLocaleString('en-US')} and ${max.toLocaleString('en-US')} ${unit}.`;
+  return null;
+}
+
+export const rotationProblem = (text: string) => wholeNumberProblem(text, 1, MAX_ROTATION_MIN, 'minutes');
+export const maxFileProblem = (text: string) => wholeNumberProblem(text, MIN_FILE_MIB, MAX_FILE_MIB, 'MiB');
+
+function iceProblem(text: string): string | null {
+  try {
+    parseIceServers(text);
+    return null;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+async function setNotifications(on: boolean): Promise<boolean> {
+  if (on && typeof Notification !== 'undefined' && Notification.permission === 'default') {
+    await Notification.requestPermission().catch(() => 'denied');
+  }
+  const granted = !on || (typeof Notification !== 'undefined' && Notification.permission === 'granted');
+  savePrefs({ desktopNotifications: on && granted });
+  return on && granted;
+}
 
 export function SettingsPanel() {
   const defaults = useApp((s) => s.iceServers);
@@ -24,15 +61,24 @@ export function SettingsPanel() {
   const [minutes, setMinutes] = useState('');
   const [maxFileMiB, setMaxFileMiB] = useState('');
   const [msg, setMsg] = useState<string | null>(null);
+  const [notify, setNotify] = useState(loadPrefs().desktopNotifications);
+  const problems = {
+    server: server.trim() ? serverUrlProblem(server) : null,
+    ice: iceProblem(ice),
+    rotation: settings ? rotationProblem(minutes) : null,
+    maxFile: settings ? maxFileProblem(maxFileMiB) : null
+  };
+  const valid = Object.values(problems).every((p) => p === null);
   useEffect(() => {
     void unwrap(window.veil.settings.get()).then((s) => {
       setSettings(s);
       setMinutes(String(Math.round(s.rotationIntervalMs / 60000)));
       setMaxFileMiB(String(Math.round(s.maxFileBytes / MIB)));
-    }, (e: unknown) => setMsg(errorText(e)));
+    }, (e: unknown) => setMsg(`Could not load the settings: ${plainReason(errorText(e))}.`));
   }, []);
   const apply = async () => {
     setMsg(null);
+    if (!valid) return;
     try {
       save('veil.iceServers', parseIceServers(ice));
       const lobby = load('veil.lobby', { displayName: '', serverUrl: '' });
@@ -43,33 +89,42 @@ export function SettingsPanel() {
       await currentRoom()?.restartRotationTimer();
       setMsg('Saved.');
     } catch (err) {
-      setMsg(errorText(err));
+      setMsg(`Not saved: ${plainReason(errorText(err))}.`);
     }
   };
   return (
     <section className="settings" data-testid="settings-panel">
       <label>Server address (next join)
-        <input value={server} onChange={(e) => setServer(e.target.value)} data-testid="settings-server" />
+        <input value={server} onChange={(e) => setServer(e.target.value)} data-testid="settings-server" aria-invalid={problems.server !== null} />
       </label>
+      {problems.server && <p className="hint" data-testid="settings-server-problem">{problems.server}</p>}
       <label>ICE servers (one per line; empty = server defaults)
         <textarea rows={3} value={ice} onChange={(e) => setIce(e.target.value)} data-testid="settings-ice"
-          placeholder={defaults.map((s) => String(s.urls)).join('\n') || 'stun:stun.example.org:3478'} />
+          placeholder={defaults.map((s) => String(s.urls)).join('\n') || 'stun:stun.example.org:3478'} aria-invalid={problems.ice !== null} />
       </label>
+      {problems.ice && <p className="hint" data-testid="settings-ice-problem">{problems.ice}</p>}
       <label>Rotate my room key every (minutes)
         {/* Disabled until main's values arrived, so a late load cannot overwrite what the user typed. */}
-        <input type="number" min={1} max={1440} value={minutes} onChange={(e) => setMinutes(e.target.value)} data-testid="settings-rotation"
-          disabled={!settings} />
+        <input type="number" min={1} max={MAX_ROTATION_MIN} step={1} value={minutes} onChange={(e) => setMinutes(e.target.value)} data-testid="settings-rotation"
+          disabled={!settings} aria-invalid={problems.rotation !== null} />
       </label>
+      {problems.rotation && <p className="hint" data-testid="settings-rotation-problem">{problems.rotation}</p>}
       <label>Largest file I send or accept (MiB)
-        <input type="number" min={1} max={FILE_LIMITS.hardMaxFileBytes / MIB} value={maxFileMiB} onChange={(e) => setMaxFileMiB(e.target.value)}
-          data-testid="settings-max-file" disabled={!settings} />
+        <input type="number" min={MIN_FILE_MIB} max={MAX_FILE_MIB} step={1} value={maxFileMiB} onChange={(e) => setMaxFileMiB(e.target.value)}
+          data-testid="settings-max-file" disabled={!settings} aria-invalid={problems.maxFile !== null} />
       </label>
+      {problems.maxFile && <p className="hint" data-testid="settings-max-file-problem">{problems.maxFile}</p>}
       <label className="check">
         <input type="checkbox" checked={settings?.signMessages ?? true} data-testid="settings-sign"
           onChange={(e) => setSettings((s) => (s ? { ...s, signMessages: e.target.checked } : s))} />
         Sign every message with my identity key
       </label>
-      <button className="primary" onClick={() => void apply()} data-testid="settings-save" disabled={!settings}>Save</button>
+      <label className="check">
+        <input type="checkbox" checked={notify} data-testid="settings-notify"
+          onChange={(e) => void setNotifications(e.target.checked).then(setNotify)} />
+        Desktop notification for new messages while Veil is in the background (shows who wrote, never the text)
+      </label>
+      <button className="primary" onClick={() => void apply()} data-testid="settings-save" disabled={!settings || !valid}>Save</button>
       {msg && <p className="muted" data-testid="settings-msg">{msg}</p>}
     </section>
   );

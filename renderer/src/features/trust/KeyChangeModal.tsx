@@ -2,6 +2,7 @@
 import { acceptKeyChange, leaveRoom, markDistinct } from '../../app/actions';
 import { useShownName } from '../../app/names';
 import { useApp } from '../../store';
+import { DialogFrame } from '../common/DialogFrame';
 
 export function KeyChangeModal() {
   const pending = useApp((s) => s.keyChanges[0]);
@@ -13,9 +14,8 @@ export function KeyChangeModal() {
   const claimed = peer?.claims?.displayName ?? shown.name;
   const lookalike = peer?.trust === 'lookalike';
   return (
-    <div className="overlay blocking" role="alertdialog" aria-modal="true" data-testid="key-change-modal" data-name={name}
-      data-claims={peer?.claims?.identityKey ?? ''} data-kind={lookalike ? 'lookalike' : 'changed'}>
-      <div className="card dialog danger">
+    <DialogFrame label={lookalike ? 'Look-alike name' : 'Security key changed'} testId="key-change-modal" onEscape={null} role="alertdialog"
+      overlayClassName="blocking" className="danger" data={{ name, claims: peer?.claims?.identityKey ?? '', kind: lookalike ? 'lookalike' : 'changed' }}>
         {lookalike
           ? <h2>⚠ <bdi>{name}</bdi> has a name that looks like your contact <bdi>{claimed}</bdi></h2>
           : <h2>⚠ <bdi>{claimed}</bdi>'s security key changed</h2>}
@@ -30,7 +30,6 @@ export function KeyChangeModal() {
           <button onClick={() => void markDistinct(pending)} data-testid="key-change-distinct">A different person</button>
           <button onClick={() => void acceptKeyChange(pending)} data-testid="key-change-accept">It is <bdi>{claimed}</bdi>'s new key</button>
         </div>
-      </div>
-    </div>
+    </DialogFrame>
   );
 }

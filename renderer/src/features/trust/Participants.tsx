@@ -1,8 +1,15 @@
 // Participants panel: shown names (namesakes tagged, look-alikes marked), fingerprints, trust and connection state.
 import { shownNamesOf } from '../../app/names';
+import { plainReason } from '../../lib/plain-words';
 import { useApp } from '../../store';
+import type { ConnState } from '../../store/peers-slice';
 
 const trustLabel = { new: 'new', known: 'not verified', verified: 'verified', changed: 'KEY CHANGED', lookalike: 'LOOK-ALIKE NAME' } as const;
+
+const connLabel: Record<ConnState, string> = {
+  waiting: 'waiting', connecting: 'connecting', connected: 'connected', retrying: 'reconnecting', refused: 'refused for your safety',
+  'pending-trust': 'waiting for your decision', closed: 'disconnected'
+};
 
 export function Participants() {
   const peers = useApp((s) => s.peers);
@@ -27,15 +34,17 @@ export function Participants() {
               <strong><bdi data-testid="participant-name">{label}</bdi></strong>
               <span className={`badge trust-${p.trust}`} data-testid="participant-trust">{trustLabel[p.trust]}</span>
               {shown?.lookalike && <span className="badge bad" data-testid="participant-lookalike" title="Another participant's name looks the same">look-alike name</span>}
-              <span className={`badge state ${p.conn}`}>{p.conn}{p.present ? '' : ' · off signaling'}</span>
+              <span className={`badge state ${p.conn}`} data-state={p.conn}>{connLabel[p.conn]}{p.present ? '' : ' · server link lost'}</span>
             </div>
             {p.claims && (p.trust === 'changed' || p.trust === 'lookalike') && (
               <div className="reason" data-testid="participant-claims">claims to be your contact <bdi>{p.claims.displayName}</bdi> (another key)</div>
             )}
+            <div className="muted small-print">Key fingerprint (compare it when you verify)</div>
             <code className="fp">{p.fingerprint}</code>
-            {p.reason && p.conn !== 'connected' && <div className="reason">{p.reason}</div>}
+            {p.reason && p.conn !== 'connected' && <div className="reason" title={p.reason}>{p.reason.startsWith('refused:') ? p.reason : plainReason(p.reason)}</div>}
+            <details className="advanced"><summary>Advanced</summary>key epoch {p.epoch} · key id <code className="fp">{p.keyId}</code></details>
             <div className="row">
-              <span className="muted">key epoch {p.epoch}{p.dtlsLive ? ' · media authenticated' : ''}</span>
+              <span className="muted">{p.dtlsLive ? 'Call end-to-end encrypted with this person' : 'Not yet end-to-end encrypted'}</span>
               <button className="small" onClick={() => openVerify(p.identityKey)} data-testid="verify-open">Verify</button>
             </div>
           </div>

@@ -1,9 +1,11 @@
-// Security panel: my fingerprint, room key age and expiry, rotate / revoke now, and the audit log.
+// Security panel: my key's short fingerprint, room key age and expiry, replace / withdraw (confirmed), recent security events.
 import { useEffect, useState } from 'react';
 import type { AuditEvent } from '../../../../protocol/ipc-e2ee';
 import { currentRoom } from '../../app/actions';
+import { auditLabel, plainReason } from '../../lib/plain-words';
 import { errorText } from '../../lib/veil';
 import { useApp } from '../../store';
+import { ConfirmDialog } from '../common/ConfirmDialog';
 import { RoomCode } from './RoomCode';
 
 function age(ms: number): string {
@@ -18,6 +20,7 @@ export function SecurityPanel() {
   const pushAlert = useApp((s) => s.pushAlert);
   const [audit, setAudit] = useState<AuditEvent[]>([]);
   const [busy, setBusy] = useState(false);
+  const [confirmRevoke, setConfirmRevoke] = useState(false);
   const loadAudit = () => void window.veil.audit.tail(50).then((r) => r.ok && setAudit(r.value));
   useEffect(loadAudit, [key?.epoch]);
   const act = async (what: 'rotate' | 'revoke') => {
@@ -25,7 +28,7 @@ export function SecurityPanel() {
     try {
       await (what === 'rotate' ? currentRoom()?.rotate() : currentRoom()?.revoke());
     } catch (err) {
-      pushAlert(`${what} failed: ${errorText(err)}`);
+      pushAlert(`${what === 'rotate' ? 'Could not replace your room key' : 'Could not withdraw your room key'}: ${plainReason(errorText(err))}`);
     } finally {
       setBusy(false);
       loadAudit();
@@ -34,29 +37,51 @@ export function SecurityPanel() {
   const now = Date.now();
   return (
     <section className="security" data-testid="security-panel">
-      <h3>My identity</h3>
+      <h3>Your identity</h3>
+      <p className="muted">Others see this fingerprint when they verify you.</p>
       <code className="fp" data-testid="my-fingerprint">{identity?.fingerprint}</code>
-      <h3>Room key</h3>
+      <h3>Your key for this room</h3>
       {key && (
         <dl className="facts">
-          <dt>Epoch</dt><dd data-testid="key-epoch">{key.epoch}</dd>
-          <dt>Age</dt><dd>{age(now - key.createdAt)}</dd>
-          <dt>Expires in</dt><dd>{age(key.expiresAt - now)}</dd>
-          <dt>DTLS</dt><dd><code className="fp small">{myDtls ?? 'n/a'}</code></dd>
+          <dt>Created</dt><dd>{age(now - key.createdAt)} ago</dd>
+          <dt>Replaced in</dt><dd>{age(key.expiresAt - now)} at the latest</dd>
         </dl>
       )}
+      <p className="muted small-print">Replacing the key limits what a stolen key could read. Withdrawing it also tells everyone to stop trusting it.</p>
       <div className="row">
-        <button disabled={busy} onClick={() => void act('rotate')} data-testid="rotate-now">Rotate now</button>
-        <button disabled={busy} className="danger" onClick={() => void act('revoke')} data-testid="revoke-now">Revoke key</button>
+        <button disabled={busy} onClick={() => void act('rotate')} data-testid="rotate-now">Replace key now</button>
+        <button disabled={busy} className="danger" onClick={() => setConfirmRevoke(true)} data-testid="revoke-now">Revoke key…</button>
       </div>
+      {confirmRevoke && (
+        <ConfirmDialog title="Revoke your room key?" confirmLabel="Revoke key" danger testId="revoke-confirm"
+          onCancel={() => setConfirmRevoke(false)} onConfirm={() => { setConfirmRevoke(false); void act('revoke'); }}>
+          <p>Everyone in the room is told to stop trusting your current key, and you switch to a new one. Do this if you think
+            your key was exposed. The call goes on.</p>
+        </ConfirmDialog>
+      )}
       <RoomCode />
-      <h3>Audit log</h3>
-      <ol className="audit" data-testid="audit-log">
+      <h3>Recent security events</h3>
+      <ol className="audit-plain" data-testid="audit-log">
         {audit.slice().reverse().map((e, i) => (
-          <li key={i}><span className="muted">{new Date(e.at).toLocaleTimeString()}</span> {e.type}
-            {Object.entries(e).filter(([k]) => k !== 'at' && k !== 'type').map(([k, v]) => ` ${k}=${String(v).slice(0, 16)}`).join('')}</li>
+          <li key={i} data-type={e.type}><span className="muted">{new Date(e.at).toLocaleTimeString()}</span> {auditLabel(e.type)}</li>
         ))}
       </ol>
+      <details className="advanced" data-testid="security-advanced">
+        <summary>Advanced</summary>
+        {key && (
+          <dl className="facts">
+            <dt>Key epoch</dt><dd data-testid="key-epoch">{key.epoch}</dd>
+            <dt>Key id</dt><dd><code className="fp">{key.keyId}</code></dd>
+            <dt>DTLS</dt><dd><code className="fp small">{myDtls ?? 'n/a'}</code></dd>
+          </dl>
+        )}
+        <ol className="audit" data-testid="audit-raw">
+          {audit.slice().reverse().map((e, i) => (
+            <li key={i}><span className="muted">{new Date(e.at).toLocaleTimeString()}</span> {e.type}
+              {Object.entries(e).filter(([k]) => k !== 'at' && k !== 'type').map(([k, v]) => ` ${k}=${String(v).slice(0, 16)}`).join('')}</li>
+          ))}
+        </ol>
+      </details>
     </section>
   );
 }

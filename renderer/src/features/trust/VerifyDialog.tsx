@@ -6,6 +6,7 @@ import { setVerified } from '../../app/actions';
 import { errorText, unwrap } from '../../lib/veil';
 import { useShownName } from '../../app/names';
 import { useApp } from '../../store';
+import { DialogFrame } from '../common/DialogFrame';
 
 export function VerifyDialog() {
   const key = useApp((s) => s.verifyFor);
@@ -30,8 +31,7 @@ export function VerifyDialog() {
   if (!key) return null;
   const verified = contact?.verified ?? peer?.trust === 'verified';
   return (
-    <div className="overlay" role="dialog" aria-modal="true" aria-label="Verify safety number" data-testid="verify-dialog">
-      <div className="card dialog">
+    <DialogFrame label="Verify safety number" testId="verify-dialog" onEscape={() => close(null)}>
         <h2>Verify <bdi>{shown.label}</bdi></h2>
         <p className="muted">Compare these numbers with <bdi>{shown.label}</bdi> in person or on a trusted channel, or scan the code. If they match, nobody is in the middle.</p>
         {error && <p className="error">{error}</p>}
@@ -52,7 +52,6 @@ export function VerifyDialog() {
             : <button className="primary" onClick={() => void setVerified(key, true)} data-testid="mark-verified" disabled={!sn}>Mark as verified</button>}
           <button className="ghost" onClick={() => close(null)} data-testid="verify-close">Close</button>
         </div>
-      </div>
-    </div>
+    </DialogFrame>
   );
 }
