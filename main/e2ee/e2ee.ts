@@ -68,7 +68,8 @@ export class E2eeCore {
     const next: E2eeSettings = { ...this.settings, ...patch };
     this.settingsStore.save(next);
     this.settings = next;
-    this.audit.record('settings-changed', { signMessages: next.signMessages, rotationIntervalMs: next.rotationIntervalMs, maxFileBytes: next.maxFileBytes });
+    this.audit.record('settings-changed', { signMessages: next.signMessages, rotationIntervalMs: next.rotationIntervalMs, maxFileBytes: next.maxFileBytes,
+      alwaysRelay: next.alwaysRelay });
     return { ...next };
   }
 
