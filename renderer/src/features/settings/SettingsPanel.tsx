@@ -1,4 +1,4 @@
-// Settings: server address, ICE servers, rotation interval, message signatures and the largest file to send or accept.
+// Settings: server address, ICE servers, always relay, rotation interval, message signatures and the largest file to send or accept.
 import { useEffect, useState } from 'react';
 import { FILE_LIMITS } from '../../../../protocol/file-limits';
 import type { E2eeSettings } from '../../../../protocol/ipc-e2ee';
@@ -38,8 +38,10 @@ export function SettingsPanel() {
       const lobby = load('veil.lobby', { displayName: '', serverUrl: '' });
       save('veil.lobby', { ...lobby, serverUrl: server });
       const next = await unwrap(window.veil.settings.set({ rotationIntervalMs: Math.round(Number(minutes) * 60000),
-        signMessages: settings?.signMessages ?? true, maxFileBytes: Math.round(Number(maxFileMiB) * MIB) }));
+        signMessages: settings?.signMessages ?? true, maxFileBytes: Math.round(Number(maxFileMiB) * MIB),
+        alwaysRelay: settings?.alwaysRelay ?? false }));
       setSettings(next);
+      currentRoom()?.setAlwaysRelay(next.alwaysRelay);
       await currentRoom()?.restartRotationTimer();
       setMsg('Saved.');
     } catch (err) {
@@ -63,6 +65,12 @@ export function SettingsPanel() {
       <label>Largest file I send or accept (MiB)
         <input type="number" min={1} max={FILE_LIMITS.hardMaxFileBytes / MIB} value={maxFileMiB} onChange={(e) => setMaxFileMiB(e.target.value)}
           data-testid="settings-max-file" disabled={!settings} />
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={settings?.alwaysRelay ?? false} data-testid="settings-always-relay" disabled={!settings}
+          onChange={(e) => setSettings((s) => (s ? { ...s, alwaysRelay: e.target.checked } : s))} />
+        Always relay my calls: hides my IP address from other members (the TURN relay and the signaling server still see it;
+        applies to connections made after saving)
       </label>
       <label className="check">
         <input type="checkbox" checked={settings?.signMessages ?? true} data-testid="settings-sign"
