@@ -20,6 +20,9 @@
 //   fixed attacks of mitm.ts, or the programmable adversary of adversary.ts (records every event both ways per
 //   client; rules drop, hold, reorder, rewrite events and acks; tests inject anything to anyone). attacker.ts is the
 //   attacker's own RTCPeerConnection in a bare page; link-attacks.ts holds what the attack tests share.
+// - `Harness.start({ chromiumPath })` and `harness.extraBrowser(path)` run browsers from another executable, e.g. the
+//   wrappers of netns.ts that start Chromium inside a network namespace; `harness.peer(name, { browser })` opens a
+//   peer in such a browser. coturn.ts starts a private TURN server; ice.ts reads selected pairs and signal candidates.
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { createSignalingServer, type SignalingServer } from '../../../signaling-server/index';
