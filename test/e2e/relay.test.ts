@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { E2eeSettings } from '../../protocol/ipc-e2ee';
+import { NO_RELAY_CANDIDATE } from '../../renderer/src/rtc/ice-policy';
 import { createSignalingServer, type SignalingServer } from '../../signaling-server/index';
 import { startCoturn, type Coturn } from './harness/coturn';
 import { candidatesIn, iceProbeExpr, selectedPairsExpr, type SelectedPair } from './harness/ice';
@@ -82,10 +83,10 @@ describe.skipIf(skipReason !== null)(`always relay through coturn, peers in sepa
     let succeededPairs = 0;
     await waitUntil(async () => {
       for (const p of [a, b]) {
-        const tile = p.page.getByTestId('tile-peer');
-        for (const c of await tileConn(p)) seen.add(c);
-        const conn = (await tileConn(p))[0];
-        const reason = await tile.getByTestId('peer-reason').allTextContents();
+        const conns = await tileConn(p);
+        for (const c of conns) seen.add(c);
+        const conn = conns[0];
+        const reason = await p.page.getByTestId('tile-peer').getByTestId('peer-reason').allTextContents();
         if ((conn === 'retrying' || conn === 'refused') && reason[0]) failed.set(p, `${conn}: ${reason[0]}`);
         for (const probe of await p.page.evaluate(iceProbeExpr) as { succeeded: number }[]) succeededPairs += probe.succeeded;
       }
@@ -103,6 +104,25 @@ describe.skipIf(skipReason !== null)(`always relay through coturn, peers in sepa
     await a.leave();
     await b.leave();
   }, 180_000);
+
+  it('with "always relay" on and no TURN server in the list: nothing leaves, and the link is refused with the reason', async () => {
+    const stunOnly = [{ urls: `stun:${lab!.serviceIp}:${turn!.port}` }];
+    await setUp(a, true, stunOnly);
+    await setUp(b, true, stunOnly);
+    const from = tapped.length;
+    await a.join('relay-no-turn');
+    await b.join('relay-no-turn');
+    // Only the initiator builds an offer; it is refused before anything is sent, so the other side never gets one.
+    const refusedBy: Peer[] = [];
+    await waitUntil(async () => {
+      for (const p of [a, b]) if ((await p.alertTexts()).some((t) => t.includes(NO_RELAY_CANDIDATE))) refusedBy.push(p);
+      return refusedBy.length > 0;
+    }, 60_000, 'a link refused for want of a relay');
+    expect(await tileConn(refusedBy[0]!)).toEqual(['refused']);
+    expect(tapped.slice(from).filter((t) => candidatesIn(t.signal).length > 0 || typeof (t.signal as { sdp?: unknown })?.sdp === 'string')).toEqual([]);
+    await a.leave();
+    await b.leave();
+  }, 120_000);
 
   it('with "always relay" on: call and chat work through coturn, the selected pair is relay on both sides, and only relay candidates reach the server', async () => {
     await setUp(a, true, null);
