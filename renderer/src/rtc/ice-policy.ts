@@ -44,7 +44,7 @@ export function isRelayCandidate(candidate: string): boolean {
 
 /** A relay candidate's related address is our address as the TURN server saw it: it leaves blanked. */
 export function blankRelatedAddress(candidate: string): string {
-  return candidate.replace(/(\sraddr\s+)\S+(\s+rport\s+)\d+/, '$10.0.0.0$20');
+  return candidate.replace(/(\sraddr\s+)\S+(\s+rport\s+)\d+/, (_m, raddr: string, rport: string) => `${raddr}0.0.0.0${rport}0`);
 }
 
 export type LocalSdp = { ok: true; sdp: string } | { ok: false; reason: string };
