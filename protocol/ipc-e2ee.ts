@@ -67,6 +67,8 @@ export interface E2eeSettings {
   signMessages: boolean; rotationIntervalMs: number;
   /** Largest file this device sends or accepts (bytes). */
   maxFileBytes: number;
+  /** Calls go only through the TURN relay: no host or server-reflexive candidate ever leaves the app. */
+  alwaysRelay: boolean;
 }
 
 export const e2eeIpc = {
@@ -108,7 +110,9 @@ export const e2eeIpc = {
   'audit:tail': channel<z.ZodTuple<[z.ZodNumber]>, AuditEvent[]>(z.tuple([z.number().int().min(1).max(1000)])),
   'stats:get': channel<z.ZodTuple<[]>, E2eeStats>(z.tuple([])),
   'settings:get': channel<z.ZodTuple<[]>, E2eeSettings>(z.tuple([])),
-  'settings:set': channel<z.ZodTuple<[z.ZodObject<{ signMessages: z.ZodOptional<z.ZodBoolean>; rotationIntervalMs: z.ZodOptional<z.ZodNumber>; maxFileBytes: z.ZodOptional<z.ZodNumber> }>]>, E2eeSettings>(
+  'settings:set': channel<z.ZodTuple<[z.ZodObject<{ signMessages: z.ZodOptional<z.ZodBoolean>; rotationIntervalMs: z.ZodOptional<z.ZodNumber>; maxFileBytes: z.ZodOptional<z.ZodNumber>;
+    alwaysRelay: z.ZodOptional<z.ZodBoolean> }>]>, E2eeSettings>(
     z.tuple([z.object({ signMessages: z.boolean().optional(), rotationIntervalMs: z.number().int().min(60_000).max(LIMITS.keyMaxAgeMs).optional(),
-      maxFileBytes: z.number().int().min(FILE_LIMITS.minMaxFileBytes).max(FILE_LIMITS.hardMaxFileBytes).optional() }).strict()]))
+      maxFileBytes: z.number().int().min(FILE_LIMITS.minMaxFileBytes).max(FILE_LIMITS.hardMaxFileBytes).optional(),
+      alwaysRelay: z.boolean().optional() }).strict()]))
 };

@@ -42,7 +42,8 @@ export class E2eeService {
     const next: E2eeSettings = { ...this.current, ...patch };
     this.settingsStore.save(next);
     this.current = next;
-    this.parts.audit.record('settings-changed', { signMessages: next.signMessages, rotationIntervalMs: next.rotationIntervalMs, maxFileBytes: next.maxFileBytes });
+    this.parts.audit.record('settings-changed', { signMessages: next.signMessages, rotationIntervalMs: next.rotationIntervalMs, maxFileBytes: next.maxFileBytes,
+      alwaysRelay: next.alwaysRelay });
     return { ...next };
   }
 

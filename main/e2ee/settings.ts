@@ -6,19 +6,20 @@ import { FILE_LIMITS } from '../../protocol/file-limits';
 import { LIMITS } from '../../protocol/limits';
 import { readJson, writeJsonAtomic } from './atomic-json';
 
-export const DEFAULT_SETTINGS: E2eeSettings = { signMessages: true, rotationIntervalMs: 60 * 60 * 1000, maxFileBytes: FILE_LIMITS.defaultMaxFileBytes };
+export const DEFAULT_SETTINGS: E2eeSettings = { signMessages: true, rotationIntervalMs: 60 * 60 * 1000, maxFileBytes: FILE_LIMITS.defaultMaxFileBytes,
+  alwaysRelay: false };
 /** The bounds the IPC schema enforces on `settings:set`, applied again to what is read from disk. */
 export const MIN_ROTATION_INTERVAL_MS = 60_000;
 
-/** `maxFileBytes` is optional in the file: a file without it is valid and gets the default. */
-interface SettingsFile { v: 1; signMessages: boolean; rotationIntervalMs: number; maxFileBytes?: number }
+/** `maxFileBytes` and `alwaysRelay` are optional in the file: a file without them is valid and gets their defaults. */
+interface SettingsFile { v: 1; signMessages: boolean; rotationIntervalMs: number; maxFileBytes?: number; alwaysRelay?: boolean }
 
 /** Why `value` is not a valid settings file, or null when it is. */
 export function settingsProblem(value: unknown): string | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not an object';
   const o = value as Record<string, unknown>;
   if (o.v !== 1) return 'unknown version';
-  for (const k of Object.keys(o)) if (!['v', 'signMessages', 'rotationIntervalMs', 'maxFileBytes'].includes(k)) return `unknown field ${k}`;
+  for (const k of Object.keys(o)) if (!['v', 'signMessages', 'rotationIntervalMs', 'maxFileBytes', 'alwaysRelay'].includes(k)) return `unknown field ${k}`;
   if (typeof o.signMessages !== 'boolean') return 'signMessages is not a boolean';
   const r = o.rotationIntervalMs;
   if (typeof r !== 'number' || !Number.isInteger(r) || r < MIN_ROTATION_INTERVAL_MS || r > LIMITS.keyMaxAgeMs) return 'rotationIntervalMs out of range';
@@ -26,6 +27,7 @@ export function settingsProblem(value: unknown): string | null {
   if (f !== undefined && (typeof f !== 'number' || !Number.isSafeInteger(f) || f < FILE_LIMITS.minMaxFileBytes || f > FILE_LIMITS.hardMaxFileBytes)) {
     return 'maxFileBytes out of range';
   }
+  if (o.alwaysRelay !== undefined && typeof o.alwaysRelay !== 'boolean') return 'alwaysRelay is not a boolean';
   return null;
 }
 
@@ -54,7 +56,8 @@ export class SettingsStore {
     }
     if (problem === null) {
       const s = stored as SettingsFile;
-      return { signMessages: s.signMessages, rotationIntervalMs: s.rotationIntervalMs, maxFileBytes: s.maxFileBytes ?? DEFAULT_SETTINGS.maxFileBytes };
+      return { signMessages: s.signMessages, rotationIntervalMs: s.rotationIntervalMs, maxFileBytes: s.maxFileBytes ?? DEFAULT_SETTINGS.maxFileBytes,
+        alwaysRelay: s.alwaysRelay ?? DEFAULT_SETTINGS.alwaysRelay };
     }
     let movedTo = '';
     try {
@@ -69,6 +72,6 @@ export class SettingsStore {
 
   save(settings: E2eeSettings): void {
     writeJsonAtomic(this.file, { v: 1, signMessages: settings.signMessages, rotationIntervalMs: settings.rotationIntervalMs,
-      maxFileBytes: settings.maxFileBytes } satisfies SettingsFile);
+      maxFileBytes: settings.maxFileBytes, alwaysRelay: settings.alwaysRelay } satisfies SettingsFile);
   }
 }

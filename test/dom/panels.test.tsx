@@ -25,8 +25,26 @@ describe('SettingsPanel', () => {
     fireEvent.change(screen.getByTestId('settings-ice'), { target: { value: 'stun:stun.example.org:3478' } });
     fireEvent.click(screen.getByTestId('settings-save'));
     await waitFor(() => expect(screen.getByTestId('settings-msg').textContent).toBe('Saved.'));
-    expect(calls.find((c) => c.channel === 'settings:set')?.args).toEqual([{ rotationIntervalMs: 300_000, signMessages: false, maxFileBytes: 100 * MIB }]);
+    expect(calls.find((c) => c.channel === 'settings:set')?.args).toEqual([{ rotationIntervalMs: 300_000, signMessages: false, maxFileBytes: 100 * MIB,
+      alwaysRelay: false }]);
     expect(JSON.parse(localStorage.getItem('veil.iceServers')!)).toEqual([{ urls: 'stun:stun.example.org:3478' }]);
+  });
+
+  it('shows "Always relay my calls" from main and saves it there', async () => {
+    const { calls } = installFakeVeil({
+      'settings:get': () => ({ signMessages: true, rotationIntervalMs: 3_600_000, maxFileBytes: 4096 * MIB, alwaysRelay: false }),
+      'settings:set': (patch) => ({ signMessages: true, rotationIntervalMs: 3_600_000, maxFileBytes: 4096 * MIB, alwaysRelay: false, ...(patch as object) })
+    });
+    render(<SettingsPanel />);
+    const box = screen.getByTestId('settings-always-relay') as HTMLInputElement;
+    expect(box.disabled).toBe(true);
+    await waitFor(() => expect(box.disabled).toBe(false));
+    expect(box.checked).toBe(false);
+    fireEvent.click(box);
+    fireEvent.click(screen.getByTestId('settings-save'));
+    await waitFor(() => expect(screen.getByTestId('settings-msg').textContent).toBe('Saved.'));
+    expect(calls.find((c) => c.channel === 'settings:set')?.args[0]).toMatchObject({ alwaysRelay: true });
+    expect((screen.getByTestId('settings-always-relay') as HTMLInputElement).checked).toBe(true);
   });
 
   it('keeps the fields disabled until main answered, so a late load cannot overwrite typing', async () => {

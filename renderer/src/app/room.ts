@@ -27,6 +27,8 @@ export class Room {
   private signaling: SignalingClient | null = null;
   private rotationTimer: ReturnType<typeof setInterval> | null = null;
   private left = false;
+  /** "Always relay my calls", read from main at start; links made later follow `setAlwaysRelay`. */
+  private alwaysRelay = false;
   screenTrack: MediaStreamTrack | null = null;
 
   constructor(private readonly store: AppStore, readonly params: JoinParams) {
@@ -50,6 +52,8 @@ export class Room {
     this.s.setSession({ phase: 'joining', error: null, roomId, serverUrl, displayName: displayNameOrPlaceholder(displayName), signaling: 'connecting' });
     const identity = await unwrap(window.veil.identity.get());
     const myKey = await unwrap(window.veil.keys.create(roomId));
+    // Unknown means no call: a failed read must not fall back to direct connections.
+    this.alwaysRelay = (await unwrap(window.veil.settings.get())).alwaysRelay;
     this.s.setSession({ identity, myKey });
     try {
       const stream = await getLocalMedia(this.s.audioDeviceId, this.s.videoDeviceId);
@@ -63,6 +67,7 @@ export class Room {
       view: meshView(this.store), roomId, certificate,
       selfId: () => this.s.selfId,
       iceServers: () => load<RTCIceServer[] | null>('veil.iceServers', null) ?? this.s.iceServers,
+      alwaysRelay: () => this.alwaysRelay,
       localStream: () => this.s.localStream,
       screenTrack: () => this.screenTrack,
       bind: (identityKey, role, localFp, remoteFp, digest) => unwrap(window.veil.link.bind(roomId, identityKey, role, localFp, remoteFp, digest)),
@@ -218,6 +223,11 @@ export class Room {
     const stream = s.localStream;
     const live = (kind: 'audio' | 'video') => stream?.getTracks().some((t) => t.kind === kind && t.readyState !== 'ended') ?? false;
     return this.chat.sendMediaState({ mic: live('audio') && !s.muted, cam: live('video') && !s.cameraOff, screen: s.sharing }, only);
+  }
+
+  /** Links made from now on follow it; a link already up keeps its path (leave and join again to apply it to everyone). */
+  setAlwaysRelay(on: boolean): void {
+    this.alwaysRelay = on;
   }
 
   /** Sends signed notices to every authenticated peer directly (works while signaling is down or lying). */

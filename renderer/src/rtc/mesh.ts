@@ -5,6 +5,7 @@ import type { PeerEntry } from '../store/peers-slice';
 import { Emitter } from './events';
 import type { FileChannel } from './file-channel';
 import { allFingerprints } from './fingerprint';
+import { buildRtcConfiguration } from './ice-policy';
 import { PeerLink } from './peer-link';
 import { errorText } from '../lib/veil';
 import type { MediaKind } from './transceivers';
@@ -36,6 +37,8 @@ export interface MeshDeps {
   certificate: RTCCertificate | null;
   selfId(): string | null;
   iceServers(): RTCIceServer[];
+  /** "Always relay my calls": relay-only ICE, and only relay candidates leave (rtc/ice-policy.ts). */
+  alwaysRelay?(): boolean;
   localStream(): MediaStream | null;
   screenTrack(): MediaStreamTrack | null;
   bind(identityKey: string, role: LinkRole, localFp: string, remoteFp: string, answerDigest: string): Promise<WireLinkBinding>;
@@ -119,8 +122,7 @@ export class Mesh {
     old?.destroySilently();
     if (old) this.d.onLinkDown(identityKey);
     const { view } = this.d;
-    const config: RTCConfiguration = { iceServers: this.d.iceServers() };
-    if (this.d.certificate) config.certificates = [this.d.certificate];
+    const config = buildRtcConfiguration({ iceServers: this.d.iceServers(), certificate: this.d.certificate, alwaysRelay: this.d.alwaysRelay?.() ?? false });
     const upsert = (patch: LinkPatch) => {
       if (this.links.get(identityKey) === link) this.events.emit('peer-changed', identityKey, patch);
     };

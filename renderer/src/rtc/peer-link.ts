@@ -5,6 +5,7 @@ import type { PeerSignal } from '../../../protocol/signaling';
 import { errorText } from '../lib/veil';
 import { createFileDataChannel, wrapFileChannel, type FileChannel } from './file-channel';
 import { allFingerprints, fingerprintFromSdp, remoteFingerprintFromStats } from './fingerprint';
+import { localSdpForPolicy } from './ice-policy';
 import { addEmptyTransceivers, allowSending, mediaSections, MEDIA_KINDS, setOutgoing, type MediaKind } from './transceivers';
 
 export interface PeerLinkOptions {
@@ -123,10 +124,13 @@ export class PeerLink {
       if (!fp) return this.close('refused: local SDP has no DTLS fingerprint', true);
       const remote = role === 'answer' ? this.boundRemoteFp : '';
       if (remote === null) return this.close('refused: answer before a verified offer', true);
+      // Under "always relay" only relay candidates leave; the answer digest covers exactly the SDP that is sent.
+      const policed = localSdpForPolicy(signal.sdp, this.o.config);
+      if (!policed.ok) return this.close(`refused: ${policed.reason}`, true);
       this.localFp = fp;
-      if (role === 'answer') this.sentAnswerDigest = await sdpDigest(signal.sdp);
+      if (role === 'answer') this.sentAnswerDigest = await sdpDigest(policed.sdp);
       const binding = await this.o.bind(role, fp, remote, '');
-      if (!this.closed) this.o.send({ type: role, sdp: signal.sdp }, binding);
+      if (!this.closed) this.o.send({ type: role, sdp: policed.sdp }, binding);
     }).catch((err: unknown) => this.close(`refused: could not bind our DTLS fingerprint (${errorText(err)})`, true));
   }
 

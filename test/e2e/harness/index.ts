@@ -21,6 +21,9 @@
 //   fixed attacks of mitm.ts, or the programmable adversary of adversary.ts (records every event both ways per
 //   client; rules drop, hold, reorder, rewrite events and acks; tests inject anything to anyone). attacker.ts is the
 //   attacker's own RTCPeerConnection in a bare page; link-attacks.ts holds what the attack tests share.
+// - `Harness.start({ chromiumPath })` and `harness.extraBrowser(path)` run browsers from another executable, e.g. the
+//   wrappers of netns.ts that start Chromium inside a network namespace; `harness.peer(name, { browser })` opens a
+//   peer in such a browser. coturn.ts starts a private TURN server; ice.ts reads selected pairs and signal candidates.
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { createSignalingServer, type SignalingServer } from '../../../signaling-server/index';
@@ -46,6 +49,12 @@ export interface HarnessOptions {
   signaling?: (port: number) => Promise<SignalingServer>;
   /** Starts one peer's main side (defaults to the real services, see ./services.ts). */
   services?: (opts: ServicesOptions) => Promise<PeerServices>;
+  /** The Chromium executable of the default browser (e.g. a wrapper that runs it in a network namespace). */
+  chromiumPath?: string;
+}
+
+export function launchChromium(executablePath: string, headed: boolean): Promise<Browser> {
+  return chromium.launch({ executablePath, headless: !headed, args: CHROMIUM_ARGS });
 }
 
 
@@ -56,6 +65,8 @@ export async function startSignaling(port = 0, publicOrigins: string[] = []): Pr
 
 export class Harness {
   readonly peers: Peer[] = [];
+  /** Browsers besides the default one (`extraBrowser`), closed with the harness. */
+  private readonly extraBrowsers: Browser[] = [];
   private constructor(
     readonly browser: Browser, readonly web: StaticServer, public server: SignalingServer, readonly filePorts: FilePortHub,
     readonly relay: Relay | null, readonly initScript: string,
@@ -85,9 +96,7 @@ export class Harness {
       server = await startServer(port);
     }
     const headed = options.headed ?? process.env.HEADED === '1';
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: !headed, args: CHROMIUM_ARGS
-    });
+    const browser = await launchChromium(options.chromiumPath ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headed);
     const harness = new Harness(browser, web, server, filePorts, relay, initScript, startServer, options.services ?? startServices);
     harness.register = (peer) => { byId.set(peer.id, peer); };
     return harness;
@@ -101,7 +110,14 @@ export class Harness {
   /** Lets the static server find a peer's main services by the id in its page URL. */
   register: (peer: Peer) => void = () => {};
 
-  async peer(name: string, opts: { dataDir?: string; viewport?: { width: number; height: number } } = {}): Promise<Peer> {
+  /** Another browser process (e.g. in another network namespace); peers opened with `{ browser }` live in it. */
+  async extraBrowser(executablePath: string): Promise<Browser> {
+    const b = await launchChromium(executablePath, process.env.HEADED === '1');
+    this.extraBrowsers.push(b);
+    return b;
+  }
+
+  async peer(name: string, opts: { dataDir?: string; viewport?: { width: number; height: number }; browser?: Browser } = {}): Promise<Peer> {
     const peer = await Peer.open(this, name, opts);
     this.peers.push(peer);
     return peer;
@@ -118,6 +134,7 @@ export class Harness {
   async close(): Promise<void> {
     for (const p of this.peers) await p.close().catch(() => {});
     await this.browser.close().catch(() => {});
+    for (const b of this.extraBrowsers) await b.close().catch(() => {});
     await this.relay?.close().catch(() => {});
     await this.server.close().catch(() => {});
     await this.web.close().catch(() => {});

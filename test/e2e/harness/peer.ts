@@ -1,6 +1,6 @@
 // One test peer: a browser context + page running the built renderer, with window.veil backed by real services.
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { IpcChannel, IpcResult } from '../../../protocol/ipc';
 import { decodedFramesExpr, sentContainsExpr } from './bridge';
 import type { Harness } from './index';
@@ -53,13 +53,13 @@ export class Peer {
     await services.services.servers.add(new URL(h.signalingUrl).origin);
   }
 
-  static async open(h: Harness, name: string, opts: { dataDir?: string; viewport?: { width: number; height: number } }): Promise<Peer> {
+  static async open(h: Harness, name: string, opts: { dataDir?: string; viewport?: { width: number; height: number }; browser?: Browser }): Promise<Peer> {
     const holder: { peer: Peer | null } = { peer: null };
     const downloads = await tempDir(`${name.toLowerCase()}-downloads`);
     const services = await h.startServices({ origin: h.web.origin, dataDir: opts.dataDir ?? await tempDir(name.toLowerCase()),
       ...Peer.fileOptions(h, holder) });
     await Peer.allowHarnessServer(h, services);
-    const context = await h.browser.newContext({ viewport: opts.viewport ?? { width: 1280, height: 800 } });
+    const context = await (opts.browser ?? h.browser).newContext({ viewport: opts.viewport ?? { width: 1280, height: 800 } });
     await context.exposeBinding('__veilInvoke', (source, channel: unknown, args: unknown) => {
       const dispatch = holder.peer?.services.dispatch ?? services.dispatch;
       return dispatch(source.frame.url(), channel, Array.isArray(args) ? args : []);

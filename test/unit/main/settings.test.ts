@@ -25,9 +25,9 @@ describe('E2EE settings persistence', () => {
     expect(await a.call('settings:get')).toEqual(DEFAULT_SETTINGS);
     expect(existsSync(settingsFile(dir))).toBe(false);
     const set = await a.call('settings:set', { signMessages: false, rotationIntervalMs: 120_000 });
-    expect(set).toEqual({ signMessages: false, rotationIntervalMs: 120_000, maxFileBytes: DEFAULT_SETTINGS.maxFileBytes });
+    expect(set).toEqual({ ...DEFAULT_SETTINGS, signMessages: false, rotationIntervalMs: 120_000 });
     expect(JSON.parse(readFileSync(settingsFile(dir), 'utf8'))).toEqual({ v: 1, signMessages: false, rotationIntervalMs: 120_000,
-      maxFileBytes: DEFAULT_SETTINGS.maxFileBytes });
+      maxFileBytes: DEFAULT_SETTINGS.maxFileBytes, alwaysRelay: false });
     if (process.platform !== 'win32') expect(statSync(settingsFile(dir)).mode & 0o777).toBe(0o600);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     await a.call('settings:set', { rotationIntervalMs: 300_000 });
@@ -35,7 +35,7 @@ describe('E2EE settings persistence', () => {
     peers = [];
 
     const again = await peerAt(dir);
-    expect(await again.call('settings:get')).toEqual({ signMessages: false, rotationIntervalMs: 300_000, maxFileBytes: DEFAULT_SETTINGS.maxFileBytes });
+    expect(await again.call('settings:get')).toEqual({ ...DEFAULT_SETTINGS, signMessages: false, rotationIntervalMs: 300_000 });
     expect(again.services.audit.tail(50).some((e) => e.type === 'settings-corrupt')).toBe(false);
   });
 
@@ -63,6 +63,8 @@ describe('E2EE settings persistence', () => {
     ['maxFileBytes too large', JSON.stringify({ v: 1, signMessages: false, rotationIntervalMs: 120_000, maxFileBytes: FILE_LIMITS.hardMaxFileBytes + 1 })],
     ['maxFileBytes not an integer', JSON.stringify({ v: 1, signMessages: false, rotationIntervalMs: 120_000, maxFileBytes: 2_000_000.5 })],
     ['maxFileBytes a string', JSON.stringify({ v: 1, signMessages: false, rotationIntervalMs: 120_000, maxFileBytes: '2000000' })],
+    ['alwaysRelay a string', JSON.stringify({ v: 1, signMessages: false, rotationIntervalMs: 120_000, alwaysRelay: 'yes' })],
+    ['alwaysRelay a number', JSON.stringify({ v: 1, signMessages: false, rotationIntervalMs: 120_000, alwaysRelay: 1 })],
     ['unknown field', JSON.stringify({ v: 1, signMessages: false, rotationIntervalMs: 120_000, extra: true })]
   ];
   for (const [what, content] of bad) {
@@ -97,7 +99,8 @@ describe('E2EE settings persistence', () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(settingsFile(dir), JSON.stringify({ v: 1, signMessages: false, rotationIntervalMs: 120_000 }));
     const a = await peerAt(dir);
-    expect(await a.call('settings:get')).toEqual({ signMessages: false, rotationIntervalMs: 120_000, maxFileBytes: FILE_LIMITS.defaultMaxFileBytes });
+    expect(await a.call('settings:get')).toEqual({ signMessages: false, rotationIntervalMs: 120_000, maxFileBytes: FILE_LIMITS.defaultMaxFileBytes,
+      alwaysRelay: false });
     expect(existsSync(`${settingsFile(dir)}.corrupt`)).toBe(false);
     expect(a.services.audit.tail(50).some((e) => e.type === 'settings-corrupt')).toBe(false);
   });
@@ -113,6 +116,21 @@ describe('E2EE settings persistence', () => {
     await a.services.dispose();
     peers = [];
     expect((await (await peerAt(dir)).call('settings:get')).maxFileBytes).toBe(FILE_LIMITS.minMaxFileBytes);
+  });
+
+  it('alwaysRelay: off by default, persisted across a restart, audited, and a non-boolean is refused without any change', async () => {
+    const dir = tempDir();
+    const a = await peerAt(dir);
+    expect((await a.call('settings:get')).alwaysRelay).toBe(false);
+    expect((await a.call('settings:set', { alwaysRelay: true })).alwaysRelay).toBe(true);
+    expect(JSON.parse(readFileSync(settingsFile(dir), 'utf8')).alwaysRelay).toBe(true);
+    expect(a.services.audit.tail(50).filter((e) => e.type === 'settings-changed').at(-1)?.alwaysRelay).toBe(true);
+    await expectCode(a.call('settings:set', { alwaysRelay: 'yes' }), 'bad-arguments');
+    await expectCode(a.call('settings:set', { alwaysRelay: 1 }), 'bad-arguments');
+    expect((await a.call('settings:get')).alwaysRelay).toBe(true);
+    await a.services.dispose();
+    peers = [];
+    expect(await (await peerAt(dir)).call('settings:get')).toEqual({ ...DEFAULT_SETTINGS, alwaysRelay: true });
   });
 
   it('an unreadable settings path (a directory) falls back to defaults without throwing', () => {

@@ -1,4 +1,4 @@
-// Settings: server address, ICE servers, key rotation, signatures, largest file, desktop notifications; checked inline in their units.
+// Settings: server address, ICE servers, always relay, key rotation, signatures, largest file, desktop notifications; checked inline in their units.
 import { useEffect, useState } from 'react';
 import { FILE_LIMITS } from '../../../../protocol/file-limits';
 import type { E2eeSettings } from '../../../../protocol/ipc-e2ee';
@@ -84,8 +84,10 @@ export function SettingsPanel() {
       const lobby = load('veil.lobby', { displayName: '', serverUrl: '' });
       save('veil.lobby', { ...lobby, serverUrl: server });
       const next = await unwrap(window.veil.settings.set({ rotationIntervalMs: Math.round(Number(minutes) * 60000),
-        signMessages: settings?.signMessages ?? true, maxFileBytes: Math.round(Number(maxFileMiB) * MIB) }));
+        signMessages: settings?.signMessages ?? true, maxFileBytes: Math.round(Number(maxFileMiB) * MIB),
+        alwaysRelay: settings?.alwaysRelay ?? false }));
       setSettings(next);
+      currentRoom()?.setAlwaysRelay(next.alwaysRelay);
       await currentRoom()?.restartRotationTimer();
       setMsg('Saved.');
     } catch (err) {
@@ -114,6 +116,12 @@ export function SettingsPanel() {
           data-testid="settings-max-file" disabled={!settings} aria-invalid={problems.maxFile !== null} />
       </label>
       {problems.maxFile && <p className="hint" data-testid="settings-max-file-problem">{problems.maxFile}</p>}
+      <label className="check">
+        <input type="checkbox" checked={settings?.alwaysRelay ?? false} data-testid="settings-always-relay" disabled={!settings}
+          onChange={(e) => setSettings((s) => (s ? { ...s, alwaysRelay: e.target.checked } : s))} />
+        Always relay my calls: hides my IP address from other members (the TURN relay and the signaling server still see it;
+        applies to connections made after saving)
+      </label>
       <label className="check">
         <input type="checkbox" checked={settings?.signMessages ?? true} data-testid="settings-sign"
           onChange={(e) => setSettings((s) => (s ? { ...s, signMessages: e.target.checked } : s))} />
