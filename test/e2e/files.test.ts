@@ -7,7 +7,7 @@ import { Harness, type Peer } from './harness/index';
 import { waitUntil } from './harness/peer';
 import { e2eNotReadyReason } from './harness/ready';
 import {
-  accept, bytesDone, cutConnectionsExpr, jsHeapUsed, makeFile, rendererRss, saveAndHash, sendFile, spoolFiles, stateOf, tamperChunkExpr,
+  accept, allowanceFor, bytesDone, cutConnectionsExpr, jsHeapUsed, makeFile, rendererRss, saveAndHash, sendFile, spoolFiles, stateOf, tamperChunkExpr,
   transferRow, transfersIn, unknownTransferFrameExpr, waitState
 } from './harness/files';
 
@@ -43,8 +43,8 @@ describe.skipIf(notReady !== null)(`encrypted file transfer${notReady ? ` (skipp
     const marker = 'VEIL-PLAINTEXT-MARKER-20MB-0123456789';
     const f = await makeFile(dir, 'twenty.bin', 20 * MB, marker);
     await sendFile(a, f.path, 'Bob');
-    await accept(b, 'twenty.bin');
-    await waitState(b, 'in', 'twenty.bin', ['verified']);
+    await accept(b, 'twenty.bin', allowanceFor(20 * MB));
+    await waitState(b, 'in', 'twenty.bin', ['verified'], allowanceFor(20 * MB));
     // While verified and unsaved, main holds only the encrypted spool.
     const spools = await spoolFiles(b);
     expect(spools.length).toBe(1);
@@ -57,7 +57,7 @@ describe.skipIf(notReady !== null)(`encrypted file transfer${notReady ? ` (skipp
     expect(await spoolFiles(b)).toEqual([]);
     // Carol was not a recipient and saw nothing.
     expect(await c.page.locator('[data-testid="transfer"][data-name="twenty.bin"]').count()).toBe(0);
-  }, 240_000);
+  }, 4 * allowanceFor(20 * MB));
 
   it('sends to the whole room: each peer gets its own verified copy', async () => {
     const f = await makeFile(dir, 'room.bin', 3 * MB + 12345);
@@ -109,8 +109,8 @@ describe.skipIf(notReady !== null)(`encrypted file transfer${notReady ? ` (skipp
       const name = `cancel-${by}.bin`;
       const f = await makeFile(dir, name, 60 * MB);
       await sendFile(a, f.path, to);
-      await accept(receiver, name);
-      await waitUntil(async () => (await bytesDone(receiver, 'in', name)) > 0, 60_000, `${to} receiving`);
+      await accept(receiver, name, allowanceFor(60 * MB));
+      await waitUntil(async () => (await bytesDone(receiver, 'in', name)) > 0, allowanceFor(0), `${to} receiving`);
       const [canceller, direction, other, otherDirection] = by === 'sender'
         ? [a, 'out', receiver, 'in'] as const : [receiver, 'in', a, 'out'] as const;
       await canceller.page.getByTestId('tab-files').click();
@@ -118,14 +118,14 @@ describe.skipIf(notReady !== null)(`encrypted file transfer${notReady ? ` (skipp
       await waitState(other, otherDirection, name, ['cancelled']);
       expect(await stateOf(canceller, direction, name)).toBe('cancelled');
       await waitUntil(async () => (await spoolFiles(receiver)).length === 0, 10_000, `${to} spool deleted`);
-    });
+    }, 3 * allowanceFor(60 * MB));
   }
 
   it('resumes from the last verified chunk after the connection is cut', async () => {
     const f = await makeFile(dir, 'resume.bin', 40 * MB);
     await sendFile(a, f.path, 'Bob');
-    await accept(b, 'resume.bin');
-    await waitUntil(async () => (await bytesDone(b, 'in', 'resume.bin')) >= 4 * MB, 60_000, 'Bob has some of it');
+    await accept(b, 'resume.bin', allowanceFor(40 * MB));
+    await waitUntil(async () => (await bytesDone(b, 'in', 'resume.bin')) >= 4 * MB, allowanceFor(4 * MB), 'Bob has some of it');
     expect(await b.page.evaluate(cutConnectionsExpr)).toBeGreaterThan(0);
     expect(await save(b)).toBe(f.sha256);
     const sent = (await a.call<{ name: string; attempt: number; peerIdentityKey: string }[]>('files:list')).find((t) => t.name === 'resume.bin');
@@ -133,10 +133,11 @@ describe.skipIf(notReady !== null)(`encrypted file transfer${notReady ? ` (skipp
     expect(sent?.attempt).toBeGreaterThanOrEqual(2);
 
     async function save(p: Peer) {
-      await waitState(p, 'in', 'resume.bin', ['verified'], 180_000);
+      // Reconnecting and resuming comes on top of carrying the file.
+      await waitState(p, 'in', 'resume.bin', ['verified'], 120_000 + allowanceFor(40 * MB));
       return saveAndHash(p, 'resume.bin');
     }
-  }, 240_000);
+  }, 360_000 + 3 * allowanceFor(40 * MB));
 
   it('keeps memory bounded during a 200 MB transfer', async () => {
     // The resume test cut Bob's links just before: start once the mesh is whole again.
@@ -161,8 +162,8 @@ describe.skipIf(notReady !== null)(`encrypted file transfer${notReady ? ` (skipp
     try {
       await sendFile(a, f.path, 'Carol');
       // Limits follow the work: 200 MB are hashed before the offer, then sealed, carried and opened chunk by chunk.
-      await accept(c, 'big.bin', 300_000);
-      await waitState(c, 'in', 'big.bin', ['verified'], 600_000);
+      await accept(c, 'big.bin', allowanceFor(200 * MB));
+      await waitState(c, 'in', 'big.bin', ['verified'], allowanceFor(200 * MB));
     } finally {
       sampling = false;
       await sampler;
@@ -178,5 +179,5 @@ describe.skipIf(notReady !== null)(`encrypted file transfer${notReady ? ` (skipp
     expect(growth.mainRss).toBeLessThan(128);
     expect(await saveAndHash(c, 'big.bin')).toBe(f.sha256);
     for (const p of [a, b, c]) await setCaptureOff(p, false);
-  }, 1_000_000);
+  }, 120_000 + 3 * allowanceFor(200 * MB));
 });

@@ -52,6 +52,14 @@ export async function bytesDone(p: Peer, direction: 'in' | 'out', name: string):
   return Number((await row.getAttribute('data-bytes')) ?? 0);
 }
 
+/**
+ * Time allowed for work over `bytes` of file (hashing, sealing, carrying, opening): a fixed part plus a floor rate of
+ * 256 KiB/s, which holds with both cores busy. Limits follow the work rather than a guess per test.
+ */
+export function allowanceFor(bytes: number): number {
+  return 60_000 + Math.ceil(bytes / (256 * 1024)) * 1000;
+}
+
 /** `offerWithinMs`: the offer comes after the sender's hash pass over the whole file, so large files need longer. */
 export async function accept(p: Peer, name: string, offerWithinMs = 60_000): Promise<void> {
   await waitState(p, 'in', name, ['offered'], offerWithinMs);
