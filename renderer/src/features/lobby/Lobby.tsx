@@ -1,4 +1,4 @@
-// Lobby: display name, server address, room name and password, a camera / mic check, recent rooms, and "host on this computer".
+// Lobby: display name, server address, room name, password and join token, invites filled in, a camera / mic check, recent rooms, and "host on this computer".
 import { useEffect, useState, type ClipboardEvent, type FormEvent } from 'react';
 import { ROOM_ID_PATTERN } from '../../../../protocol/limits';
 import { DisplayNameError, normalizeDisplayName } from '../../../../protocol/names';
