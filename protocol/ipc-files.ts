@@ -83,11 +83,22 @@ export const filesIpc = {
  * Control messages between the two renderers, carried as JSON inside ordinary sealed chat envelopes
  * (so they are end-to-end encrypted, signed per settings, replay-checked). `id` is the transfer id (base64url).
  */
+/** Why a recipient's app refused an offer by itself: larger than its size limit, or too many unanswered offers. */
+export const FILE_REFUSALS = ['too-large', 'over-quota'] as const;
+export type FileRefusal = (typeof FILE_REFUSALS)[number];
+
 export const fileControlSchema = z.discriminatedUnion('t', [
   z.strictObject({ t: z.literal('file-offer'), offer: z.string().max(FILE_LIMITS.maxOfferBytes * 2) }),
   z.strictObject({ t: z.literal('file-accept'), id: transferIdSchema }),
-  /** `reason` is set when the recipient's main refused the offer unasked (e.g. `over-quota`), so the sender knows at once. */
-  z.strictObject({ t: z.literal('file-decline'), id: transferIdSchema, reason: z.string().max(200).optional() }),
+  /**
+   * Set when the recipient's main refused the offer unasked, so the sender knows at once: `refused` says which rule
+   * (the sender words it itself), `limitBytes` the recipient's size limit for `too-large`; `reason` is free text for
+   * older senders.
+   */
+  z.strictObject({
+    t: z.literal('file-decline'), id: transferIdSchema, reason: z.string().max(200).optional(),
+    refused: z.enum(FILE_REFUSALS).optional(), limitBytes: z.number().int().min(0).max(FILE_LIMITS.hardMaxFileBytes).optional()
+  }),
   z.strictObject({ t: z.literal('file-cancel'), id: transferIdSchema, reason: z.string().max(200) }),
   /** Receiver → sender: chunks [0, next) are verified (progress, flow-control credit, resume point). */
   z.strictObject({ t: z.literal('file-ack'), id: transferIdSchema, next: z.number().int().min(0).max(0xffffffff) }),

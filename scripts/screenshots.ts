@@ -1,4 +1,4 @@
-// Takes the README screenshots (lobby, three-person call with chat, verify dialog, file transfers) with headed Chromium.
+// Takes the README screenshots (lobby, three-person call with chat, invite, verify dialog, file transfers, key change) with headed Chromium.
 // Run: node scripts/build.mjs renderer && xvfb-run -a -s '-screen 0 1280x1024x24' npx tsx scripts/screenshots.ts
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -35,6 +35,11 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 1500));
     await a.page.screenshot({ path: out('call') });
 
+    await a.page.getByTestId('call-invite').click();
+    await a.page.getByTestId('invite-qr').waitFor();
+    await a.page.screenshot({ path: out('invite') });
+    await a.page.getByTestId('invite-close').click();
+
     await a.page.getByTestId('tab-people').click();
     await a.page.locator('[data-testid="participant"][data-name="Bob"] [data-testid="verify-open"]').click();
     await a.page.getByTestId('safety-qr').waitFor();
@@ -58,6 +63,14 @@ async function main(): Promise<void> {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+
+    // Key change: Carol comes back with a new identity; Alice's warning docks beside the call, whose controls stay usable.
+    await c.leave();
+    await c.restartServices({ newIdentity: true });
+    await c.reload();
+    await c.join('design-review');
+    await a.page.getByTestId('key-change-modal').waitFor({ timeout: 30_000 });
+    await a.page.screenshot({ path: out('key-change') });
     console.log(`screenshots written to ${path.dirname(out('x'))}`);
   } finally {
     await h.close();

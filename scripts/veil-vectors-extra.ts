@@ -8,8 +8,6 @@ import { shownNames } from '../renderer/src/lib/shown-names';
 
 type Seed = (label: string) => Uint8Array;
 
-/** `sha-256 AB:CD:…` of 32 bytes, the SDP form of a DTLS certificate fingerprint (upper-case hex, as Chromium writes it). */
-const sdpFingerprint = (digest: Uint8Array) => `sha-256 ${(toHex(digest).toUpperCase().match(/../g) ?? []).join(':')}`;
 /** The display fingerprint of an identity key (main/e2ee/fingerprint.ts): lowercase hex in groups of four. */
 const displayFingerprint = (key: Uint8Array) => (toHex(key).match(/.{4}/g) ?? []).join(' ');
 
@@ -31,11 +29,9 @@ export function computeExtraVectors(b: CryptoBackend, seedOf: Seed, roomId: stri
 
   // Carol announces herself with Alice's name (a namesake: both get a tag); Bob's name arrives decomposed (NFD) and is shown NFC.
   const announced = { alice: 'Alice', bob: 'Zoe\u0308', carol: 'Alice' } as const;
-  const epochs = { alice: 1_767_225_600, bob: 1_767_225_601, carol: 1_767_229_200 } as const;
   const named = members.map((m) => ({ identityKey: toB64u(m.identityKey), displayName: announced[m.name], fingerprint: displayFingerprint(m.identityKey) }));
   const shown = shownNames(named);
-  const entries: RoomCodeEntry[] = members.map((m) => ({ identityKey: toB64u(m.identityKey), fingerprint: sdpFingerprint(seedOf(`${m.name}/dtls-certificate`)),
-    epoch: epochs[m.name], name: shown.get(toB64u(m.identityKey))!.label }));
+  const entries: RoomCodeEntry[] = members.map((m) => ({ identityKey: toB64u(m.identityKey), name: shown.get(toB64u(m.identityKey))!.label }));
   const canonical = canonicalRoomList(roomId, entries);
   const canonicalBytes = new TextEncoder().encode(canonical);
   const digest = sha256(canonicalBytes);

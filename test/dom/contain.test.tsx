@@ -154,17 +154,17 @@ describe('Lobby: room password and hosting', () => {
     render(<Lobby />);
     fireEvent.click(await screen.findByTestId('host-bind-interface'));
     fireEvent.click(screen.getByTestId('lobby-host'));
-    expect((await screen.findByTestId('host-invite')).textContent).toContain(running.password);
+    expect((await screen.findByTestId('host-password')).textContent).toBe(running.password);
     expect(calls.find((c) => c.channel === 'host:start')?.args).toEqual([{ bind: 'interface', address: '10.0.0.5' }]);
     expect((screen.getByTestId('lobby-password') as HTMLInputElement).value).toBe(running.password);
     fireEvent.click(screen.getByTestId('host-stop'));
-    await waitFor(() => expect(screen.queryByTestId('host-invite')).toBeNull());
+    await waitFor(() => expect(screen.queryByTestId('host-password')).toBeNull());
   });
 
   it('shows a running server after a reload (main owns the state)', async () => {
     installFakeVeil({ 'host:status': () => running, 'host:interfaces': () => [] });
     render(<Lobby />);
-    expect((await screen.findByTestId('host-invite')).textContent).toContain('http://127.0.0.1:8443');
+    expect((await screen.findByTestId('host-urls')).textContent).toContain('http://127.0.0.1:8443');
     expect(screen.getByTestId('host-stop')).toBeTruthy();
   });
 });

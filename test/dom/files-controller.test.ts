@@ -272,7 +272,7 @@ describe('offers refused over quota', () => {
     offer[0] = 1;
     offer.set(idBytes(7), 1);
     await t.files.onControl('B', { t: 'file-offer', offer: toB64u(offer) });
-    expect(t.sent).toEqual([{ to: 'B', msg: { t: 'file-decline', id: tid(7), reason: expect.stringContaining('4 offers from this sender') } }]);
+    expect(t.sent).toEqual([{ to: 'B', msg: { t: 'file-decline', id: tid(7), refused: 'over-quota', reason: expect.stringContaining('4 offers from this sender') } }]);
     offer[0] = 2;
     await t.files.onControl('B', { t: 'file-offer', offer: toB64u(offer) });
     expect(t.sent).toHaveLength(1);
@@ -292,5 +292,43 @@ describe('offers refused over quota', () => {
     expect(t.s().transfers[tid(10)]).toMatchObject({ state: 'declined', note: 'too many unanswered offers' });
     expect(t.s().alerts.at(-1)!.text).toBe('Bob refused "x.txt": too many unanswered offers');
     expect(calls.some((c) => c.channel === 'files:cancel' && c.args[0] === tid(10))).toBe(true);
+  });
+});
+
+describe('offers refused by the receiver\'s size limit', () => {
+  const GIB = 1024 ** 3;
+  it('the recipient declines at once, saying which limit, and the sender shows it in plain words', async () => {
+    const { calls } = installFakeVeil({
+      'files:receiveOffer': () => { throw { code: 'too-large', message: 'file is larger than the maxFileBytes setting' }; },
+      'settings:get': () => ({ signMessages: true, rotationIntervalMs: 3_600_000, maxFileBytes: 2 * GIB })
+    });
+    const carol = setup();
+    const offer = new Uint8Array(200);
+    offer[0] = 1;
+    offer.set(idBytes(12), 1);
+    await carol.files.onControl('B', { t: 'file-offer', offer: toB64u(offer) });
+    expect(calls.some((c) => c.channel === 'settings:get')).toBe(true);
+    expect(carol.sent).toEqual([{ to: 'B', msg: { t: 'file-decline', id: tid(12), refused: 'too-large', limitBytes: 2 * GIB, reason: 'larger than the receiver\'s limit (2.0 GiB)' } }]);
+    // The control message passes the one peer-message decoder, unchanged.
+    expect(parseWire(enc(carol.sent[0]!.msg))).toEqual({ t: 'file', control: carol.sent[0]!.msg });
+  });
+
+  it('the sender shows "<name>\'s app refused <file>: larger than their limit (2.0 GiB)" and releases the transfer', async () => {
+    installFakeVeil({
+      'files:prepare': () => ({ prepareId: tid(13), chunkSize: 10, chunkCount: 5 }),
+      'files:offer': () => [{ recipientIdentityKey: 'B', ok: true, transferId: tid(14), offer: new Uint8Array([1]) }],
+      'files:cancel': (id) => info(14, { transferId: id as string, state: 'cancelled' })
+    });
+    const t = setup();
+    await t.files.sendFile({ name: 'big.bin', type: 'application/octet-stream', source: { size: 45, read: async (a: number, b: number) => new Uint8Array(b - a) } }, 'B');
+    await t.files.onControl('B', { t: 'file-decline', id: tid(14), refused: 'too-large', limitBytes: 2 * GIB, reason: 'ignored when the code is known' });
+    expect(t.s().transfers[tid(14)]).toMatchObject({ state: 'declined', note: 'larger than their limit (2.0 GiB)' });
+    expect(t.s().alerts.at(-1)!.text).toBe('Bob\'s app refused "big.bin": larger than their limit (2.0 GiB)');
+  });
+
+  it('a decline with an unknown refusal code or an out-of-range limit is not a message', () => {
+    expect(parseWire(enc({ t: 'file-decline', id: tid(1), refused: 'because' }))).toBeNull();
+    expect(parseWire(enc({ t: 'file-decline', id: tid(1), refused: 'too-large', limitBytes: -1 }))).toBeNull();
+    expect(parseWire(enc({ t: 'file-decline', id: tid(1), refused: 'too-large', limitBytes: 2 ** 60 }))).toBeNull();
   });
 });

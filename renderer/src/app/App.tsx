@@ -1,4 +1,4 @@
-// Top-level view: the lobby or the call, plus the blocking key-change warning, the verify dialog and alerts.
+// Top-level view: the lobby or the call, plus the docked key-change warning, the verify dialog and alerts.
 import { CallView } from '../features/call/CallView';
 import { Lobby } from '../features/lobby/Lobby';
 import { KeyChangeModal } from '../features/trust/KeyChangeModal';

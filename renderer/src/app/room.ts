@@ -17,7 +17,8 @@ import { FilesController } from './files/controller';
 import { FilePortClient } from './files/file-port';
 import { decodeNoticeFrame, encodeNoticeFrame, NoticeApplier, type NoticeFrame } from './notices';
 
-export interface JoinParams { displayName: string; serverUrl: string; roomId: string; password?: string }
+/** `password` and `token` are what the server may ask for; neither is ever saved. */
+export interface JoinParams { displayName: string; serverUrl: string; roomId: string; password?: string; token?: string }
 
 export class Room {
   mesh: Mesh | null = null;
@@ -156,7 +157,8 @@ export class Room {
     const { proof } = await unwrap(window.veil.identity.proveJoin(challenge, this.params.roomId, origin, key.keyId));
     const res: JoinResult = await sig.request('room:join', {
       roomId: this.params.roomId, displayName: this.params.displayName, bundle: key.bundle, origin, proof,
-      ...(this.params.password ? { password: this.params.password } : {})
+      ...(this.params.password ? { password: this.params.password } : {}),
+      ...(this.params.token ? { token: this.params.token } : {})
     });
     const again = this.s.selfId !== null;
     this.s.setSession({ selfId: res.selfId, iceServers: res.iceServers, myKey: key, phase: 'call', signaling: 'online' });

@@ -2,6 +2,7 @@
 import { fromB64u, toB64u } from '../../../../protocol/encoding';
 import { FILE_LIMITS } from '../../../../protocol/file-limits';
 import type { FileControl, TransferInfo } from '../../../../protocol/ipc-files';
+import { formatBytes } from '../../features/files/format';
 import { errorText, unwrap } from '../../lib/veil';
 import { FINAL_STATES, type TransferEntry } from '../../store/files-slice';
 import { failureText, peerName, ProgressReporter, type FilesContext } from './context';
@@ -18,6 +19,13 @@ export function pickedFromFile(file: File): PickedFile {
 }
 
 /** Main re-checks both; trimming here only avoids refusing a long name or an exotic MIME type outright. */
+/** The sender's own words for a refusal code (the peer's free text only when it sent no code): never a peer-chosen sentence. */
+export function refusalWords(msg: FileControl & { t: 'file-decline' }): string | undefined {
+  if (msg.refused === 'too-large') return msg.limitBytes !== undefined ? `larger than their limit (${formatBytes(msg.limitBytes)})` : 'larger than their limit';
+  if (msg.refused === 'over-quota') return 'they have too many unanswered offers; try again later';
+  return msg.reason;
+}
+
 function fileMeta(f: PickedFile) {
   const name = (f.name || 'file').slice(0, FILE_LIMITS.maxNameLength);
   const mime = /^[\x20-\x7e]*$/.test(f.type) && f.type.length <= FILE_LIMITS.maxMimeLength ? f.type : '';
@@ -152,8 +160,13 @@ export class FilesController {
         case 'file-decline':
           out.closed = true;
           out.sender.stop();
-          this.s.patchTransfer(out.id, { state: 'declined', finishedAt: this.ctx.now(), note: msg.reason });
-          if (msg.reason) this.s.pushAlert(`${peerName(this.ctx, from)} refused "${this.s.transfers[out.id]?.name ?? "a file"}": ${msg.reason}`);
+          {
+            const why = refusalWords(msg);
+            const file = this.s.transfers[out.id]?.name ?? 'a file';
+            this.s.patchTransfer(out.id, { state: 'declined', finishedAt: this.ctx.now(), note: why });
+            if (msg.refused) this.s.pushAlert(`${peerName(this.ctx, from)}'s app refused "${file}": ${why}`);
+            else if (msg.reason) this.s.pushAlert(`${peerName(this.ctx, from)} refused "${file}": ${msg.reason}`);
+          }
           await window.veil.files.cancel(out.id).catch(() => {});
           return;
         case 'file-cancel':

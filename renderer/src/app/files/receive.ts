@@ -2,6 +2,8 @@
 import { decodeOpenProgress, readChunkFrameHeader } from '../../../../protocol/file-frames';
 import { FILE_LIMITS } from '../../../../protocol/file-limits';
 import { fromB64u, toB64u } from '../../../../protocol/encoding';
+import type { FileControl } from '../../../../protocol/ipc-files';
+import { formatBytes } from '../../features/files/format';
 import { errorCode, errorText, unwrap } from '../../lib/veil';
 import { FINAL_STATES, type TransferEntry } from '../../store/files-slice';
 import { failureText, peerName, type FilesContext, type ProgressReporter } from './context';
@@ -61,12 +63,23 @@ export class Receiver {
       this.s.pushFileNotice(info.transferId, `${name} wants to send you "${info.name}"`);
     } catch (err) {
       this.s.pushAlert(`Refused a file offer from ${name}: ${errorText(err)}`);
-      // Over quota, the offer itself was fine: decline it now, with the reason, so the sender does not wait for an answer.
-      if (bytes && bytes.length >= 17 && errorCode(err) === 'over-quota') {
-        const reason = `too many unanswered offers (${(err as Error).message})`.slice(0, 200);
-        await this.ctx.sendControl(from, { t: 'file-decline', id: toB64u(bytes.subarray(1, 17)), reason }).catch(() => {});
+      // Over quota or over our size limit, the offer itself was fine: decline it now, saying why, so the sender does not wait.
+      const code = errorCode(err);
+      if (bytes && bytes.length >= 17 && (code === 'over-quota' || code === 'too-large')) {
+        const id = toB64u(bytes.subarray(1, 17));
+        const decline = code === 'over-quota'
+          ? { t: 'file-decline' as const, id, refused: 'over-quota' as const, reason: `too many unanswered offers (${(err as Error).message})`.slice(0, 200) }
+          : await this.sizeDecline(id);
+        await this.ctx.sendControl(from, decline).catch(() => {});
       }
     }
+  }
+
+  /** Our size limit goes with the refusal (it is a setting the user chose, nothing secret); without it, just the rule. */
+  private async sizeDecline(id: string): Promise<FileControl & { t: 'file-decline' }> {
+    const limit = await unwrap(window.veil.settings.get()).then((v) => v.maxFileBytes, () => null);
+    return limit === null ? { t: 'file-decline', id, refused: 'too-large', reason: 'larger than the receiver\'s limit' }
+      : { t: 'file-decline', id, refused: 'too-large', limitBytes: limit, reason: `larger than the receiver's limit (${formatBytes(limit)})` };
   }
 
   async accept(id: string): Promise<void> {

@@ -9,6 +9,7 @@ import type { Panel } from '../../store/session-slice';
 import { ChatPanel } from '../chat/ChatPanel';
 import { FileNotices } from '../files/FileNotices';
 import { FilesPanel } from '../files/FilesPanel';
+import { CallInvite } from '../invite/CallInvite';
 import { SettingsPanel } from '../settings/SettingsPanel';
 import { Participants } from '../trust/Participants';
 import { RoomCode } from '../trust/RoomCode';
@@ -133,6 +134,7 @@ export function CallView() {
           {signaling === 'online' ? 'signaling online' : signaling === 'reconnecting' ? 'reconnecting… (call continues peer to peer)' : signaling}
         </span>
         <div className="spacer" />
+        <CallInvite />
         <RoomCode />
       </header>
       <div className="call-body">

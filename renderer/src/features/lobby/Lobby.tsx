@@ -1,7 +1,8 @@
-// Lobby: display name, server address, room name and password, a camera / mic check, recent rooms, and "host on this computer".
-import { useEffect, useState, type FormEvent } from 'react';
+// Lobby: display name, server address, room name, password and join token, invites filled in, a camera / mic check, recent rooms, and "host on this computer".
+import { useEffect, useState, type ClipboardEvent, type FormEvent } from 'react';
 import { ROOM_ID_PATTERN } from '../../../../protocol/limits';
 import { DisplayNameError, normalizeDisplayName } from '../../../../protocol/names';
+import { parsePastedInvite, type InviteFill } from '../../lib/invite-link';
 import { serverUrlProblem } from '../../lib/join-errors';
 import { load, type RecentRoom } from '../../lib/storage';
 import { useApp } from '../../store';
@@ -37,6 +38,7 @@ export function Lobby() {
   const [serverUrl, setServerRaw] = useState(saved.serverUrl);
   const [roomId, setRoomRaw] = useState('');
   const [password, setPasswordRaw] = useState('');
+  const [token, setTokenRaw] = useState('');
   const phase = useApp((s) => s.phase);
   const error = useApp((s) => s.error);
   const errorDetail = useApp((s) => s.errorDetail);
@@ -47,6 +49,9 @@ export function Lobby() {
   const setServer = edited(setServerRaw);
   const setRoom = edited(setRoomRaw);
   const setPassword = edited(setPasswordRaw);
+  const setToken = edited(setTokenRaw);
+  /** An invite only fills the fields: joining stays the user's click. */
+  const fillInvite = (invite: InviteFill) => { setServer(invite.server); setRoom(invite.room); };
   const recent = load<RecentRoom[]>('veil.recentRooms', []);
   const roomOk = ROOM_ID_PATTERN.test(roomId);
   const serverProblem = serverUrlProblem(serverUrl);
@@ -59,10 +64,29 @@ export function Lobby() {
     if (pending) void allowThenJoin(pending, { resumed: true });
   }, []);
 
+  // A veil://join link the OS handed to main waits there; take it at start and whenever the window comes back to the front.
+  useEffect(() => {
+    let live = true;
+    const take = () => {
+      void window.veil.invite.take().then((r) => { if (live && r.ok && r.value) fillInvite(r.value); }, () => {});
+    };
+    take();
+    window.addEventListener('focus', take);
+    return () => { live = false; window.removeEventListener('focus', take); };
+  }, []);
+
+  const pasteServer = (e: ClipboardEvent<HTMLInputElement>) => {
+    const invite = parsePastedInvite(e.clipboardData.getData('text'));
+    if (!invite) return;
+    e.preventDefault();
+    fillInvite(invite);
+  };
+
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!canJoin) return;
-    void allowThenJoin({ displayName: displayName.trim(), serverUrl: serverUrl.trim(), roomId, ...(password ? { password } : {}) });
+    void allowThenJoin({ displayName: displayName.trim(), serverUrl: serverUrl.trim(), roomId,
+      ...(password ? { password } : {}), ...(token.trim() ? { token: token.trim() } : {}) });
   };
 
   return (
@@ -74,7 +98,7 @@ export function Lobby() {
           <input data-testid="lobby-name" value={displayName} maxLength={64} onChange={(e) => setName(e.target.value)} placeholder="Ada" autoFocus />
         </label>
         <label>Server address
-          <input data-testid="lobby-server" value={serverUrl} onChange={(e) => setServer(e.target.value)} placeholder="https://signal.example.org"
+          <input data-testid="lobby-server" value={serverUrl} onChange={(e) => setServer(e.target.value)} onPaste={pasteServer} placeholder="https://signal.example.org"
             aria-invalid={serverProblem !== null} aria-describedby={serverProblem ? 'lobby-server-problem' : undefined} />
         </label>
         {serverUrl && serverProblem && <p className="hint" id="lobby-server-problem" data-testid="lobby-server-problem">{serverProblem}</p>}
@@ -85,6 +109,10 @@ export function Lobby() {
         <label>Room password <span className="muted">(if the server asks for one; never saved)</span>
           <input data-testid="lobby-password" type="password" value={password} maxLength={256} autoComplete="off"
             onChange={(e) => setPassword(e.target.value)} />
+        </label>
+        <label>Join token <span className="muted">(if whoever runs the server gave you one; never saved)</span>
+          <input data-testid="lobby-token" value={token} maxLength={4096} autoComplete="off" spellCheck={false}
+            onChange={(e) => setToken(e.target.value)} />
         </label>
         <Preview />
         {error && (
@@ -99,7 +127,7 @@ export function Lobby() {
           {phase === 'joining' ? 'Joining…' : 'Join room'}
         </button>
         {blocker && <p className="muted small-print" id="lobby-join-reason" data-testid="lobby-join-reason">{blocker}</p>}
-        <HostPanel onRunning={(local, pw) => { setServer(local); if (pw) setPassword(pw); }} />
+        <HostPanel roomId={roomOk ? roomId : ''} onRunning={(local, pw) => { setServer(local); if (pw) setPassword(pw); }} />
       </form>
       {recent.length > 0 && (
         <div className="card recent">

@@ -24,7 +24,8 @@ export function takePendingJoin(): JoinParams | null {
     if (!raw) return null;
     const p = JSON.parse(raw) as Partial<JoinParams>;
     if (typeof p.displayName !== 'string' || typeof p.serverUrl !== 'string' || typeof p.roomId !== 'string') return null;
-    return { displayName: p.displayName, serverUrl: p.serverUrl, roomId: p.roomId, ...(typeof p.password === 'string' ? { password: p.password } : {}) };
+    return { displayName: p.displayName, serverUrl: p.serverUrl, roomId: p.roomId, ...(typeof p.password === 'string' ? { password: p.password } : {}),
+      ...(typeof p.token === 'string' ? { token: p.token } : {}) };
   } catch {
     return null;
   }
