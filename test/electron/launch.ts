@@ -70,15 +70,8 @@ export async function dialogLog(running: RunningApp): Promise<{ asked: string[];
   return running.app.evaluate(() => (globalThis as unknown as { veilDialogLog: { asked: string[]; opened: string[] } }).veilDialogLog);
 }
 
-/** Polls from the test process (the app's CSP has no 'unsafe-eval' for page-side predicates). */
-export async function waitUntil(check: () => Promise<boolean> | boolean, timeout = 30_000, what = 'condition'): Promise<void> {
-  const end = Date.now() + timeout;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
+/** Polls from the test process (the app's CSP has no 'unsafe-eval' for page-side predicates): the e2e harness' one. */
+export { waitUntil } from '../e2e/harness/peer';
 
 /** Starts a second Electron process on the same profile; it must hand its argv to the first and quit. */
 export function launchSecondInstance(profile: Profile, args: string[]): Promise<number | null> {
