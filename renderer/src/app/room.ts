@@ -51,19 +51,17 @@ export class Room {
     const { roomId, serverUrl, displayName } = this.params;
     // Shown (and covered by the room code) in the form every receiver normalizes it to.
     this.s.setSession({ phase: 'joining', error: null, roomId, serverUrl, displayName: displayNameOrPlaceholder(displayName), signaling: 'connecting' });
-    const identity = await unwrap(window.veil.identity.get());
-    const myKey = await unwrap(window.veil.keys.create(roomId));
+    // Independent start-up steps run together: each is a round trip to main or to the devices.
+    const media = getLocalMedia(this.s.audioDeviceId, this.s.videoDeviceId)
+      .then(async (stream) => this.s.setMedia({ localStream: stream, devices: await listDevices(), mediaError: null }))
+      .catch((err: unknown) => this.s.setMedia({ mediaError: `No camera or microphone: ${errorText(err)}` }));
+    const [identity, myKey, settings, { certificate, fingerprint }] = await Promise.all([
+      unwrap(window.veil.identity.get()), unwrap(window.veil.keys.create(roomId)), unwrap(window.veil.settings.get()), makeCertificate()
+      // Media settles first even on failure, so the leave that follows stops a camera opened meanwhile.
+    ]).finally(() => media);
     // Unknown means no call: a failed read must not fall back to direct connections.
-    this.alwaysRelay = (await unwrap(window.veil.settings.get())).alwaysRelay;
-    this.s.setSession({ identity, myKey });
-    try {
-      const stream = await getLocalMedia(this.s.audioDeviceId, this.s.videoDeviceId);
-      this.s.setMedia({ localStream: stream, devices: await listDevices(), mediaError: null });
-    } catch (err) {
-      this.s.setMedia({ mediaError: `No camera or microphone: ${errorText(err)}` });
-    }
-    const { certificate, fingerprint } = await makeCertificate();
-    this.s.setSession({ myDtls: fingerprint });
+    this.alwaysRelay = settings.alwaysRelay;
+    this.s.setSession({ identity, myKey, myDtls: fingerprint });
     this.mesh = new Mesh({
       view: meshView(this.store), roomId, certificate,
       selfId: () => this.s.selfId,
