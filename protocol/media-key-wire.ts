@@ -13,8 +13,11 @@ export const MEDIA_KEY_LIMITS = {
   /** Key messages main accepts from one member per `receiveWindowMs` before refusing with `over-quota`. */
   receivePerMemberPerWindow: 20,
   receiveWindowMs: 10_000,
-  /** Key messages one socket may relay per second through the server. */
-  relayPerSocketPerSec: 100,
+  /**
+   * Key messages one socket may relay per second through the server (under the server's general 50 events/s, so
+   * other events still pass): a full 64-member room gets a new key from one sender in about 1.6 s, within the switch delay.
+   */
+  relayPerSocketPerSec: 40,
   /** How long a new send key waits after delivery before it is used for sending (receivers never miss frames). */
   switchDelayMs: 2_000
 } as const;
