@@ -6,7 +6,7 @@ import { mediaSenderIdSchema } from './media-keys';
 export const MEDIA_KEY_LIMITS = {
   /** Our base keys: 32 random bytes (the worker accepts 16..64). */
   baseKeyBytes: 32,
-  /** Largest sealed blob (base64url characters) the server relays and main opens: a key message is about 470. */
+  /** Largest sealed blob (base64url characters) the server relays and main opens: a key message is about 610. */
   maxBlobChars: 1024,
   /** senderIndex is 24 bits of the KID. */
   maxSenderIndex: 0xffffff,
