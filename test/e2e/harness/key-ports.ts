@@ -6,9 +6,11 @@
 // preload's own `forwardMediaKeyPorts`. The page code (renderer/src/sframe/key-port.ts) is the same in both cases.
 // The carrier is JSON text (key bytes as arrays): it stands in for structured clone, and lives only in the test process.
 import type { AddressInfo } from 'node:net';
+import { build } from 'esbuild';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { KeyPortMessage } from '../../../protocol/media-keys';
 import type { MediaKeyPortEndpoint, MediaKeyPortOpener } from '../../../main/media/key-port';
+import { REPO_ROOT } from './paths';
 
 export interface KeyPortHub { url: string; opener: MediaKeyPortOpener; close(): Promise<void> }
 
@@ -52,4 +54,17 @@ export async function startKeyPortHub(): Promise<KeyPortHub> {
       wss.close(() => resolve());
     })
   };
+}
+
+/** The app's own page half (renderer/src/sframe/key-port.ts) bundled for a test page: `window.__veilKeyedWorker(url)`. */
+export async function keyedWorkerInitScript(): Promise<string> {
+  const out = await build({
+    stdin: {
+      contents: "import { createKeyedFrameWorker } from './renderer/src/sframe/key-port';\nglobalThis.__veilKeyedWorker = createKeyedFrameWorker;",
+      resolveDir: REPO_ROOT, sourcefile: 'keyed-worker.ts', loader: 'ts'
+    },
+    bundle: true, format: 'iife', platform: 'browser', target: 'chrome130', write: false, logLevel: 'silent',
+    define: { 'import.meta.env.DEV': 'false' }
+  });
+  return out.outputFiles[0]!.text;
 }
