@@ -116,7 +116,7 @@ export class MediaKeyService {
             ownerOf: (i) => ownerOfIndex(call, i) });
         });
       } catch (err) {
-        if (err instanceof DomainError) throw this.refuse(call, fromPeerId, err, false);
+        if (err instanceof DomainError) throw this.refuse(call, fromPeerId, err);
         throw err;
       }
       const msg = accepted as unknown as MediaKeyMessage;
@@ -158,12 +158,9 @@ export class MediaKeyService {
     return run;
   }
 
-  /** Counts and audits a refused key (reason and who, never content), and returns the error to throw. */
-  private refuse(call: Call, peerId: string, err: DomainError, audit = true): DomainError {
-    // Envelope-level refusals were already audited by the E2EE service as `media-key-rejected`.
-    if (audit || !['bad-signature', 'replay', 'stale', 'revoked', 'expired', 'wrong-recipient', 'unknown-key', 'decrypt-failed'].includes(err.code)) {
-      this.opts.audit.record('media-key-rejected', { roomId: call.roomId, peerId, reason: err.code });
-    }
+  /** Audits a refused key (reason and who, never content) and returns the error to throw. */
+  private refuse(call: Call, peerId: string, err: DomainError): DomainError {
+    this.opts.audit.record('media-key-refused', { roomId: call.roomId, peerId, reason: err.code });
     return err;
   }
 
@@ -177,11 +174,11 @@ export class MediaKeyService {
     const e2ee = this.opts.e2ee;
     for (const m of call.members.values()) {
       const state = e2ee.mediaKeyRecipientState(call.roomId, m.identityKey);
-      if (state !== 'ok' && m.state === 'ok' && m.deliveredEpoch >= 0) {
+      if (state !== 'ok' && m.state === 'ok') {
+        // Its frames stop opening here; if it holds a key of ours, later media goes under one it never sees.
         this.post(call, { type: 'drop-sender', senderId: m.peerId });
-        m.received = null;
-        this.rekey(call, `trust-${state}`, m.peerId);
-        // It holds older keys only: newer ones must never reach it until the gate passes again.
+        if (m.deliveredEpoch >= 0) this.rekey(call, `trust-${state}`, m.peerId);
+        // Newer keys must never reach it until the gate passes again, and then only a ratchet of them.
         m.minEpoch = call.schedule.latest().epoch + 1;
       }
       if (state !== m.state && state !== 'ok') this.opts.audit.record('media-key-withheld', { roomId: call.roomId, peerId: m.peerId, reason: state });

@@ -20,13 +20,6 @@ export async function startKeyedCall(args: { roomId: string; selfId: string }): 
   w.__keyed = { worker, statuses, pcs: [] };
 }
 
-async function gathered(pc: RTCPeerConnection): Promise<string> {
-  if (pc.iceGatheringState !== 'complete') {
-    await new Promise<void>((resolve) => pc.addEventListener('icegatheringstatechange', () => { if (pc.iceGatheringState === 'complete') resolve(); }));
-  }
-  return pc.localDescription!.sdp;
-}
-
 /** Sender: one connection per receiver, our camera through the send transform (VP8 first); returns the offer SDP. */
 export async function offerTo(args: { selfId: string }): Promise<string> {
   const s = (window as unknown as Win).__keyed!;
@@ -42,7 +35,11 @@ export async function offerTo(args: { selfId: string }): Promise<string> {
     t.setCodecPreferences([...codecs.filter((c) => c.mimeType === 'video/VP8'), ...codecs.filter((c) => c.mimeType !== 'video/VP8')]);
   }
   await pc.setLocalDescription(await pc.createOffer());
-  return gathered(pc);
+  // ICE gathering done (non-trickle SDP); inline because page.evaluate ships this function alone.
+  if (pc.iceGatheringState !== 'complete') {
+    await new Promise<void>((resolve) => pc.addEventListener('icegatheringstatechange', () => { if (pc.iceGatheringState === 'complete') resolve(); }));
+  }
+  return pc.localDescription!.sdp;
 }
 
 export async function acceptAnswer(args: { index: number; sdp: string }): Promise<void> {
@@ -57,7 +54,11 @@ export async function answerFrom(args: { senderId: string; sdp: string }): Promi
   pc.ontrack = (e) => { e.receiver.transform = new RTCRtpScriptTransform(s.worker, { side: 'receive', senderId: args.senderId }); };
   await pc.setRemoteDescription({ type: 'offer', sdp: args.sdp });
   await pc.setLocalDescription(await pc.createAnswer());
-  return gathered(pc);
+  // ICE gathering done (non-trickle SDP); inline because page.evaluate ships this function alone.
+  if (pc.iceGatheringState !== 'complete') {
+    await new Promise<void>((resolve) => pc.addEventListener('icegatheringstatechange', () => { if (pc.iceGatheringState === 'complete') resolve(); }));
+  }
+  return pc.localDescription!.sdp;
 }
 
 export async function keyedStats(): Promise<KeyedStats> {

@@ -180,6 +180,8 @@ describe('media keys: a received key is checked before it reaches the port, and 
     await refused(a, b, await forge(b, a, { senderId: 'peer-carol-000' }, base), b.peerId, 'wrong-sender');
     // State unchanged: the next honest-looking key from bob still goes through.
     await a.peer.call('media:receiveKey', ROOM, b.peerId, await forge(b, a, {}, base));
+    const refusals = (await a.peer.call('audit:tail', 200)).filter((e) => e.type === 'media-key-refused').map((e) => e.reason);
+    expect(refusals).toEqual(['wrong-room', 'wrong-recipient', 'wrong-sender']);
   });
 
   it("claiming another member's KID, or a KID that is not senderIndex<<8|epoch → wrong-sender", async () => {
