@@ -65,6 +65,7 @@ export class MediaKeyService {
   memberJoined(roomId: string, peerId: string, identityKey: string): Promise<Outgoing> {
     return this.serial(async () => {
       const call = this.current(roomId);
+      if (peerId === call.selfId) throw new DomainError('denied', 'we are not a member of our own call');
       const known = call.members.get(peerId);
       if (known) {
         if (known.identityKey !== identityKey) throw new DomainError('denied', 'this peerId is already another member of the call');
@@ -229,7 +230,7 @@ export class MediaKeyService {
   }
 
   private post(call: Call, message: Parameters<QueuedKeyPort['post']>[0]): void {
-    if (!call.port.post(message)) this.stop(call, 'port-overflow');
+    if (!call.port.post(message)) this.stop(call, 'port-unavailable');
   }
 
   private stop(call: Call, reason: string): void {

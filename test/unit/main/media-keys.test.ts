@@ -90,6 +90,7 @@ describe('media keys: schedule', () => {
     const [a] = await call(['alice']);
     for (let i = 0; i < 64; i++) await a!.peer.call('media:memberJoined', ROOM, `peer-m${String(i).padStart(3, '0')}-x`, toB64u(new Uint8Array(32).fill(i)));
     await expectCode(a!.peer.call('media:memberJoined', ROOM, 'peer-one-too-many', toB64u(new Uint8Array(32).fill(200))), 'room-too-large');
+    await expectCode(a!.peer.call('media:memberJoined', ROOM, a!.peerId, a!.identityKey), 'denied');
     await expectCode(a!.peer.call('media:startCall', ROOM, a!.peerId), 'bad-state');
     await expectCode(a!.peer.call('media:keyPort'), 'bad-state');
   });
