@@ -3,7 +3,7 @@ import { app, BrowserWindow, desktopCapturer, dialog, ipcMain, MessageChannelMai
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { IPC_CHANNELS } from '../protocol/ipc';
-import { FILE_PORT_EVENT } from '../protocol/ipc-channels';
+import { FILE_PORT_EVENT, MEDIA_KEY_PORT_EVENT } from '../protocol/ipc-channels';
 import { APP_SCHEME_PRIVILEGES } from './shell/app-protocol';
 import { readDevProfile } from './shell/dev-profile';
 import { createExternalOpener } from './shell/external-links';
@@ -16,6 +16,8 @@ import { KeytarKeystore } from './keystore/keytar';
 import { DISPLAY_SOURCE_LIMITS } from '../protocol/ipc-media';
 import { messagePortEndpoint } from './files/electron-port';
 import type { FilePortOpener } from './files/port';
+import { keyPortEndpoint } from './media/electron-port';
+import type { MediaKeyPortOpener } from './media/key-port';
 
 const rendererDir = path.join(__dirname, '..', 'renderer');
 const preloadPath = path.join(__dirname, '..', 'preload', 'index.cjs');
@@ -76,6 +78,13 @@ if (!app.requestSingleInstanceLock()) {
       mainWindow.webContents.postMessage(FILE_PORT_EVENT, token, [port2]);
       return messagePortEndpoint(port1);
     };
+    // The frame worker's key port: same path as the file port; the page forwards it unread to the worker.
+    const openMediaKeyPort: MediaKeyPortOpener = async (token) => {
+      if (!mainWindow) throw new Error('no app window');
+      const { port1, port2 } = new MessageChannelMain();
+      mainWindow.webContents.postMessage(MEDIA_KEY_PORT_EVENT, token, [port2]);
+      return keyPortEndpoint(port1);
+    };
     // Received files are written only where the user chooses, in main's own dialog.
     const chooseSavePath = async (suggestedName: string): Promise<string | null> => {
       const options = { defaultPath: path.join(app.getPath('downloads'), suggestedName) };
@@ -86,6 +95,7 @@ if (!app.requestSingleInstanceLock()) {
       appInfo: { name: app.getName(), version: app.getVersion(), platform: process.platform },
       dataDir: app.getPath('userData'),
       openFilePort,
+      openMediaKeyPort,
       chooseSavePath,
       invites,
       ...(devProfile.keychainService ? { keystore: new KeytarKeystore(devProfile.keychainService) } : {}),

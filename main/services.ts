@@ -15,6 +15,8 @@ import type { Keystore } from './keystore/keystore';
 import { KeytarKeystore } from './keystore/keytar';
 import type { FilePortOpener } from './files/port';
 import { FilesService } from './files/service';
+import type { MediaKeyPortOpener } from './media/key-port';
+import { MediaKeyService } from './media/service';
 
 export interface MainServiceOptions {
   appInfo: AppInfo;
@@ -34,6 +36,10 @@ export interface MainServiceOptions {
   chooseSavePath?: (suggestedName: string) => Promise<string | null>;
   /** Opens the binary file port to the app window (Electron: a MessageChannelMain). */
   openFilePort?: FilePortOpener;
+  /** Opens the frame worker's key port to the app window (Electron: a MessageChannelMain). */
+  openMediaKeyPort?: MediaKeyPortOpener;
+  /** Delay before a new SFU send key is used (default MEDIA_KEY_LIMITS.switchDelayMs). */
+  mediaKeySwitchDelayMs?: number;
   /** The bundled chunk worker; defaults to chunk-worker.cjs beside the bundled main (dist/main). */
   chunkWorkerPath?: string;
   /** Main's dialog asking whether the page may connect to a new signaling origin; without one, new origins are refused. */
@@ -54,6 +60,8 @@ export interface MainServices {
   host: HostService;
   /** Encrypted file transfer (files:* channels). */
   files: FilesService;
+  /** SFU media keys (media:startCall … media:stopCall). */
+  mediaKeys: MediaKeyService;
   /** Signaling origins the page's CSP lets it connect to. */
   servers: ServerAllowList;
   /** The in-app screen/window picker. */
@@ -91,6 +99,9 @@ export async function createMainServices(options: MainServiceOptions): Promise<M
     chooseSavePath: options.chooseSavePath ?? (() => Promise.reject(new DomainError('bad-state', 'no save dialog available'))),
     ...(options.openFilePort ? { openPort: options.openFilePort } : {})
   });
+  const mediaKeys = new MediaKeyService({ e2ee, backend, audit, now,
+    ...(options.openMediaKeyPort ? { openPort: options.openMediaKeyPort } : {}),
+    ...(options.mediaKeySwitchDelayMs !== undefined ? { switchDelayMs: options.mediaKeySwitchDelayMs } : {}) });
   return {
     appInfo: options.appInfo,
     dataDir: options.dataDir,
@@ -98,16 +109,21 @@ export async function createMainServices(options: MainServiceOptions): Promise<M
     audit,
     host,
     files,
+    mediaKeys,
     servers,
     display,
     invites: options.invites ?? new InviteInbox(),
     tick,
-    leaveRoom: (roomId) => e2ee.leaveRoom(roomId),
+    leaveRoom: (roomId) => {
+      mediaKeys.leaveRoom(roomId);
+      e2ee.leaveRoom(roomId);
+    },
     updateSettings: (patch) => e2ee.updateSettings(patch),
     async dispose() {
       if (timer) clearInterval(timer);
       await host.stop();
       await files.dispose();
+      mediaKeys.dispose();
       e2ee.dispose();
     }
   };

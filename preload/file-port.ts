@@ -3,7 +3,7 @@ import type { IpcRendererEvent } from 'electron';
 import { FILE_PORT_EVENT, FILE_PORT_TOKEN_PATTERN } from '../protocol/ipc-channels';
 
 type On = (channel: string, listener: (event: IpcRendererEvent, ...args: unknown[]) => void) => unknown;
-export type PostToPage = (data: { veilFilePort: string }, ports: MessagePort[]) => void;
+export type PostToPage = (data: { veilFilePort: string } | { veilMediaKeyPort: string }, ports: MessagePort[]) => void;
 
 /** Forwards each `veil:file-port` event that carries exactly one port and a well-formed token; drops anything else. */
 export function forwardFilePorts(on: On, post: PostToPage): void {

@@ -2,6 +2,7 @@
 export const IPC_CHANNEL_NAMES = [
   'app:info', 'app:allowServer',
   'media:listSources', 'media:chooseSource',
+  'media:startCall', 'media:keyPort', 'media:memberJoined', 'media:memberLeft', 'media:syncTrust', 'media:receiveKey', 'media:stopCall',
   'identity:get', 'identity:proveJoin',
   'keys:create', 'keys:get', 'keys:rotate', 'keys:revoke', 'keys:applyRotation', 'keys:applyRevocation',
   'session:open', 'session:close',
@@ -22,3 +23,8 @@ export type IpcChannelName = (typeof IPC_CHANNEL_NAMES)[number];
 export const FILE_PORT_EVENT = 'veil:file-port';
 /** What a port token looks like (base64url of 18 random bytes), checked by the preload before it forwards a port. */
 export const FILE_PORT_TOKEN_PATTERN = /^[A-Za-z0-9_-]{24}$/;
+
+/** Main → preload event that carries the frame worker's key port (PROTOCOL.md §18b); not an invoke channel. */
+export const MEDIA_KEY_PORT_EVENT = 'veil:media-key-port';
+/** Key-port tokens look like file-port tokens (base64url of 18 random bytes). */
+export const MEDIA_KEY_PORT_TOKEN_PATTERN = FILE_PORT_TOKEN_PATTERN;

@@ -1,6 +1,9 @@
-// IPC channels of the `media` domain: the in-app screen/window picker (main lists sources, the user picks one).
+// IPC channels of the `media` domain: the in-app screen/window picker, and SFU media keys (call, members, sealed blobs, the key port).
 import { z } from 'zod';
 import { channel } from './ipc-channel';
+import { b64uBytes, roomIdSchema } from './keys';
+import { sealedMediaKeySchema, type MediaKeyDelivery } from './media-key-wire';
+import { peerIdSchema } from './signaling';
 
 /** One shareable screen or window, as main lists it for the picker. */
 export interface DisplaySourceInfo {
@@ -19,7 +22,24 @@ export const DISPLAY_CHOICE_TTL_MS = 10_000;
 
 export const displaySourceIdSchema = z.string().regex(/^(screen|window):[0-9]+:[0-9]+$/).max(64);
 
+const identityKeySchema = b64uBytes(32);
+/** Sealed blobs main asks the page to relay (`media:key`, one per recipient); never a key in the clear. */
+export interface MediaKeyOutgoing { outgoing: MediaKeyDelivery[] }
+
 export const mediaIpc = {
+  /** Starts our SFU call in a room we hold a key for; `selfId` is our peerId there. */
+  'media:startCall': channel<z.ZodTuple<[typeof roomIdSchema, typeof peerIdSchema]>, { senderIndex: number }>(z.tuple([roomIdSchema, peerIdSchema])),
+  /** Main posts the call's key port to the window (once per call); the page matches it by this token. */
+  'media:keyPort': channel<z.ZodTuple<[]>, { token: string }>(z.tuple([])),
+  'media:memberJoined': channel<z.ZodTuple<[typeof roomIdSchema, typeof peerIdSchema, typeof identityKeySchema]>, MediaKeyOutgoing>(
+    z.tuple([roomIdSchema, peerIdSchema, identityKeySchema])),
+  'media:memberLeft': channel<z.ZodTuple<[typeof roomIdSchema, typeof peerIdSchema]>, MediaKeyOutgoing>(z.tuple([roomIdSchema, peerIdSchema])),
+  /** After a trust decision, a revocation or a rotation: main re-runs its gate for every member. */
+  'media:syncTrust': channel<z.ZodTuple<[typeof roomIdSchema]>, MediaKeyOutgoing>(z.tuple([roomIdSchema])),
+  /** A `media:key` server event: `from` as the server stamped it, the blob unopened. */
+  'media:receiveKey': channel<z.ZodTuple<[typeof roomIdSchema, typeof peerIdSchema, typeof sealedMediaKeySchema]>, { senderId: string; kid: number }>(
+    z.tuple([roomIdSchema, peerIdSchema, sealedMediaKeySchema])),
+  'media:stopCall': channel<z.ZodTuple<[typeof roomIdSchema]>, null>(z.tuple([roomIdSchema])),
   'media:listSources': channel<z.ZodTuple<[]>, DisplaySourceInfo[]>(z.tuple([])),
   'media:chooseSource': channel<z.ZodTuple<[typeof displaySourceIdSchema]>, null>(z.tuple([displaySourceIdSchema]))
 };

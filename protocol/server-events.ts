@@ -4,6 +4,7 @@ import { displayNameSchema, roomIdSchema, timestampSchema, wireKeyBundleSchema, 
   wireRotationNoticeSchema } from './keys';
 import { joinChallengeSchema } from './join-proof';
 import { wireLinkBindingSchema } from './link';
+import { sealedMediaKeySchema } from './media-key-wire';
 import { roomPathSchema } from './sfu';
 import { iceServerSchema, peerIdSchema, peerSignalSchema, SIGNALING_ERROR_CODES, type Ack, type ClientEventName, type ClientToServerEvents,
   type ServerToClientEvents } from './signaling';
@@ -25,7 +26,8 @@ export const SERVER_EVENT_SCHEMAS = {
   'keys:rotated': z.strictObject({ from: peerIdSchema, notice: wireRotationNoticeSchema }),
   'keys:revoked': z.strictObject({ from: peerIdSchema, notice: wireRevocationNoticeSchema }),
   'server:shutdown': z.strictObject({ reconnectAfterMs: z.number().int().min(0).max(10 * 60_000) }),
-  'room:path': roomPathSchema
+  'room:path': roomPathSchema,
+  'media:key': z.strictObject({ from: peerIdSchema, blob: sealedMediaKeySchema })
 } as const;
 export type ServerEventName = keyof ServerToClientEvents;
 
@@ -57,7 +59,8 @@ export const ACK_VALUE_SCHEMAS = {
   'keys:fetch': wireKeyBundleSchema,
   'keys:rotate': z.null(),
   'keys:revoke': z.null(),
-  'sfu:token': roomPathSchema
+  'sfu:token': roomPathSchema,
+  'media:key': z.null()
 } as const satisfies Record<ClientEventName, z.ZodTypeAny>;
 
 // Compile-time: every client request has an ack schema, and each one's output is the value its ack callback declares.

@@ -5,6 +5,7 @@ import { b64uBytes, dtlsFingerprintSchema, displayNameSchema, roomIdSchema, wire
 import { LINK_ANSWER_DIGEST_BYTES, wireLinkBindingSchema, type WireLinkBinding } from './link';
 import { joinProofSchema, serverOriginSchema } from './join-proof';
 import { LIMITS } from './limits';
+import { sealedMediaKeySchema } from './media-key-wire';
 import type { RoomPath } from './sfu';
 
 /** Server-assigned id of one connection in a room; routing only, never an identity. */
@@ -61,6 +62,8 @@ export const fetchRequestSchema = z.strictObject({ peerId: peerIdSchema });
 export const rotateRequestSchema = z.strictObject({ notice: wireRotationNoticeSchema });
 export const revokeRequestSchema = z.strictObject({ notice: wireRevocationNoticeSchema });
 export const emptyRequestSchema = z.strictObject({});
+/** A sealed SFU media key for one member of our room (PROTOCOL.md §18a): opaque to the server, size-bounded. */
+export const mediaKeyRelayRequestSchema = z.strictObject({ to: peerIdSchema, blob: sealedMediaKeySchema });
 
 export interface Member { peerId: PeerId; displayName: string; bundle: WireKeyBundle; joinedAt: number }
 /** `path`: how this room's media flows now (absent = mesh, from servers without an SFU). */
@@ -78,6 +81,8 @@ export interface ClientToServerEvents {
   'keys:revoke': (req: { notice: WireRevocationNotice }, ack: (res: Ack<null>) => void) => void;
   /** The room's current path with fresh Janus tokens (members only); `sfu-unavailable` while no Janus answers. */
   'sfu:token': (req: Record<string, never>, ack: (res: Ack<RoomPath>) => void) => void;
+  /** Relays one sealed media key to one member of our room. */
+  'media:key': (req: { to: PeerId; blob: string }, ack: (res: Ack<null>) => void) => void;
 }
 
 export interface ServerToClientEvents {
@@ -94,6 +99,8 @@ export interface ServerToClientEvents {
   'server:shutdown': (ev: { reconnectAfterMs: number }) => void;
   /** The room's media path changed (it crossed SFU_THRESHOLD): mesh, or the SFU with this member's tokens. */
   'room:path': (ev: RoomPath) => void;
+  /** A sealed media key from `from` (stamped by the server from the authenticated socket). */
+  'media:key': (ev: { from: PeerId; blob: string }) => void;
 }
 
 export type ClientEventName = keyof ClientToServerEvents;
@@ -106,7 +113,8 @@ export const CLIENT_EVENT_SCHEMAS = {
   'keys:fetch': fetchRequestSchema,
   'keys:rotate': rotateRequestSchema,
   'keys:revoke': revokeRequestSchema,
-  'sfu:token': emptyRequestSchema
+  'sfu:token': emptyRequestSchema,
+  'media:key': mediaKeyRelayRequestSchema
 } as const satisfies Record<ClientEventName, z.ZodTypeAny>;
 
 // Compile-time: every client event has a schema, and each schema's output is exactly the payload its event map declares.

@@ -5,6 +5,7 @@ import { bundleBytes, deriveFileKey, deriveSessionKeys, encodeManifest, revocati
 import { toB64u, toHex } from '../protocol/encoding';
 import { craftedCases } from '../test/unit/crypto/ed25519-cases';
 import { computeExtraVectors } from './veil-vectors-extra';
+import { computeMediaKeyVectors } from './veil-vectors-media';
 
 /** Every secret and id is SHA-256 of a fixed label, so anyone can rebuild the inputs. */
 export const seedOf = (label: string): Uint8Array => sha256(new TextEncoder().encode(`veil-kat/v1/${label}`));
@@ -94,6 +95,7 @@ export function computeVeilVectors(b: CryptoBackend): VeilVectors {
       chunk0Plaintext: toHex(chunk), frame0: toHex(frame0), chunk1Plaintext: toHex(fileBytes.subarray(4096)), frame1: toHex(frame1) },
     'ed25519-rule': { description: 'PROTOCOL.md §1: the Ed25519 acceptance rule on crafted edge cases; every implementation must give these verdicts',
       cases: craftedCases().map((c) => ({ name: c.name, publicKey: toHex(c.pub), message: toHex(c.msg), signature: toHex(c.sig), valid: c.valid })) },
-    ...computeExtraVectors(b, seedOf, ROOM_ID)
+    ...computeExtraVectors(b, seedOf, ROOM_ID),
+    ...computeMediaKeyVectors(b, seedOf, ROOM_ID, alice, bob, ka.sendKey, CREATED_AT + 4321)
   };
 }

@@ -14,6 +14,7 @@ import { resolveConfig, type ResolvedSignalingConfig, type SignalingConfigInput 
 import type { Ctx, VeilServer } from './context';
 import { createDispatcher } from './dispatch';
 import { keyHandlers } from './handlers/keys';
+import { mediaKeyHandlers } from './handlers/media-keys';
 import { relayHandlers } from './handlers/relay';
 import { leaveRoom, roomHandlers } from './handlers/rooms';
 import { createHttpHandler, type MetricsAccess } from './http';
@@ -143,7 +144,7 @@ export async function createSignalingServer(input: SignalingConfigInput = {}, op
     await sfu.checkHealth();
   }
   const ctx: Ctx = { io, config, store, access, strikes, origins, metrics, log, now, distributed: redis !== null, sfu };
-  const gate = createDispatcher(ctx, { ...roomHandlers, ...relayHandlers, ...keyHandlers, ...sfuHandlers });
+  const gate = createDispatcher(ctx, { ...roomHandlers, ...relayHandlers, ...keyHandlers, ...sfuHandlers, ...mediaKeyHandlers });
   const startedAt = now();
   // Metrics never go to the public port unprotected: a token there, or a listener of their own.
   const publicMetrics: MetricsAccess = config.metricsPort === undefined && config.metricsToken

@@ -12,6 +12,8 @@ export interface Metrics {
   authFailures: Counter<'reason'>;
   authBackoff: Counter<'scope'>;
   replaced: Counter;
+  /** Media-key relays by outcome (`relayed`, `relayed-remote`, or the refusal code). */
+  mediaKeys: Counter<'outcome'>;
 }
 
 export function createMetrics(roomCount: () => number, withDefaults = false): Metrics {
@@ -43,6 +45,10 @@ export function createMetrics(roomCount: () => number, withDefaults = false): Me
     }),
     replaced: new Counter({
       name: 'veil_signaling_memberships_replaced_total', help: 'Memberships ended by a newer proven join of the same identity',
+      registers: [registry]
+    }),
+    mediaKeys: new Counter({
+      name: 'veil_signaling_media_keys_total', help: 'Sealed media keys relayed or refused, by outcome', labelNames: ['outcome'],
       registers: [registry]
     })
   };

@@ -10,6 +10,7 @@ import { DomainError } from '../errors';
 import { adoptBundle, checkBundle, normalizeName, sessionInfo } from './bundles';
 import { fileOfferSigners, verifyIncomingOffer, type FileOfferSigners, type IncomingOffer, type VerifiedOffer } from './file-offers';
 import { linkBind, linkVerify } from './link';
+import { mediaKeyRecipientState, openMediaKey, sealMediaKey, type MediaKeyRecipientState } from './media-key-envelopes';
 import { openMessage, sealMessage } from './messages';
 import { applyRevocation, applyRotation, revokeOwnKey, rotateRoom } from './notices';
 import { buildParts, type E2eeOptions, type E2eeParts } from './parts';
@@ -17,6 +18,7 @@ import type { OwnRoom } from './room-keys';
 import { SettingsStore } from './settings';
 
 export type { E2eeOptions } from './parts';
+export type { MediaKeyRecipientState } from './media-key-envelopes';
 export { DEFAULT_SETTINGS } from './settings';
 
 /**
@@ -124,6 +126,21 @@ export class E2eeService {
 
   openMessage(roomId: string, peerIdentityKey: string, envelope: Uint8Array): Promise<OpenedMessage> {
     return openMessage(this.parts, roomId, peerIdentityKey, envelope);
+  }
+
+  /** Whether this member may get our SFU media key now (see media-key-envelopes.ts). */
+  mediaKeyRecipientState(roomId: string, peerIdentityKey: string): MediaKeyRecipientState {
+    return mediaKeyRecipientState(this.parts, roomId, peerIdentityKey);
+  }
+
+  /** Seals a media-key message to a member that passes the gate (always signed, under the session's wrap key). */
+  sealMediaKey(roomId: string, peerIdentityKey: string, plaintext: Uint8Array): Promise<Uint8Array> {
+    return sealMediaKey(this.parts, roomId, peerIdentityKey, plaintext);
+  }
+
+  /** Opens a member's media-key envelope; `accept` checks its plaintext, and only then is the counter recorded. */
+  openMediaKey(roomId: string, peerIdentityKey: string, envelope: Uint8Array, accept: (plaintext: Uint8Array) => void): Promise<void> {
+    return openMediaKey(this.parts, roomId, peerIdentityKey, envelope, accept);
   }
 
   linkBind(roomId: string, peerIdentityKey: string, role: LinkRole, localFp: string, remoteFp: string, answerDigest?: string): Promise<WireLinkBinding> {

@@ -1,11 +1,11 @@
 // Signal relay: SDP/ICE to one named peer in the sender's room, with `from` stamped from the socket.
 import { fail, peerChannel, type Ctx, type HandlerMap } from '../context';
 
-/** Peers on other instances recently confirmed by the store, so a burst of ICE candidates costs one Redis lookup. */
+/** Peers on other instances recently confirmed by the store, so a burst of ICE candidates (or media keys) costs one Redis lookup. */
 const REMOTE_CACHE_MS = 1000;
 const remoteSeen = new WeakMap<Ctx, Map<string, number>>();
 
-async function remotePeerExists(ctx: Ctx, roomId: string, peerId: string, channel: string): Promise<boolean> {
+export async function remotePeerExists(ctx: Ctx, roomId: string, peerId: string, channel: string): Promise<boolean> {
   let cache = remoteSeen.get(ctx);
   if (!cache) remoteSeen.set(ctx, (cache = new Map()));
   const now = ctx.now();

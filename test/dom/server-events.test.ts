@@ -34,7 +34,8 @@ const VALID: Record<ServerEventName, Record<string, unknown>> = {
   'keys:rotated': { from, notice: rotation },
   'keys:revoked': { from, notice: revocation },
   'server:shutdown': { reconnectAfterMs: 1000 },
-  'room:path': sfuPath
+  'room:path': sfuPath,
+  'media:key': { from, blob: 'AQID' }
 };
 /** Per event: a wrong value deep inside its payload. */
 const WRONG: Record<ServerEventName, (v: Record<string, unknown>) => unknown> = {
@@ -46,7 +47,8 @@ const WRONG: Record<ServerEventName, (v: Record<string, unknown>) => unknown> = 
   'keys:rotated': (v) => ({ ...v, notice: { ...rotation, type: 'revoke' } }),
   'keys:revoked': (v) => ({ ...v, notice: { ...revocation, epoch: -1 } }),
   'server:shutdown': () => ({ reconnectAfterMs: 'soon' }),
-  'room:path': (v) => ({ ...v, roomToken: `1700000000,janus.plugin.videoroom,room=999:${sig}` })
+  'room:path': (v) => ({ ...v, roomToken: `1700000000,janus.plugin.videoroom,room=999:${sig}` }),
+  'media:key': (v) => ({ ...v, blob: 'A'.repeat(1025) })
 };
 
 function client() {

@@ -14,10 +14,11 @@ describe.skipIf(!built)(`browser harness${built ? '' : ' (skipped: dist/renderer
   afterAll(async () => { await h?.close(); });
 
   it('serves the renderer with the same CSP as the Electron shell', async () => {
-    // No peer named in the URL: no allowed signaling server, only the harness' stand-in for Electron's MessagePort.
+    // No peer named in the URL: no allowed signaling server, only the harness' stand-ins for Electron's MessagePorts.
     const res = await fetch(`${h.web.origin}/index.html`);
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-security-policy')).toBe(buildCsp({ connectSources: [new URL(h.filePorts.url).origin] }));
+    expect(res.headers.get('content-security-policy')).toBe(buildCsp({ connectSources: [new URL(h.filePorts.url).origin,
+      new URL(h.keyPorts.url).origin] }));
     expect(res.headers.get('content-security-policy')).not.toMatch(/connect-src[^;]*(\s(ws|wss|http|https):(\s|;|$)|\*)/);
     expect((await fetch(`${h.web.origin}/../package.json`)).status).not.toBe(200);
   });

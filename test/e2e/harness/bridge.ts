@@ -10,8 +10,9 @@ let cached: string | null = null;
  * round-trip Uint8Array in both directions (checked at harness start by `checkBinaryRoundTrip`), so arguments
  * and results pass through unchanged; nothing else is added to the page.
  */
-export async function veilInitScript(filePortUrl: string): Promise<string> {
-  return (await initScriptTemplate()).replace('__VEIL_FILE_PORT_URL__', JSON.stringify(filePortUrl));
+export async function veilInitScript(filePortUrl: string, keyPortUrl = ''): Promise<string> {
+  return (await initScriptTemplate()).replace('__VEIL_FILE_PORT_URL__', JSON.stringify(filePortUrl))
+    .replace('__VEIL_KEY_PORT_URL__', JSON.stringify(keyPortUrl));
 }
 
 async function initScriptTemplate(): Promise<string> {
@@ -21,9 +22,10 @@ async function initScriptTemplate(): Promise<string> {
       contents: [
         "import { buildVeilApi } from './preload/api';",
         "import { forwardFilePorts, postToOwnWindow } from './preload/file-port';",
-        "import { FILE_PORT_EVENT } from './protocol/ipc-channels';",
+        "import { forwardMediaKeyPorts } from './preload/media-key-port';",
+        "import { FILE_PORT_EVENT, MEDIA_KEY_PORT_EVENT } from './protocol/ipc-channels';",
         'globalThis.__veilBuild = buildVeilApi;',
-        'globalThis.__veilFilePorts = { forwardFilePorts, postToOwnWindow, FILE_PORT_EVENT };'
+        'globalThis.__veilFilePorts = { forwardFilePorts, postToOwnWindow, FILE_PORT_EVENT, forwardMediaKeyPorts, MEDIA_KEY_PORT_EVENT };'
       ].join('\n'),
       resolveDir: root, sourcefile: 'harness-bridge.ts', loader: 'ts'
     },
@@ -36,10 +38,26 @@ async function initScriptTemplate(): Promise<string> {
   const filePortUrl = __VEIL_FILE_PORT_URL__;
   // The preload's own port forwarding (preload/file-port.ts: token check, one port, the page's exact origin) fed by a
   // stand-in for main's webContents.postMessage: a WebSocket bridged to a real MessageChannel (see file-ports.ts).
-  const { forwardFilePorts, postToOwnWindow, FILE_PORT_EVENT } = globalThis.__veilFilePorts;
+  const { forwardFilePorts, postToOwnWindow, FILE_PORT_EVENT, forwardMediaKeyPorts, MEDIA_KEY_PORT_EVENT } = globalThis.__veilFilePorts;
   delete globalThis.__veilFilePorts;
   const mainListeners = new Map();
   forwardFilePorts((channel, listener) => mainListeners.set(channel, listener), postToOwnWindow(() => window));
+  forwardMediaKeyPorts((channel, listener) => mainListeners.set(channel, listener), postToOwnWindow(() => window));
+  const keyPortUrl = __VEIL_KEY_PORT_URL__;
+  // Main's key messages arrive as JSON (key-ports.ts) and are posted as the structured clones Electron would deliver.
+  const attachKeyPort = (token) => {
+    if (!keyPortUrl) return;
+    const ws = new WebSocket(keyPortUrl + '?token=' + encodeURIComponent(token));
+    const { port1, port2 } = new MessageChannel();
+    ws.onmessage = (e) => {
+      if (typeof e.data !== 'string') return;
+      const m = JSON.parse(e.data);
+      if (Array.isArray(m.baseKey)) m.baseKey = new Uint8Array(m.baseKey);
+      port1.postMessage(m);
+    };
+    ws.onclose = () => port1.close();
+    mainListeners.get(MEDIA_KEY_PORT_EVENT)?.({ ports: [port2] }, token);
+  };
   const attachFilePort = (token) => {
     const ws = new WebSocket(filePortUrl + '?token=' + encodeURIComponent(token));
     ws.binaryType = 'arraybuffer';
@@ -59,6 +77,7 @@ async function initScriptTemplate(): Promise<string> {
   const api = globalThis.__veilBuild(async (channel, ...args) => {
     const res = await invoke(channel, args);
     if (channel === 'files:connect' && res && res.ok) attachFilePort(res.value.token);
+    if (channel === 'media:keyPort' && res && res.ok) attachKeyPort(res.value.token);
     return res;
   });
   delete globalThis.__veilBuild;

@@ -29,6 +29,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { createSignalingServer, type SignalingServer } from '../../../signaling-server/index';
 import { veilInitScript } from './bridge';
 import { startFilePortHub, type FilePortHub } from './file-ports';
+import { startKeyPortHub, type KeyPortHub } from './key-ports';
 import { REPO_ROOT } from './paths';
 import { Peer } from './peer';
 import { removeDir, startServices, type PeerServices, type ServicesOptions } from './services';
@@ -71,17 +72,20 @@ export class Harness {
     readonly browser: Browser, readonly web: StaticServer, public server: SignalingServer, readonly filePorts: FilePortHub,
     readonly relay: Relay | null, readonly initScript: string,
     private readonly startServer: (port: number) => Promise<SignalingServer>,
-    readonly startServices: (opts: ServicesOptions) => Promise<PeerServices>
+    readonly startServices: (opts: ServicesOptions) => Promise<PeerServices>,
+    readonly keyPorts: KeyPortHub
   ) {}
 
   static async start(options: HarnessOptions = {}): Promise<Harness> {
     const filePorts = await startFilePortHub();
-    const initScript = await veilInitScript(filePorts.url);
+    const keyPorts = await startKeyPortHub();
+    const initScript = await veilInitScript(filePorts.url, keyPorts.url);
     const byId = new Map<string, Peer>();
     const peerOf = (url: URL) => byId.get(url.searchParams.get('peer') ?? '');
     const web = await serveRenderer(path.join(REPO_ROOT, 'dist/renderer'), {
       // Plus the file-port hub: the harness' WebSocket stand-in for Electron's MessagePort, which needs no connect-src.
-      options: (url) => ({ connectSources: [...(peerOf(url)?.services.services.servers.connectSources() ?? []), new URL(filePorts.url).origin] }),
+      options: (url) => ({ connectSources: [...(peerOf(url)?.services.services.servers.connectSources() ?? []), new URL(filePorts.url).origin,
+        new URL(keyPorts.url).origin] }),
       onDocument: (url) => peerOf(url)?.services.services.servers.markServed()
     });
     let startServer = options.signaling ?? startSignaling;
@@ -97,7 +101,7 @@ export class Harness {
     }
     const headed = options.headed ?? process.env.HEADED === '1';
     const browser = await launchChromium(options.chromiumPath ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headed);
-    const harness = new Harness(browser, web, server, filePorts, relay, initScript, startServer, options.services ?? startServices);
+    const harness = new Harness(browser, web, server, filePorts, relay, initScript, startServer, options.services ?? startServices, keyPorts);
     harness.register = (peer) => { byId.set(peer.id, peer); };
     return harness;
   }
@@ -139,6 +143,7 @@ export class Harness {
     await this.server.close().catch(() => {});
     await this.web.close().catch(() => {});
     await this.filePorts.close().catch(() => {});
+    await this.keyPorts.close().catch(() => {});
     for (const p of this.peers) for (const d of p.dataDirs) await removeDir(d);
   }
 }

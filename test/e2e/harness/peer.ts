@@ -36,6 +36,7 @@ export class Peer {
   private static fileOptions(h: Harness, holder: { peer: Peer | null }) {
     return {
       openFilePort: h.filePorts.opener,
+      openMediaKeyPort: h.keyPorts.opener,
       chooseSavePath: async (suggestedName: string) => holder.peer?.saveAs(suggestedName) ?? null,
       confirmNewServer: async (origin: string) => {
         holder.peer?.serverPrompts.push(origin);

@@ -8,6 +8,7 @@ import { createNodeBackend } from '../../../main/crypto-native/node-backend';
 import { MemoryKeystore } from '../../../main/keystore/memory';
 import type { MainServiceOptions, MainServices } from '../../../main/services';
 import type { FilePortOpener } from '../../../main/files/port';
+import type { MediaKeyPortOpener } from '../../../main/media/key-port';
 import { chunkWorkerPath } from '../../support/chunk-worker';
 
 export interface PeerServices { dispatch: Dispatch; dataDir: string; keystore?: MemoryKeystore; services: MainServices; dispose(): Promise<void> }
@@ -15,6 +16,10 @@ export interface ServicesOptions {
   origin: string; dataDir?: string; keystore?: MemoryKeystore;
   /** The harness' WebSocket stand-in for Electron's MessagePort (see file-ports.ts). */
   openFilePort?: FilePortOpener;
+  /** The harness' WebSocket stand-in for the frame worker's key port (see key-ports.ts). */
+  openMediaKeyPort?: MediaKeyPortOpener;
+  /** Delay before a new SFU send key is used. */
+  mediaKeySwitchDelayMs?: number;
   /** Stand-in for main's save dialog: the path to write a received file to, or null for "cancelled". */
   chooseSavePath?: (suggestedName: string) => Promise<string | null>;
   /** Stand-in for main's "allow this server?" dialog (the harness' user says yes and the peer records the question). */
@@ -50,6 +55,8 @@ export async function startServices(opts: ServicesOptions): Promise<PeerServices
     chunkWorkerPath: await chunkWorkerPath(), isTrustedSender: trustedOrigin(opts.origin),
     onInternalError: (channel, err) => console.error(`[harness] ${channel} internal error`, err) };
   if (opts.openFilePort) options.openFilePort = opts.openFilePort;
+  if (opts.openMediaKeyPort) options.openMediaKeyPort = opts.openMediaKeyPort;
+  if (opts.mediaKeySwitchDelayMs !== undefined) options.mediaKeySwitchDelayMs = opts.mediaKeySwitchDelayMs;
   if (opts.chooseSavePath) options.chooseSavePath = opts.chooseSavePath;
   if (opts.confirmNewServer) options.confirmNewServer = opts.confirmNewServer;
   if (opts.listCaptureSources) options.listCaptureSources = opts.listCaptureSources;

@@ -49,6 +49,8 @@ export interface PeerOptions {
   clock: Clock; secrets?: Uint8Array[]; backend?: CryptoBackend; dataDir?: string; keystore?: MemoryKeystore;
   /** File transfer wiring (see test/support/chunk-worker.ts and files-flow.test.ts). */
   files?: Pick<MainServiceOptions, 'chooseSavePath' | 'openFilePort' | 'chunkWorkerPath'>;
+  /** SFU media-key wiring (see media-keys.test.ts). */
+  media?: Pick<MainServiceOptions, 'openMediaKeyPort' | 'mediaKeySwitchDelayMs'>;
 }
 
 export async function makePeer(name: string, opts: PeerOptions): Promise<Peer> {
@@ -58,7 +60,8 @@ export async function makePeer(name: string, opts: PeerOptions): Promise<Peer> {
     appInfo: { name: 'Veil', version: 'test', platform: 'linux' }, dataDir, keystore, now: opts.clock.now, sweepIntervalMs: 0,
     ...(opts.backend ?? envBackend ? { backend: opts.backend ?? envBackend } : {}),
     ...(opts.secrets ? { onSecret: (s: Uint8Array) => opts.secrets!.push(s) } : {}),
-    ...opts.files
+    ...opts.files,
+    ...opts.media
   });
   const results: unknown[] = [];
   const raw = async (channel: unknown, args: unknown[]) => {

@@ -1,0 +1,48 @@
+// The page's media-key relay against real mains: keys that arrive before their sender is announced wait, rate-limited sends are retried.
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildVeilApi } from '../../../preload/api';
+import type { IpcChannel } from '../../../protocol/ipc';
+import { MediaKeyRelay } from '../../../renderer/src/sframe/media-key-relay';
+import { APP_URL } from '../main/harness';
+import { receiveKeys, ROOM, startCall, type Member } from '../main/media-keys-harness';
+
+const live: Member[] = [];
+afterEach(() => { for (const m of live.splice(0)) m.peer.services.mediaKeys.dispose(); });
+
+function relayOf(m: Member, send: (to: string, blob: string) => Promise<unknown>, problems: string[]) {
+  const api = buildVeilApi((channel: IpcChannel, ...args: unknown[]) => m.peer.dispatch(APP_URL, channel, args));
+  return new MediaKeyRelay({ roomId: ROOM, media: api.media, send, onProblem: (p, code) => problems.push(`${p}:${code}`), sleep: async () => {} });
+}
+
+describe('media-key relay (page side)', () => {
+  it('holds a key from a member main was not told about yet, and hands it over once announced', async () => {
+    const [a, b] = await startCall(['alice', 'bob']);
+    live.push(a!, b!);
+    const problems: string[] = [];
+    const relays = new Map<string, MediaKeyRelay>();
+    // The "server": delivers to the recipient's relay with `from` stamped.
+    const server = (from: Member) => async (to: string, blob: string) => { await relays.get(to)!.received(from.peerId, blob); };
+    relays.set(a!.peerId, relayOf(a!, server(a!), problems));
+    relays.set(b!.peerId, relayOf(b!, server(b!), problems));
+    await relays.get(b!.peerId)!.memberJoined(a!.peerId, a!.identityKey);
+    expect(receiveKeys(a!, b!.peerId)).toEqual([]);
+    await relays.get(a!.peerId)!.memberJoined(b!.peerId, b!.identityKey);
+    expect(receiveKeys(a!, b!.peerId).length).toBe(1);
+    expect(receiveKeys(b!, a!.peerId).length).toBe(1);
+    expect(problems).toEqual([]);
+  });
+
+  it('retries a rate-limited send, and reports a send refused for good', async () => {
+    const [a, b] = await startCall(['alice', 'bob']);
+    live.push(a!, b!);
+    const problems: string[] = [];
+    let tries = 0;
+    const flaky = async () => { tries++; if (tries < 2) throw Object.assign(new Error('slow down'), { code: 'rate-limited' }); };
+    await relayOf(a!, flaky, problems).memberJoined(b!.peerId, b!.identityKey);
+    expect(tries).toBe(2);
+    expect(problems).toEqual([]);
+    const refusing = async () => { throw Object.assign(new Error('no'), { code: 'unknown-peer' }); };
+    await relayOf(b!, refusing, problems).memberJoined(a!.peerId, a!.identityKey);
+    expect(problems).toEqual([`${a!.peerId}:unknown-peer`]);
+  });
+});
