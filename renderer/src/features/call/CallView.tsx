@@ -95,6 +95,7 @@ export function CallView() {
   const speakerId = useApp((s) => s.speakerId);
   const peers = useApp((s) => s.peers);
   const sfuOn = useApp((s) => s.sfu.state !== 'off');
+  const sfuRoom = useApp((s) => s.sfu.room);
   const feeds = useApp((s) => s.feeds);
   const panel = useApp((s) => s.panel);
   const unread = useApp((s) => s.unread);
@@ -136,7 +137,7 @@ export function CallView() {
       micOff={p.media ? !p.media.mic : false} camOff={p.media ? !p.media.cam && !p.media.screen : false} {...extra} />
   );
   return (
-    <div className="call" data-testid="call-view" data-layout={presenter ? 'presenter' : oneToOne ? 'one-to-one' : 'grid'} data-path={sfuOn ? 'sfu' : 'mesh'}>
+    <div className="call" data-testid="call-view" data-layout={presenter ? 'presenter' : oneToOne ? 'one-to-one' : 'grid'} data-path={sfuOn ? 'sfu' : 'mesh'} data-sfu-room={sfuRoom ?? undefined}>
       <header className="call-header">
         <div className="brand small"><span className="logo" aria-hidden>◆</span> Veil</div>
         <div className="room-name" data-testid="room-name">{roomId}</div>
