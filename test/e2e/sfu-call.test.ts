@@ -29,13 +29,17 @@ describe.skipIf(notReady !== null)(`SFU call through Janus, ${PEERS} members${no
   const keys = new Map<string, MemberKey>();
   const wires: JanusWire[] = [];
   let tokens: Tokens;
+  let firstExpiry = 0;
+  const expiryOf = async (p: Peer) => Number(await p.page.getByTestId('call-view').getAttribute('data-sfu-expires'));
 
   beforeAll(async () => {
     janus = await startJanus();
     h = await Harness.start({
       signaling: (port) => createSignalingServer({
         host: '127.0.0.1', port, iceServers: [], logLevel: 'silent', janusUrls: [janus.url], janusApiSecret: janus.apiSecret,
-        janusTokenSecret: janus.tokenSecret, sfuRooms: [ROOM]
+        janusTokenSecret: janus.tokenSecret, sfuRooms: [ROOM],
+        // The shortest allowed: the call outlives its first tokens, so it must refresh them (sfu:token) to go on.
+        janusTokenTtlSec: 60
       })
     });
     for (const name of NAMES) {
@@ -54,14 +58,25 @@ describe.skipIf(notReady !== null)(`SFU call through Janus, ${PEERS} members${no
   }, 60_000);
 
   const tilesOf = (p: Peer) => feedTiles(p.page);
+  /** What each page shows and counts, printed when a wait times out. */
+  const diagnose = async () => {
+    for (const p of peers) {
+      const view = p.page.getByTestId('call-view');
+      console.log(`[sfu-e2e] ${p.name}: path=${await view.getAttribute('data-path')} state=${await view.getAttribute('data-sfu-state')}`
+        + ` alerts=${JSON.stringify(await p.alertTexts())} tiles=${JSON.stringify(await tilesOf(p))}`
+        + ` stats=${JSON.stringify(await sfuStats(p.page))} worker=${JSON.stringify(await workerStatus(p.page))}`);
+    }
+  };
+  const until = (check: () => Promise<boolean>, ms: number, what: string) => waitUntil(check, ms, what).catch(async (e: unknown) => { await diagnose(); throw e; });
   const others = (p: Peer) => peers.filter((q) => q !== p);
 
   it(`${PEERS} members: every remote video decodes and audio flows, every frame SFrame-sealed, simulcast up`, async () => {
     const started = Date.now();
     await Promise.all(peers.map((p) => p.join(ROOM)));
     for (const p of peers) await p.page.locator('[data-testid="call-view"][data-path="sfu"]').waitFor({ timeout: 60_000 });
+    firstExpiry = await expiryOf(peers[0]!);
     // Each member sees a feed per other member (the display is the member's peer id, shown under its name).
-    for (const p of peers) await waitUntil(async () => (await tilesOf(p)).length === PEERS - 1, 120_000, `${p.name}: ${PEERS - 1} feeds`);
+    for (const p of peers) await until(async () => (await tilesOf(p)).length === PEERS - 1, 120_000, `${p.name}: ${PEERS - 1} feeds`);
     const routes = new Map<string, string>();
     for (const p of peers) for (const t of await tilesOf(p)) routes.set(t.name, t.peer);
     expect(routes.size).toBe(PEERS);
@@ -70,14 +85,14 @@ describe.skipIf(notReady !== null)(`SFU call through Janus, ${PEERS} members${no
     // Send keys first: frames now arrive, and every tile says whose key is missing.
     for (const p of peers) await postKeys(p.page, [sendKey(keys.get(p.name)!)]);
     const first = peers[0]!;
-    await waitUntil(async () => (await tilesOf(first)).every((t) => t.state === 'waiting-key'), 60_000, `${first.name}: tiles waiting for keys`);
+    await until(async () => (await tilesOf(first)).every((t) => t.state === 'waiting-key'), 60_000, `${first.name}: tiles waiting for keys`);
     const waiting = await tilesOf(first);
     for (const t of waiting) expect(t.notice).toBe(`waiting for ${t.name}'s key`);
     expect(waiting.every((t) => !t.hasVideo)).toBe(true);
 
     for (const p of peers) await postKeys(p.page, others(p).map((q) => receiveKey(keys.get(q.name)!)));
     for (const p of peers) {
-      await waitUntil(async () => {
+      await until(async () => {
         const s = await sfuStats(p.page);
         return s.receiving.length === PEERS - 1 && s.receiving.every((l) => l.framesDecoded > 5 && l.audioBytes > 2000);
       }, 120_000, `${p.name}: all ${PEERS - 1} remote videos decoding`);
@@ -160,5 +175,16 @@ describe.skipIf(notReady !== null)(`SFU call through Janus, ${PEERS} members${no
     expect(real.state).toBe('decrypting');
     const st = await workerStatus(observer.page);
     expect(st.receive[danaId]?.dropReasons['unknown-kid'] ?? 0).toBeGreaterThan(0);
+  }, LONG);
+
+  it('the call outlives its first tokens: every member refreshed them before they expired and is still live', async () => {
+    await waitUntil(() => Date.now() > firstExpiry + 5000, 120_000, 'the first tokens to expire');
+    for (const p of peers) {
+      expect(await expiryOf(p)).toBeGreaterThan(firstExpiry);
+      expect(await p.page.getByTestId('call-view').getAttribute('data-sfu-state')).toBe('live');
+      const before = (await sfuStats(p.page)).receiving.map((l) => l.framesDecoded);
+      await waitUntil(async () => (await sfuStats(p.page)).receiving.filter((l, i) => l.framesDecoded > (before[i] ?? 0)).length >= PEERS - 1,
+        30_000, `${p.name}: still decoding after the first tokens expired`);
+    }
   }, LONG);
 });

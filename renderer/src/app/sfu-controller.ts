@@ -41,7 +41,8 @@ export class SfuController {
   /** A path from the join ack, `room:path` or a refresh: start, keep (new tokens), or stop the SFU call. */
   async apply(path: RoomPath | undefined): Promise<void> {
     if (!path || path.path === 'mesh') return this.stop();
-    if (this.call && this.call.room === path.room) return this.call.updatePath(path);
+    // A re-join gives us a new peer id: our feed must be published again under it.
+    if (this.call && this.call.room === path.room && this.call.selfId === this.s.selfId) return this.call.updatePath(path);
     await this.stop();
     await this.start(path);
   }
@@ -65,7 +66,8 @@ export class SfuController {
       }
     });
     this.call = call;
-    this.s.setSfu({ state: 'connecting', room: path.room, reason: null });
+    this.s.setSfu({ state: 'connecting', room: path.room, reason: null, expiresAt: path.expiresAt });
+    call.events.on('tokens', (expiresAt) => this.s.setSfu({ expiresAt }));
     call.events.on('state', (state, reason) => {
       if (this.call !== call && state !== 'closed') return;
       this.s.setSfu({ state, reason: reason ?? null });

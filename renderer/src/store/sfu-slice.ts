@@ -14,7 +14,11 @@ export interface SfuFeedEntry {
 }
 
 export interface SfuSlice {
-  sfu: { state: SfuState; room: number | null; reason: string | null; send: 'waiting-key' | 'encrypting' | 'exhausted' | null };
+  sfu: {
+    state: SfuState; room: number | null; reason: string | null; send: 'waiting-key' | 'encrypting' | 'exhausted' | null;
+    /** When the tokens in use expire (they are refreshed before). */
+    expiresAt: number | null;
+  };
   feeds: Record<number, SfuFeedEntry>;
   setSfu(patch: Partial<SfuSlice['sfu']>): void;
   upsertFeed(feed: SfuFeedEntry): void;
@@ -22,7 +26,7 @@ export interface SfuSlice {
   clearSfu(): void;
 }
 
-const OFF: SfuSlice['sfu'] = { state: 'off', room: null, reason: null, send: null };
+const OFF: SfuSlice['sfu'] = { state: 'off', room: null, reason: null, send: null, expiresAt: null };
 
 export const createSfuSlice: StateCreator<SfuSlice, [], [], SfuSlice> = (set) => ({
   sfu: OFF,

@@ -96,6 +96,8 @@ export function CallView() {
   const peers = useApp((s) => s.peers);
   const sfuOn = useApp((s) => s.sfu.state !== 'off');
   const sfuRoom = useApp((s) => s.sfu.room);
+  const sfuState = useApp((s) => s.sfu.state);
+  const sfuExpires = useApp((s) => s.sfu.expiresAt);
   const feeds = useApp((s) => s.feeds);
   const panel = useApp((s) => s.panel);
   const unread = useApp((s) => s.unread);
@@ -137,7 +139,8 @@ export function CallView() {
       micOff={p.media ? !p.media.mic : false} camOff={p.media ? !p.media.cam && !p.media.screen : false} {...extra} />
   );
   return (
-    <div className="call" data-testid="call-view" data-layout={presenter ? 'presenter' : oneToOne ? 'one-to-one' : 'grid'} data-path={sfuOn ? 'sfu' : 'mesh'} data-sfu-room={sfuRoom ?? undefined}>
+    <div className="call" data-testid="call-view" data-layout={presenter ? 'presenter' : oneToOne ? 'one-to-one' : 'grid'} data-path={sfuOn ? 'sfu' : 'mesh'} data-sfu-room={sfuRoom ?? undefined}
+      data-sfu-state={sfuOn ? sfuState : undefined} data-sfu-expires={sfuExpires ?? undefined}>
       <header className="call-header">
         <div className="brand small"><span className="logo" aria-hidden>◆</span> Veil</div>
         <div className="room-name" data-testid="room-name">{roomId}</div>

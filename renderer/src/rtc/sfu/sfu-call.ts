@@ -20,6 +20,8 @@ export interface SfuCallEvents {
   send: [status: SendStatus];
   /** A Janus message was refused (counted and shown once per kind by the app). */
   refused: [error: JanusError];
+  /** Fresh tokens are in use until this time (ms). */
+  tokens: [expiresAt: number];
 }
 
 export interface SfuCallOptions {
@@ -41,7 +43,10 @@ export const MAX_SUBSCRIPTIONS = 63;
 /** Refresh the tokens this long before they expire (or at half their life, if sooner). */
 const REFRESH_BEFORE_MS = 60_000;
 
-interface Feed { display: string; sub: Subscriber | null; watch: FeedWatch; shownState: FeedState | null }
+/** Subscriptions Janus may end (hangup) before a feed is given up on until it publishes again. */
+const MAX_SUBSCRIBE_ATTEMPTS = 3;
+
+interface Feed { display: string; sub: Subscriber | null; watch: FeedWatch; shownState: FeedState | null; attempts: number }
 
 export class SfuCall {
   readonly events = new Emitter<SfuCallEvents>();
@@ -70,6 +75,7 @@ export class SfuCall {
   }
 
   get room(): number { return this.path.room; }
+  get selfId(): string { return this.o.selfId; }
 
   /** Session, publisher join, our tracks up, then the feeds of current members. */
   async start(stream: MediaStream | null): Promise<void> {
@@ -105,6 +111,7 @@ export class SfuCall {
     if (path.room !== this.path.room || path.url !== this.path.url) return;
     this.path = path;
     this.conn.setToken(path.token);
+    this.events.emit('tokens', path.expiresAt);
     this.scheduleRefresh();
   }
 
@@ -141,7 +148,7 @@ export class SfuCall {
   private learn(p: JanusPublisher): void {
     if (p.id === this.publisher.feedId || this.feeds.has(p.id) || p.display === undefined) return;
     if (this.feeds.size >= MAX_SUBSCRIPTIONS) return this.events.emit('refused', new JanusError('malformed', 'more feeds than a room can hold'));
-    this.feeds.set(p.id, { display: p.display, sub: null, watch: { last: null, stalled: 0 }, shownState: null });
+    this.feeds.set(p.id, { display: p.display, sub: null, watch: { last: null, stalled: 0 }, shownState: null, attempts: 0 });
   }
 
   private forget(feedId: number): void {
@@ -176,7 +183,7 @@ export class SfuCall {
     const members = this.o.members();
     for (const [feedId, f] of this.feeds) {
       const wanted = members.has(f.display) && f.display !== this.o.selfId;
-      if (wanted && !f.sub) this.subscribe(feedId, f);
+      if (wanted && !f.sub && f.attempts < MAX_SUBSCRIBE_ATTEMPTS) this.subscribe(feedId, f);
       else if (!wanted && f.sub) this.unsubscribe(feedId);
     }
   }
@@ -187,6 +194,7 @@ export class SfuCall {
       privateId: this.publisher.privateId, worker: this.o.worker, rtc: this.o.rtc(), layer: this.layer, onStream: () => undefined
     });
     f.sub = sub;
+    f.attempts++;
     f.watch = { last: null, stalled: 0 };
     this.show(feedId, f, 'connecting');
     sub.start().catch((e: unknown) => {
@@ -224,7 +232,8 @@ export class SfuCall {
   private scheduleRefresh(): void {
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     const left = this.path.expiresAt - Date.now();
-    const wait = Math.max(1000, Math.min(left - REFRESH_BEFORE_MS, left / 2));
+    // A minute before expiry, or at half the remaining life for short-lived tokens.
+    const wait = Math.max(1000, left > 2 * REFRESH_BEFORE_MS ? left - REFRESH_BEFORE_MS : left / 2);
     this.refreshTimer = setTimeout(() => {
       this.o.refreshPath().then((p) => this.updatePath(p), (e: unknown) => {
         this.refusedLocally(e);
