@@ -4,8 +4,8 @@ import type { Page } from 'playwright-core';
 
 /**
  * Init script: every frame worker the app starts gets a key port as its first message (as main's would); the test
- * holds the other end (`window.__sfuKeys`). Worker statuses are kept (latest per sender). The camera is made small
- * (320x180 at 15 fps) so six peers fit two cores.
+ * holds the other end (`window.__sfuKeys`). Worker statuses are kept (latest per sender). The camera is 640x360 at
+ * 15 fps: the smallest that Chromium sends as two simulcast layers (320x180 is one), and small tiles decode 320x180.
  */
 export const SFU_KEY_HOOK = `(() => {
   const keys = [];
@@ -29,7 +29,7 @@ export const SFU_KEY_HOOK = `(() => {
     }
   };
   const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-  navigator.mediaDevices.getUserMedia = (c) => gum(c && c.video ? { ...c, video: { width: 320, height: 180, frameRate: 15 } } : c);
+  navigator.mediaDevices.getUserMedia = (c) => gum(c && c.video ? { ...c, video: { width: 640, height: 360, frameRate: 15 } } : c);
 })();`;
 
 export interface MemberKey { peerId: string; kid: number; baseKey: Uint8Array }

@@ -4,7 +4,7 @@ import type { SfuPath } from '../../../../protocol/sfu';
 import { Emitter } from '../events';
 import { JanusConnection, JanusError, type JanusHandleEvent, type JanusSocketFactory } from './janus-connection';
 import { Publisher } from './publisher';
-import { nextFeedState, type FeedState, type FeedWatch } from './feed-state';
+import { newFeedWatch, nextFeedState, type FeedState, type FeedWatch } from './feed-state';
 import { Subscriber, type SimulcastLayer } from './subscriber';
 import { watchWorker, type ReceiveStatus, type SendStatus } from './worker-status';
 
@@ -45,8 +45,13 @@ const REFRESH_BEFORE_MS = 60_000;
 
 /** Subscriptions Janus may end (hangup) before a feed is given up on until it publishes again. */
 const MAX_SUBSCRIBE_ATTEMPTS = 3;
+const LOW_LAYER_MISSING_POLLS = 4;
 
-interface Feed { display: string; sub: Subscriber | null; watch: FeedWatch; shownState: FeedState | null; attempts: number }
+interface Feed {
+  display: string; sub: Subscriber | null; watch: FeedWatch; shownState: FeedState | null; attempts: number;
+  /** Polls on the low layer with audio but no video arriving (a publisher whose camera is too small for two layers). */
+  lowMissing: number;
+}
 
 export class SfuCall {
   readonly events = new Emitter<SfuCallEvents>();
@@ -148,7 +153,7 @@ export class SfuCall {
   private learn(p: JanusPublisher): void {
     if (p.id === this.publisher.feedId || this.feeds.has(p.id) || p.display === undefined) return;
     if (this.feeds.size >= MAX_SUBSCRIPTIONS) return this.events.emit('refused', new JanusError('malformed', 'more feeds than a room can hold'));
-    this.feeds.set(p.id, { display: p.display, sub: null, watch: { last: null, stalled: 0 }, shownState: null, attempts: 0 });
+    this.feeds.set(p.id, { display: p.display, sub: null, watch: newFeedWatch(), shownState: null, attempts: 0, lowMissing: 0 });
   }
 
   private forget(feedId: number): void {
@@ -195,7 +200,7 @@ export class SfuCall {
     });
     f.sub = sub;
     f.attempts++;
-    f.watch = { last: null, stalled: 0 };
+    f.watch = newFeedWatch();
     this.show(feedId, f, 'connecting');
     sub.start().catch((e: unknown) => {
       this.refusedLocally(e);
@@ -223,9 +228,13 @@ export class SfuCall {
       if (!sub) continue;
       const stats = await sub.stats().catch(() => null);
       if (!stats || this.feeds.get(feedId)?.sub !== sub) continue;
-      const { state, watch } = nextFeedState(f.watch, stats, this.receive.get(f.display), sub.hasVideo);
-      f.watch = watch;
-      this.show(feedId, f, state);
+      const prev = f.watch.last;
+      f.watch = nextFeedState(f.watch, stats, this.receive.get(f.display), sub.hasVideo);
+      this.show(feedId, f, f.watch.state);
+      // Janus forwards nothing for a layer the publisher does not send: fall back to the one it does.
+      const videoStill = prev !== null && stats.videoBytes === prev.videoBytes && stats.audioBytes > prev.audioBytes;
+      f.lowMissing = sub.currentLayer === 'low' && sub.hasVideo && videoStill ? f.lowMissing + 1 : 0;
+      if (f.lowMissing >= LOW_LAYER_MISSING_POLLS) { f.lowMissing = 0; void sub.setLayer('high').catch((e: unknown) => this.refusedLocally(e)); }
     }
   }
 
