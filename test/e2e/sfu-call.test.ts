@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSignalingServer } from '../../signaling-server/index';
 import type { LocalJanus } from '../../signaling-server/sfu/launcher';
 import { janusCoreToken, janusRoomToken } from '../../signaling-server/sfu/tokens';
@@ -67,6 +67,7 @@ describe.skipIf(notReady !== null)(`SFU call through Janus, ${PEERS} members${no
         + ` stats=${JSON.stringify(await sfuStats(p.page))} worker=${JSON.stringify(await workerStatus(p.page))}`);
     }
   };
+  afterEach(async (ctx) => { if (ctx.task.result?.state === 'fail') await diagnose().catch(() => undefined); });
   const until = (check: () => Promise<boolean>, ms: number, what: string) => waitUntil(check, ms, what).catch(async (e: unknown) => { await diagnose(); throw e; });
   const others = (p: Peer) => peers.filter((q) => q !== p);
 
@@ -111,7 +112,7 @@ describe.skipIf(notReady !== null)(`SFU call through Janus, ${PEERS} members${no
       expect(st.errors).toEqual([]);
       // Simulcast up: two layers, the low one at half the width.
       const s = await sfuStats(p.page);
-      expect(s.sending.rids.sort()).toEqual(['h', 'l']);
+      expect(s.sending.rids.sort(), JSON.stringify(s.sending)).toEqual(['h', 'l']);
       expect(Math.min(...s.sending.frameWidths) * 2).toBe(Math.max(...s.sending.frameWidths));
     }
   }, LONG);
