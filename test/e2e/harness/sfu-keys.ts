@@ -41,10 +41,10 @@ export function memberKey(peerId: string, senderIndex: number): MemberKey {
 
 type KeyMessage = { type: 'set-send-key'; kid: number; baseKey: number[] } | { type: 'set-receive-key'; senderId: string; kid: number; baseKey: number[] };
 
-/** Posts key-port messages on the page's (first) frame worker key port, as main would. */
+/** Posts key-port messages on the key port of the page's newest frame worker (one per call), as main would. */
 export async function postKeys(page: Page, messages: KeyMessage[]): Promise<void> {
   await page.evaluate(`(() => {
-    const port = window.__sfuKeys[0];
+    const port = window.__sfuKeys[window.__sfuKeys.length - 1];
     if (!port) throw new Error('no frame worker yet');
     for (const m of ${JSON.stringify(messages)}) port.postMessage({ ...m, baseKey: new Uint8Array(m.baseKey) });
   })()`);
