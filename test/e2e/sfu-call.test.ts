@@ -38,8 +38,8 @@ describe.skipIf(notReady !== null)(`SFU call through Janus, ${PEERS} members${no
       signaling: (port) => createSignalingServer({
         host: '127.0.0.1', port, iceServers: [], logLevel: 'silent', janusUrls: [janus.url], janusApiSecret: janus.apiSecret,
         janusTokenSecret: janus.tokenSecret, sfuRooms: [ROOM],
-        // The shortest allowed: the call outlives its first tokens, so it must refresh them (sfu:token) to go on.
-        janusTokenTtlSec: 60
+        // Short: the call outlives its first tokens, so it must refresh them (sfu:token) to go on.
+        janusTokenTtlSec: 120
       })
     });
     for (const name of NAMES) {

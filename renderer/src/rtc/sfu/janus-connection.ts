@@ -140,7 +140,7 @@ export class JanusConnection {
       const timer = setTimeout(() => {
         this.pending.delete(transaction);
         reject(new JanusError('timeout', `no answer from the SFU to ${String(msg.janus)}`));
-      }, timeoutMs ?? this.options.requestTimeoutMs ?? 10_000);
+      }, timeoutMs ?? this.options.requestTimeoutMs ?? 20_000);
       this.pending.set(transaction, { expect, resolve, reject, timer });
       const session = inSession && this.sessionId !== null ? { session_id: this.sessionId } : {};
       this.ws.send(JSON.stringify({ ...msg, ...session, transaction, token: this.token }));

@@ -44,7 +44,8 @@ export const MAX_SUBSCRIPTIONS = 63;
 const REFRESH_BEFORE_MS = 60_000;
 
 /** Subscriptions Janus may end (hangup) before a feed is given up on until it publishes again. */
-const MAX_SUBSCRIBE_ATTEMPTS = 3;
+const MAX_SUBSCRIBE_ATTEMPTS = 4;
+const RESUBSCRIBE_MS = 2000;
 const LOW_LAYER_MISSING_POLLS = 4;
 
 interface Feed {
@@ -62,7 +63,7 @@ export class SfuCall {
   private path: SfuPath;
   private layer: SimulcastLayer = 'high';
   private stopped = false;
-  private readonly timers: Array<ReturnType<typeof setInterval>> = [];
+  private readonly timers: Array<ReturnType<typeof setInterval> | ReturnType<typeof setTimeout>> = [];
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly unwatch: () => void;
 
@@ -130,7 +131,7 @@ export class SfuCall {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    for (const t of this.timers) clearInterval(t);
+    for (const t of this.timers) { clearInterval(t); clearTimeout(t); }
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     this.unwatch();
     for (const [feedId, f] of this.feeds) { await f.sub?.stop(); this.events.emit('feed-gone', feedId); }
@@ -204,7 +205,10 @@ export class SfuCall {
     this.show(feedId, f, 'connecting');
     sub.start().catch((e: unknown) => {
       this.refusedLocally(e);
-      if (this.feeds.get(feedId)?.sub === sub) this.unsubscribe(feedId);
+      if (this.feeds.get(feedId)?.sub !== sub) return;
+      this.unsubscribe(feedId);
+      // A slow or briefly refusing SFU: try again shortly (bounded by MAX_SUBSCRIBE_ATTEMPTS).
+      this.timers.push(setTimeout(() => this.reconcile(), RESUBSCRIBE_MS * f.attempts));
     });
   }
 
