@@ -139,3 +139,8 @@ export const markDistinct = (identityKey: string) =>
 /** The user explicitly accepts a peer's new identity key; verification starts over. */
 export const acceptKeyChange = (identityKey: string) =>
   decideTrust(identityKey, () => unwrap(window.veil.trust.acceptChange(identityKey)), 'Could not accept the new key');
+
+/** The SFU call asks Janus for the simulcast layer tiles of this width need. */
+export function setSfuTileWidth(px: number): void {
+  current?.sfu.setTileWidth(px);
+}

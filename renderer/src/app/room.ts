@@ -1,7 +1,8 @@
-// The room controller: join and re-join, key lifecycle (create, open, rotate, revoke), mesh and chat wiring.
+// The room controller: join and re-join, key lifecycle (create, open, rotate, revoke), mesh, SFU and chat wiring.
 import type { WireKeyBundle } from '../../../protocol/keys';
 import type { WireLinkBinding } from '../../../protocol/link';
 import type { JoinResult, Member, PeerSignal } from '../../../protocol/signaling';
+import type { RoomPath } from '../../../protocol/sfu';
 import { displayNameOrPlaceholder } from '../../../protocol/names';
 import { ConnectFailure, probeServer } from '../lib/join-errors';
 import { isolate } from '../lib/shown-names';
@@ -10,6 +11,8 @@ import { errorText, unwrap } from '../lib/veil';
 import { SignalingClient } from '../net/signaling';
 import { getLocalMedia, listDevices, makeCertificate } from '../rtc/media';
 import { Mesh } from '../rtc/mesh';
+import { buildRtcConfiguration } from '../rtc/ice-policy';
+import { defaultFrameWorker, SfuController } from './sfu-controller';
 import { bindMeshToStore, meshView } from './mesh-store';
 import type { AppStore } from '../store';
 import { Chat } from './chat';
@@ -19,11 +22,15 @@ import { decodeNoticeFrame, encodeNoticeFrame, NoticeApplier, type NoticeFrame }
 
 /** `password` and `token` are what the server may ask for; neither is ever saved. */
 export interface JoinParams { displayName: string; serverUrl: string; roomId: string; password?: string; token?: string }
+/** Where the SFU call gets its frame worker (main's key port attached); tests and the key service provide it. */
+export interface RoomDeps { frameWorker?: () => Worker }
 
 export class Room {
   mesh: Mesh | null = null;
   readonly chat: Chat;
   readonly files: FilesController;
+  /** The call's media through the room's Janus when the server says `sfu` (chat and files stay on the mesh). */
+  readonly sfu: SfuController;
   private readonly notices: NoticeApplier;
   private signaling: SignalingClient | null = null;
   private rotationTimer: ReturnType<typeof setInterval> | null = null;
@@ -32,7 +39,12 @@ export class Room {
   private alwaysRelay = false;
   screenTrack: MediaStreamTrack | null = null;
 
-  constructor(private readonly store: AppStore, readonly params: JoinParams) {
+  constructor(private readonly store: AppStore, readonly params: JoinParams, deps: RoomDeps = {}) {
+    this.sfu = new SfuController({
+      store, frameWorker: deps.frameWorker ?? defaultFrameWorker,
+      rtc: () => buildRtcConfiguration({ iceServers: this.iceServers(), certificate: null, alwaysRelay: this.alwaysRelay }),
+      refreshPath: () => this.signaling ? this.signaling.request('sfu:token', {}) : Promise.reject(new Error('signaling is down'))
+    });
     this.chat = new Chat(store, params.roomId, () => this.mesh);
     this.notices = new NoticeApplier(store);
     // The port to main connects on first use, so a room without file transfers never opens it.
@@ -46,6 +58,7 @@ export class Room {
   }
 
   private get s() { return this.store.getState(); }
+  private iceServers(): RTCIceServer[] { return load<RTCIceServer[] | null>('veil.iceServers', null) ?? this.s.iceServers; }
 
   async start(): Promise<void> {
     const { roomId, serverUrl, displayName } = this.params;
@@ -65,9 +78,10 @@ export class Room {
     this.mesh = new Mesh({
       view: meshView(this.store), roomId, certificate,
       selfId: () => this.s.selfId,
-      iceServers: () => load<RTCIceServer[] | null>('veil.iceServers', null) ?? this.s.iceServers,
+      iceServers: () => this.iceServers(),
       alwaysRelay: () => this.alwaysRelay,
-      localStream: () => this.s.localStream,
+      // On the SFU path media goes through Janus; mesh links made then carry chat and files only.
+      localStream: () => this.sfu.active ? null : this.s.localStream,
       screenTrack: () => this.screenTrack,
       bind: (identityKey, role, localFp, remoteFp, digest) => unwrap(window.veil.link.bind(roomId, identityKey, role, localFp, remoteFp, digest)),
       verify: async (identityKey, binding, remoteFp, localFp, digest) => {
@@ -122,6 +136,7 @@ export class Room {
     sig.on('room:evicted', ({ roomId }) => {
       if (roomId === this.params.roomId) this.s.pushAlert('You joined this room again from another window or device, so the server moved you there: this window gets no new members or signals.');
     });
+    sig.on('room:path', (path) => this.applyPath(path));
     sig.on('signal:relay', ({ from, signal, binding }) => this.mesh?.onSignal(from, signal, binding));
     sig.on('keys:published', ({ from, bundle }) => {
       const p = this.byRoute(from);
@@ -138,6 +153,10 @@ export class Room {
         setTimeout(() => this.relay(to, signal, binding, attempt + 1), 250 * 2 ** attempt);
       }
     });
+  }
+
+  private applyPath(path: RoomPath | undefined): void {
+    this.sfu.apply(path).catch((err: unknown) => this.s.pushAlert(`The SFU call did not start: ${errorText(err)}`));
   }
 
   private byRoute(peerId: string) {
@@ -161,6 +180,7 @@ export class Room {
     const again = this.s.selfId !== null;
     this.s.setSession({ selfId: res.selfId, iceServers: res.iceServers, myKey: key, phase: 'call', signaling: 'online' });
     await Promise.all(res.members.map((m) => this.addMember(m)));
+    this.applyPath(res.path);
     // After a re-join, publish the bundle again so the (possibly restarted) key directory serves it to newcomers.
     if (again) await sig.request('keys:publish', { bundle: key.bundle }).catch(() => {});
   }
@@ -263,6 +283,7 @@ export class Room {
     try { await this.signaling?.request('room:leave', {}, 2000); } catch { /* leaving anyway */ }
     this.signaling?.close();
     this.mesh?.stop();
+    await this.sfu.close();
     await this.files.stop().catch(() => {});
     await window.veil.room.leave(this.params.roomId).catch(() => {});
     this.s.localStream?.getTracks().forEach((t) => t.stop());

@@ -91,3 +91,11 @@ const AUDIT_WORDS: Record<string, string> = {
 export function auditLabel(type: string): string {
   return AUDIT_WORDS[type] ?? (type.charAt(0).toUpperCase() + type.slice(1)).replace(/-/g, ' ');
 }
+
+/** What an SFU tile says about a member's frames (`name` is already isolated for display). */
+export function sfuFeedWords(state: 'connecting' | 'waiting-key' | 'decrypting' | 'cannot-decrypt', name: string): string {
+  if (state === 'waiting-key') return `waiting for ${name}'s key`;
+  if (state === 'cannot-decrypt') return `can't decrypt ${name}'s video`;
+  if (state === 'connecting') return `connecting to ${name}'s video`;
+  return '';
+}

@@ -6,9 +6,10 @@ import { createMediaSlice, type MediaSlice } from './media-slice';
 import { createPeersSlice, type PeersSlice } from './peers-slice';
 import { createSecuritySlice, type SecuritySlice } from './security-slice';
 import { createSessionSlice, type SessionSlice } from './session-slice';
+import { createSfuSlice, type SfuSlice } from './sfu-slice';
 import { createTrustSlice, type TrustSlice } from './trust-slice';
 
-export type AppState = SessionSlice & PeersSlice & ChatSlice & MediaSlice & TrustSlice & FilesSlice & SecuritySlice;
+export type AppState = SessionSlice & PeersSlice & ChatSlice & MediaSlice & TrustSlice & FilesSlice & SecuritySlice & SfuSlice;
 
 export const createAppStore = () => create<AppState>()((...a) => ({
   ...createSessionSlice(...a),
@@ -17,7 +18,8 @@ export const createAppStore = () => create<AppState>()((...a) => ({
   ...createMediaSlice(...a),
   ...createTrustSlice(...a),
   ...createFilesSlice(...a),
-  ...createSecuritySlice(...a)
+  ...createSecuritySlice(...a),
+  ...createSfuSlice(...a)
 }));
 
 export const useApp = createAppStore();

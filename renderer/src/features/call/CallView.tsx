@@ -1,7 +1,7 @@
 // The call screen: header, the stage (grid, 1:1 with a self-view overlay, or presenter layout), controls and the side tabs.
 import { useEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 import { useApp } from '../../store';
-import { retryPeer } from '../../app/actions';
+import { retryPeer, setSfuTileWidth } from '../../app/actions';
 import { titleFor, watchActivity } from '../../app/activity';
 import { shownNamesOf } from '../../app/names';
 import type { PeerEntry } from '../../store/peers-slice';
@@ -16,6 +16,7 @@ import { RoomCode } from '../trust/RoomCode';
 import { SecurityPanel } from '../trust/SecurityPanel';
 import { Controls } from './Controls';
 import { MutedNudge, SharingBar } from './CallBanners';
+import { SfuFeedTile } from './SfuFeedTile';
 import { VideoTile } from './VideoTile';
 
 const tabs: { id: Panel; label: string }[] = [
@@ -93,6 +94,11 @@ export function CallView() {
   const muted = useApp((s) => s.muted);
   const speakerId = useApp((s) => s.speakerId);
   const peers = useApp((s) => s.peers);
+  const sfuOn = useApp((s) => s.sfu.state !== 'off');
+  const sfuRoom = useApp((s) => s.sfu.room);
+  const sfuState = useApp((s) => s.sfu.state);
+  const sfuExpires = useApp((s) => s.sfu.expiresAt);
+  const feeds = useApp((s) => s.feeds);
   const panel = useApp((s) => s.panel);
   const unread = useApp((s) => s.unread);
   const setSession = useApp((s) => s.setSession);
@@ -105,15 +111,22 @@ export function CallView() {
     return () => { document.title = before; };
   }, [roomId, unread]);
   const labelOf = (key: string, fallback: string) => names.get(key)?.label ?? fallback;
-  const list = Object.values(peers).sort((a, b) => labelOf(a.identityKey, a.displayName).localeCompare(labelOf(b.identityKey, b.displayName)));
-  const presenter = list.find((p) => p.media?.screen && p.conn === 'connected');
-  const oneToOne = !presenter && list.length === 1;
+  let list = Object.values(peers).sort((a, b) => labelOf(a.identityKey, a.displayName).localeCompare(labelOf(b.identityKey, b.displayName)));
+  // On the SFU path each remote feed is a tile (a feed claiming a member it cannot prove it is says so); members with none keep theirs.
+  const feedList = sfuOn ? Object.values(feeds) : [];
+  const byRoute = new Map(list.map((p) => [p.peerId, p]));
+  const withFeed = new Set(feedList.map((f) => f.peerId));
+  const feedName = (peerId: string) => { const p = byRoute.get(peerId); return p ? labelOf(p.identityKey, p.displayName) : 'someone'; };
+  if (sfuOn) list = list.filter((p) => !withFeed.has(p.peerId));
+  const presenter = sfuOn ? undefined : list.find((p) => p.media?.screen && p.conn === 'connected');
+  const oneToOne = !presenter && !sfuOn && list.length === 1;
   // Tiles in the grid: everyone, or (1:1) the other person alone with us as an overlay, or (presenting) everyone else in a strip.
-  const inGrid = presenter ? 0 : oneToOne ? 1 : list.length + 1;
+  const inGrid = presenter ? 0 : oneToOne ? 1 : list.length + feedList.length + 1;
   const cols = size ? bestColumns(inGrid, size.w, size.h) : gridColumns(inGrid);
   const rows = Math.ceil(inGrid / cols);
   // Tiles are 16:9 and as large as the stage allows; the block of tiles is centred.
   const tileW = size ? Math.floor(Math.min((size.w - 10 * (cols - 1)) / cols, ((size.h - 10 * (rows - 1)) / rows) * 16 / 9)) : 0;
+  useEffect(() => { if (sfuOn) setSfuTileWidth(tileW); }, [sfuOn, tileW]);
   const track = (n: number, px: number) => (px > 0 ? `repeat(${n}, ${px}px)` : `repeat(${n}, minmax(0, 1fr))`);
   const selfTile = (className?: string) => (
     <VideoTile testId="tile-self" name={me ? labelOf(me, name) : name} suffix=" (you)" stream={cameraOff ? null : local} muted mirrored
@@ -121,12 +134,13 @@ export function CallView() {
   );
   const peerTile = (p: PeerEntry, extra: { presenting?: boolean; className?: string } = {}) => (
     <VideoTile key={p.identityKey} testId="tile-peer" name={labelOf(p.identityKey, p.displayName)}
-      lookalike={names.get(p.identityKey)?.lookalike ?? false} stream={p.stream} conn={p.conn} sinkId={speakerId}
+      lookalike={names.get(p.identityKey)?.lookalike ?? false} stream={sfuOn ? null : p.stream} conn={p.conn} sinkId={speakerId}
       reason={p.reason} trust={p.trust} secure={p.dtlsLive} onRetry={() => retryPeer(p.identityKey)}
       micOff={p.media ? !p.media.mic : false} camOff={p.media ? !p.media.cam && !p.media.screen : false} {...extra} />
   );
   return (
-    <div className="call" data-testid="call-view" data-layout={presenter ? 'presenter' : oneToOne ? 'one-to-one' : 'grid'}>
+    <div className="call" data-testid="call-view" data-layout={presenter ? 'presenter' : oneToOne ? 'one-to-one' : 'grid'} data-path={sfuOn ? 'sfu' : 'mesh'} data-sfu-room={sfuRoom ?? undefined}
+      data-sfu-state={sfuOn ? sfuState : undefined} data-sfu-expires={sfuExpires ?? undefined}>
       <header className="call-header">
         <div className="brand small"><span className="logo" aria-hidden>◆</span> Veil</div>
         <div className="room-name" data-testid="room-name">{roomId}</div>
@@ -156,6 +170,7 @@ export function CallView() {
               <div className="grid" style={{ gridTemplateColumns: track(cols, tileW), gridTemplateRows: track(rows, Math.floor((tileW * 9) / 16)) }} data-testid="grid">
                 {!oneToOne && selfTile()}
                 {list.map((p) => peerTile(p))}
+                {feedList.map((f) => <SfuFeedTile key={`feed-${f.feedId}`} feed={f} name={feedName(f.peerId)} sinkId={speakerId} />)}
               </div>
               {oneToOne && selfTile('self-pip')}
             </div>

@@ -28,6 +28,10 @@ interface Props {
   className?: string;
   /** Shown on a refused tile: re-runs the link from scratch. */
   onRetry?: () => void;
+  /** A plain-words state line (the SFU path: "waiting for Dana's key"). */
+  notice?: { state: string; text: string } | undefined;
+  /** Extra data-* attributes on the tile. */
+  data?: Record<string, string>;
 }
 
 /** Up to two initials from the shown name (the look-alike tag after " · " is not part of it). */
@@ -46,7 +50,7 @@ function hue(name: string): number {
 type SinkVideo = HTMLVideoElement & { setSinkId?: (id: string) => Promise<void> };
 
 export function VideoTile(p: Props) {
-  const { testId, name, suffix, lookalike, stream, muted, mirrored, conn, reason, trust, secure, micOff, camOff, presenting, sinkId, onRetry } = p;
+  const { testId, name, suffix, lookalike, stream, muted, mirrored, conn, reason, trust, secure, micOff, camOff, presenting, sinkId, onRetry, notice } = p;
   const ref = useRef<SinkVideo>(null);
   useEffect(() => {
     const v = ref.current;
@@ -66,7 +70,7 @@ export function VideoTile(p: Props) {
     <div className={`cell ${p.className ?? ''}`}>
     <div className={`tile conn-${conn ?? 'self'}${speaking ? ' speaking' : ''}${presenting ? ' presenting' : ''}`} data-testid={testId}
       data-name={`${name}${suffix ?? ''}`} data-conn={conn ?? 'self'} data-speaking={speaking ? 'yes' : 'no'}
-      data-mic={micOff ? 'off' : 'on'} data-cam={showAvatar ? 'off' : 'on'}>
+      data-mic={micOff ? 'off' : 'on'} data-cam={showAvatar ? 'off' : 'on'} {...p.data}>
       <video ref={ref} autoPlay playsInline muted={muted} className={mirrored && !presenting ? 'mirrored' : ''} />
       {showAvatar && (
         <div className="tile-avatar" data-testid="tile-avatar" aria-hidden>
@@ -86,6 +90,7 @@ export function VideoTile(p: Props) {
       {reason && conn !== 'connected' && (
         <div className="tile-reason" data-testid="peer-reason" title={reason}>{reason.startsWith('refused:') ? reason : plainReason(reason)}</div>
       )}
+      {notice && <div className="tile-reason" data-testid="tile-notice" data-state={notice.state}>{notice.text}</div>}
       {conn === 'refused' && onRetry && <button className="tile-retry" onClick={onRetry} data-testid="peer-retry">Try again</button>}
     </div>
     </div>

@@ -1,0 +1,179 @@
+// SFU path bench: join → first decrypted frame, SFrame cost per frame in a worker, call CPU with and without the transform
+// (same run, same peers), SFrame bytes per frame, and members this machine holds on the SFU vs the mesh at one CPU budget.
+// Run: node scripts/build.mjs && npm run bench:sfu   (real Chromium, real Janus, real signaling server and main services)
+// BENCH_SFU_PEERS (default 6), BENCH_WINDOW_MS (CPU sample, default 15000), BENCH_BUDGET_CORES (default 1.6 of 2).
+import os from 'node:os';
+import type { Page } from 'playwright-core';
+import { createSignalingServer } from '../signaling-server/index';
+import { startJanus } from '../test/support/janus';
+import { Harness, type Peer } from '../test/e2e/harness/index';
+import { REPO_ROOT } from '../test/e2e/harness/paths';
+import { waitUntil } from '../test/e2e/harness/peer';
+import { memberKey, postKeys, receiveKey, sendKey, sfuStats, SFU_KEY_HOOK, type MemberKey } from '../test/e2e/harness/sfu-keys';
+import { coresOver } from './sfu-cpu';
+import { frameCostInWorker } from './sfu-frame-cost';
+
+const N = Number(process.env.BENCH_SFU_PEERS ?? 6);
+const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 15_000);
+const BUDGET = Number(process.env.BENCH_BUDGET_CORES ?? 1.6);
+
+/** Bench-only: the page's own peer id as its send transform names it, and (when asked) no transforms at all. */
+const BENCH_HOOK = `(() => {
+  const Native = window.RTCRtpScriptTransform;
+  window.RTCRtpScriptTransform = class extends Native {
+    constructor(w, o, t) { super(w, o, t); if (o && o.side === 'send') window.__sfuSelf = o.senderId; }
+  };
+  if (sessionStorage.getItem('bench.clear') === '1') {
+    for (const P of [RTCRtpSender.prototype, RTCRtpReceiver.prototype]) Object.defineProperty(P, 'transform', { configurable: true, get() { return null; }, set() {} });
+  }
+})();`;
+const SMALL_CAMERA = `{ const g = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = (c) => g(c && c.video ? { ...c, video: { width: 320, height: 180, frameRate: 15 } } : c); }`;
+
+const selfOf = (p: Page) => p.evaluate('window.__sfuSelf || null') as Promise<string | null>;
+const decodingLegs = async (p: Page) => {
+  // Any inbound video on a connection with media (mesh links on the SFU path carry none).
+  return p.evaluate(`(async () => { let n = 0; for (const pc of window.__veilPcs) { if (pc.connectionState === 'closed') continue; let f = 0;
+    (await pc.getStats()).forEach((r) => { if (r.type === 'inbound-rtp' && r.kind === 'video') f += r.framesDecoded || 0; }); if (f > 0) n++; } return n; })()`) as Promise<number>;
+};
+
+async function openPeers(h: Harness, names: string[], hooks: string[], janusOrigin: string | null): Promise<Peer[]> {
+  const peers: Peer[] = [];
+  for (const name of names) {
+    const p = await h.peer(name, { viewport: { width: 1000, height: 640 } });
+    if (janusOrigin) await p.services.services.servers.add(janusOrigin);
+    for (const content of hooks) await p.context.addInitScript({ content });
+    await p.reload();
+    peers.push(p);
+  }
+  return peers;
+}
+
+async function join(p: Peer, h: Harness, room: string): Promise<void> {
+  for (const [el, v] of [['lobby-name', p.name], ['lobby-server', h.signalingUrl], ['lobby-room', room]] as const) await p.page.getByTestId(el).fill(v);
+  await p.page.getByTestId('lobby-join').click();
+}
+
+/** Keys for everyone: each page's send key and every other member's receive key (main's job in the app). */
+async function keyAll(peers: Peer[], keys: Map<Peer, MemberKey>): Promise<void> {
+  for (const p of peers) await postKeys(p.page, [sendKey(keys.get(p)!), ...peers.filter((q) => q !== p).map((q) => receiveKey(keys.get(q)!))]);
+}
+
+async function sfuCall(h: Harness, peers: Peer[], room: string, keys: Map<Peer, MemberKey>): Promise<void> {
+  await Promise.all(peers.map((p) => join(p, h, room)));
+  for (const [i, p] of peers.entries()) {
+    await waitUntil(async () => (await selfOf(p.page)) !== null, 120_000, `${p.name} publishing`);
+    keys.set(p, memberKey((await selfOf(p.page))!, i + 1));
+  }
+  await keyAll(peers, keys);
+  for (const p of peers) await waitUntil(async () => (await decodingLegs(p.page)) >= peers.length - 1, 180_000, `${p.name} decoding all`);
+}
+
+async function leaveAll(peers: Peer[]): Promise<void> {
+  for (const p of peers) await p.leave().catch(() => undefined);
+}
+
+/** One newcomer joins a running SFU call; keys go out the moment its peer id shows (as main would send them). */
+async function joinToFirstDecrypted(h: Harness, members: Peer[], newcomer: Peer, room: string, keys: Map<Peer, MemberKey>): Promise<number> {
+  const t0 = performance.now();
+  await join(newcomer, h, room);
+  await waitUntil(async () => (await selfOf(newcomer.page)) !== null, 60_000, 'newcomer publishing');
+  const k = memberKey((await selfOf(newcomer.page))!, members.length + 1);
+  keys.set(newcomer, k);
+  await postKeys(newcomer.page, [sendKey(k), ...members.map((q) => receiveKey(keys.get(q)!))]);
+  for (const m of members) await postKeys(m.page, [receiveKey(k)]);
+  await waitUntil(async () => (await decodingLegs(newcomer.page)) > 0, 60_000, 'first decrypted frame');
+  return performance.now() - t0;
+}
+
+/** Members n with a·n + b·n(n−1) ≤ budget, from two measured sizes (each member sends once and receives n−1 streams). */
+function membersWithin(budget: number, [n1, c1]: [number, number], [n2, c2]: [number, number]): number {
+  const b = (c2 / n2 - c1 / n1) / (n2 - n1);
+  const a = c1 / n1 - b * (n1 - 1);
+  let n = 1;
+  while (n < 200 && a * (n + 1) + b * (n + 1) * n <= budget) n++;
+  return n;
+}
+
+async function main(): Promise<void> {
+  console.log(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}, ${os.cpus().length} cores; ${N} SFU members, CPU windows of ${WINDOW_MS} ms`);
+  const janus = await startJanus();
+  const janusOrigin = new URL(janus.url.replace(/^ws/, 'http')).origin;
+  const sfuRooms = ['bench-sfu-a', 'bench-sfu-b', 'bench-sfu-c', 'bench-sfu-small'];
+  const h = await Harness.start({
+    signaling: (port) => createSignalingServer({ host: '127.0.0.1', port, iceServers: [], logLevel: 'silent', janusUrls: [janus.url],
+      janusApiSecret: janus.apiSecret, janusTokenSecret: janus.tokenSecret, sfuRooms, sfuThreshold: 1000 })
+  });
+  const cores = (ms = WINDOW_MS) => coresOver(ms, [janus.pid]);
+  const rows: Array<[string, string, string, boolean | null]> = [];
+  try {
+    const idle = await cores(3000);
+    const names = Array.from({ length: N }, (_, i) => `S${i}`);
+    const peers = await openPeers(h, names, [SFU_KEY_HOOK, BENCH_HOOK], janusOrigin);
+    // 1. Join → first decrypted frame: N−1 members in a call, the N-th joins (three rounds, median).
+    const keys = new Map<Peer, MemberKey>();
+    const members = peers.slice(0, N - 1);
+    const newcomer = peers[N - 1]!;
+    await sfuCall(h, members, 'bench-sfu-a', keys);
+    const joins: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      joins.push(await joinToFirstDecrypted(h, members, newcomer, 'bench-sfu-a', keys));
+      if (round < 2) { await newcomer.leave(); await newcomer.page.evaluate('window.__sfuSelf = null'); }
+    }
+    const joinMs = [...joins].sort((a, b) => a - b)[1]!;
+    rows.push(['SFU join → first decrypted frame (median of 3)', `${joinMs.toFixed(0)} ms`, '≤ 1500 ms', joinMs <= 1500]);
+    // 2. The full call's CPU with SFrame, then the same peers with no transform at all.
+    await waitUntil(async () => (await decodingLegs(newcomer.page)) >= N - 1, 120_000, 'all decoding');
+    const withTransform = await cores() - idle;
+    const sent = await Promise.all(peers.map((p) => sfuStats(p.page)));
+    const frames = sent.reduce((s, x) => s + x.sending.framesEncoded, 0) / N;
+    await leaveAll(peers);
+    for (const p of peers) { await p.page.evaluate("sessionStorage.setItem('bench.clear', '1')"); await p.reload(); }
+    await Promise.all(peers.map((p) => join(p, h, 'bench-sfu-b')));
+    for (const p of peers) await waitUntil(async () => (await decodingLegs(p.page)) >= N - 1, 180_000, `${p.name} decoding (clear)`);
+    const clear = await cores() - idle;
+    await leaveAll(peers);
+    for (const p of peers) { await p.page.evaluate("sessionStorage.removeItem('bench.clear')"); await p.reload(); }
+    const added = (withTransform - clear) / clear;
+    rows.push([`call CPU, ${N} members, with SFrame`, `${withTransform.toFixed(2)} cores`, '', null]);
+    rows.push([`call CPU, ${N} members, no transform`, `${clear.toFixed(2)} cores`, '', null]);
+    rows.push(['CPU the transform adds', `${(added * 100).toFixed(1)} %`, '≤ 10 %', added <= 0.10]);
+    // 3. Per-frame cost in a worker, and bytes per frame (header + tag; the VP8 clear prefix is not added).
+    const cost = await frameCostInWorker(peers[0]!.page, REPO_ROOT, [100, 1500, 10_000], 1000);
+    for (const c of cost) rows.push([`SFrame seal / open, ${c.size} B frame (worker, median)`, `${c.sealUs.toFixed(0)} / ${c.openUs.toFixed(0)} µs`, '', null]);
+    rows.push(['SFrame bytes per frame (KID 2 B, CTR at this count)', `${cost[0]!.overhead} B (CTR 1000); ${1 + 2 + Math.max(1, Math.ceil(Math.log2(frames + 1) / 8)) + 16} B at ${frames.toFixed(0)} frames`, '', null]);
+    // 4. Members at one CPU budget: SFU and mesh, each measured at two sizes.
+    const small = Math.max(2, Math.floor(N / 2));
+    const sfuSmall = peers.slice(0, small);
+    const k2 = new Map<Peer, MemberKey>();
+    await sfuCall(h, sfuSmall, 'bench-sfu-c', k2);
+    const sfuSmallCores = await cores() - idle;
+    await leaveAll(sfuSmall);
+    for (const p of peers) await p.close();
+    const meshAt = async (n: number, room: string) => {
+      const mesh = await openPeers(h, Array.from({ length: n }, (_, i) => `M${room}${i}`), [SMALL_CAMERA], null);
+      await Promise.all(mesh.map((p) => join(p, h, room)));
+      for (const p of mesh) await p.waitConnected(n - 1, 180_000);
+      for (const p of mesh) await waitUntil(async () => (await decodingLegs(p.page)) >= n - 1, 120_000, `${p.name} mesh decoding`);
+      const c = await cores() - idle;
+      for (const p of mesh) await p.close();
+      return c;
+    };
+    const mesh2 = await meshAt(2, 'bench-mesh-2');
+    const mesh4 = await meshAt(4, 'bench-mesh-4');
+    const sfuN = membersWithin(BUDGET, [small, sfuSmallCores], [N, withTransform]);
+    const meshN = membersWithin(BUDGET, [2, mesh2], [4, mesh4]);
+    rows.push([`call CPU: SFU ${small} / ${N} members`, `${sfuSmallCores.toFixed(2)} / ${withTransform.toFixed(2)} cores`, '', null]);
+    rows.push(['call CPU: mesh 2 / 4 members', `${mesh2.toFixed(2)} / ${mesh4.toFixed(2)} cores`, '', null]);
+    rows.push([`members within ${BUDGET} cores: SFU vs mesh (fitted)`, `${sfuN} vs ${meshN} (${(sfuN / meshN).toFixed(1)}×)`, '≥ 2×', sfuN >= 2 * meshN]);
+  } finally {
+    await h.close();
+    await janus.stop();
+  }
+  const w = [Math.max(...rows.map((r) => r[0].length)), Math.max(...rows.map((r) => r[1].length)), 10] as const;
+  console.log(`\n${'measure'.padEnd(w[0])}  ${'result'.padEnd(w[1])}  ${'target'.padEnd(w[2])}  met`);
+  for (const [m, r, t, ok] of rows) console.log(`${m.padEnd(w[0])}  ${r.padEnd(w[1])}  ${t.padEnd(w[2])}  ${ok === null ? '' : ok ? 'yes' : 'NO'}`);
+  console.log(`load average after: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+}
+
+main().catch((err: unknown) => { console.error(err); process.exitCode = 1; });

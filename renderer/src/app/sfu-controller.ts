@@ -1,0 +1,113 @@
+// Runs the room's SFU call when the server says `sfu`: starts, refreshes and stops it, feeds it the room's members, writes its events to the store.
+import type { RoomPath, SfuPath } from '../../../protocol/sfu';
+import { errorText } from '../lib/veil';
+import { frameWorkerUrl } from '../sframe/worker-url';
+import { SfuCall } from '../rtc/sfu/sfu-call';
+import type { SimulcastLayer } from '../rtc/sfu/subscriber';
+import type { AppStore } from '../store';
+
+/** Tiles narrower than this take the low simulcast layer. */
+export const LOW_LAYER_BELOW_PX = 400;
+
+export interface SfuControllerDeps {
+  store: AppStore;
+  /** A frame worker with main's key port attached (a worker without one drops every frame: nothing is sent or shown). */
+  frameWorker(): Worker;
+  rtc(): RTCConfiguration;
+  refreshPath(): Promise<RoomPath>;
+}
+
+export const defaultFrameWorker = (): Worker => new Worker(frameWorkerUrl(), { type: 'module' });
+
+/** Peer ids whose feeds we show: present members with an open session and no key change waiting for the user. */
+export function sfuMembers(store: AppStore): Set<string> {
+  const s = store.getState();
+  return new Set(Object.values(s.peers).filter((p) => p.present && p.sessionOpen && !s.keyChanges.includes(p.identityKey)).map((p) => p.peerId));
+}
+
+export class SfuController {
+  private call: SfuCall | null = null;
+  private worker: Worker | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private refusals = new Set<string>();
+
+  constructor(private readonly d: SfuControllerDeps) {}
+
+  private get s() { return this.d.store.getState(); }
+
+  /** True while the call's media goes through the SFU (the mesh then carries chat and files only). */
+  get active(): boolean { return this.call !== null; }
+
+  /** A path from the join ack, `room:path` or a refresh: start, keep (new tokens), or stop the SFU call. */
+  async apply(path: RoomPath | undefined): Promise<void> {
+    if (!path || path.path === 'mesh') return this.stop();
+    // A re-join gives us a new peer id: our feed must be published again under it.
+    if (this.call && this.call.room === path.room && this.call.selfId === this.s.selfId) return this.call.updatePath(path);
+    await this.stop();
+    await this.start(path);
+  }
+
+  setTileWidth(px: number): void {
+    const layer: SimulcastLayer = px > 0 && px < LOW_LAYER_BELOW_PX ? 'low' : 'high';
+    this.call?.setLayer(layer);
+  }
+
+  private async start(path: SfuPath): Promise<void> {
+    const selfId = this.s.selfId;
+    if (!selfId) return;
+    const store = this.d.store;
+    this.worker ??= this.d.frameWorker();
+    const call = new SfuCall({
+      path, selfId, worker: this.worker, members: () => sfuMembers(store), rtc: () => this.d.rtc(),
+      refreshPath: async () => {
+        const p = await this.d.refreshPath();
+        if (p.path !== 'sfu') throw new Error('the server moved the room off the SFU');
+        return p;
+      }
+    });
+    this.call = call;
+    this.s.setSfu({ state: 'connecting', room: path.room, reason: null, expiresAt: path.expiresAt });
+    call.events.on('tokens', (expiresAt) => this.s.setSfu({ expiresAt }));
+    call.events.on('state', (state, reason) => {
+      if (this.call !== call && state !== 'closed') return;
+      this.s.setSfu({ state, reason: reason ?? null });
+      if (state === 'failed') this.s.pushAlert(`The SFU call stopped: ${reason ?? 'unknown reason'}`);
+    });
+    call.events.on('feed', (feedId, f) => this.s.upsertFeed({ feedId, ...f }));
+    call.events.on('feed-gone', (feedId) => this.s.removeFeed(feedId));
+    call.events.on('send', (status) => this.s.setSfu({ send: status.state }));
+    call.events.on('refused', (e) => {
+      // One alert per kind: a hostile SFU cannot flood the banner.
+      if (this.refusals.has(e.code)) return;
+      this.refusals.add(e.code);
+      this.s.pushAlert(`Refused a message from the SFU (${e.code}): ${e.message}`);
+    });
+    // Membership and trust live in the store: every change re-checks which feeds may be shown.
+    let last = '';
+    this.unsubscribe = store.subscribe(() => {
+      const key = [...sfuMembers(store)].sort().join(',');
+      if (key !== last) { last = key; call.membersChanged(); }
+    });
+    try {
+      await call.start(this.s.localStream);
+    } catch (err) {
+      this.s.setSfu({ state: 'failed', reason: errorText(err) });
+    }
+  }
+
+  async stop(): Promise<void> {
+    const call = this.call;
+    this.call = null;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    if (call) await call.stop().catch(() => undefined);
+    this.s.clearSfu();
+  }
+
+  /** Leaving the room: the worker goes with the call (its keys die with it). */
+  async close(): Promise<void> {
+    await this.stop();
+    this.worker?.terminate();
+    this.worker = null;
+  }
+}
