@@ -11,7 +11,7 @@ import { hasJanus, startJanus, type JanusWire } from '../support/janus';
 import { Harness, type Peer } from './harness/index';
 import { REPO_ROOT } from './harness/paths';
 import { waitUntil } from './harness/peer';
-import { feedTiles, memberKey, postKeys, receiveKey, sendKey, sfuStats, SFU_KEY_HOOK, workerStatus, type MemberKey } from './harness/sfu-keys';
+import { feedTiles, sfuStats, SFU_STATUS_HOOK, workerStatus } from './harness/sfu-keys';
 import { barePage, outsiderStats, publishAs, subscribeOutsider, type Tokens } from './harness/sfu-outsider';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -27,7 +27,8 @@ describe.skipIf(notReady !== null)(`SFU call through Janus, ${PEERS} members${no
   let janus: LocalJanus;
   let h: Harness;
   const peers: Peer[] = [];
-  const keys = new Map<string, MemberKey>();
+  /** Each member's peer id, by name (the feeds' display). */
+  const routes = new Map<string, string>();
   const wires: JanusWire[] = [];
   let tokens: Tokens;
   let firstExpiry = 0;
@@ -47,7 +48,7 @@ describe.skipIf(notReady !== null)(`SFU call through Janus, ${PEERS} members${no
       const p = await h.peer(name, { viewport: { width: 1000, height: 640 } });
       // As main would once it serves the room's Janus: its origin in connect-src (docs/RENDERER.md "SFU call path").
       await p.services.services.servers.add(new URL(janus.url.replace(/^ws/, 'http')).origin);
-      await p.context.addInitScript({ content: SFU_KEY_HOOK });
+      await p.context.addInitScript({ content: SFU_STATUS_HOOK });
       await p.reload();
       peers.push(p);
     }
@@ -79,20 +80,10 @@ describe.skipIf(notReady !== null)(`SFU call through Janus, ${PEERS} members${no
     firstExpiry = await expiryOf(peers[0]!);
     // Each member sees a feed per other member (the display is the member's peer id, shown under its name).
     for (const p of peers) await until(async () => (await tilesOf(p)).length === PEERS - 1, 120_000, `${p.name}: ${PEERS - 1} feeds`);
-    const routes = new Map<string, string>();
     for (const p of peers) for (const t of await tilesOf(p)) routes.set(t.name, t.peer);
     expect(routes.size).toBe(PEERS);
-    NAMES.forEach((name, i) => keys.set(name, memberKey(routes.get(name)!, i + 1)));
 
-    // Send keys first: frames now arrive, and every tile says whose key is missing.
-    for (const p of peers) await postKeys(p.page, [sendKey(keys.get(p.name)!)]);
-    const first = peers[0]!;
-    await until(async () => (await tilesOf(first)).every((t) => t.state === 'waiting-key'), 60_000, `${first.name}: tiles waiting for keys`);
-    const waiting = await tilesOf(first);
-    for (const t of waiting) expect(t.notice).toBe(`waiting for ${t.name}'s key`);
-    expect(waiting.every((t) => !t.hasVideo)).toBe(true);
-
-    for (const p of peers) await postKeys(p.page, others(p).map((q) => receiveKey(keys.get(q.name)!)));
+    // No key comes from the test: each member's main makes its key and seals it to every member it trusts (§18a).
     for (const p of peers) {
       await until(async () => {
         const s = await sfuStats(p.page);
@@ -106,7 +97,7 @@ describe.skipIf(notReady !== null)(`SFU call through Janus, ${PEERS} members${no
       expect(st.send?.state).toBe('encrypting');
       expect(st.send?.encrypted ?? 0).toBeGreaterThan(0);
       for (const q of others(p)) {
-        const r = st.receive[keys.get(q.name)!.peerId];
+        const r = st.receive[routes.get(q.name)!];
         expect(r?.state, `${p.name} ← ${q.name}`).toBe('decrypting');
         expect(r?.decrypted ?? 0).toBeGreaterThan(0);
       }
@@ -142,7 +133,7 @@ describe.skipIf(notReady !== null)(`SFU call through Janus, ${PEERS} members${no
     const dana = peers[Math.min(3, PEERS - 1)]!;
     const feed = await feedOf(peers[0]!, dana.name);
     const page = await barePage(h.browser, h.web.origin);
-    wires.push(await subscribeOutsider(page, tokens, feed, keys.get(dana.name)!.peerId, 'no-keys'));
+    wires.push(await subscribeOutsider(page, tokens, feed, routes.get(dana.name)!, 'no-keys'));
     await waitUntil(async () => {
       const s = await outsiderStats(page);
       return s.videoBytes > 30_000 && s.audioBytes > 2000 && s.dropped > 50;
@@ -153,14 +144,14 @@ describe.skipIf(notReady !== null)(`SFU call through Janus, ${PEERS} members${no
     expect(s.state).toBe('waiting-key');
     // The same, with the ciphertext handed straight to the decoder (no transform at all): measured, for the report.
     const raw = await barePage(h.browser, h.web.origin);
-    wires.push(await subscribeOutsider(raw, tokens, feed, keys.get(dana.name)!.peerId, 'none'));
+    wires.push(await subscribeOutsider(raw, tokens, feed, routes.get(dana.name)!, 'none'));
     await waitUntil(async () => (await outsiderStats(raw)).videoBytes > 30_000, 60_000, 'the raw subscriber to receive bytes');
     console.log(`[sfu-e2e] raw ciphertext subscriber: ${JSON.stringify(await outsiderStats(raw))}`);
   }, LONG);
 
   it("a feed whose display claims another member's peer id shows \"can't decrypt\", never that member's video", async () => {
     const dana = peers[Math.min(3, PEERS - 1)]!;
-    const danaId = keys.get(dana.name)!.peerId;
+    const danaId = routes.get(dana.name)!;
     const page = await barePage(h.browser, h.web.origin);
     const impostor = await publishAs(page, tokens, danaId);
     wires.push(impostor.wire);

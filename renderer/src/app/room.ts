@@ -12,7 +12,8 @@ import { SignalingClient } from '../net/signaling';
 import { getLocalMedia, listDevices, makeCertificate } from '../rtc/media';
 import { Mesh } from '../rtc/mesh';
 import { buildRtcConfiguration } from '../rtc/ice-policy';
-import { defaultFrameWorker, SfuController } from './sfu-controller';
+import { SfuController } from './sfu-controller';
+import { SfuKeys } from './sfu-keys';
 import { bindMeshToStore, meshView } from './mesh-store';
 import type { AppStore } from '../store';
 import { Chat } from './chat';
@@ -22,8 +23,6 @@ import { decodeNoticeFrame, encodeNoticeFrame, NoticeApplier, type NoticeFrame }
 
 /** `password` and `token` are what the server may ask for; neither is ever saved. */
 export interface JoinParams { displayName: string; serverUrl: string; roomId: string; password?: string; token?: string }
-/** Where the SFU call gets its frame worker (main's key port attached); tests and the key service provide it. */
-export interface RoomDeps { frameWorker?: () => Worker }
 
 export class Room {
   mesh: Mesh | null = null;
@@ -39,9 +38,13 @@ export class Room {
   private alwaysRelay = false;
   screenTrack: MediaStreamTrack | null = null;
 
-  constructor(private readonly store: AppStore, readonly params: JoinParams, deps: RoomDeps = {}) {
+  constructor(private readonly store: AppStore, readonly params: JoinParams) {
     this.sfu = new SfuController({
-      store, frameWorker: deps.frameWorker ?? defaultFrameWorker,
+      store,
+      startKeys: (selfId) => SfuKeys.start({
+        store, roomId: params.roomId,
+        send: (to, blob) => this.signaling ? this.signaling.request('media:key', { to, blob }) : Promise.reject(new Error('signaling is down'))
+      }, selfId),
       rtc: () => buildRtcConfiguration({ iceServers: this.iceServers(), certificate: null, alwaysRelay: this.alwaysRelay }),
       refreshPath: () => this.signaling ? this.signaling.request('sfu:token', {}) : Promise.reject(new Error('signaling is down'))
     });
@@ -137,6 +140,7 @@ export class Room {
       if (roomId === this.params.roomId) this.s.pushAlert('You joined this room again from another window or device, so the server moved you there: this window gets no new members or signals.');
     });
     sig.on('room:path', (path) => this.applyPath(path));
+    sig.on('media:key', ({ from, blob }) => this.sfu.onMediaKey(from, blob));
     sig.on('signal:relay', ({ from, signal, binding }) => this.mesh?.onSignal(from, signal, binding));
     sig.on('keys:published', ({ from, bundle }) => {
       const p = this.byRoute(from);

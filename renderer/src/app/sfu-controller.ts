@@ -1,7 +1,6 @@
 // Runs the room's SFU call when the server says `sfu`: starts, refreshes and stops it, feeds it the room's members, writes its events to the store.
 import type { RoomPath, SfuPath } from '../../../protocol/sfu';
 import { errorText } from '../lib/veil';
-import { frameWorkerUrl } from '../sframe/worker-url';
 import { SfuCall } from '../rtc/sfu/sfu-call';
 import type { SimulcastLayer } from '../rtc/sfu/subscriber';
 import type { AppStore } from '../store';
@@ -11,13 +10,18 @@ export const LOW_LAYER_BELOW_PX = 400;
 
 export interface SfuControllerDeps {
   store: AppStore;
-  /** A frame worker with main's key port attached (a worker without one drops every frame: nothing is sent or shown). */
-  frameWorker(): Worker;
+  /** Main's side of the call's media keys and a frame worker whose only keys are main's (without keys it drops every frame). */
+  startKeys(selfId: string): Promise<CallKeys>;
   rtc(): RTCConfiguration;
   refreshPath(): Promise<RoomPath>;
 }
 
-export const defaultFrameWorker = (): Worker => new Worker(frameWorkerUrl(), { type: 'module' });
+/** One SFU call's media keys: the keyed frame worker, the sealed blobs the server relays to us, and the end of both. */
+export interface CallKeys {
+  readonly worker: Worker;
+  received(from: string, blob: string): void;
+  stop(): Promise<void>;
+}
 
 /** Peer ids whose feeds we show: present members with an open session and no key change waiting for the user. */
 export function sfuMembers(store: AppStore): Set<string> {
@@ -27,7 +31,7 @@ export function sfuMembers(store: AppStore): Set<string> {
 
 export class SfuController {
   private call: SfuCall | null = null;
-  private worker: Worker | null = null;
+  private keys: CallKeys | null = null;
   private unsubscribe: (() => void) | null = null;
   private refusals = new Set<string>();
 
@@ -56,9 +60,10 @@ export class SfuController {
     const selfId = this.s.selfId;
     if (!selfId) return;
     const store = this.d.store;
-    this.worker ??= this.d.frameWorker();
+    const keys = await this.d.startKeys(selfId);
+    this.keys = keys;
     const call = new SfuCall({
-      path, selfId, worker: this.worker, members: () => sfuMembers(store), rtc: () => this.d.rtc(),
+      path, selfId, worker: keys.worker, members: () => sfuMembers(store), rtc: () => this.d.rtc(),
       refreshPath: async () => {
         const p = await this.d.refreshPath();
         if (p.path !== 'sfu') throw new Error('the server moved the room off the SFU');
@@ -95,19 +100,26 @@ export class SfuController {
     }
   }
 
+  /** A `media:key` server event: a sealed key blob for main, while a call runs. */
+  onMediaKey(from: string, blob: string): void {
+    this.keys?.received(from, blob);
+  }
+
+  /** The worker and main's call keys go with the call: a later call starts with fresh keys. */
   async stop(): Promise<void> {
     const call = this.call;
+    const keys = this.keys;
     this.call = null;
+    this.keys = null;
     this.unsubscribe?.();
     this.unsubscribe = null;
     if (call) await call.stop().catch(() => undefined);
+    if (keys) await keys.stop().catch(() => undefined);
     this.s.clearSfu();
   }
 
-  /** Leaving the room: the worker goes with the call (its keys die with it). */
+  /** Leaving the room. */
   async close(): Promise<void> {
     await this.stop();
-    this.worker?.terminate();
-    this.worker = null;
   }
 }

@@ -1,13 +1,14 @@
-// Test-only stand-in for main's media-key service on the SFU path: a key port per frame worker, fed by the test, and readers of what the page sees.
+// SFU test hooks: frame-worker statuses, an optional test-fed key port per worker, and readers of what the page sees.
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 
 /**
- * Init script: every frame worker the app starts gets a key port as its first message (as main's would); the test
- * holds the other end (`window.__sfuKeys`). Worker statuses are kept (latest per sender). The camera is 640x360 at
- * 15 fps: the smallest that Chromium sends as two simulcast layers (320x180 is one), and small tiles decode 320x180.
+ * Init script: frame-worker statuses kept per page, the latest per sender (`window.__sfuStatus`); with a test key port,
+ * every frame worker the app starts gets one as its first message and the test holds the other end (`window.__sfuKeys`).
+ * The camera is 640x360 at 15 fps: the smallest that Chromium sends as two simulcast layers (320x180 is one), and small
+ * tiles decode 320x180.
  */
-export const SFU_KEY_HOOK = `(() => {
+const sfuHook = (testKeyPort: boolean) => `(() => {
   const keys = [];
   const status = { receive: {}, send: null, errors: [] };
   Object.defineProperty(window, '__sfuKeys', { value: keys });
@@ -17,9 +18,11 @@ export const SFU_KEY_HOOK = `(() => {
     constructor(url, options) {
       super(url, options);
       if (!String(url).includes('frame-worker')) return;
-      const channel = new MessageChannel();
-      super.postMessage({ type: 'key-port', port: channel.port2 }, [channel.port2]);
-      keys.push(channel.port1);
+      if (${testKeyPort}) {
+        const channel = new MessageChannel();
+        super.postMessage({ type: 'key-port', port: channel.port2 }, [channel.port2]);
+        keys.push(channel.port1);
+      }
       this.addEventListener('message', (e) => {
         const d = e.data;
         if (d && d.type === 'receive-status') status.receive[d.senderId] = d;
@@ -31,6 +34,10 @@ export const SFU_KEY_HOOK = `(() => {
   const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
   navigator.mediaDevices.getUserMedia = (c) => gum(c && c.video ? { ...c, video: { width: 640, height: 360, frameRate: 15 } } : c);
 })();`;
+/** The test feeds every frame worker's keys itself (the worker takes only its first key port, so main's is refused). */
+export const SFU_KEY_HOOK = sfuHook(true);
+/** The app's own keys: main's media-key service fills each worker's port; the hook only records statuses. */
+export const SFU_STATUS_HOOK = sfuHook(false);
 
 export interface MemberKey { peerId: string; kid: number; baseKey: Uint8Array }
 
