@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { displayNameSchema, roomIdSchema, timestampSchema, wireKeyBundleSchema, wireRevocationNoticeSchema,
   wireRotationNoticeSchema } from './keys';
+import { wireHeldNoticeSchema } from './held-notice';
 import { joinChallengeSchema } from './join-proof';
 import { wireLinkBindingSchema } from './link';
 import { roomPathSchema } from './sfu';
@@ -24,6 +25,7 @@ export const SERVER_EVENT_SCHEMAS = {
   'keys:published': z.strictObject({ from: peerIdSchema, bundle: wireKeyBundleSchema }),
   'keys:rotated': z.strictObject({ from: peerIdSchema, notice: wireRotationNoticeSchema }),
   'keys:revoked': z.strictObject({ from: peerIdSchema, notice: wireRevocationNoticeSchema }),
+  'trust:held': z.strictObject({ from: peerIdSchema, notice: wireHeldNoticeSchema }),
   'server:shutdown': z.strictObject({ reconnectAfterMs: z.number().int().min(0).max(10 * 60_000) }),
   'room:path': roomPathSchema
 } as const;
@@ -57,6 +59,7 @@ export const ACK_VALUE_SCHEMAS = {
   'keys:fetch': wireKeyBundleSchema,
   'keys:rotate': z.null(),
   'keys:revoke': z.null(),
+  'trust:held': z.null(),
   'sfu:token': roomPathSchema
 } as const satisfies Record<ClientEventName, z.ZodTypeAny>;
 
