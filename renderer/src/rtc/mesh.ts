@@ -6,7 +6,7 @@ import { Emitter } from './events';
 import type { FileChannel } from './file-channel';
 import { allFingerprints } from './fingerprint';
 import { buildRtcConfiguration } from './ice-policy';
-import { PeerLink } from './peer-link';
+import { CONNECT_TIMEOUT_MS, NOT_IN_TIME, PeerLink } from './peer-link';
 import { errorText } from '../lib/veil';
 import type { MediaKind } from './transceivers';
 
@@ -68,9 +68,9 @@ export function trustBlocks(p: PeerEntry, pendingChanges: readonly string[]): bo
 
 export class Mesh {
   readonly links = new Map<string, PeerLink>();
-  private early = new Map<string, { signal: PeerSignal; binding: WireLinkBinding }[]>();
+  private early = new Map<string, { signal: PeerSignal; binding: WireLinkBinding; at: number }[]>();
   private retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
-  /** Peer key id (session) whose link was refused: its offers are dropped until "Try again" or a new session. */
+  /** Peer key id (session) whose link was refused for a security reason: its offers are dropped until "Try again" or a new session. A link that only timed out is not here. */
   private refusedSessions = new Map<string, string>();
   /** Offers for a proven link being checked in main before they may replace it. */
   private checking = new Set<string>();
@@ -104,6 +104,38 @@ export class Mesh {
     if (this.isInitiator(p.peerId)) this.create(identityKey, true);
     else if (p.conn === 'pending-trust') this.events.emit('peer-changed', identityKey, { conn: 'connecting', reason: undefined });
     this.flush(p.peerId);
+  }
+
+  /**
+   * The user decided about this peer's key (accepted it, or "a different person"): retry from our end whatever gave up
+   * while the decision was pending. A timeout is not a security refusal; a refusal for a security reason stays.
+   * The other end answers our offer (its own timeout did not make it refuse us), so the link comes up from both ends.
+   */
+  settle(identityKey: string): void {
+    const p = this.d.view.peers()[identityKey];
+    if (this.stopped || !p || !p.sessionOpen || this.blocked(p)) return;
+    if (this.refusedSessions.get(identityKey) === p.keyId) return;
+    this.dropStaleEarly(p.peerId);
+    if (this.links.has(identityKey)) return this.flush(p.peerId);
+    // Their offer is still live (its link has not given up yet) and they offer naturally: answering it is the retry.
+    const liveOffer = this.early.get(p.peerId)?.some((e) => e.signal.type === 'offer') ?? false;
+    if (liveOffer && !this.isInitiator(p.peerId)) {
+      this.events.emit('peer-changed', identityKey, { conn: 'connecting', reason: undefined });
+      return this.flush(p.peerId);
+    }
+    clearTimeout(this.retryTimers.get(identityKey));
+    this.offerLinkTimes.delete(identityKey);
+    this.create(identityKey, true);
+    this.flush(p.peerId);
+  }
+
+  /** Signals held longer than a link lives belong to a link the other side has given up on: answering them cannot work. */
+  private dropStaleEarly(peerId: string): void {
+    const list = this.early.get(peerId);
+    if (!list) return;
+    const fresh = list.filter((e) => Date.now() - e.at < CONNECT_TIMEOUT_MS);
+    if (fresh.length > 0) this.early.set(peerId, fresh);
+    else this.early.delete(peerId);
   }
 
   /** "Try again" on a refused tile: a fresh link; the non-initiator offers too (the natural initiator's offer wins a glare). */
@@ -152,7 +184,8 @@ export class Mesh {
         const p = view.peers()[identityKey];
         if (!p) return;
         if (refused) {
-          this.refusedSessions.set(identityKey, p.keyId);
+          // Not proven in time (the other side may be waiting for its user's decision) is shown like a refusal but does not stick.
+          if (reason !== NOT_IN_TIME) this.refusedSessions.set(identityKey, p.keyId);
           this.events.emit('link-refused', identityKey, reason);
         } else if (p.present && !this.stopped) {
           this.events.emit('peer-changed', identityKey, { conn: 'retrying', reason, stream: undefined, dtlsLive: false });
@@ -183,8 +216,8 @@ export class Mesh {
     if (!p || !p.sessionOpen || this.blocked(p)) {
       // Bounded both ways: a lying server cannot grow this by inventing peers.
       if (!this.early.has(fromPeerId) && this.early.size >= 32) return;
-      const list = this.early.get(fromPeerId) ?? [];
-      if (list.length < 8) list.push({ signal, binding });
+      const list = (this.early.get(fromPeerId) ?? []).filter((e) => Date.now() - e.at < CONNECT_TIMEOUT_MS);
+      if (list.length < 8) list.push({ signal, binding, at: Date.now() });
       this.early.set(fromPeerId, list);
       return;
     }

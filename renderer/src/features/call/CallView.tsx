@@ -93,6 +93,7 @@ export function CallView() {
   const muted = useApp((s) => s.muted);
   const speakerId = useApp((s) => s.speakerId);
   const peers = useApp((s) => s.peers);
+  const heldBy = useApp((s) => s.heldBy);
   const panel = useApp((s) => s.panel);
   const unread = useApp((s) => s.unread);
   const setSession = useApp((s) => s.setSession);
@@ -122,7 +123,7 @@ export function CallView() {
   const peerTile = (p: PeerEntry, extra: { presenting?: boolean; className?: string } = {}) => (
     <VideoTile key={p.identityKey} testId="tile-peer" name={labelOf(p.identityKey, p.displayName)}
       lookalike={names.get(p.identityKey)?.lookalike ?? false} stream={p.stream} conn={p.conn} sinkId={speakerId}
-      reason={p.reason} trust={p.trust} secure={p.dtlsLive} onRetry={() => retryPeer(p.identityKey)}
+      reason={p.reason} trust={p.trust} secure={p.dtlsLive} onRetry={() => retryPeer(p.identityKey)} heldByThem={p.identityKey in heldBy}
       micOff={p.media ? !p.media.mic : false} camOff={p.media ? !p.media.cam && !p.media.screen : false} {...extra} />
   );
   return (

@@ -28,6 +28,8 @@ interface Props {
   className?: string;
   /** Shown on a refused tile: re-runs the link from scratch. */
   onRetry?: () => void;
+  /** This person's app told us (signed, checked in main) that it waits for them to confirm our new key. */
+  heldByThem?: boolean;
 }
 
 /** Up to two initials from the shown name (the look-alike tag after " · " is not part of it). */
@@ -46,7 +48,7 @@ function hue(name: string): number {
 type SinkVideo = HTMLVideoElement & { setSinkId?: (id: string) => Promise<void> };
 
 export function VideoTile(p: Props) {
-  const { testId, name, suffix, lookalike, stream, muted, mirrored, conn, reason, trust, secure, micOff, camOff, presenting, sinkId, onRetry } = p;
+  const { testId, name, suffix, lookalike, stream, muted, mirrored, conn, reason, trust, secure, micOff, camOff, presenting, sinkId, onRetry, heldByThem } = p;
   const ref = useRef<SinkVideo>(null);
   useEffect(() => {
     const v = ref.current;
@@ -85,6 +87,9 @@ export function VideoTile(p: Props) {
       </div>
       {reason && conn !== 'connected' && (
         <div className="tile-reason" data-testid="peer-reason" title={reason}>{reason.startsWith('refused:') ? reason : plainReason(reason)}</div>
+      )}
+      {heldByThem && conn !== 'connected' && (
+        <div className="tile-held" data-testid="peer-held">Waiting for <bdi>{name}</bdi> to confirm your new key: your messages wait until then.</div>
       )}
       {conn === 'refused' && onRetry && <button className="tile-retry" onClick={onRetry} data-testid="peer-retry">Try again</button>}
     </div>
