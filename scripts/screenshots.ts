@@ -1,4 +1,4 @@
-// Takes the README screenshots (lobby, three-person call with chat, invite, verify dialog, file transfers, key change) with headed Chromium.
+// Takes the README screenshots (lobby, call with chat, invite, verify dialog, files, key change with held messages) with headed Chromium.
 // Run: node scripts/build.mjs renderer && xvfb-run -a -s '-screen 0 1280x1024x24' npx tsx scripts/screenshots.ts
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -65,12 +65,19 @@ async function main(): Promise<void> {
     }
 
     // Key change: Carol comes back with a new identity; Alice's warning docks beside the call, whose controls stay usable.
+    // What Alice writes meanwhile waits for her decision; what Carol writes waits for Alice, and Carol is told why.
     await c.leave();
     await c.restartServices({ newIdentity: true });
     await c.reload();
     await c.join('design-review');
     await a.page.getByTestId('key-change-modal').waitFor({ timeout: 30_000 });
+    await c.sendChat('Hi, it is me on my new laptop.');
+    await c.sendChat('Can you check my safety number?');
+    await a.sendChat('Carol, is that you? Let us compare safety numbers.');
+    await c.page.getByTestId('peer-held').first().waitFor({ timeout: 30_000 });
+    await c.page.locator('[data-testid="delivery-peer"][data-peer="Alice"]', { hasText: 'to confirm your new key' }).first().waitFor({ timeout: 30_000 });
     await a.page.screenshot({ path: out('key-change') });
+    await c.page.screenshot({ path: out('held') });
     console.log(`screenshots written to ${path.dirname(out('x'))}`);
   } finally {
     await h.close();
