@@ -2,6 +2,7 @@
 import type { LinkRole, WireLinkBinding } from '../../../protocol/link';
 import type { PeerSignal } from '../../../protocol/signaling';
 import type { PeerEntry } from '../store/peers-slice';
+import { EarlySignals } from './early-signals';
 import { Emitter } from './events';
 import type { FileChannel } from './file-channel';
 import { allFingerprints } from './fingerprint';
@@ -68,7 +69,7 @@ export function trustBlocks(p: PeerEntry, pendingChanges: readonly string[]): bo
 
 export class Mesh {
   readonly links = new Map<string, PeerLink>();
-  private early = new Map<string, { signal: PeerSignal; binding: WireLinkBinding; at: number }[]>();
+  private early = new EarlySignals(CONNECT_TIMEOUT_MS);
   private retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
   /** Peer key id (session) whose link was refused for a security reason: its offers are dropped until "Try again" or a new session. A link that only timed out is not here. */
   private refusedSessions = new Map<string, string>();
@@ -115,10 +116,10 @@ export class Mesh {
     const p = this.d.view.peers()[identityKey];
     if (this.stopped || !p || !p.sessionOpen || this.blocked(p)) return;
     if (this.refusedSessions.get(identityKey) === p.keyId) return;
-    this.dropStaleEarly(p.peerId);
+    this.early.dropStale(p.peerId);
     if (this.links.has(identityKey)) return this.flush(p.peerId);
     // Their offer is still live (its link has not given up yet) and they offer naturally: answering it is the retry.
-    const liveOffer = this.early.get(p.peerId)?.some((e) => e.signal.type === 'offer') ?? false;
+    const liveOffer = this.early.hasOffer(p.peerId);
     if (liveOffer && !this.isInitiator(p.peerId)) {
       this.events.emit('peer-changed', identityKey, { conn: 'connecting', reason: undefined });
       return this.flush(p.peerId);
@@ -127,15 +128,6 @@ export class Mesh {
     this.offerLinkTimes.delete(identityKey);
     this.create(identityKey, true);
     this.flush(p.peerId);
-  }
-
-  /** Signals held longer than a link lives belong to a link the other side has given up on: answering them cannot work. */
-  private dropStaleEarly(peerId: string): void {
-    const list = this.early.get(peerId);
-    if (!list) return;
-    const fresh = list.filter((e) => Date.now() - e.at < CONNECT_TIMEOUT_MS);
-    if (fresh.length > 0) this.early.set(peerId, fresh);
-    else this.early.delete(peerId);
   }
 
   /** "Try again" on a refused tile: a fresh link; the non-initiator offers too (the natural initiator's offer wins a glare). */
@@ -214,11 +206,7 @@ export class Mesh {
     if (this.stopped) return;
     const p = this.peerByRoute(fromPeerId);
     if (!p || !p.sessionOpen || this.blocked(p)) {
-      // Bounded both ways: a lying server cannot grow this by inventing peers.
-      if (!this.early.has(fromPeerId) && this.early.size >= 32) return;
-      const list = (this.early.get(fromPeerId) ?? []).filter((e) => Date.now() - e.at < CONNECT_TIMEOUT_MS);
-      if (list.length < 8) list.push({ signal, binding, at: Date.now() });
-      this.early.set(fromPeerId, list);
+      this.early.hold(fromPeerId, signal, binding);
       return;
     }
     let link = this.links.get(p.identityKey);
@@ -281,10 +269,7 @@ export class Mesh {
   }
 
   flush(peerId: string): void {
-    const list = this.early.get(peerId);
-    if (!list) return;
-    this.early.delete(peerId);
-    for (const s of list) this.onSignal(peerId, s.signal, s.binding);
+    for (const s of this.early.take(peerId)) this.onSignal(peerId, s.signal, s.binding);
   }
 
   send(identityKey: string, bytes: Uint8Array): void {

@@ -55,7 +55,7 @@ describe('trust:held relay', () => {
     const codes: string[] = [];
     for (let i = 0; i < HELD_NOTICES_PER_MINUTE + 3; i++) {
       const r = await a.call('trust:held', { to: jb.selfId, notice: noticeFrom(a, b) });
-      codes.push(r.ok ? 'ok' : errorCode(r));
+      codes.push(r.ok ? 'ok' : errorCode(r) ?? 'no code');
     }
     expect(codes).toEqual([...Array<string>(HELD_NOTICES_PER_MINUTE).fill('ok'), 'rate-limited', 'rate-limited', 'rate-limited']);
   });
