@@ -137,6 +137,24 @@ describe('links reopen when a trust decision settles', () => {
     mesh.stop();
   });
 
+  it('the decider: an offer whose link is about to give up is not answered; ours is retried once if not proven in time', () => {
+    const { store, mesh } = setup('zzzzzzzz');
+    const t0 = Date.now();
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(t0);
+    mesh.onSignal('mmmmmmmm', OFFER, B);
+    clock.mockReturnValue(t0 + CONNECT_TIMEOUT_MS / 2 + 1);
+    accept(store);
+    mesh.settle('K');
+    clock.mockRestore();
+    expect(created.map((p) => p.opts.initiator)).toEqual([true]);
+    mesh.links.get('K')!.close(NOT_IN_TIME, true);
+    expect(created.map((p) => p.opts.initiator)).toEqual([true, true]);
+    expect(store.getState().peers.K!.conn).toBe('connecting');
+    mesh.links.get('K')!.close(NOT_IN_TIME, true);
+    expect(created).toHaveLength(2);
+    expect(store.getState().peers.K).toMatchObject({ conn: 'refused', reason: NOT_IN_TIME });
+  });
+
   it('the decider: an offer that is still live is answered instead', async () => {
     const { store, mesh, verify } = setup('zzzzzzzz');
     mesh.onSignal('mmmmmmmm', OFFER, B);

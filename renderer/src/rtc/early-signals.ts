@@ -32,8 +32,10 @@ export class EarlySignals {
     else this.byRoute.delete(route);
   }
 
-  hasOffer(route: string): boolean {
-    return this.byRoute.get(route)?.some((e) => e.signal.type === 'offer') ?? false;
+  /** An offer younger than `maxAgeMs` is held for this route. */
+  hasOfferYoungerThan(route: string, maxAgeMs: number): boolean {
+    const now = Date.now();
+    return this.byRoute.get(route)?.some((e) => e.signal.type === 'offer' && now - e.at < maxAgeMs) ?? false;
   }
 
   take(route: string): EarlySignal[] {

@@ -76,6 +76,8 @@ export class Mesh {
   /** Offers for a proven link being checked in main before they may replace it. */
   private checking = new Set<string>();
   private offerLinkTimes = new Map<string, number[]>();
+  /** Attempts of our own left after a trust decision, should the first link not be proven in time. */
+  private settleRetries = new Map<string, number>();
   private stopped = false;
   readonly events = new Emitter<MeshEvents>();
 
@@ -117,17 +119,18 @@ export class Mesh {
     if (this.stopped || !p || !p.sessionOpen || this.blocked(p)) return;
     if (this.refusedSessions.get(identityKey) === p.keyId) return;
     this.early.dropStale(p.peerId);
+    // One more attempt of our own if the first one is not proven in time (it may have answered an offer that just died).
+    this.settleRetries.set(identityKey, 1);
     if (this.links.has(identityKey)) return this.flush(p.peerId);
-    // Their offer is still live (its link has not given up yet) and they offer naturally: answering it is the retry.
-    const liveOffer = this.early.hasOffer(p.peerId);
-    if (liveOffer && !this.isInitiator(p.peerId)) {
+    // Their offer is recent enough that its link will outlive our answer, and they offer naturally: answering it is the retry.
+    if (!this.isInitiator(p.peerId) && this.early.hasOfferYoungerThan(p.peerId, CONNECT_TIMEOUT_MS / 2)) {
       this.events.emit('peer-changed', identityKey, { conn: 'connecting', reason: undefined });
       return this.flush(p.peerId);
     }
+    this.early.take(p.peerId);
     clearTimeout(this.retryTimers.get(identityKey));
     this.offerLinkTimes.delete(identityKey);
     this.create(identityKey, true);
-    this.flush(p.peerId);
   }
 
   /** "Try again" on a refused tile: a fresh link; the non-initiator offers too (the natural initiator's offer wins a glare). */
@@ -162,6 +165,7 @@ export class Mesh {
       },
       onState: (conn) => upsert({ conn, reason: undefined }),
       onAuthenticated: (fp) => {
+        this.settleRetries.delete(identityKey);
         upsert({ dtls: fp, dtlsLive: true });
         this.d.onAuthenticated(identityKey);
         this.adaptQuality();
@@ -175,6 +179,12 @@ export class Mesh {
         this.d.onLinkDown(identityKey);
         const p = view.peers()[identityKey];
         if (!p) return;
+        const settleRetry = this.settleRetries.get(identityKey) ?? 0;
+        if (refused && reason === NOT_IN_TIME && settleRetry > 0 && p.present && !this.stopped && !this.blocked(p)) {
+          this.settleRetries.set(identityKey, settleRetry - 1);
+          this.create(identityKey, true);
+          return;
+        }
         if (refused) {
           // Not proven in time (the other side may be waiting for its user's decision) is shown like a refusal but does not stick.
           if (reason !== NOT_IN_TIME) this.refusedSessions.set(identityKey, p.keyId);
