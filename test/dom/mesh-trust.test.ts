@@ -206,4 +206,17 @@ describe('links reopen when a trust decision settles', () => {
     expect(store.getState().peers.K!.conn).toBe('refused');
     expect(store.getState().security.refusals[DROPPED_REFUSED]).toBe(1);
   });
+
+  it('the natural initiator: an offer set aside in a glare is answered when our own offer was not proven in time', async () => {
+    const { store, mesh, verify } = setup('aaaaaaaa');
+    accept(store);
+    mesh.ensure('K');
+    mesh.onSignal('mmmmmmmm', OFFER, B);
+    expect(created.map((p) => p.opts.initiator)).toEqual([true]);
+    mesh.links.get('K')!.close(NOT_IN_TIME, true);
+    expect(created.map((p) => p.opts.initiator)).toEqual([true, false]);
+    await vi.waitFor(() => expect(verify).toHaveBeenCalledTimes(1));
+    expect(store.getState().peers.K!.conn).toBe('connecting');
+    mesh.stop();
+  });
 });

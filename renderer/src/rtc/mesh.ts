@@ -1,9 +1,10 @@
 // The call mesh: one PeerLink per remote identity, deterministic initiator, buffered early signals, retries, trust gate; reports through events.
-import type { LinkRole, WireLinkBinding } from '../../../protocol/link';
+import type { WireLinkBinding } from '../../../protocol/link';
 import type { PeerSignal } from '../../../protocol/signaling';
 import type { PeerEntry } from '../store/peers-slice';
 import { EarlySignals } from './early-signals';
 import { Emitter } from './events';
+import type { LinkPatch, MeshDeps, MeshEvents } from './mesh-types';
 import type { FileChannel } from './file-channel';
 import { allFingerprints } from './fingerprint';
 import { buildRtcConfiguration } from './ice-policy';
@@ -11,47 +12,7 @@ import { CONNECT_TIMEOUT_MS, NOT_IN_TIME, PeerLink } from './peer-link';
 import { errorText } from '../lib/veil';
 import type { MediaKind } from './transceivers';
 
-/** What the mesh reads of the room (the app layer answers from its store). */
-export interface MeshView {
-  peers(): Readonly<Record<string, PeerEntry>>;
-  /** Identity keys whose key change awaits the user's decision. */
-  keyChanges(): readonly string[];
-}
-
-/** The link's side of a peer entry: connection state, proven fingerprint, remote stream. */
-export type LinkPatch = Partial<Pick<PeerEntry, 'conn' | 'reason' | 'dtls' | 'dtlsLive' | 'stream'>>;
-
-export interface MeshEvents {
-  /** The link's view of this peer changed. */
-  'peer-changed': [identityKey: string, patch: LinkPatch];
-  /** The link was refused (it stays down until "Try again"): count it, show it, alert. */
-  'link-refused': [identityKey: string, reason: string];
-  /** A signal no link asked for was dropped: count it, alert once per reason. */
-  'signal-refused': [identityKey: string, reason: string];
-  /** The peer's link closed and the peer is no longer in the room: forget it. */
-  'peer-gone': [identityKey: string];
-}
-
-export interface MeshDeps {
-  view: MeshView;
-  roomId: string;
-  certificate: RTCCertificate | null;
-  selfId(): string | null;
-  iceServers(): RTCIceServer[];
-  /** "Always relay my calls": relay-only ICE, and only relay candidates leave (rtc/ice-policy.ts). */
-  alwaysRelay?(): boolean;
-  localStream(): MediaStream | null;
-  screenTrack(): MediaStreamTrack | null;
-  bind(identityKey: string, role: LinkRole, localFp: string, remoteFp: string, answerDigest: string): Promise<WireLinkBinding>;
-  verify(identityKey: string, binding: WireLinkBinding, remoteFp: string, localFp: string, answerDigest: string): Promise<void>;
-  sendSignal(peerId: string, signal: PeerSignal, binding: WireLinkBinding): void;
-  onData(identityKey: string, bytes: Uint8Array): void;
-  onAuthenticated(identityKey: string): void;
-  /** A chunk frame on the authenticated link's file channel. */
-  onFileFrame(identityKey: string, bytes: Uint8Array): void;
-  /** The link to this peer closed (it may come back: retries, or the remote restarting it). */
-  onLinkDown(identityKey: string): void;
-}
+export type { LinkPatch, MeshDeps, MeshEvents, MeshView } from './mesh-types';
 
 const RETRY_MS = 1500;
 /** Last resort against offer floods: links an offer may create per peer per minute. */
@@ -76,6 +37,8 @@ export class Mesh {
   /** Offers for a proven link being checked in main before they may replace it. */
   private checking = new Set<string>();
   private offerLinkTimes = new Map<string, number[]>();
+  /** An offer we set aside in a glare (our own offer had precedence): answered if ours is not proven in time. */
+  private glareOffers = new Map<string, { signal: PeerSignal; binding: WireLinkBinding; at: number }>();
   /** Attempts of our own left after a trust decision, should the first link not be proven in time. */
   private settleRetries = new Map<string, number>();
   private stopped = false;
@@ -166,6 +129,7 @@ export class Mesh {
       onState: (conn) => upsert({ conn, reason: undefined }),
       onAuthenticated: (fp) => {
         this.settleRetries.delete(identityKey);
+        this.glareOffers.delete(identityKey);
         upsert({ dtls: fp, dtlsLive: true });
         this.d.onAuthenticated(identityKey);
         this.adaptQuality();
@@ -179,6 +143,13 @@ export class Mesh {
         this.d.onLinkDown(identityKey);
         const p = view.peers()[identityKey];
         if (!p) return;
+        const glare = this.glareOffers.get(identityKey);
+        this.glareOffers.delete(identityKey);
+        // Our offer went unanswered, theirs was set aside for it (the other side decided late): answer theirs while it lives.
+        if (refused && reason === NOT_IN_TIME && glare && Date.now() - glare.at < CONNECT_TIMEOUT_MS / 2 && p.present && !this.stopped) {
+          this.onSignal(p.peerId, glare.signal, glare.binding);
+          if (this.links.has(identityKey)) return;
+        }
         const settleRetry = this.settleRetries.get(identityKey) ?? 0;
         if (refused && reason === NOT_IN_TIME && settleRetry > 0 && p.present && !this.stopped && !this.blocked(p)) {
           this.settleRetries.set(identityKey, settleRetry - 1);
@@ -230,7 +201,10 @@ export class Mesh {
       // One verification at a time: an unproven answering link (or a check in main) is still in progress.
       if (this.checking.has(p.identityKey) || (link && !link.initiator && !link.isAuthenticated)) return this.refuseStray(p, DROPPED_BUSY);
       // Glare (both offered): the natural initiator keeps its own offer; the other side yields and answers.
-      if (link && link.initiator && this.isInitiator(p.peerId)) return;
+      if (link && link.initiator && this.isInitiator(p.peerId)) {
+        this.glareOffers.set(p.identityKey, { signal, binding, at: Date.now() });
+        return;
+      }
       if (!this.allowOfferLink(p.identityKey)) return this.refuseStray(p, DROPPED_FLOOD);
       // A proven link is only replaced by an offer whose binding main verified first.
       if (link?.isAuthenticated) return void this.replaceProven(p, signal, binding);
@@ -326,5 +300,6 @@ export class Mesh {
     for (const l of this.links.values()) l.destroySilently();
     this.links.clear();
     this.early.clear();
+    this.glareOffers.clear();
   }
 }
