@@ -7,7 +7,7 @@ export const IPC_CHANNEL_NAMES = [
   'keys:create', 'keys:get', 'keys:rotate', 'keys:revoke', 'keys:applyRotation', 'keys:applyRevocation',
   'session:open', 'session:close',
   'message:seal', 'message:open',
-  'trust:safetyNumber', 'trust:list', 'trust:setVerified', 'trust:acceptChange', 'trust:markDistinct',
+  'trust:safetyNumber', 'trust:list', 'trust:setVerified', 'trust:acceptChange', 'trust:markDistinct', 'trust:signHeld', 'trust:checkHeld',
   'link:bind', 'link:verify',
   'room:leave',
   'audit:tail', 'stats:get',

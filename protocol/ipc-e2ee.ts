@@ -5,6 +5,7 @@ import { b64uBytes, displayNameSchema, dtlsFingerprintSchema, roomIdSchema, wire
   wireRotationNoticeSchema, IDENTITY_KEY_BYTES, KEY_ID_BYTES, type WireKeyBundle, type WireRevocationNotice, type WireRotationNotice } from './keys';
 import { LINK_ANSWER_DIGEST_BYTES, LINK_ROLES, wireLinkBindingSchema, type WireLinkBinding } from './link';
 import { FILE_LIMITS } from './file-limits';
+import { wireHeldNoticeSchema, type WireHeldNotice } from './held-notice';
 import { joinChallengeSchema, serverOriginSchema } from './join-proof';
 import { LIMITS } from './limits';
 
@@ -99,6 +100,11 @@ export const e2eeIpc = {
   'trust:acceptChange': channel<z.ZodTuple<[typeof identityKey]>, Contact>(z.tuple([identityKey])),
   /** "A different person": the key becomes a contact of its own; the contact whose name it matched is unchanged. */
   'trust:markDistinct': channel<z.ZodTuple<[typeof identityKey]>, Contact>(z.tuple([identityKey])),
+  /** Signs our held notice for a peer in the room whose key decision is pending here (refused otherwise). */
+  'trust:signHeld': channel<z.ZodTuple<[typeof roomIdSchema, typeof identityKey]>, WireHeldNotice>(z.tuple([roomIdSchema, identityKey])),
+  /** Checks a held notice about us that the server says this member sent; refuses a forged, wrong-key, stale or misdirected one. */
+  'trust:checkHeld': channel<z.ZodTuple<[typeof roomIdSchema, typeof identityKey, typeof wireHeldNoticeSchema]>, { signer: string; issuedAt: number }>(
+    z.tuple([roomIdSchema, identityKey, wireHeldNoticeSchema])),
   /** MAC for our offer (remoteFp ''), answer (remoteFp = the offer's) or confirm (both, plus the answer's digest), bound to the current session. */
   'link:bind': channel<z.ZodTuple<[typeof roomIdSchema, typeof identityKey, typeof linkRole, typeof dtlsFingerprintSchema, typeof optionalFp,
     typeof optionalDigest]>, WireLinkBinding>(z.tuple([roomIdSchema, identityKey, linkRole, dtlsFingerprintSchema, optionalFp, optionalDigest])),

@@ -1,7 +1,7 @@
 // The contract of everything that rides a data channel between two peers: sealed chat lines, acks, media state, file control, notice frames.
 import { z } from 'zod';
 import { fileControlSchema } from './ipc-files';
-import { wireRevocationNoticeSchema, wireRotationNoticeSchema } from './keys';
+import { timestampSchema, wireRevocationNoticeSchema, wireRotationNoticeSchema } from './keys';
 import { LIMITS } from './limits';
 
 /** A chat line's id: 9 random bytes as lowercase hex (unique per sender; the receiver keys it by the sender too). */
@@ -19,7 +19,8 @@ export const mediaStateSchema = z.strictObject({ t: z.literal('media'), mic: z.b
 export type MediaState = z.infer<typeof mediaStateSchema>;
 
 export const sealedPeerMessageSchema = z.union([
-  z.strictObject({ t: z.literal('msg'), id: chatIdSchema, text: z.string().min(1).max(LIMITS.maxChatChars) }),
+  // `sentAt` (ms) only on a line that was held while no link existed: when its author sent it, before the envelope's time.
+  z.strictObject({ t: z.literal('msg'), id: chatIdSchema, text: z.string().min(1).max(LIMITS.maxChatChars), sentAt: timestampSchema.optional() }),
   z.strictObject({ t: z.literal('ack'), id: chatIdSchema }),
   mediaStateSchema,
   fileControlSchema

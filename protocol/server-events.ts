@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { displayNameSchema, roomIdSchema, timestampSchema, wireKeyBundleSchema, wireRevocationNoticeSchema,
   wireRotationNoticeSchema } from './keys';
+import { wireHeldNoticeSchema } from './held-notice';
 import { joinChallengeSchema } from './join-proof';
 import { wireLinkBindingSchema } from './link';
 import { sealedMediaKeySchema } from './media-key-wire';
@@ -25,6 +26,7 @@ export const SERVER_EVENT_SCHEMAS = {
   'keys:published': z.strictObject({ from: peerIdSchema, bundle: wireKeyBundleSchema }),
   'keys:rotated': z.strictObject({ from: peerIdSchema, notice: wireRotationNoticeSchema }),
   'keys:revoked': z.strictObject({ from: peerIdSchema, notice: wireRevocationNoticeSchema }),
+  'trust:held': z.strictObject({ from: peerIdSchema, notice: wireHeldNoticeSchema }),
   'server:shutdown': z.strictObject({ reconnectAfterMs: z.number().int().min(0).max(10 * 60_000) }),
   'room:path': roomPathSchema,
   'media:key': z.strictObject({ from: peerIdSchema, blob: sealedMediaKeySchema })
@@ -59,6 +61,7 @@ export const ACK_VALUE_SCHEMAS = {
   'keys:fetch': wireKeyBundleSchema,
   'keys:rotate': z.null(),
   'keys:revoke': z.null(),
+  'trust:held': z.null(),
   'sfu:token': roomPathSchema,
   'media:key': z.null()
 } as const satisfies Record<ClientEventName, z.ZodTypeAny>;

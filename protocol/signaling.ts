@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { b64uBytes, dtlsFingerprintSchema, displayNameSchema, roomIdSchema, wireKeyBundleSchema, wireRevocationNoticeSchema,
   wireRotationNoticeSchema, type WireKeyBundle, type WireRevocationNotice, type WireRotationNotice } from './keys';
 import { LINK_ANSWER_DIGEST_BYTES, wireLinkBindingSchema, type WireLinkBinding } from './link';
+import { wireHeldNoticeSchema, type WireHeldNotice } from './held-notice';
 import { joinProofSchema, serverOriginSchema } from './join-proof';
 import { LIMITS } from './limits';
 import { sealedMediaKeySchema } from './media-key-wire';
@@ -57,6 +58,10 @@ export const relayRequestSchema = z.strictObject({
 }).refine((r) => r.binding.role === r.signal.type, { message: 'the binding role must match the signal type' });
 export type RelayRequest = z.infer<typeof relayRequestSchema>;
 
+/** A held notice (PROTOCOL.md §21) for one member of the sender's room: signed by the sender, opaque to the server. */
+export const heldRequestSchema = z.strictObject({ to: peerIdSchema, notice: wireHeldNoticeSchema });
+export type HeldRequest = z.infer<typeof heldRequestSchema>;
+
 export const publishRequestSchema = z.strictObject({ bundle: wireKeyBundleSchema });
 export const fetchRequestSchema = z.strictObject({ peerId: peerIdSchema });
 export const rotateRequestSchema = z.strictObject({ notice: wireRotationNoticeSchema });
@@ -79,6 +84,8 @@ export interface ClientToServerEvents {
   'keys:fetch': (req: { peerId: PeerId }, ack: (res: Ack<WireKeyBundle>) => void) => void;
   'keys:rotate': (req: { notice: WireRotationNotice }, ack: (res: Ack<null>) => void) => void;
   'keys:revoke': (req: { notice: WireRevocationNotice }, ack: (res: Ack<null>) => void) => void;
+  /** "Your messages to me wait for my decision about your key": to one member of our room. */
+  'trust:held': (req: HeldRequest, ack: (res: Ack<null>) => void) => void;
   /** The room's current path with fresh Janus tokens (members only); `sfu-unavailable` while no Janus answers. */
   'sfu:token': (req: Record<string, never>, ack: (res: Ack<RoomPath>) => void) => void;
   /** Relays one sealed media key to one member of our room. */
@@ -95,6 +102,8 @@ export interface ServerToClientEvents {
   'keys:published': (ev: { from: PeerId; bundle: WireKeyBundle }) => void;
   'keys:rotated': (ev: { from: PeerId; notice: WireRotationNotice }) => void;
   'keys:revoked': (ev: { from: PeerId; notice: WireRevocationNotice }) => void;
+  /** A member's held notice about us; `from` stamped by the server (the receiver checks the signature itself). */
+  'trust:held': (ev: { from: PeerId; notice: WireHeldNotice }) => void;
   /** Sent before a graceful shutdown: reconnect after the delay. */
   'server:shutdown': (ev: { reconnectAfterMs: number }) => void;
   /** The room's media path changed (it crossed SFU_THRESHOLD): mesh, or the SFU with this member's tokens. */
@@ -113,6 +122,7 @@ export const CLIENT_EVENT_SCHEMAS = {
   'keys:fetch': fetchRequestSchema,
   'keys:rotate': rotateRequestSchema,
   'keys:revoke': revokeRequestSchema,
+  'trust:held': heldRequestSchema,
   'sfu:token': emptyRequestSchema,
   'media:key': mediaKeyRelayRequestSchema
 } as const satisfies Record<ClientEventName, z.ZodTypeAny>;

@@ -1,9 +1,9 @@
-// Takes the README screenshots (lobby, three-person call with chat, invite, verify dialog, file transfers, key change) with headed Chromium.
+// Takes the README screenshots (lobby, call with chat, invite, verify dialog, files, key change with held messages) with headed Chromium.
 // Run: node scripts/build.mjs renderer && xvfb-run -a -s '-screen 0 1280x1024x24' npx tsx scripts/screenshots.ts
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { accept, makeFile, sendFile, waitState } from '../test/e2e/harness/files';
+import { accept, allowanceFor, makeFile, sendFile, waitState } from '../test/e2e/harness/files';
 import { Harness } from '../test/e2e/harness/index';
 import { REPO_ROOT } from '../test/e2e/harness/paths';
 
@@ -50,14 +50,16 @@ async function main(): Promise<void> {
     // Files: Bob receives a large file from Alice (in progress) and has a small one from Carol waiting for his answer.
     const dir = await mkdtemp(path.join(os.tmpdir(), 'veil-shots-'));
     try {
-      const slides = await makeFile(dir, 'design-review-slides.pdf', 150 * 1024 * 1024);
+      const slidesBytes = 40 * 1024 * 1024;
+      const slides = await makeFile(dir, 'design-review-slides.pdf', slidesBytes);
       const notes = await makeFile(dir, 'meeting-notes.md', 48 * 1024);
       await sendFile(c, notes.path, 'Bob');
       await waitState(b, 'in', 'meeting-notes.md', ['offered']);
       await accept(b, 'meeting-notes.md');
       await waitState(b, 'in', 'meeting-notes.md', ['verified']);
       await sendFile(a, slides.path, 'Bob');
-      await accept(b, 'design-review-slides.pdf');
+      // The offer follows the sender's hash pass over the whole file: allow for a busy machine.
+      await accept(b, 'design-review-slides.pdf', allowanceFor(slidesBytes));
       await new Promise((r) => setTimeout(r, 4000));
       await b.page.screenshot({ path: out('files') });
     } finally {
@@ -65,12 +67,19 @@ async function main(): Promise<void> {
     }
 
     // Key change: Carol comes back with a new identity; Alice's warning docks beside the call, whose controls stay usable.
+    // What Alice writes meanwhile waits for her decision; what Carol writes waits for Alice, and Carol is told why.
     await c.leave();
     await c.restartServices({ newIdentity: true });
     await c.reload();
     await c.join('design-review');
     await a.page.getByTestId('key-change-modal').waitFor({ timeout: 30_000 });
+    await c.sendChat('Hi, it is me on my new laptop.');
+    await c.sendChat('Can you check my safety number?');
+    await a.sendChat('Carol, is that you? Let us compare safety numbers.');
+    await c.page.getByTestId('peer-held').first().waitFor({ timeout: 30_000 });
+    await c.page.locator('[data-testid="delivery-peer"][data-peer="Alice"]', { hasText: 'to confirm your new key' }).first().waitFor({ timeout: 30_000 });
     await a.page.screenshot({ path: out('key-change') });
+    await c.page.screenshot({ path: out('held') });
     console.log(`screenshots written to ${path.dirname(out('x'))}`);
   } finally {
     await h.close();

@@ -1,6 +1,6 @@
-// Known-answer vectors for the join proof (§15) and the room security code (§10a), computed from the same fixed seeds.
+// Known-answer vectors for the join proof (§15), the room security code (§10a) and the held notice (§21), from the same fixed seeds.
 import { sha256 } from '@noble/hashes/sha2.js';
-import { signJoinProof, type CryptoBackend } from '../main/crypto';
+import { heldNoticeBytes, signHeldNotice, signJoinProof, type CryptoBackend } from '../main/crypto';
 import { toB64u, toHex } from '../protocol/encoding';
 import { joinProofBytes } from '../protocol/join-proof';
 import { canonicalRoomList, type RoomCodeEntry } from '../renderer/src/lib/room-code';
@@ -36,7 +36,13 @@ export function computeExtraVectors(b: CryptoBackend, seedOf: Seed, roomId: stri
   const canonicalBytes = new TextEncoder().encode(canonical);
   const digest = sha256(canonicalBytes);
 
+  const bob = members[1]!;
+  const heldFields = { v: 1 as const, signer: toB64u(alice.identityKey), roomId, subject: toB64u(bob.identityKey), subjectKeyId: toB64u(bob.keyId),
+    issuedAt: 1_800_000_000_000 };
+
   return {
+    'held-notice': { description: "PROTOCOL.md §21: Alice's app holds its decision about Bob's key and tells him, signed by her identity key",
+      fields: heldFields, signedBytes: toHex(heldNoticeBytes(heldFields)), notice: signHeldNotice(b, alice.seed, heldFields) },
     'join-proof': { description: 'PROTOCOL.md §15: Alice proves her identity key to the server for her room key', fields: proofFields,
       challengeHex: toHex(challenge), signedBytes: toHex(joinProofBytes(proofFields)), proof: signJoinProof(b, alice.seed, proofFields) },
     'room-code': { description: 'PROTOCOL.md §10a: room code of Alice, Bob and Carol (Carol uses Alice\'s name, so both are tagged)', roomId,

@@ -1,5 +1,6 @@
 // Canonical signed byte layouts (with domain-separation labels) of bundles and notices.
 import { fromB64u, toB64u } from '../../protocol/encoding';
+import { HELD_NOTICE_LABEL, type WireHeldNotice } from '../../protocol/held-notice';
 import { JOIN_PROOF_LABEL, joinProofBytes, type JoinProofFields } from '../../protocol/join-proof';
 import { EPHEMERAL_KEY_BYTES, IDENTITY_KEY_BYTES, KEY_ID_BYTES, SIGNATURE_BYTES, type WireKeyBundle,
   type WireRevocationNotice, type WireRotationNotice } from '../../protocol/keys';
@@ -13,7 +14,8 @@ export const LABELS = {
   rotate: 'veil/v1/rotate\0',
   revoke: 'veil/v1/revoke\0',
   envelope: 'veil/v1/envelope-sig\0',
-  joinProof: JOIN_PROOF_LABEL
+  joinProof: JOIN_PROOF_LABEL,
+  held: HELD_NOTICE_LABEL
 } as const;
 
 /** Decodes a base64url field to exactly `n` bytes, or throws a SignedFormatError. */
@@ -33,6 +35,7 @@ export class SignedFormatError extends Error {
 export type UnsignedBundle = Omit<WireKeyBundle, 'signature'>;
 export type UnsignedRotation = Omit<WireRotationNotice, 'signature'>;
 export type UnsignedRevocation = Omit<WireRevocationNotice, 'signature'>;
+export type UnsignedHeldNotice = Omit<WireHeldNotice, 'signature'>;
 
 export function bundleBytes(b: UnsignedBundle): Uint8Array {
   return concatBytes(utf8(LABELS.bundle), u32be(b.v), decodeField(b.identityKey, IDENTITY_KEY_BYTES, 'identityKey'), lp8(b.roomId),
@@ -50,6 +53,12 @@ export function rotationBytes(n: UnsignedRotation): Uint8Array {
 export function revocationBytes(n: UnsignedRevocation): Uint8Array {
   return concatBytes(utf8(LABELS.revoke), u32be(n.v), decodeField(n.identityKey, IDENTITY_KEY_BYTES, 'identityKey'), lp8(n.roomId),
     decodeField(n.keyId, KEY_ID_BYTES, 'keyId'), u32be(n.epoch), u64be(n.issuedAt));
+}
+
+/** `label(20) ‖ u32 v ‖ signer(32) ‖ lp8(roomId) ‖ subject(32) ‖ subjectKeyId(16) ‖ u64 issuedAt`: 113 + r bytes. */
+export function heldNoticeBytes(n: UnsignedHeldNotice): Uint8Array {
+  return concatBytes(utf8(LABELS.held), u32be(n.v), decodeField(n.signer, IDENTITY_KEY_BYTES, 'signer'), lp8(n.roomId),
+    decodeField(n.subject, IDENTITY_KEY_BYTES, 'subject'), decodeField(n.subjectKeyId, KEY_ID_BYTES, 'subjectKeyId'), u64be(n.issuedAt));
 }
 
 function sign(backend: CryptoBackend, seed: Uint8Array, bytes: Uint8Array): string {
@@ -91,4 +100,12 @@ export function signRevocation(backend: CryptoBackend, seed: Uint8Array, n: Unsi
 }
 export function verifyRevocation(backend: CryptoBackend, n: WireRevocationNotice): boolean {
   return verifyWith(backend, n.identityKey, n.signature, () => revocationBytes(n));
+}
+
+export function signHeldNotice(backend: CryptoBackend, seed: Uint8Array, n: UnsignedHeldNotice): WireHeldNotice {
+  return { ...n, signature: sign(backend, seed, heldNoticeBytes(n)) };
+}
+/** True only when the signature verifies (strictly) under the notice's own `signer`; the caller checks who that must be. */
+export function verifyHeldNotice(backend: CryptoBackend, n: WireHeldNotice): boolean {
+  return verifyWith(backend, n.signer, n.signature, () => heldNoticeBytes(n));
 }

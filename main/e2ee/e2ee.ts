@@ -1,6 +1,7 @@
 // The E2EE service: identity, room keys, sessions, notices, trust, messages, link bindings and file-offer keys, behind named operations.
 import { fromB64u, toB64u } from '../../protocol/encoding';
 import type { Contact, E2eeSettings, E2eeStats, IdentityInfo, OpenedMessage, RoomKeyInfo, SessionInfo } from '../../protocol/ipc-e2ee';
+import type { WireHeldNotice } from '../../protocol/held-notice';
 import type { WireKeyBundle, WireRevocationNotice, WireRotationNotice } from '../../protocol/keys';
 import { JOIN_CHALLENGE_BYTES } from '../../protocol/join-proof';
 import type { LinkRole, WireLinkBinding } from '../../protocol/link';
@@ -9,6 +10,7 @@ import { safetyNumber, signJoinProof, type RejectReason } from '../crypto';
 import { DomainError } from '../errors';
 import { adoptBundle, checkBundle, normalizeName, sessionInfo } from './bundles';
 import { fileOfferSigners, verifyIncomingOffer, type FileOfferSigners, type IncomingOffer, type VerifiedOffer } from './file-offers';
+import { checkHeld, signHeld } from './held';
 import { linkBind, linkVerify } from './link';
 import { mediaKeyRecipientState, openMediaKey, sealMediaKey, type MediaKeyRecipientState } from './media-key-envelopes';
 import { openMessage, sealMessage } from './messages';
@@ -162,6 +164,12 @@ export class E2eeService {
   setVerified(identityKey: string, verified: boolean): Contact { return this.parts.contacts.setVerified(identityKey, verified); }
   acceptChange(identityKey: string): Contact { return this.parts.contacts.acceptChange(identityKey); }
   markDistinct(identityKey: string): Contact { return this.parts.contacts.markDistinct(identityKey); }
+  /** Our signed "your messages wait for my decision" for a peer whose key change is pending here. */
+  signHeldNotice(roomId: string, subject: string): Promise<WireHeldNotice> { return signHeld(this.parts, roomId, subject); }
+  /** Checks a peer's held notice about us: named signer, our live key, fresh, strict signature. */
+  checkHeldNotice(roomId: string, signer: string, notice: WireHeldNotice): Promise<{ signer: string; issuedAt: number }> {
+    return checkHeld(this.parts, roomId, signer, notice);
+  }
 
   async safetyNumber(identityKey: string) {
     const id = await this.parts.identity.get();

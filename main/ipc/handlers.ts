@@ -43,6 +43,8 @@ export function buildIpcHandlers(services: MainServices): IpcHandlerMap {
     'trust:setVerified': (...[identityKey, verified]) => e.setVerified(identityKey, verified),
     'trust:acceptChange': (...[identityKey]) => e.acceptChange(identityKey),
     'trust:markDistinct': (...[identityKey]) => e.markDistinct(identityKey),
+    'trust:signHeld': (...[roomId, subject]) => e.signHeldNotice(roomId, subject),
+    'trust:checkHeld': (...[roomId, signer, notice]) => e.checkHeldNotice(roomId, signer, notice),
     'link:bind': (...[roomId, peerIdentityKey, role, localFp, remoteFp, digest]) => e.linkBind(roomId, peerIdentityKey, role, localFp, remoteFp, digest),
     'link:verify': (...[roomId, peerIdentityKey, binding, remoteFp, localFp, digest]) =>
       e.linkVerify(roomId, peerIdentityKey, binding, remoteFp, localFp, digest),

@@ -7,6 +7,7 @@ import { created, FakePeer, installMediaStream } from './fake-rtc';
 
 vi.mock('simple-peer', () => ({ default: FakePeer }));
 const { Mesh, PENDING_TRUST_REASON, DROPPED_BUSY, DROPPED_REFUSED } = await import('../../renderer/src/rtc/mesh');
+const { CONNECT_TIMEOUT_MS, NOT_IN_TIME } = await import('../../renderer/src/rtc/peer-link');
 
 const B: WireLinkBinding = { v: 1, role: 'offer', senderKeyId: 'A'.repeat(22), recipientKeyId: 'B'.repeat(22), mac: 'C'.repeat(43) };
 const OFFER = { type: 'offer' as const, sdp: `v=0\r\nm=audio 9 X 0\r\na=fingerprint:sha-256 ${Array(32).fill('AA').join(':')}\r\n` };
@@ -110,6 +111,112 @@ describe('trust gates media', () => {
     expect(created).toHaveLength(1);
     expect(mesh.links.size).toBe(1);
     expect(store.getState().security.refusals[DROPPED_BUSY]).toBe(3);
+    mesh.stop();
+  });
+});
+
+describe('links reopen when a trust decision settles', () => {
+  const accept = (store: ReturnType<typeof setup>['store']) => {
+    store.getState().upsertPeer('K', { trust: 'known' });
+    store.getState().resolveKeyChange('K');
+  };
+
+  it('the decider: an offer held longer than a link lives is dropped, and the decision offers from our end (not the natural initiator)', () => {
+    const { store, mesh } = setup('zzzzzzzz');
+    const t0 = Date.now();
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(t0);
+    mesh.onSignal('mmmmmmmm', OFFER, B);
+    clock.mockReturnValue(t0 + CONNECT_TIMEOUT_MS + 1);
+    accept(store);
+    mesh.settle('K');
+    clock.mockRestore();
+    expect(created).toHaveLength(1);
+    expect(created[0]!.opts.initiator).toBe(true);
+    expect(created[0]!.signals).toEqual([]);
+    expect(store.getState().peers.K!.conn).toBe('connecting');
+    mesh.stop();
+  });
+
+  it('the decider: an offer whose link is about to give up is not answered; ours is retried once if not proven in time', () => {
+    const { store, mesh } = setup('zzzzzzzz');
+    const t0 = Date.now();
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(t0);
+    mesh.onSignal('mmmmmmmm', OFFER, B);
+    clock.mockReturnValue(t0 + CONNECT_TIMEOUT_MS / 2 + 1);
+    accept(store);
+    mesh.settle('K');
+    clock.mockRestore();
+    expect(created.map((p) => p.opts.initiator)).toEqual([true]);
+    mesh.links.get('K')!.close(NOT_IN_TIME, true);
+    expect(created.map((p) => p.opts.initiator)).toEqual([true, true]);
+    expect(store.getState().peers.K!.conn).toBe('connecting');
+    mesh.links.get('K')!.close(NOT_IN_TIME, true);
+    expect(created).toHaveLength(2);
+    expect(store.getState().peers.K).toMatchObject({ conn: 'refused', reason: NOT_IN_TIME });
+  });
+
+  it('the decider: an offer that is still live is answered instead', async () => {
+    const { store, mesh, verify } = setup('zzzzzzzz');
+    mesh.onSignal('mmmmmmmm', OFFER, B);
+    accept(store);
+    mesh.settle('K');
+    expect(created).toHaveLength(1);
+    expect(created[0]!.opts.initiator).toBe(false);
+    await vi.waitFor(() => expect(verify).toHaveBeenCalledTimes(1));
+    mesh.stop();
+  });
+
+  it('the other end: a link that was not proven in time does not stick; the decider\'s offer is answered without "Try again"', async () => {
+    const { store, mesh, verify } = setup('aaaaaaaa');
+    accept(store);
+    mesh.ensure('K');
+    mesh.links.get('K')!.close(NOT_IN_TIME, true);
+    expect(store.getState().peers.K).toMatchObject({ conn: 'refused', reason: NOT_IN_TIME });
+    expect(store.getState().security.refusals[NOT_IN_TIME]).toBe(1);
+    mesh.onSignal('mmmmmmmm', OFFER, B);
+    expect(created).toHaveLength(2);
+    expect(created[1]!.opts.initiator).toBe(false);
+    expect(store.getState().security.refusals[DROPPED_REFUSED]).toBeUndefined();
+    await vi.waitFor(() => expect(verify).toHaveBeenCalledTimes(1));
+    expect(store.getState().peers.K!.conn).toBe('connecting');
+    mesh.stop();
+  });
+
+  it('the other end deciding too: its own timed-out link is retried by the decision', () => {
+    const { store, mesh } = setup('aaaaaaaa');
+    accept(store);
+    mesh.ensure('K');
+    mesh.links.get('K')!.close(NOT_IN_TIME, true);
+    mesh.settle('K');
+    expect(created).toHaveLength(2);
+    expect(store.getState().peers.K!.conn).toBe('connecting');
+    mesh.stop();
+  });
+
+  it('a refusal for a security reason stays: neither the decision nor the peer\'s offers reopen it', async () => {
+    const { store, mesh } = setup('aaaaaaaa');
+    accept(store);
+    store.getState().upsertPeer('K', { keyId: 'k1' });
+    mesh.ensure('K');
+    mesh.links.get('K')!.close('refused: live DTLS certificate does not match the bound fingerprint', true);
+    mesh.settle('K');
+    mesh.onSignal('mmmmmmmm', OFFER, B);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(created).toHaveLength(1);
+    expect(store.getState().peers.K!.conn).toBe('refused');
+    expect(store.getState().security.refusals[DROPPED_REFUSED]).toBe(1);
+  });
+
+  it('the natural initiator: an offer set aside in a glare is answered when our own offer was not proven in time', async () => {
+    const { store, mesh, verify } = setup('aaaaaaaa');
+    accept(store);
+    mesh.ensure('K');
+    mesh.onSignal('mmmmmmmm', OFFER, B);
+    expect(created.map((p) => p.opts.initiator)).toEqual([true]);
+    mesh.links.get('K')!.close(NOT_IN_TIME, true);
+    expect(created.map((p) => p.opts.initiator)).toEqual([true, false]);
+    await vi.waitFor(() => expect(verify).toHaveBeenCalledTimes(1));
+    expect(store.getState().peers.K!.conn).toBe('connecting');
     mesh.stop();
   });
 });

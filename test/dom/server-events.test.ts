@@ -20,6 +20,7 @@ const b64 = (n: number, c = 'A') => c.repeat(Math.ceil((n * 4) / 3));
 const bundle = { v: 1, identityKey: b64(32), roomId: 'r', keyId: b64(16), epoch: 1, ephemeralKey: b64(32), createdAt: 1, expiresAt: 2, signature: b64(64) };
 const rotation = { v: 1, type: 'rotate', identityKey: b64(32), roomId: 'r', epoch: 2, previousKeyId: b64(16), bundle, issuedAt: 3, signature: b64(64) };
 const revocation = { v: 1, type: 'revoke', identityKey: b64(32), roomId: 'r', keyId: b64(16), epoch: 2, issuedAt: 3, signature: b64(64) };
+const held = { v: 1, signer: b64(32), roomId: 'r', subject: b64(32, 'B'), subjectKeyId: b64(16), issuedAt: 3, signature: b64(64) };
 const binding = { v: 1, role: 'offer', senderKeyId: b64(16), recipientKeyId: b64(16), mac: b64(32) };
 const from = 'peer-0001';
 const sig = 'A'.repeat(27) + '=';
@@ -33,6 +34,7 @@ const VALID: Record<ServerEventName, Record<string, unknown>> = {
   'keys:published': { from, bundle },
   'keys:rotated': { from, notice: rotation },
   'keys:revoked': { from, notice: revocation },
+  'trust:held': { from, notice: held },
   'server:shutdown': { reconnectAfterMs: 1000 },
   'room:path': sfuPath,
   'media:key': { from, blob: 'AQID' }
@@ -46,6 +48,7 @@ const WRONG: Record<ServerEventName, (v: Record<string, unknown>) => unknown> = 
   'keys:published': (v) => ({ ...v, bundle: { ...bundle, v: 2 } }),
   'keys:rotated': (v) => ({ ...v, notice: { ...rotation, type: 'revoke' } }),
   'keys:revoked': (v) => ({ ...v, notice: { ...revocation, epoch: -1 } }),
+  'trust:held': (v) => ({ ...v, notice: { ...held, subjectKeyId: 'short' } }),
   'server:shutdown': () => ({ reconnectAfterMs: 'soon' }),
   'room:path': (v) => ({ ...v, roomToken: `1700000000,janus.plugin.videoroom,room=999:${sig}` }),
   'media:key': (v) => ({ ...v, blob: 'A'.repeat(1025) })

@@ -126,7 +126,8 @@ async function decideTrust(identityKey: string, decide: () => Promise<Contact>, 
     s.setContact(await decide());
     s.upsertPeer(identityKey, { trust: 'known', claims: undefined });
     s.resolveKeyChange(identityKey);
-    current?.mesh?.ensure(identityKey);
+    // A link that gave up while the decision was pending is retried from our end; the other end answers it.
+    current?.mesh?.settle(identityKey);
   } catch (err) {
     s.pushAlert(`${failure}: ${errorText(err)}`);
   }
@@ -134,7 +135,11 @@ async function decideTrust(identityKey: string, decide: () => Promise<Contact>, 
 
 /** "A different person": the peer becomes a contact of its own; the contact whose name it matched is untouched. */
 export const markDistinct = (identityKey: string) =>
-  decideTrust(identityKey, () => unwrap(window.veil.trust.markDistinct(identityKey)), 'Could not record the decision');
+  decideTrust(identityKey, () => {
+    // What the user wrote while this key claimed a contact's name was meant for that contact, not for this person.
+    current?.chat.dropHeld(identityKey, 'not sent: you said this is a different person');
+    return unwrap(window.veil.trust.markDistinct(identityKey));
+  }, 'Could not record the decision');
 
 /** The user explicitly accepts a peer's new identity key; verification starts over. */
 export const acceptKeyChange = (identityKey: string) =>

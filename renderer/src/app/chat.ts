@@ -7,8 +7,12 @@ import { isolate } from '../lib/shown-names';
 import { shownNameOf } from './names';
 import { errorCode, errorText, strictUtf8, unwrap, utf8 } from '../lib/veil';
 import type { Mesh } from '../rtc/mesh';
+import { holdRefusalWords, Outbox, type HeldLine } from './outbox';
 
 type Wire = ChatLine;
+
+/** A held line whose claimed send time is later than the envelope's (or before this) is shown at the envelope's time. */
+const OLDEST_PLAUSIBLE_MS = Date.UTC(2024, 0, 1);
 
 type Parsed = Wire | MediaState | { t: 'file'; control: FileControl } | null;
 
@@ -28,6 +32,9 @@ export function newId(): string {
 export class Chat {
   /** Where file control messages go (the files controller); without one they are ignored. */
   onFileControl: ((identityKey: string, control: FileControl) => void) | null = null;
+  /** Lines for recipients with no proven link yet (in the renderer: it already holds the plaintext it shows). */
+  readonly outbox = new Outbox();
+  private flushing = new Map<string, Promise<void>>();
 
   constructor(private readonly store: AppStore, private readonly roomId: string, private readonly mesh: () => Mesh | null) {}
 
@@ -55,19 +62,67 @@ export class Chat {
     }));
   }
 
-  /** Recipients: every peer with an open session; peers with a pending key change are blocked, with a reason. */
+  /**
+   * Recipients: every peer with an open session. A recipient with a proven link and no pending decision gets it now;
+   * any other is held in the outbox (status `waiting`) until its link is proven, or refused visibly when the box is full.
+   */
   async send(text: string): Promise<void> {
     const s = this.store.getState();
     const id = newId();
+    const at = Date.now();
     const peers = Object.values(s.peers).filter((p) => p.sessionOpen);
-    s.addMessage({ id, from: 'me', fromName: s.displayName, text, at: Date.now(), kind: 'message',
-      delivery: Object.fromEntries(peers.map((p) => [p.identityKey, { state: 'sending' as const }])) });
-    await Promise.all(peers.map((p) => this.sendTo(p.identityKey, { t: 'msg', id, text }, id)));
+    const mesh = this.mesh();
+    const now = peers.filter((p) => this.canSendNow(p.identityKey, mesh));
+    const delivery = Object.fromEntries(peers.map((p) => {
+      if (now.includes(p)) return [p.identityKey, { state: 'sending' as const }];
+      const refusal = this.outbox.hold(p.identityKey, { id, text, sentAt: at });
+      return [p.identityKey, refusal ? { state: 'failed' as const, reason: holdRefusalWords(refusal) } : { state: 'waiting' as const }];
+    }));
+    s.addMessage({ id, from: 'me', fromName: s.displayName, text, at, kind: 'message', delivery });
+    await Promise.all(now.map((p) => this.sendTo(p.identityKey, { t: 'msg', id, text }, id)));
+  }
+
+  /** Nothing is held for this recipient (order first), its link is proven and no decision about its key is pending here. */
+  private canSendNow(identityKey: string, mesh: Mesh | null): boolean {
+    return this.outbox.count(identityKey) === 0 && !this.flushing.has(identityKey) && !this.store.getState().keyChanges.includes(identityKey)
+      && (mesh?.isReady(identityKey) ?? false);
+  }
+
+  /** The link to this peer is proven: its held lines leave in order, each sealed now, carrying when it was written. */
+  flushHeld(identityKey: string): Promise<void> {
+    const running = this.flushing.get(identityKey);
+    if (running) return running;
+    const run = this.drain(identityKey).finally(() => this.flushing.delete(identityKey));
+    this.flushing.set(identityKey, run);
+    return run;
+  }
+
+  private async drain(identityKey: string): Promise<void> {
+    for (;;) {
+      const lines = this.outbox.takeAll(identityKey);
+      if (lines.length === 0) return;
+      for (let i = 0; i < lines.length; i++) {
+        const line = lines[i]!;
+        const mesh = this.mesh();
+        if (this.store.getState().keyChanges.includes(identityKey) || !mesh?.isReady(identityKey)) {
+          this.outbox.restore(identityKey, lines.slice(i));
+          return;
+        }
+        await this.sendTo(identityKey, { t: 'msg', id: line.id, text: line.text, sentAt: line.sentAt }, line.id);
+      }
+    }
+  }
+
+  /** Held lines that will never go (the peer left, or the user said it is a different person): failed, in words. */
+  dropHeld(identityKey: string, reason: string): void {
+    const lines: HeldLine[] = this.outbox.takeAll(identityKey);
+    for (const line of lines) this.store.getState().setDelivery(line.id, identityKey, { state: 'failed', reason });
   }
 
   private async sendTo(identityKey: string, wire: Wire, trackId?: string): Promise<void> {
     const s = this.store.getState();
     const fail = (reason: string) => { if (trackId) s.setDelivery(trackId, identityKey, { state: 'failed', reason }); };
+    // Never sealed to a key the user has not accepted (main refuses too: the second lock).
     if (s.keyChanges.includes(identityKey)) return fail('blocked: identity key changed, not accepted');
     const mesh = this.mesh();
     if (!mesh?.isReady(identityKey)) return fail('not connected');
@@ -110,7 +165,11 @@ export class Chat {
         this.store.getState().setDelivery(wire.id, identityKey, { state: 'delivered' });
         return;
       }
-      this.store.getState().addMessage({ id: `${identityKey}:${wire.id}`, from: identityKey, fromName: name, text: wire.text, at: opened.sentAt, kind: 'message' });
+      // A held line says when it was written; it cannot predate plausibility nor postdate its own envelope.
+      const held = wire.sentAt !== undefined && wire.sentAt < opened.sentAt;
+      const at = held ? Math.max(wire.sentAt!, OLDEST_PLAUSIBLE_MS) : opened.sentAt;
+      this.store.getState().addMessage({ id: `${identityKey}:${wire.id}`, from: identityKey, fromName: name, text: wire.text, at, kind: 'message',
+        ...(held ? { arrivedAt: opened.sentAt } : {}) });
       await this.sendTo(identityKey, { t: 'ack', id: wire.id });
     } catch (err) {
       this.store.getState().addMessage({

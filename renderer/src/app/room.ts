@@ -19,6 +19,7 @@ import type { AppStore } from '../store';
 import { Chat } from './chat';
 import { FilesController } from './files/controller';
 import { FilePortClient } from './files/file-port';
+import { HeldNotices } from './held-notices';
 import { decodeNoticeFrame, encodeNoticeFrame, NoticeApplier, type NoticeFrame } from './notices';
 
 /** `password` and `token` are what the server may ask for; neither is ever saved. */
@@ -31,6 +32,7 @@ export class Room {
   /** The call's media through the room's Janus when the server says `sfu` (chat and files stay on the mesh). */
   readonly sfu: SfuController;
   private readonly notices: NoticeApplier;
+  private readonly held: HeldNotices;
   private signaling: SignalingClient | null = null;
   private rotationTimer: ReturnType<typeof setInterval> | null = null;
   private left = false;
@@ -50,6 +52,8 @@ export class Room {
     });
     this.chat = new Chat(store, params.roomId, () => this.mesh);
     this.notices = new NoticeApplier(store);
+    this.held = new HeldNotices({ store, roomId: params.roomId, now: () => Date.now(),
+      emit: (to, notice) => this.signaling?.socket.emit('trust:held', { to, notice }, () => {}) });
     // The port to main connects on first use, so a room without file transfers never opens it.
     this.files = new FilesController({
       store, roomId: params.roomId, port: new FilePortClient(),
@@ -96,11 +100,17 @@ export class Room {
         if (frame) void this.notices.frame(frame);
         else void this.chat.receive(identityKey, bytes);
       },
-      onAuthenticated: (identityKey) => { this.files.onLinkUp(identityKey); void this.announceMedia(identityKey); },
+      onAuthenticated: (identityKey) => {
+        this.s.setHeldBy(identityKey, null);
+        void this.chat.flushHeld(identityKey);
+        this.files.onLinkUp(identityKey);
+        void this.announceMedia(identityKey);
+      },
       onFileFrame: (identityKey, bytes) => this.files.onFileFrame(identityKey, bytes),
       onLinkDown: (identityKey) => this.files.onLinkDown(identityKey)
     });
     bindMeshToStore(this.mesh, this.store);
+    this.mesh.events.on('peer-gone', (identityKey) => this.forgetHeld(identityKey));
     await this.connectSignaling();
     await this.startRotationTimer();
   }
@@ -146,6 +156,7 @@ export class Room {
       const p = this.byRoute(from);
       if (p) void this.openSession(from, p.displayName, bundle);
     });
+    sig.on('trust:held', ({ from, notice }) => void this.held.receive(from, notice));
     sig.on('keys:rotated', ({ notice }) => void this.notices.rotation(notice, 'server'));
     sig.on('keys:revoked', ({ notice }) => void this.notices.revocation(notice, 'server'));
   }
@@ -199,6 +210,7 @@ export class Room {
     if (prev && prev.sessionOpen && prev.keyId === bundle.keyId) {
       // Same identity and key re-joining (after a reconnect): just update the route.
       this.s.upsertPeer(bundle.identityKey, { peerId, present: true });
+      void this.held.announce(bundle.identityKey);
     } else {
       try {
         const info = await unwrap(window.veil.session.open(bundle, displayName));
@@ -206,7 +218,10 @@ export class Room {
           peerId, displayName: info.displayName, fingerprint: info.fingerprint, trust: info.trust, claims: info.claims,
           epoch: info.peerEpoch, keyId: info.peerKeyId, sessionOpen: true, present: true
         });
-        if (info.trust === 'changed' || info.trust === 'lookalike') this.s.addKeyChange(info.peerIdentityKey);
+        if (info.trust === 'changed' || info.trust === 'lookalike') {
+          this.s.addKeyChange(info.peerIdentityKey);
+          void this.held.announce(info.peerIdentityKey);
+        }
       } catch (err) {
         this.s.pushAlert(`Refused key bundle announced for ${isolate(displayNameOrPlaceholder(displayName))}: ${errorText(err)}`);
         return;
@@ -225,8 +240,15 @@ export class Room {
       return;
     }
     this.mesh?.drop(p.identityKey);
+    this.forgetHeld(p.identityKey);
     this.s.removePeer(p.identityKey);
     void window.veil.session.close(this.params.roomId, p.identityKey);
+  }
+
+  /** A member gone for good: what waited for it will not go, and its notice no longer holds. */
+  private forgetHeld(identityKey: string): void {
+    this.chat.dropHeld(identityKey, 'not delivered: they left the call');
+    this.s.setHeldBy(identityKey, null);
   }
 
   private async startRotationTimer(): Promise<void> {
@@ -292,6 +314,7 @@ export class Room {
     await window.veil.room.leave(this.params.roomId).catch(() => {});
     this.s.localStream?.getTracks().forEach((t) => t.stop());
     this.screenTrack?.stop();
+    this.chat.outbox.clear();
     this.s.clearPeers();
     this.s.clearChat();
     this.s.setMedia({ localStream: null, sharing: false });

@@ -1,56 +1,18 @@
 // The call mesh: one PeerLink per remote identity, deterministic initiator, buffered early signals, retries, trust gate; reports through events.
-import type { LinkRole, WireLinkBinding } from '../../../protocol/link';
+import type { WireLinkBinding } from '../../../protocol/link';
 import type { PeerSignal } from '../../../protocol/signaling';
 import type { PeerEntry } from '../store/peers-slice';
+import { EarlySignals } from './early-signals';
 import { Emitter } from './events';
+import type { LinkPatch, MeshDeps, MeshEvents } from './mesh-types';
 import type { FileChannel } from './file-channel';
 import { allFingerprints } from './fingerprint';
 import { buildRtcConfiguration } from './ice-policy';
-import { PeerLink } from './peer-link';
+import { CONNECT_TIMEOUT_MS, NOT_IN_TIME, PeerLink } from './peer-link';
 import { errorText } from '../lib/veil';
 import type { MediaKind } from './transceivers';
 
-/** What the mesh reads of the room (the app layer answers from its store). */
-export interface MeshView {
-  peers(): Readonly<Record<string, PeerEntry>>;
-  /** Identity keys whose key change awaits the user's decision. */
-  keyChanges(): readonly string[];
-}
-
-/** The link's side of a peer entry: connection state, proven fingerprint, remote stream. */
-export type LinkPatch = Partial<Pick<PeerEntry, 'conn' | 'reason' | 'dtls' | 'dtlsLive' | 'stream'>>;
-
-export interface MeshEvents {
-  /** The link's view of this peer changed. */
-  'peer-changed': [identityKey: string, patch: LinkPatch];
-  /** The link was refused (it stays down until "Try again"): count it, show it, alert. */
-  'link-refused': [identityKey: string, reason: string];
-  /** A signal no link asked for was dropped: count it, alert once per reason. */
-  'signal-refused': [identityKey: string, reason: string];
-  /** The peer's link closed and the peer is no longer in the room: forget it. */
-  'peer-gone': [identityKey: string];
-}
-
-export interface MeshDeps {
-  view: MeshView;
-  roomId: string;
-  certificate: RTCCertificate | null;
-  selfId(): string | null;
-  iceServers(): RTCIceServer[];
-  /** "Always relay my calls": relay-only ICE, and only relay candidates leave (rtc/ice-policy.ts). */
-  alwaysRelay?(): boolean;
-  localStream(): MediaStream | null;
-  screenTrack(): MediaStreamTrack | null;
-  bind(identityKey: string, role: LinkRole, localFp: string, remoteFp: string, answerDigest: string): Promise<WireLinkBinding>;
-  verify(identityKey: string, binding: WireLinkBinding, remoteFp: string, localFp: string, answerDigest: string): Promise<void>;
-  sendSignal(peerId: string, signal: PeerSignal, binding: WireLinkBinding): void;
-  onData(identityKey: string, bytes: Uint8Array): void;
-  onAuthenticated(identityKey: string): void;
-  /** A chunk frame on the authenticated link's file channel. */
-  onFileFrame(identityKey: string, bytes: Uint8Array): void;
-  /** The link to this peer closed (it may come back: retries, or the remote restarting it). */
-  onLinkDown(identityKey: string): void;
-}
+export type { LinkPatch, MeshDeps, MeshEvents, MeshView } from './mesh-types';
 
 const RETRY_MS = 1500;
 /** Last resort against offer floods: links an offer may create per peer per minute. */
@@ -68,13 +30,17 @@ export function trustBlocks(p: PeerEntry, pendingChanges: readonly string[]): bo
 
 export class Mesh {
   readonly links = new Map<string, PeerLink>();
-  private early = new Map<string, { signal: PeerSignal; binding: WireLinkBinding }[]>();
+  private early = new EarlySignals(CONNECT_TIMEOUT_MS);
   private retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
-  /** Peer key id (session) whose link was refused: its offers are dropped until "Try again" or a new session. */
+  /** Peer key id (session) whose link was refused for a security reason: its offers are dropped until "Try again" or a new session. A link that only timed out is not here. */
   private refusedSessions = new Map<string, string>();
   /** Offers for a proven link being checked in main before they may replace it. */
   private checking = new Set<string>();
   private offerLinkTimes = new Map<string, number[]>();
+  /** An offer we set aside in a glare (our own offer had precedence): answered if ours is not proven in time. */
+  private glareOffers = new Map<string, { signal: PeerSignal; binding: WireLinkBinding; at: number }>();
+  /** Attempts of our own left after a trust decision, should the first link not be proven in time. */
+  private settleRetries = new Map<string, number>();
   private stopped = false;
   readonly events = new Emitter<MeshEvents>();
 
@@ -104,6 +70,30 @@ export class Mesh {
     if (this.isInitiator(p.peerId)) this.create(identityKey, true);
     else if (p.conn === 'pending-trust') this.events.emit('peer-changed', identityKey, { conn: 'connecting', reason: undefined });
     this.flush(p.peerId);
+  }
+
+  /**
+   * The user decided about this peer's key (accepted it, or "a different person"): retry from our end whatever gave up
+   * while the decision was pending. A timeout is not a security refusal; a refusal for a security reason stays.
+   * The other end answers our offer (its own timeout did not make it refuse us), so the link comes up from both ends.
+   */
+  settle(identityKey: string): void {
+    const p = this.d.view.peers()[identityKey];
+    if (this.stopped || !p || !p.sessionOpen || this.blocked(p)) return;
+    if (this.refusedSessions.get(identityKey) === p.keyId) return;
+    this.early.dropStale(p.peerId);
+    // One more attempt of our own if the first one is not proven in time (it may have answered an offer that just died).
+    this.settleRetries.set(identityKey, 1);
+    if (this.links.has(identityKey)) return this.flush(p.peerId);
+    // Their offer is recent enough that its link will outlive our answer, and they offer naturally: answering it is the retry.
+    if (!this.isInitiator(p.peerId) && this.early.hasOfferYoungerThan(p.peerId, CONNECT_TIMEOUT_MS / 2)) {
+      this.events.emit('peer-changed', identityKey, { conn: 'connecting', reason: undefined });
+      return this.flush(p.peerId);
+    }
+    this.early.take(p.peerId);
+    clearTimeout(this.retryTimers.get(identityKey));
+    this.offerLinkTimes.delete(identityKey);
+    this.create(identityKey, true);
   }
 
   /** "Try again" on a refused tile: a fresh link; the non-initiator offers too (the natural initiator's offer wins a glare). */
@@ -138,6 +128,8 @@ export class Mesh {
       },
       onState: (conn) => upsert({ conn, reason: undefined }),
       onAuthenticated: (fp) => {
+        this.settleRetries.delete(identityKey);
+        this.glareOffers.delete(identityKey);
         upsert({ dtls: fp, dtlsLive: true });
         this.d.onAuthenticated(identityKey);
         this.adaptQuality();
@@ -151,8 +143,22 @@ export class Mesh {
         this.d.onLinkDown(identityKey);
         const p = view.peers()[identityKey];
         if (!p) return;
+        const glare = this.glareOffers.get(identityKey);
+        this.glareOffers.delete(identityKey);
+        // Our offer went unanswered, theirs was set aside for it (the other side decided late): answer theirs while it lives.
+        if (refused && reason === NOT_IN_TIME && glare && Date.now() - glare.at < CONNECT_TIMEOUT_MS / 2 && p.present && !this.stopped) {
+          this.onSignal(p.peerId, glare.signal, glare.binding);
+          if (this.links.has(identityKey)) return;
+        }
+        const settleRetry = this.settleRetries.get(identityKey) ?? 0;
+        if (refused && reason === NOT_IN_TIME && settleRetry > 0 && p.present && !this.stopped && !this.blocked(p)) {
+          this.settleRetries.set(identityKey, settleRetry - 1);
+          this.create(identityKey, true);
+          return;
+        }
         if (refused) {
-          this.refusedSessions.set(identityKey, p.keyId);
+          // Not proven in time (the other side may be waiting for its user's decision) is shown like a refusal but does not stick.
+          if (reason !== NOT_IN_TIME) this.refusedSessions.set(identityKey, p.keyId);
           this.events.emit('link-refused', identityKey, reason);
         } else if (p.present && !this.stopped) {
           this.events.emit('peer-changed', identityKey, { conn: 'retrying', reason, stream: undefined, dtlsLive: false });
@@ -181,11 +187,7 @@ export class Mesh {
     if (this.stopped) return;
     const p = this.peerByRoute(fromPeerId);
     if (!p || !p.sessionOpen || this.blocked(p)) {
-      // Bounded both ways: a lying server cannot grow this by inventing peers.
-      if (!this.early.has(fromPeerId) && this.early.size >= 32) return;
-      const list = this.early.get(fromPeerId) ?? [];
-      if (list.length < 8) list.push({ signal, binding });
-      this.early.set(fromPeerId, list);
+      this.early.hold(fromPeerId, signal, binding);
       return;
     }
     let link = this.links.get(p.identityKey);
@@ -199,7 +201,10 @@ export class Mesh {
       // One verification at a time: an unproven answering link (or a check in main) is still in progress.
       if (this.checking.has(p.identityKey) || (link && !link.initiator && !link.isAuthenticated)) return this.refuseStray(p, DROPPED_BUSY);
       // Glare (both offered): the natural initiator keeps its own offer; the other side yields and answers.
-      if (link && link.initiator && this.isInitiator(p.peerId)) return;
+      if (link && link.initiator && this.isInitiator(p.peerId)) {
+        this.glareOffers.set(p.identityKey, { signal, binding, at: Date.now() });
+        return;
+      }
       if (!this.allowOfferLink(p.identityKey)) return this.refuseStray(p, DROPPED_FLOOD);
       // A proven link is only replaced by an offer whose binding main verified first.
       if (link?.isAuthenticated) return void this.replaceProven(p, signal, binding);
@@ -248,10 +253,7 @@ export class Mesh {
   }
 
   flush(peerId: string): void {
-    const list = this.early.get(peerId);
-    if (!list) return;
-    this.early.delete(peerId);
-    for (const s of list) this.onSignal(peerId, s.signal, s.binding);
+    for (const s of this.early.take(peerId)) this.onSignal(peerId, s.signal, s.binding);
   }
 
   send(identityKey: string, bytes: Uint8Array): void {
@@ -298,5 +300,6 @@ export class Mesh {
     for (const l of this.links.values()) l.destroySilently();
     this.links.clear();
     this.early.clear();
+    this.glareOffers.clear();
   }
 }

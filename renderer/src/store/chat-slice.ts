@@ -1,7 +1,8 @@
 // Chat slice: the message log with per-recipient delivery status and per-peer failures.
 import type { StateCreator } from 'zustand';
 
-export type DeliveryState = 'sending' | 'sent' | 'delivered' | 'failed';
+/** `waiting`: held in the outbox until a proven link to that recipient exists (app/outbox.ts). */
+export type DeliveryState = 'waiting' | 'sending' | 'sent' | 'delivered' | 'failed';
 export interface Delivery { state: DeliveryState; reason?: string }
 
 export interface ChatMessage {
@@ -15,6 +16,8 @@ export interface ChatMessage {
   delivery?: Record<string, Delivery>;
   /** System lines: a rejected message and its reason (`warning`), or someone joining or leaving (`notice`). */
   kind?: 'message' | 'warning' | 'notice';
+  /** A line that was held on its author's side: `at` is when they sent it, this is when it reached us. */
+  arrivedAt?: number;
   /** The raw cause of a warning (error code and message), shown under "Advanced". */
   detail?: string;
 }
@@ -31,7 +34,7 @@ export interface ChatSlice {
 }
 
 const MAX_MESSAGES = 500;
-const rank: Record<DeliveryState, number> = { sending: 0, sent: 1, delivered: 2, failed: 3 };
+const rank: Record<DeliveryState, number> = { waiting: 0, sending: 0, sent: 1, delivered: 2, failed: 3 };
 
 export const createChatSlice: StateCreator<ChatSlice, [], [], ChatSlice> = (set) => ({
   messages: [],
@@ -61,6 +64,7 @@ export function summarize(delivery: Record<string, Delivery> | undefined): Deliv
   if (all.length === 0) return 'none';
   if (all.some((d) => d.state === 'failed')) return 'failed';
   if (all.every((d) => d.state === 'delivered')) return 'delivered';
+  if (all.some((d) => d.state === 'waiting')) return 'waiting';
   if (all.every((d) => d.state !== 'sending')) return 'sent';
   return 'sending';
 }

@@ -99,6 +99,7 @@ export function CallView() {
   const sfuState = useApp((s) => s.sfu.state);
   const sfuExpires = useApp((s) => s.sfu.expiresAt);
   const feeds = useApp((s) => s.feeds);
+  const heldBy = useApp((s) => s.heldBy);
   const panel = useApp((s) => s.panel);
   const unread = useApp((s) => s.unread);
   const setSession = useApp((s) => s.setSession);
@@ -135,7 +136,7 @@ export function CallView() {
   const peerTile = (p: PeerEntry, extra: { presenting?: boolean; className?: string } = {}) => (
     <VideoTile key={p.identityKey} testId="tile-peer" name={labelOf(p.identityKey, p.displayName)}
       lookalike={names.get(p.identityKey)?.lookalike ?? false} stream={sfuOn ? null : p.stream} conn={p.conn} sinkId={speakerId}
-      reason={p.reason} trust={p.trust} secure={p.dtlsLive} onRetry={() => retryPeer(p.identityKey)}
+      reason={p.reason} trust={p.trust} secure={p.dtlsLive} onRetry={() => retryPeer(p.identityKey)} heldByThem={p.identityKey in heldBy}
       micOff={p.media ? !p.media.mic : false} camOff={p.media ? !p.media.cam && !p.media.screen : false} {...extra} />
   );
   return (

@@ -32,6 +32,8 @@ interface Props {
   notice?: { state: string; text: string } | undefined;
   /** Extra data-* attributes on the tile. */
   data?: Record<string, string>;
+  /** This person's app told us (signed, checked in main) that it waits for them to confirm our new key. */
+  heldByThem?: boolean;
 }
 
 /** Up to two initials from the shown name (the look-alike tag after " · " is not part of it). */
@@ -50,7 +52,7 @@ function hue(name: string): number {
 type SinkVideo = HTMLVideoElement & { setSinkId?: (id: string) => Promise<void> };
 
 export function VideoTile(p: Props) {
-  const { testId, name, suffix, lookalike, stream, muted, mirrored, conn, reason, trust, secure, micOff, camOff, presenting, sinkId, onRetry, notice } = p;
+  const { testId, name, suffix, lookalike, stream, muted, mirrored, conn, reason, trust, secure, micOff, camOff, presenting, sinkId, onRetry, notice, heldByThem } = p;
   const ref = useRef<SinkVideo>(null);
   useEffect(() => {
     const v = ref.current;
@@ -91,6 +93,9 @@ export function VideoTile(p: Props) {
         <div className="tile-reason" data-testid="peer-reason" title={reason}>{reason.startsWith('refused:') ? reason : plainReason(reason)}</div>
       )}
       {notice && <div className="tile-reason" data-testid="tile-notice" data-state={notice.state}>{notice.text}</div>}
+      {heldByThem && conn !== 'connected' && (
+        <div className="tile-held" data-testid="peer-held">Waiting for <bdi>{name}</bdi> to confirm your new key: your messages wait until then.</div>
+      )}
       {conn === 'refused' && onRetry && <button className="tile-retry" onClick={onRetry} data-testid="peer-retry">Try again</button>}
     </div>
     </div>

@@ -8,7 +8,16 @@ import { plainReason } from '../../lib/plain-words';
 import { useApp } from '../../store';
 import { summarize, type ChatMessage } from '../../store/chat-slice';
 
-const DELIVERY_WORDS = { sending: 'sending', sent: 'sent', delivered: 'delivered', failed: 'not delivered' } as const;
+const DELIVERY_WORDS = { waiting: 'waiting', sending: 'sending', sent: 'sent', delivered: 'delivered', failed: 'not delivered' } as const;
+
+/** Why a held line waits, in words: our own pending decision, theirs (a notice signed by them), or just no link yet. */
+function WaitingWords({ peer, name }: { peer: string; name: string }) {
+  const ours = useApp((s) => s.keyChanges.includes(peer));
+  const theirs = useApp((s) => peer in s.heldBy);
+  if (ours) return <>waiting for you to decide about <bdi>{name}</bdi>'s key</>;
+  if (theirs) return <>waiting for <bdi>{name}</bdi> to confirm your new key</>;
+  return <>waiting for <bdi>{name}</bdi></>;
+}
 
 function DeliveryLine({ m }: { m: ChatMessage }) {
   const names = useApp(shownNamesOf);
@@ -19,8 +28,9 @@ function DeliveryLine({ m }: { m: ChatMessage }) {
     <div className="delivery" data-testid="delivery" data-status={overall}>
       {entries.map(([key, d]) => (
         <span key={key} className={`dl ${d.state}`} data-testid="delivery-peer" data-peer={names.get(key)?.label ?? key} data-state={d.state}
-          title={d.reason ? safeText(d.reason) : d.state}>
-          <bdi>{names.get(key)?.label ?? 'left'}</bdi>: {DELIVERY_WORDS[d.state]}{d.reason ? ` (${plainReason(d.reason)})` : ''}
+          title={d.reason ? safeText(d.reason) : d.state === 'waiting' ? 'kept on this computer until a secure connection is up' : d.state}>
+          {d.state === 'waiting' ? <WaitingWords peer={key} name={names.get(key)?.label ?? 'left'} />
+            : <><bdi>{names.get(key)?.label ?? 'left'}</bdi>: {DELIVERY_WORDS[d.state]}{d.reason ? ` (${plainReason(d.reason)})` : ''}</>}
         </span>
       ))}
     </div>
@@ -94,7 +104,9 @@ export function ChatPanel() {
             data-testid={m.kind === 'warning' ? 'chat-warning' : 'chat-message'} data-from={m.fromName}>
             {m.kind !== 'warning' && (
               <div className="msg-from">{m.from === 'me' ? 'You' : <bdi>{m.fromName}</bdi>}
-                {' '}<time className="msg-time" data-testid="chat-time" dateTime={new Date(m.at).toISOString()}>{timeOf(m.at)}</time></div>
+                {' '}<time className="msg-time" data-testid="chat-time" dateTime={new Date(m.at).toISOString()}>{timeOf(m.at)}</time>
+                {m.arrivedAt !== undefined && <span className="msg-held muted" data-testid="chat-held" data-sent-at={m.at} data-arrived-at={m.arrivedAt}>
+                  {' '}· sent earlier, arrived {timeOf(m.arrivedAt)} (it waited for a secure connection)</span>}</div>
             )}
             <div className="msg-text" data-testid="chat-text"><bdi>{safeMultilineText(m.text)}</bdi></div>
             {m.detail && <details className="advanced"><summary>Advanced</summary><code><bdi>{safeText(m.detail)}</bdi></code></details>}

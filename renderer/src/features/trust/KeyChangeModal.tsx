@@ -31,6 +31,8 @@ export function KeyChangeModal() {
         <p>This key: <code className="fp">{peer?.fingerprint}</code></p>
         <p className="muted">You are not connected to <bdi>{name}</bdi> (no video, sound, messages or files) until you decide; the rest of the
           call goes on. Compare safety numbers before trusting a new key.</p>
+        <p className="muted" data-testid="key-change-held">Messages you write meanwhile wait on this computer and go to <bdi>{name}</bdi> only
+          if you say it is <bdi>{claimed}</bdi>'s new key; <bdi>{name}</bdi>'s app is told that its messages wait for your decision.</p>
         <div className="dialog-actions">
           <button className="primary" onClick={() => openVerify(pending)} data-testid="key-change-verify">Verify now</button>
           <button className="danger" onClick={() => void leaveRoom()} data-testid="key-change-leave">Leave the room</button>
