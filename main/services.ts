@@ -32,6 +32,8 @@ export interface MainServiceOptions {
   onSecret?: (secret: Uint8Array) => void;
   /** Main's save dialog for received files; without one, `files:save` fails with bad-state. */
   chooseSavePath?: (suggestedName: string) => Promise<string | null>;
+  /** Main's open dialog for a file to send (`files:pick`); without one, `files:pick` fails with bad-state. */
+  chooseOpenPath?: () => Promise<string | null>;
   /** Opens the binary file port to the app window (Electron: a MessageChannelMain). */
   openFilePort?: FilePortOpener;
   /** The bundled chunk worker; defaults to chunk-worker.cjs beside the bundled main (dist/main). */
@@ -89,7 +91,8 @@ export async function createMainServices(options: MainServiceOptions): Promise<M
     e2ee, audit, dataDir: options.dataDir, now,
     chunkWorkerPath: options.chunkWorkerPath ?? path.join(__dirname, 'chunk-worker.cjs'),
     chooseSavePath: options.chooseSavePath ?? (() => Promise.reject(new DomainError('bad-state', 'no save dialog available'))),
-    ...(options.openFilePort ? { openPort: options.openFilePort } : {})
+    ...(options.openFilePort ? { openPort: options.openFilePort } : {}),
+    ...(options.chooseOpenPath ? { chooseOpenPath: options.chooseOpenPath } : {})
   });
   return {
     appInfo: options.appInfo,

@@ -11,3 +11,4 @@ export * from './session';
 export * from './signed';
 export * from './file-transfer';
 export * from './link-binding';
+export * from './file-final';

@@ -17,6 +17,7 @@ export interface ServicesOptions {
   openFilePort?: FilePortOpener;
   /** Stand-in for main's save dialog: the path to write a received file to, or null for "cancelled". */
   chooseSavePath?: (suggestedName: string) => Promise<string | null>;
+  chooseOpenPath?: () => Promise<string | null>;
   /** Stand-in for main's "allow this server?" dialog (the harness' user says yes and the peer records the question). */
   confirmNewServer?: (origin: string) => Promise<boolean>;
   /** Stand-in for desktopCapturer (Chromium's own getDisplayMedia ignores the choice; the picker still needs a list). */
@@ -51,6 +52,7 @@ export async function startServices(opts: ServicesOptions): Promise<PeerServices
     onInternalError: (channel, err) => console.error(`[harness] ${channel} internal error`, err) };
   if (opts.openFilePort) options.openFilePort = opts.openFilePort;
   if (opts.chooseSavePath) options.chooseSavePath = opts.chooseSavePath;
+  if (opts.chooseOpenPath) options.chooseOpenPath = opts.chooseOpenPath;
   if (opts.confirmNewServer) options.confirmNewServer = opts.confirmNewServer;
   if (opts.listCaptureSources) options.listCaptureSources = opts.listCaptureSources;
   // VEIL_TEST_AEAD=noble: run every peer as Electron does (native asymmetric crypto, noble ChaCha20-Poly1305).
