@@ -26,7 +26,7 @@ function setup(size: number, marker = false) {
   const count = Math.max(1, Math.ceil(size / CHUNK));
   const slice = (i: number) => file.slice(i * CHUNK, i * CHUNK + chunkLength(size, CHUNK, i));
   /** The hash of the sender's signed final message, as main hands it over once it verified the signature. */
-  const final = (hash = sha) => receiver.setFinal(id, hash);
+  const final = (hash: Uint8Array = sha) => receiver.setFinal(id, hash);
   return { dir, file, id, key, sha, sender, receiver, count, slice, final };
 }
 
