@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fromB64u, toB64u } from '../../../protocol/encoding';
+import { toB64u } from '../../../protocol/encoding';
 import { FILE_LIMITS } from '../../../protocol/file-limits';
 import { disposeSides, finalize, offerFile, port, pump, random, room, sendFile, side, sliceOf, ZERO } from './files-harness';
 import { Clock, expectCode, idOf, joinAll, makePeer, tempDir } from './harness';
@@ -205,7 +205,6 @@ describe('cancel, resume, failure, restart', () => {
 
   it('at most maxTransfers own transfers at once; unanswered offers expire after offerTtlMs; finished ones make room', async () => {
     const { clock, a, b } = await room();
-    const pa = await port(a);
     const alice = await idOf(a.peer);
     const bob = await idOf(b.peer);
     const ids: string[] = [];

@@ -1,9 +1,8 @@
 // Unanswered incoming file offers have their own quotas (per sender and in all) and a short life, apart from our own sends.
 import { afterEach, describe, expect, it } from 'vitest';
-import { fromB64u } from '../../../protocol/encoding';
 import { FILE_LIMITS } from '../../../protocol/file-limits';
 import { expectCode, idOf, joinAll } from './harness';
-import { disposeSides, port, room, type Side } from './files-harness';
+import { disposeSides, room, type Side } from './files-harness';
 
 afterEach(disposeSides);
 
