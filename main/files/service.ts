@@ -3,20 +3,19 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { fromB64u, toB64u } from '../../protocol/encoding';
+import { toB64u } from '../../protocol/encoding';
 import { FILE_LIMITS } from '../../protocol/file-limits';
 import type { FileMeta, OfferResult, PreparedFile, TransferInfo } from '../../protocol/ipc-files';
-import { chunkCountFor, fileNameProblem, mimeProblem } from '../crypto';
 import type { AuditLog } from '../e2ee/audit';
 import type { E2eeService } from '../e2ee/e2ee';
 import { DomainError } from '../errors';
-import type { DiskSource } from './disk-source';
 import { EngineError } from './engine-error';
 import { assertOfferQuota, isPendingOffer } from './offers';
 import { transferPortOps } from './port-ops';
 import { PortRouter } from './port-router';
 import type { FilePortOpener } from './port';
-import { checkPickedPath } from './picked-path';
+import { acceptFinal, signFinalOf, type FinalSteps } from './final-steps';
+import { prepareFromDialog, prepareFromPath, preparePasted, type PrepareSteps } from './prepare';
 import { isFinal, portStatusCode, sanitizeFileName, savedName, toInfo, type PreparedRecord, type TransferRecord } from './records';
 import { ChunkWorkerClient } from './worker-client';
 
@@ -131,40 +130,22 @@ export class FilesService {
   }
 
   /** Pasted data (no file behind it): the page brings each chunk's bytes to `seal`. Nothing is read before the offer. */
-  async prepare(roomId: string, meta: FileMeta): Promise<PreparedFile> {
-    if (meta.size > this.e2ee.settings.maxFileBytes) throw new DomainError('too-large', 'file is larger than the maxFileBytes setting');
-    const problem = fileNameProblem(meta.name) ?? mimeProblem(meta.mime);
-    if (problem) throw new DomainError('malformed', problem);
-    return this.addPrepared(roomId, { ...meta }, null);
+  prepare(roomId: string, meta: FileMeta): Promise<PreparedFile> {
+    return preparePasted(this.preparing(), roomId, meta);
   }
 
-  /** Main's open dialog; the chosen file is read here, from disk, by the chunk worker. */
-  async pick(roomId: string): Promise<PreparedFile | null> {
-    this.e2ee.assertRoom(roomId);
-    if (!this.opts.chooseOpenPath) throw new DomainError('bad-state', 'no open dialog available');
-    const chosen = await this.opts.chooseOpenPath();
-    return chosen === null ? null : this.addPath(roomId, chosen);
+  /** Main's open dialog; the chosen file is read from disk by the chunk worker. */
+  pick(roomId: string): Promise<PreparedFile | null> {
+    return prepareFromDialog(this.preparing(), roomId, this.opts.chooseOpenPath);
   }
 
   /** A dropped file's path, as Electron gave it to the preload for the File object the page passed. */
   dropped(roomId: string, filePath: string): Promise<PreparedFile> {
-    return this.addPath(roomId, filePath);
+    return prepareFromPath(this.preparing(), roomId, filePath);
   }
 
-  private async addPath(roomId: string, filePath: string): Promise<PreparedFile> {
-    this.e2ee.assertRoom(roomId);
-    const checked = await checkPickedPath(filePath, this.e2ee.settings.maxFileBytes);
-    return this.addPrepared(roomId, { name: checked.name, size: checked.source.size, mime: '' }, checked.source);
-  }
-
-  private addPrepared(roomId: string, meta: FileMeta, source: DiskSource | null): PreparedFile {
-    this.e2ee.assertRoom(roomId);
-    this.ensureRoom();
-    const id = this.e2ee.randomBytes(16);
-    const chunkSize = FILE_LIMITS.chunkBytes;
-    const chunkCount = chunkCountFor(meta.size, chunkSize);
-    this.prepares.set(toB64u(id), { id, roomId, meta, chunkSize, chunkCount, addedAt: this.opts.now(), source });
-    return { prepareId: toB64u(id), chunkSize, chunkCount, name: meta.name, size: meta.size, mime: meta.mime, fromDisk: source !== null };
+  private preparing(): PrepareSteps {
+    return { e2ee: this.e2ee, prepares: this.prepares, now: this.opts.now, ensureRoom: () => this.ensureRoom() };
   }
 
   async offer(prepareId: string, recipients: string[]): Promise<OfferResult[]> {
@@ -279,47 +260,21 @@ export class FilesService {
   async final(id: string): Promise<Uint8Array> {
     const r = this.record(id);
     this.expect(r, 'out', 'sending');
-    let digest: Uint8Array;
-    try {
-      digest = await this.worker().digest(r.id);
-    } catch (err) {
-      if (err instanceof EngineError && err.aborted) this.fail(r, portStatusCode(err.status), err.message);
-      throw toIpc(err);
-    }
-    r.sha256Hex = Buffer.from(digest).toString('hex');
-    return this.e2ee.signFileFinal({ transferId: r.id, manifestHash: r.manifestHash, size: r.size, chunkCount: r.chunkCount, fileSha256: digest });
+    return signFinalOf(this.finalSteps(), r);
   }
 
-  /**
-   * Recipient: the sender's final message. One that does not verify, or names another transfer, fails this transfer
-   * (key wiped, spool deleted): nothing is ever saved without a matching signed hash.
-   */
+  /** Recipient: the sender's final message; anything but a matching, genuine one fails the transfer (see final-steps.ts). */
   async receiveFinal(id: string, final: Uint8Array): Promise<TransferInfo> {
     const r = this.record(id);
     if (r.direction === 'in' && r.state === 'verified') return toInfo(r);
     this.expect(r, 'in', 'receiving');
-    const sender = fromB64u(r.peerIdentityKey);
-    let fileSha256: Uint8Array;
-    try {
-      if (!sender) throw new DomainError('internal', 'sender key unreadable');
-      fileSha256 = this.e2ee.verifyFileFinal(final, { transferId: r.id, manifestHash: r.manifestHash, senderIdentityKey: sender, size: r.size,
-        chunkCount: r.chunkCount });
-    } catch (err) {
-      await this.client?.forget(r.id).catch(() => {});
-      if (err instanceof DomainError) this.fail(r, err.code, err.message);
-      throw err;
-    }
-    try {
-      const progress = await this.worker().setFinal(r.id, fileSha256);
-      r.sha256Hex = Buffer.from(fileSha256).toString('hex');
-      if (progress.complete && r.state === 'receiving') this.verified(r);
-    } catch (err) {
-      if (err instanceof EngineError && (err.aborted || err.status === 'internal') && r.state === 'receiving') {
-        this.fail(r, portStatusCode(err.status), err.message);
-      }
-      throw toIpc(err);
-    }
+    await acceptFinal(this.finalSteps(), r, final);
     return toInfo(r);
+  }
+
+  private finalSteps(): FinalSteps {
+    return { e2ee: this.e2ee, worker: () => this.worker(), forget: (r) => this.client?.forget(r.id).catch(() => {}) ?? Promise.resolve(),
+      fail: (r, code, message) => this.fail(r, code, message), verified: (r) => this.verified(r) };
   }
 
   private verified(r: TransferRecord): void {
