@@ -22,6 +22,8 @@ import { benchMainPath } from './files-main';
 import { drainJs, forEachChunkJs } from './files-page';
 
 const MB = 1024 * 1024;
+// Experiments only: BENCH_CHUNK_KB sets main's chunk size for this run (4 … 192), before anything reads it.
+if (process.env.BENCH_CHUNK_KB) (FILE_LIMITS as { chunkBytes: number }).chunkBytes = Number(process.env.BENCH_CHUNK_KB) * 1024;
 const SIZE = Number(process.env.BENCH_FILE_MB ?? 64) * MB;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const BENCH_CHANNEL_ID = 1001;
@@ -159,6 +161,7 @@ async function main(): Promise<void> {
     const p = median(plain.map((x) => x.mbps));
     const e = median(enc.map((x) => x.mbps));
     const loopP99 = median(enc.map((x) => x.loopP99));
+    console.log(`chunk size ${FILE_LIMITS.chunkBytes / 1024} KiB, high-water ${FILE_LIMITS.highWaterBytes / MB} MiB, ${FILE_LIMITS.portPipeline} port requests in flight per transfer`);
     console.log(`loopback, ${os.cpus().length} cores, ${SIZE / MB} MiB per run, ${RUNS} runs each, ${process.env.BENCH_VIDEO === '1' ? 'audio+video' : 'audio-only'} call, `
       + `1-min load average at the end ${os.loadavg()[0]!.toFixed(1)}`);
     console.log('| path | MB/s per run | median MB/s |');
