@@ -156,7 +156,11 @@ async function main(): Promise<void> {
     ];
     for (let i = 0; i < RUNS; i++) {
       // Rotate the order so no path always runs first (or on a warmer machine).
-      for (let k = 0; k < variants.length; k++) await variants[(i + k) % variants.length]!(files[i]!);
+      for (let k = 0; k < variants.length; k++) {
+        const v = (i + k) % variants.length;
+        console.error(`[bench] run ${i + 1}: ${['plaintext', 'encrypted', 'carrier'][v]} …`);
+        await variants[v]!(files[i]!);
+      }
     }
     const p = median(plain.map((x) => x.mbps));
     const e = median(enc.map((x) => x.mbps));
