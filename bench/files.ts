@@ -136,8 +136,12 @@ async function main(): Promise<void> {
     }
     const a = await h.peer('Alice');
     const b = await h.peer('Bob');
-    if (process.env.BENCH_VIDEO !== '1') {
-      for (const p of [a, b]) { await p.context.addInitScript({ content: AUDIO_ONLY }); await p.page.reload(); }
+    // The carrier anchor's server is an origin of its own: the page's CSP (connect-src) must list it, as for a server the user allowed.
+    const echoOrigin = new URL(echo.url.replace(/^ws:/, 'http:')).origin;
+    for (const p of [a, b]) {
+      await p.services.services.servers.add(echoOrigin);
+      if (process.env.BENCH_VIDEO !== '1') await p.context.addInitScript({ content: AUDIO_ONLY });
+      await p.page.reload();
     }
     await a.join('bench-files');
     await b.join('bench-files');
