@@ -1,29 +1,43 @@
 // A second anchor for bench:files: plaintext over the data channel plus the same page↔main hops the browser harness adds.
 //
 // Chromium alone has no Electron MessagePort, so the harness carries every port frame over a loopback WebSocket
-// bridged to a page MessageChannel (test/e2e/harness/file-ports.ts). Veil's encrypted path crosses it three times per
-// chunk (plaintext up and sealed frame down on the sender, received frame up on the receiver). This anchor does exactly
-// those crossings against an echo server in this process, with no crypto, so the bench can tell the harness' cost
-// apart from Veil's own.
+// bridged to a page MessageChannel (test/e2e/harness/file-ports.ts). Veil's encrypted path, with main reading the file,
+// crosses it like this per chunk: a small request up and the chunk-sized frame down on the sender, the received frame
+// up and a small reply down on the receiver. This anchor does exactly those crossings against a server in this process
+// that reads the same file from disk, with no crypto, so the bench can tell the harness' cost apart from Veil's own.
+import { closeSync, openSync, readSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { WebSocketServer } from 'ws';
 import { FILE_LIMITS } from '../protocol/file-limits';
 import type { Peer } from '../test/e2e/harness/index';
-import { drainJs, forEachChunkJs } from './files-page';
+import { drainJs } from './files-page';
 
 const CARRIER_CHANNEL_ID = 1002;
 const MB = 1024 * 1024;
 
-/** Echoes a frame whose first byte is 1 (a "seal": the frame comes back); answers 6 bytes otherwise (an "open" reply). */
-export async function startEchoServer(): Promise<{ url: string; close(): Promise<void> }> {
+/**
+ * A frame whose first byte is 1 asks for chunk `u32 BE at 1` of the current file: the server reads it from disk and
+ * answers it (a "sealFromDisk" without crypto); any other frame gets 6 bytes back (an "open" reply).
+ */
+export async function startEchoServer(): Promise<{ url: string; useFile(path: string | null): void; close(): Promise<void> }> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: 1024 * 1024 });
   await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+  let fd: number | null = null;
   wss.on('connection', (ws) => {
-    ws.on('message', (data: Buffer) => ws.send(data[0] === 1 ? data : data.subarray(0, 6), { binary: true }));
+    ws.on('message', (data: Buffer) => {
+      if (data[0] !== 1 || fd === null) return ws.send(data.subarray(0, 6), { binary: true });
+      const chunk = Buffer.allocUnsafe(FILE_LIMITS.chunkBytes);
+      const n = readSync(fd, chunk, 0, chunk.length, data.readUInt32BE(1) * FILE_LIMITS.chunkBytes);
+      ws.send(chunk.subarray(0, n), { binary: true });
+    });
   });
   return {
     url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`,
+    useFile(path) {
+      if (fd !== null) closeSync(fd);
+      fd = path === null ? null : openSync(path, 'r');
+    },
     close: () => new Promise<void>((resolve) => { for (const c of wss.clients) c.terminate(); wss.close(() => resolve()); })
   };
 }
@@ -55,35 +69,40 @@ export const setupCarrierExpr = (url: string) => `(async () => {
   return true;
 })()`;
 
-/** Page-side sender: the app's read strategy and pipeline depth, each chunk up and back through the carrier first. */
-const sendCarrierExpr = `(async () => {
+/** Page-side sender: the app's pipeline depth and backpressure; each chunk is asked of the server, which reads it from disk. */
+const sendCarrierExpr = (size: number) => `(async () => {
   const dc = window.__carrierDc;
   const inFlight = [];
   const flush = async () => {
-    const echoed = await inFlight.shift();
+    const chunk = await inFlight.shift();
     ${drainJs('dc')}
-    dc.send(new Uint8Array(echoed, 1));
+    dc.send(chunk);
   };
-  ${forEachChunkJs(`const frame = new Uint8Array(part.length + 1);
-      frame[0] = 1;
-      frame.set(part, 1);
-      inFlight.push(window.__carrier(frame.buffer));
-      if (inFlight.length >= ${FILE_LIMITS.portPipeline}) await flush();`)}
+  const t0 = Date.now();
+  const count = Math.max(1, Math.ceil(${size} / ${FILE_LIMITS.chunkBytes}));
+  for (let i = 0; i < count; i++) {
+    const req = new Uint8Array(29);
+    req[0] = 1;
+    new DataView(req.buffer).setUint32(1, i);
+    inFlight.push(window.__carrier(req.buffer));
+    if (inFlight.length >= ${FILE_LIMITS.portPipeline}) await flush();
+  }
   while (inFlight.length) await flush();
   return t0;
 })()`;
 
 /** MB/s of the carrier-matched plaintext run, this process' event-loop delay p99 (ms) and utilization while it ran. */
-export async function carrierRun(a: Peer, b: Peer, file: string, size: number,
+export async function carrierRun(a: Peer, b: Peer, file: string, size: number, server: { useFile(path: string | null): void },
   until: (check: () => Promise<boolean>, timeout: number, poll?: number) => Promise<void>): Promise<{ mbps: number; loopP99: number; busy: number }> {
   await b.page.evaluate('window.__carrierRecv.bytes = 0');
-  await a.page.locator('#bench-file').setInputFiles(file);
+  server.useFile(file);
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
   const elu0 = performance.eventLoopUtilization();
-  const t0 = await a.page.evaluate(sendCarrierExpr) as number;
+  const t0 = await a.page.evaluate(sendCarrierExpr(size)) as number;
   await until(async () => (await b.page.evaluate('window.__carrierRecv.bytes') as number) >= size, 300_000, 250);
   const t1 = await b.page.evaluate('window.__carrierRecv.done') as number;
   loop.disable();
+  server.useFile(null);
   return { mbps: size / MB / ((t1 - t0) / 1000), loopP99: loop.percentile(99) / 1e6, busy: performance.eventLoopUtilization(elu0).utilization };
 }

@@ -1,8 +1,8 @@
 // Main's side of file transfer alone: two real main services in this process, ports fed flat out, event-loop delay measured.
-// Part of `npm run bench:files`: it shows how much main can seal and open per second (no browser, no data channel)
-// and that chunk crypto in the worker keeps main's event loop free while it does.
+// Part of `npm run bench:files`: it shows how much main can read, seal and open per second (no browser, no data
+// channel) and that disk reads and chunk crypto in the worker keep main's event loop free while it does.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -20,17 +20,21 @@ import { fakeOpener, type FakePort } from '../test/unit/main/file-port';
 const APP_URL = APP_ENTRY_URL;
 const MB = 1024 * 1024;
 
-interface Side { services: MainServices; call<T>(channel: IpcChannel, ...args: unknown[]): Promise<T>; ports: FakePort[]; dir: string }
+interface Side { services: MainServices; call<T>(channel: IpcChannel, ...args: unknown[]): Promise<T>; ports: FakePort[]; dir: string;
+  pick: string | null }
 
 async function side(name: string): Promise<Side> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `veil-bench-${name}-`));
   const { opener, ports } = fakeOpener();
+  const holder: { pick: string | null } = { pick: null };
   const { services, dispatch } = await createMainApp({
     appInfo: { name: 'Veil', version: 'bench', platform: 'linux' }, dataDir: dir, keystore: new MemoryKeystore(), sweepIntervalMs: 0,
-    chunkWorkerPath: await chunkWorkerPath(), openFilePort: opener, chooseSavePath: async () => null
+    chunkWorkerPath: await chunkWorkerPath(), openFilePort: opener, chooseSavePath: async () => null, chooseOpenPath: async () => holder.pick
   });
   return {
     services, ports, dir,
+    get pick() { return holder.pick; },
+    set pick(p) { holder.pick = p; },
     async call<T>(channel: IpcChannel, ...args: unknown[]): Promise<T> {
       const r = await dispatch(APP_URL, channel, args) as IpcResult<T>;
       if (!r.ok) throw new Error(`${channel}: ${r.error.code}: ${r.error.message}`);
@@ -70,16 +74,15 @@ export async function benchMainPath(sizeBytes: number, paceMBps = 0): Promise<Ma
     const bId = (await b.call<{ identityKey: string }>('identity:get')).identityKey;
     const aId = (await a.call<{ identityKey: string }>('identity:get')).identityKey;
     const [pa, pb] = [await port(a), await port(b)];
-    // A pool of random chunks stands in for the file (no 1 GB buffer needed to measure main).
-    const pool = Array.from({ length: 16 }, () => new Uint8Array(randomBytes(FILE_LIMITS.chunkBytes)));
-    const chunkOf = (i: number, count: number) => {
-      const c = pool[i % pool.length]!;
-      return i === count - 1 ? c.subarray(0, sizeBytes - (count - 1) * FILE_LIMITS.chunkBytes) : c;
-    };
-    const prep = await a.call<PreparedFile>('files:prepare', 'room', { name: 'bench.bin', size: sizeBytes, mime: '' });
-    const pid = fromB64u(prep.prepareId)!;
+    // The file main reads: random 4 MiB blocks repeated (written once, then mostly in the page cache, as a file just picked).
+    const file = path.join(a.dir, 'bench.bin');
+    const block = new Uint8Array(randomBytes(4 * MB));
+    const fd = openSync(file, 'w');
+    for (let o = 0; o < sizeBytes; o += block.length) writeSync(fd, block, 0, Math.min(block.length, sizeBytes - o));
+    closeSync(fd);
+    a.pick = file;
+    const prep = (await a.call<PreparedFile | null>('files:pick', 'room'))!;
     const n = prep.chunkCount;
-    await pipelined(n, FILE_LIMITS.portPipeline, async (i) => { await pa.request('hash', pid, 0, i, chunkOf(i, n)); });
     const [offer] = await a.call<OfferResult[]>('files:offer', prep.prepareId, [bId]);
     if (!offer?.ok) throw new Error('offer failed');
     await b.call('files:receiveOffer', 'room', aId, offer.offer);
@@ -93,13 +96,13 @@ export async function benchMainPath(sizeBytes: number, paceMBps = 0): Promise<Ma
     const sealed = new Map<number, Uint8Array>();
     let opened = 0;
     let opening: Promise<void> = Promise.resolve();
-    const chunkMs = paceMBps > 0 ? (FILE_LIMITS.chunkBytes / MB / paceMBps) * 1000 : 0;
+    const chunkMs = paceMBps > 0 ? (prep.chunkSize / MB / paceMBps) * 1000 : 0;
     const pace = async (i: number) => {
       const due = t0 + i * chunkMs - performance.now();
       if (due > 1) await new Promise((r) => setTimeout(r, due));
     };
     await pipelined(n, FILE_LIMITS.portPipeline, async (i) => {
-      const r = await pa.request('seal', tid, 1, i, chunkOf(i, n));
+      const r = await pa.request('sealFromDisk', tid, 1, i, new Uint8Array(0));
       if (r.status !== 'ok') throw new Error(`seal ${i}: ${r.status}`);
       sealed.set(i, r.payload.slice());
       while (sealed.has(opened)) {
@@ -111,6 +114,7 @@ export async function benchMainPath(sizeBytes: number, paceMBps = 0): Promise<Ma
       }
     }, chunkMs > 0 ? pace : undefined);
     await opening;
+    await b.call('files:receiveFinal', offer.transferId, await a.call<Uint8Array>('files:final', offer.transferId));
     const seconds = (performance.now() - t0) / 1000;
     loop.disable();
     const info = await b.call<{ state: string }>('files:get', offer.transferId);

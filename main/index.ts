@@ -91,12 +91,19 @@ if (!app.requestSingleInstanceLock()) {
       const result = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
       return result.canceled || !result.filePath ? null : result.filePath;
     };
+    // A file to send is chosen in main's own dialog: main reads it, the page never learns its path.
+    const chooseOpenPath = async (): Promise<string | null> => {
+      const options = { properties: ['openFile' as const] };
+      const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+      return result.canceled || !result.filePaths[0] ? null : result.filePaths[0];
+    };
     mainApp = await createMainApp({
       appInfo: { name: app.getName(), version: app.getVersion(), platform: process.platform },
       dataDir: app.getPath('userData'),
       openFilePort,
       openMediaKeyPort,
       chooseSavePath,
+      chooseOpenPath,
       invites,
       ...(devProfile.keychainService ? { keystore: new KeytarKeystore(devProfile.keychainService) } : {}),
       confirmNewServer: (origin) => askUser(mainWindow, 'Allow Veil to connect to this server?',

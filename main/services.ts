@@ -34,6 +34,8 @@ export interface MainServiceOptions {
   onSecret?: (secret: Uint8Array) => void;
   /** Main's save dialog for received files; without one, `files:save` fails with bad-state. */
   chooseSavePath?: (suggestedName: string) => Promise<string | null>;
+  /** Main's open dialog for a file to send (`files:pick`); without one, `files:pick` fails with bad-state. */
+  chooseOpenPath?: () => Promise<string | null>;
   /** Opens the binary file port to the app window (Electron: a MessageChannelMain). */
   openFilePort?: FilePortOpener;
   /** Opens the frame worker's key port to the app window (Electron: a MessageChannelMain). */
@@ -97,7 +99,8 @@ export async function createMainServices(options: MainServiceOptions): Promise<M
     e2ee, audit, dataDir: options.dataDir, now,
     chunkWorkerPath: options.chunkWorkerPath ?? path.join(__dirname, 'chunk-worker.cjs'),
     chooseSavePath: options.chooseSavePath ?? (() => Promise.reject(new DomainError('bad-state', 'no save dialog available'))),
-    ...(options.openFilePort ? { openPort: options.openFilePort } : {})
+    ...(options.openFilePort ? { openPort: options.openFilePort } : {}),
+    ...(options.chooseOpenPath ? { chooseOpenPath: options.chooseOpenPath } : {})
   });
   const mediaKeys = new MediaKeyService({ e2ee, backend, audit, now,
     ...(options.openMediaKeyPort ? { openPort: options.openMediaKeyPort } : {}),

@@ -39,12 +39,16 @@ export function readChunkFrameHeader(frame: Uint8Array): ChunkFrameHeader | null
  * Reply:   op|0x80 u8 ‖ reqId u32 ‖ status u8 ‖ payload (on error: UTF-8 message).
  */
 export const PORT_OPS = {
-  /** Prepare pass: plaintext slice `index` of the prepared file (transferId = prepareId), hashed in order. */
-  hash: 0x01,
+  /* 0x01 was the version-1 prepare (hash) pass: not an op any more, so such a frame is not a request. */
   /** Seal plaintext chunk `index` of an outgoing transfer under `attempt`; the reply payload is the chunk frame. */
   seal: 0x02,
   /** Open a received chunk frame (payload = the whole frame; header fields of the request are zero). */
-  open: 0x03
+  open: 0x03,
+  /**
+   * Main reads chunk `index` of a file it opened itself (picked in its dialog or dropped) and seals it under `attempt`;
+   * the request payload is empty and the reply payload is the chunk frame, so the page never holds the plaintext.
+   */
+  sealFromDisk: 0x04
 } as const;
 export type PortOp = (typeof PORT_OPS)[keyof typeof PORT_OPS];
 export const PORT_REQUEST_HEADER_BYTES = 29;
@@ -53,7 +57,7 @@ export const PORT_REPLY_FLAG = 0x80;
 
 /** Port reply status: 0 is success; the rest name why, and say whether the transfer was aborted. */
 export const PORT_STATUS = ['ok', 'not-found', 'decrypt-failed', 'out-of-order', 'hash-mismatch', 'too-large', 'bad-state',
-  'stale-attempt', 'malformed', 'internal'] as const;
+  'stale-attempt', 'malformed', 'internal', 'file-changed'] as const;
 export type PortStatus = (typeof PORT_STATUS)[number];
 
 export interface PortRequest { op: PortOp; reqId: number; transferId: Uint8Array; attempt: number; index: number; payload: Uint8Array }

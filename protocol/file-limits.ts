@@ -36,7 +36,12 @@ export const FILE_LIMITS = {
    * and a short life frees the quota soon after a flood. The sender may offer again.
    */
   offerTtlMs: 3 * 60 * 1000,
-  /** A prepared (hashed) file not offered is dropped after this long. */
+  /**
+   * A recipient that opened every chunk waits this long for the sender's signed final message (sent right after the
+   * last chunk), then fails the transfer: a file is never kept without it.
+   */
+  finalWaitMs: 60 * 1000,
+  /** A prepared file (picked, dropped or pasted) not offered is dropped after this long. */
   prepareTtlMs: 30 * 60 * 1000
 } as const;
 

@@ -13,11 +13,13 @@ export const IPC_CHANNEL_NAMES = [
   'audit:tail', 'stats:get',
   'settings:get', 'settings:set',
   'host:start', 'host:stop', 'host:status', 'host:interfaces',
-  'files:connect', 'files:prepare', 'files:offer', 'files:receiveOffer', 'files:accept', 'files:decline', 'files:cancel',
+  'files:connect', 'files:prepare', 'files:pick', 'files:dropped', 'files:offer', 'files:final', 'files:receiveFinal', 'files:receiveOffer', 'files:accept', 'files:decline', 'files:cancel',
   'files:finish', 'files:resume', 'files:get', 'files:list', 'files:save',
   'invite:take'
 ] as const;
 export type IpcChannelName = (typeof IPC_CHANNEL_NAMES)[number];
+/** Channels the preload calls itself and does not put on window.veil as they are (the page cannot pass a path it made up). */
+export const PRELOAD_ONLY_CHANNELS: readonly IpcChannelName[] = ['files:dropped'];
 
 /** Main → preload event that carries the file-transfer MessagePort (see protocol/file-frames.ts); not an invoke channel. */
 export const FILE_PORT_EVENT = 'veil:file-port';

@@ -6,7 +6,7 @@ export const IPC_ERROR_CODES = [
   'no-room-key', 'no-session', 'bad-signature', 'replay', 'stale', 'expired', 'revoked',
   'malformed', 'wrong-recipient', 'unknown-key', 'decrypt-failed', 'old-epoch', 'not-found', 'too-large',
   'key-changed', 'hash-mismatch', 'bad-state', 'out-of-order',
-  'room-too-large', 'too-many-rooms', 'over-quota', 'denied',
+  'room-too-large', 'too-many-rooms', 'over-quota', 'denied', 'file-changed',
   'not-member', 'wrong-sender', 'wrong-room'
 ] as const;
 export type IpcErrorCode = (typeof IPC_ERROR_CODES)[number];

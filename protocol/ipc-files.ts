@@ -35,7 +35,7 @@ export interface TransferInfo {
   mime: string;
   chunkSize: number;
   chunkCount: number;
-  /** SHA-256 of the whole file from the signed manifest, lowercase hex. */
+  /** SHA-256 of the whole file, lowercase hex, from the signed final message ('' until it is known). */
   sha256: string;
   createdAt: number;
   state: TransferState;
@@ -46,7 +46,10 @@ export interface TransferInfo {
   error?: IpcError;
 }
 
-export interface PreparedFile { prepareId: string; chunkSize: number; chunkCount: number }
+/** A file ready to offer: picked in main's dialog, dropped (main reads it from disk) or pasted (the page brings its bytes). */
+export interface PreparedFile { prepareId: string; chunkSize: number; chunkCount: number; name: string; size: number; mime: string;
+  /** True when main reads the file itself: chunks are then sealed with the `sealFromDisk` port op. */
+  fromDisk: boolean }
 export type OfferResult =
   | { recipientIdentityKey: string; ok: true; transferId: string; /** Signed manifest ‖ signature, for the recipient's `files:receiveOffer`. */ offer: Uint8Array }
   | { recipientIdentityKey: string; ok: false; error: IpcError };
@@ -56,9 +59,16 @@ const offerBytes = z.instanceof(Uint8Array).refine((b) => b.length <= FILE_LIMIT
 export const filesIpc = {
   /** Asks main for the binary port; it arrives as a window `message` event whose data is `{ veilFilePort: token }`. */
   'files:connect': channel<z.ZodTuple<[]>, { token: string }>(z.tuple([])),
-  /** Starts the prepare pass (hash) of a file the user picked; then send its slices as `hash` port requests. */
+  /** Data with no file behind it (pasted): the page brings its bytes with `seal` port requests. */
   'files:prepare': channel<z.ZodTuple<[typeof roomIdSchema, typeof fileMetaSchema]>, PreparedFile>(z.tuple([roomIdSchema, fileMetaSchema])),
-  /** Signs one manifest per recipient (each its own transfer id and key); needs the whole file hashed. */
+  /** Main shows its own open dialog and reads the chosen file itself; null when the user cancelled. The path never reaches the page. */
+  'files:pick': channel<z.ZodTuple<[typeof roomIdSchema]>, PreparedFile | null>(z.tuple([roomIdSchema])),
+  /**
+   * A file dropped on the window. Not on `window.veil` as a path: the preload exposes `files.dropped(roomId, file)`,
+   * which asks Electron for the File's own path; main checks it (regular, readable, size limit) and reads it itself.
+   */
+  'files:dropped': channel<z.ZodTuple<[typeof roomIdSchema, z.ZodString]>, PreparedFile>(z.tuple([roomIdSchema, z.string().min(1).max(4096)])),
+  /** Signs one manifest per recipient (each its own transfer id and key) at once: nothing of the file is read first. */
   'files:offer': channel<z.ZodTuple<[typeof transferIdSchema, z.ZodArray<typeof identityKey>]>, OfferResult[]>(
     z.tuple([transferIdSchema, z.array(identityKey).min(1).max(FILE_LIMITS.maxRecipients)])),
   /** Verifies an offer that arrived (inside a sealed envelope) from `senderIdentityKey` in `roomId`. */
@@ -70,6 +80,11 @@ export const filesIpc = {
   'files:cancel': channel<z.ZodTuple<[typeof transferIdSchema]>, TransferInfo>(z.tuple([transferIdSchema])),
   /** Sender: the recipient reported the whole-file hash verified; wipes the transfer key. */
   'files:finish': channel<z.ZodTuple<[typeof transferIdSchema]>, TransferInfo>(z.tuple([transferIdSchema])),
+  /** Sender, once every chunk was sealed: the signed final message (the whole-file SHA-256) for the recipient. */
+  'files:final': channel<z.ZodTuple<[typeof transferIdSchema]>, Uint8Array>(z.tuple([transferIdSchema])),
+  /** Recipient: the sender's final message; verified, it completes the transfer once every chunk opened and the hashes match. */
+  'files:receiveFinal': channel<z.ZodTuple<[typeof transferIdSchema, z.ZodType<Uint8Array>]>, TransferInfo>(
+    z.tuple([transferIdSchema, z.instanceof(Uint8Array).refine((b) => b.length <= 512, 'at most 512 bytes')])),
   /** Sender: continue from chunk `fromIndex` (the recipient's resume point) under a new attempt number. */
   'files:resume': channel<z.ZodTuple<[typeof transferIdSchema, z.ZodNumber]>, TransferInfo>(
     z.tuple([transferIdSchema, z.number().int().min(0).max(0xffffffff)])),
@@ -104,7 +119,9 @@ export const fileControlSchema = z.discriminatedUnion('t', [
   z.strictObject({ t: z.literal('file-ack'), id: transferIdSchema, next: z.number().int().min(0).max(0xffffffff) }),
   /** Receiver → sender after a reconnect: please continue from `next`. */
   z.strictObject({ t: z.literal('file-resume'), id: transferIdSchema, next: z.number().int().min(0).max(0xffffffff) }),
-  /** Receiver → sender: every chunk verified and the whole-file SHA-256 matched the manifest. */
+  /** Sender → receiver, after the last chunk: base64url of the signed final message (whole-file SHA-256, PROTOCOL.md 14.6). */
+  z.strictObject({ t: z.literal('file-final'), id: transferIdSchema, final: z.string().max(400) }),
+  /** Receiver → sender: every chunk verified and the whole-file SHA-256 matched the signed final. */
   z.strictObject({ t: z.literal('file-done'), id: transferIdSchema })
 ]);
 export type FileControl = z.infer<typeof fileControlSchema>;

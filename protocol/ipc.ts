@@ -38,12 +38,22 @@ type DomainOf<C extends string> = C extends `${infer D}:${string}` ? D : never;
 type VerbOf<C extends string, D extends string> = C extends `${D}:${infer V}` ? V : never;
 export type IpcDomain = DomainOf<IpcChannel>;
 
-/** What the preload exposes as `window.veil`: `veil.<domain>.<verb>(...args)`. */
-export type VeilApi = {
+/** `veil.<domain>.<verb>(...args)` for every channel, as the contract has them. */
+type ChannelApi = {
   [D in IpcDomain]: {
     [C in IpcChannel as VerbOf<C, D>]: IpcArgs<C> extends unknown[]
       ? (...args: IpcArgs<C>) => Promise<IpcResult<IpcResultOf<C>>>
       : never;
+  };
+};
+
+/**
+ * What the preload exposes as `window.veil`. `files.dropped` takes the dropped File object itself (typed `object`:
+ * protocol/ has no DOM types), never a path: the preload asks Electron for that File's path.
+ */
+export type VeilApi = Omit<ChannelApi, 'files'> & {
+  files: Omit<ChannelApi['files'], 'dropped'> & {
+    dropped(roomId: string, file: object): Promise<IpcResult<IpcResultOf<'files:dropped'> | null>>;
   };
 };
 

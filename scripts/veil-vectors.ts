@@ -1,7 +1,7 @@
 // Computes Veil's own known-answer vectors from fixed seeds with a given backend (frozen by gen-vectors.ts, checked by the tests).
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bundleBytes, deriveFileKey, deriveSessionKeys, encodeManifest, revocationBytes, rotationBytes, safetyNumber, sealChunk,
-  sealEnvelope, signBundle, signOffer, signRevocation, signRotation, type CryptoBackend, type EphemeralKeyPair } from '../main/crypto';
+import { bundleBytes, deriveFileKey, deriveSessionKeys, encodeFinalBody, encodeManifest, revocationBytes, rotationBytes, safetyNumber, sealChunk,
+  sealEnvelope, signBundle, signFinal, signOffer, signRevocation, signRotation, type CryptoBackend, type EphemeralKeyPair } from '../main/crypto';
 import { toB64u, toHex } from '../protocol/encoding';
 import { craftedCases } from '../test/unit/crypto/ed25519-cases';
 import { computeExtraVectors } from './veil-vectors-extra';
@@ -57,13 +57,16 @@ export function computeVeilVectors(b: CryptoBackend): VeilVectors {
   const chunk = new Uint8Array(4096).map((_, i) => (i * 7 + 3) & 0xff);
   const fileBytes = new Uint8Array([...chunk, ...chunk.subarray(0, 1000)]);
   const manifestFields = { transferId: id16('file/transfer-id'), senderIdentityKey: alice.identityKey, recipientIdentityKey: bob.identityKey,
-    senderKeyId: alice.ephemeral.keyId, recipientKeyId: bob.ephemeral.keyId, size: fileBytes.length, chunkSize: 4096, sha256: sha256(fileBytes),
+    senderKeyId: alice.ephemeral.keyId, recipientKeyId: bob.ephemeral.keyId, size: fileBytes.length, chunkSize: 4096,
     createdAt: CREATED_AT + 5000, roomId: ROOM_ID, name: 'kat-report.txt', mime: 'text/plain' };
   const manifest = encodeManifest(manifestFields);
   const offer = signOffer(b, alice.seed, manifestFields);
   const fileKey = deriveFileKey(b, ka.sendKey, manifestFields.transferId, manifest);
   const frame0 = sealChunk(b, fileKey, { transferId: manifestFields.transferId, attempt: 0, index: 0 }, chunk);
   const frame1 = sealChunk(b, fileKey, { transferId: manifestFields.transferId, attempt: 2, index: 1 }, fileBytes.subarray(4096));
+  const finalFields = { transferId: manifestFields.transferId, manifestHash: sha256(manifest), size: fileBytes.length, chunkCount: 2,
+    fileSha256: sha256(fileBytes) };
+  const final = signFinal(b, alice.seed, finalFields);
 
   const inputs = {
     aliceIdentitySeed: toHex(alice.seed), aliceRoomSecret: toHex(alice.ephemeral.secretKey), aliceKeyId: toHex(alice.ephemeral.keyId),
@@ -85,14 +88,18 @@ export function computeVeilVectors(b: CryptoBackend): VeilVectors {
       signedBytes: toHex(rotationBytes(unsignedRotation)), notice: rotation },
     'revocation': { description: 'PROTOCOL.md §7: Alice revokes the rotated-to key', signedBytes: toHex(revocationBytes(unsignedRevocation)), notice: revocation },
     'safety-number': { description: 'PROTOCOL.md §9: Alice and Bob (same result from either side)', ...safetyNumber(alice.identityKey, bob.identityKey) },
-    'file-manifest': { description: 'PROTOCOL.md §14.1: offer = manifest ‖ signature', fileSha256: toHex(manifestFields.sha256),
+    'file-manifest': { description: 'PROTOCOL.md §14.1: offer = manifest (version 2) ‖ signature',
       fields: { ...manifestFields, transferId: toHex(manifestFields.transferId), senderIdentityKey: toHex(alice.identityKey),
-        recipientIdentityKey: toHex(bob.identityKey), senderKeyId: toHex(alice.ephemeral.keyId), recipientKeyId: toHex(bob.ephemeral.keyId),
-        sha256: toHex(manifestFields.sha256) }, manifest: toHex(manifest), offer: toHex(offer) },
+        recipientIdentityKey: toHex(bob.identityKey), senderKeyId: toHex(alice.ephemeral.keyId), recipientKeyId: toHex(bob.ephemeral.keyId) },
+      manifest: toHex(manifest), offer: toHex(offer) },
     'file-key': { description: 'PROTOCOL.md §14.2: from Alice\'s send key, the transfer id and the manifest above', directionKey: toHex(ka.sendKey),
       fileKey: toHex(fileKey) },
     'file-chunk': { description: 'PROTOCOL.md §14.3: chunk 0 (attempt 0) and the last chunk 1 (attempt 2) of the file above',
       chunk0Plaintext: toHex(chunk), frame0: toHex(frame0), chunk1Plaintext: toHex(fileBytes.subarray(4096)), frame1: toHex(frame1) },
+    'file-final': { description: 'PROTOCOL.md §14.6: Alice\'s signed final message for the transfer above (whole-file SHA-256)',
+      fields: { transferId: toHex(finalFields.transferId), manifestHash: toHex(finalFields.manifestHash), size: finalFields.size,
+        chunkCount: finalFields.chunkCount, fileSha256: toHex(finalFields.fileSha256) },
+      signedBytes: toHex(encodeFinalBody(finalFields)), final: toHex(final) },
     'ed25519-rule': { description: 'PROTOCOL.md §1: the Ed25519 acceptance rule on crafted edge cases; every implementation must give these verdicts',
       cases: craftedCases().map((c) => ({ name: c.name, publicKey: toHex(c.pub), message: toHex(c.msg), signature: toHex(c.sig), valid: c.valid })) },
     ...computeExtraVectors(b, seedOf, ROOM_ID),

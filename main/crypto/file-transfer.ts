@@ -6,17 +6,18 @@ import type { CryptoBackend } from './backend';
 import { concatBytes, ctEqual, readU64be, u16be, u32be, u64be, u8, utf8 } from './bytes';
 import { aeadOpen, aeadSeal, ed25519Verify, hkdfSha256, sha256 } from './primitives';
 
-export const FILE_MANIFEST_VERSION = 0x01;
-export const FILE_LABELS = { manifest: 'veil/v1/file-manifest\0', key: 'veil/v1/file-key\0' } as const;
+/** Version 2: the manifest commits to what is known before the file is read; the whole-file hash is in the signed final (file-final.ts). */
+export const FILE_MANIFEST_VERSION = 0x02;
+export const FILE_LABELS = { manifest: 'veil/v2/file-manifest\0', key: 'veil/v1/file-key\0', final: 'veil/v2/file-final\0' } as const;
 export const FILE_OFFER_SIGNATURE_BYTES = 64;
 /** Bytes before the variable-length tail (roomId, name, mime). */
-const FIXED_BYTES = 169;
+const FIXED_BYTES = 137;
 
 export interface FileManifest {
   transferId: Uint8Array; senderIdentityKey: Uint8Array; recipientIdentityKey: Uint8Array;
   /** S: the sender's room keyId of the session; T: the recipient's. */
   senderKeyId: Uint8Array; recipientKeyId: Uint8Array;
-  size: number; chunkSize: number; chunkCount: number; sha256: Uint8Array; createdAt: number;
+  size: number; chunkSize: number; chunkCount: number; createdAt: number;
   roomId: string; name: string; mime: string;
 }
 /** chunkCount is always computed from size and chunkSize, never chosen by the caller. */
@@ -52,8 +53,7 @@ export function mimeProblem(mime: string): string | null {
 
 function fieldsProblem(m: FileManifestFields): string | null {
   const ids: [Uint8Array, number, string][] = [[m.transferId, TRANSFER_ID_BYTES, 'transferId'], [m.senderIdentityKey, 32, 'senderIdentityKey'],
-    [m.recipientIdentityKey, 32, 'recipientIdentityKey'], [m.senderKeyId, 16, 'senderKeyId'], [m.recipientKeyId, 16, 'recipientKeyId'],
-    [m.sha256, 32, 'sha256']];
+    [m.recipientIdentityKey, 32, 'recipientIdentityKey'], [m.senderKeyId, 16, 'senderKeyId'], [m.recipientKeyId, 16, 'recipientKeyId']];
   for (const [b, n, what] of ids) if (b.length !== n) return `${what} must be ${n} bytes`;
   if (!Number.isSafeInteger(m.size) || m.size < 0 || m.size > FILE_LIMITS.hardMaxFileBytes) return 'size out of range';
   if (!Number.isInteger(m.chunkSize) || m.chunkSize < FILE_LIMITS.minChunkBytes || m.chunkSize > FILE_LIMITS.maxChunkBytes) return 'chunkSize out of range';
@@ -63,14 +63,14 @@ function fieldsProblem(m: FileManifestFields): string | null {
   return fileNameProblem(m.name) ?? mimeProblem(m.mime);
 }
 
-/** The canonical manifest bytes (section 14.1). Throws RangeError on fields the decoder would refuse. */
+/** The canonical manifest bytes (section 14.1, version 2). Throws RangeError on fields the decoder would refuse. */
 export function encodeManifest(m: FileManifestFields): Uint8Array {
   const problem = fieldsProblem(m);
   if (problem) throw new RangeError(`bad manifest: ${problem}`);
   const name = utf8(m.name);
   const room = utf8(m.roomId);
   return concatBytes(u8(FILE_MANIFEST_VERSION), m.transferId, m.senderIdentityKey, m.recipientIdentityKey, m.senderKeyId, m.recipientKeyId,
-    u64be(m.size), u32be(m.chunkSize), u32be(chunkCountFor(m.size, m.chunkSize)), m.sha256, u64be(m.createdAt),
+    u64be(m.size), u32be(m.chunkSize), u32be(chunkCountFor(m.size, m.chunkSize)), u64be(m.createdAt),
     u8(room.length), room, u16be(name.length), name, u8(m.mime.length), utf8(m.mime));
 }
 
@@ -101,7 +101,7 @@ export function decodeManifest(bytes: Uint8Array): ManifestDecodeResult {
   if (bytes[0] !== FILE_MANIFEST_VERSION) return bad('unknown manifest version');
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const size = readU64be(bytes, 113);
-  const createdAt = readU64be(bytes, 161);
+  const createdAt = readU64be(bytes, 129);
   const chunkSize = dv.getUint32(121);
   const chunkCount = dv.getUint32(125);
   if (size === null || size > FILE_LIMITS.hardMaxFileBytes) return bad('size out of range');
@@ -130,7 +130,7 @@ export function decodeManifest(bytes: Uint8Array): ManifestDecodeResult {
   if (nameIssue) return bad(nameIssue);
   return { ok: true, manifest: {
     transferId: bytes.slice(1, 17), senderIdentityKey: bytes.slice(17, 49), recipientIdentityKey: bytes.slice(49, 81),
-    senderKeyId: bytes.slice(81, 97), recipientKeyId: bytes.slice(97, 113), size, chunkSize, chunkCount, sha256: bytes.slice(129, 161),
+    senderKeyId: bytes.slice(81, 97), recipientKeyId: bytes.slice(97, 113), size, chunkSize, chunkCount,
     createdAt, roomId, name, mime } };
 }
 

@@ -12,3 +12,4 @@ export * from './signed';
 export * from './file-transfer';
 export * from './link-binding';
 export * from './media-keys';
+export * from './file-final';

@@ -6,10 +6,11 @@ import type { WireKeyBundle, WireRevocationNotice, WireRotationNotice } from '..
 import { JOIN_CHALLENGE_BYTES } from '../../protocol/join-proof';
 import type { LinkRole, WireLinkBinding } from '../../protocol/link';
 import { LIMITS } from '../../protocol/limits';
-import { safetyNumber, signJoinProof, type RejectReason } from '../crypto';
+import { safetyNumber, signJoinProof, type FileFinalExpect, type FileFinalFields, type RejectReason } from '../crypto';
 import { DomainError } from '../errors';
 import { adoptBundle, checkBundle, normalizeName, sessionInfo } from './bundles';
-import { fileOfferSigners, verifyIncomingOffer, type FileOfferSigners, type IncomingOffer, type VerifiedOffer } from './file-offers';
+import { fileOfferSigners, signFileFinal, verifyIncomingFinal, verifyIncomingOffer, type FileOfferSigners, type IncomingOffer,
+  type VerifiedOffer } from './file-offers';
 import { checkHeld, signHeld } from './held';
 import { linkBind, linkVerify } from './link';
 import { mediaKeyRecipientState, openMediaKey, sealMediaKey, type MediaKeyRecipientState } from './media-key-envelopes';
@@ -159,6 +160,12 @@ export class E2eeService {
 
   /** Checks an incoming file offer against the session it names; the result derives its transfer key. */
   verifyFileOffer(offer: IncomingOffer): Promise<VerifiedOffer> { return verifyIncomingOffer(this.parts, offer); }
+
+  /** Signs the final message (whole-file hash) of one of our transfers with the identity key. */
+  signFileFinal(fields: FileFinalFields): Promise<Uint8Array> { return signFileFinal(this.parts, fields); }
+
+  /** The file hash of a sender's final message, checked against the transfer it must name. */
+  verifyFileFinal(final: Uint8Array, expect: FileFinalExpect): Uint8Array { return verifyIncomingFinal(this.parts, final, expect); }
 
   listContacts(): Contact[] { return this.parts.contacts.list(); }
   setVerified(identityKey: string, verified: boolean): Contact { return this.parts.contacts.setVerified(identityKey, verified); }

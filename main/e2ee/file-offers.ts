@@ -1,7 +1,8 @@
-// File offers on a peer session: signing ours and deriving its transfer key, and checking theirs in the order of PROTOCOL.md 14.1.
+// File offers on a peer session (signing ours and deriving its transfer key, checking theirs: PROTOCOL.md 14.1) and final messages (14.6).
 import { fromB64u, toB64u } from '../../protocol/encoding';
 import type { IpcErrorCode } from '../../protocol/ipc-error';
-import { ctEqual, deriveFileKey, signOffer, verifyOffer, type FileManifest, type FileManifestFields, type RejectReason } from '../crypto';
+import { ctEqual, deriveFileKey, signFinal, signOffer, verifyFinal, verifyOffer, type FileFinalExpect, type FileFinalFields, type FileManifest,
+  type FileManifestFields, type RejectReason } from '../crypto';
 import { DomainError } from '../errors';
 import type { E2eeParts } from './parts';
 
@@ -75,4 +76,27 @@ export async function verifyIncomingOffer(p: E2eeParts, o: IncomingOffer): Promi
   if (o.seen(toB64u(m.transferId))) throw reject('replay', 'this transfer was offered before');
   return { manifest: m, manifestBytes: v.manifestBytes, peerExpiresAt: session.peerExpiresAt,
     fileKey: () => deriveFileKey(p.backend, session.keys.recvKey, m.transferId, v.manifestBytes) };
+}
+
+/** The sender's final message for one of our transfers: the whole-file hash, bound to its manifest (PROTOCOL.md 14.6). */
+export async function signFileFinal(p: E2eeParts, fields: FileFinalFields): Promise<Uint8Array> {
+  const identity = await p.identity.get();
+  return signFinal(p.backend, identity.seed, fields);
+}
+
+/**
+ * The file hash of a final message that verifies under the manifest's sender and names exactly that transfer; else
+ * a DomainError (audited as `file-final-rejected`). Changes no state.
+ */
+export function verifyIncomingFinal(p: E2eeParts, final: Uint8Array, expect: FileFinalExpect): Uint8Array {
+  const v = verifyFinal(p.backend, final, expect);
+  if (v.ok) return v.fileSha256;
+  p.audit.record('file-final-rejected', { reason: v.reason, transferId: toB64u(expect.transferId) });
+  if (v.reason === 'signature') return failWith('bad-signature', 'the final file hash is not signed by the sender');
+  if (v.reason === 'wrong-transfer') return failWith('wrong-recipient', 'the final file hash belongs to another transfer');
+  return failWith('malformed', `the final file hash is malformed: ${v.detail}`);
+}
+
+function failWith(code: IpcErrorCode, message: string): never {
+  throw new DomainError(code, message);
 }

@@ -1,4 +1,4 @@
-// worker_threads entry of the chunk worker: owns every transfer key and runs the engine (hash, seal, open, spool, save).
+// worker_threads entry of the chunk worker: owns every transfer key and runs the engine (read, hash, seal, open, spool, save).
 import { parentPort, workerData } from 'node:worker_threads';
 import { createDefaultBackend } from '../crypto-native/select';
 import { EngineError } from './engine-error';

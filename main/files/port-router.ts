@@ -5,8 +5,8 @@ import type { FilePortEndpoint } from './port';
 
 /** What each op does; each either resolves with the reply payload or throws an EngineError naming the status. */
 export interface PortOps {
-  hash(req: PortRequest): Promise<Uint8Array>;
   seal(req: PortRequest): Promise<Uint8Array>;
+  sealFromDisk(req: PortRequest): Promise<Uint8Array>;
   /** The request's header fields are zero for `open`: the frame in the payload names its transfer. */
   open(frame: Uint8Array): Promise<Uint8Array>;
 }
@@ -55,8 +55,8 @@ export class PortRouter {
 
   private dispatch(req: PortRequest): Promise<Uint8Array> {
     const op: PortOp = req.op;
-    if (op === PORT_OPS.hash) return this.ops.hash(req);
     if (op === PORT_OPS.seal) return this.ops.seal(req);
+    if (op === PORT_OPS.sealFromDisk) return this.ops.sealFromDisk(req);
     return this.ops.open(req.payload);
   }
 

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { PortStatus } from '../../protocol/file-frames';
 import type { IpcError, IpcErrorCode } from '../../protocol/ipc-error';
+import type { DiskSource } from './disk-source';
 import type { FileMeta, TransferDirection, TransferInfo, TransferState } from '../../protocol/ipc-files';
 
 export interface TransferRecord {
@@ -10,12 +11,16 @@ export interface TransferRecord {
   state: TransferState; verifiedChunks: number; attempt: number; error?: IpcError;
   /** Local time the record was made: incoming offers nobody answers are pruned `offerTtlMs` after it. */
   addedAt: number;
+  /** SHA-256 of the signed manifest: the final message must name it. */
+  manifestHash: Uint8Array;
+  /** Ours, read from disk by the chunk worker (sealed with `sealFromDisk`), not brought by the page. */
+  fromDisk: boolean;
 }
 
 export interface PreparedRecord {
   id: Uint8Array; roomId: string; meta: FileMeta; chunkSize: number; chunkCount: number; addedAt: number;
-  /** Set by the last `hash` slice; `files:offer` needs it. */
-  digest: Uint8Array | null;
+  /** The checked file main reads itself (picked or dropped), or null for pasted data the page brings. */
+  source: DiskSource | null;
 }
 
 /** States after which nothing can happen to a transfer any more (its key is gone). */

@@ -1,11 +1,11 @@
-// The file-transfer control plane behind the `files:*` channels: prepare, offer, verify offers, state machine, save.
+// The file-transfer control plane behind the `files:*` channels: pick/drop/prepare, offer, final message, verify, state machine, save.
 // Keys are derived here and handed to the chunk worker at once; main keeps no copy (see PROTOCOL.md section 14).
+import { createHash } from 'node:crypto';
 import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { toB64u } from '../../protocol/encoding';
 import { FILE_LIMITS } from '../../protocol/file-limits';
 import type { FileMeta, OfferResult, PreparedFile, TransferInfo } from '../../protocol/ipc-files';
-import { chunkCountFor, fileNameProblem, mimeProblem } from '../crypto';
 import type { AuditLog } from '../e2ee/audit';
 import type { E2eeService } from '../e2ee/e2ee';
 import { DomainError } from '../errors';
@@ -14,6 +14,8 @@ import { assertOfferQuota, isPendingOffer } from './offers';
 import { transferPortOps } from './port-ops';
 import { PortRouter } from './port-router';
 import type { FilePortOpener } from './port';
+import { acceptFinal, signFinalOf, type FinalSteps } from './final-steps';
+import { prepareFromDialog, prepareFromPath, preparePasted, type PrepareSteps } from './prepare';
 import { isFinal, portStatusCode, sanitizeFileName, savedName, toInfo, type PreparedRecord, type TransferRecord } from './records';
 import { ChunkWorkerClient } from './worker-client';
 
@@ -24,9 +26,12 @@ export interface FilesServiceOptions {
   chunkWorkerPath: string;
   /** Main's own save dialog: the path the user chose, or null when they cancelled. */
   chooseSavePath: (suggestedName: string) => Promise<string | null>;
+  /** Main's own open dialog for a file to send: its path, or null when they cancelled. */
+  chooseOpenPath?: () => Promise<string | null>;
   openPort?: FilePortOpener;
 }
 
+const hashOf = (bytes: Uint8Array) => new Uint8Array(createHash('sha256').update(bytes).digest());
 const toIpc = (err: unknown): unknown => (err instanceof EngineError ? new DomainError(portStatusCode(err.status), err.message) : err);
 
 export class FilesService {
@@ -39,8 +44,8 @@ export class FilesService {
   private disposed = false;
 
   constructor(private readonly opts: FilesServiceOptions) {
-    this.ports = new PortRouter(transferPortOps({ prepares: this.prepares, transfers: this.transfers, worker: () => this.worker(),
-      fail: (r, code, message) => this.fail(r, code, message), audit: opts.audit }));
+    this.ports = new PortRouter(transferPortOps({ transfers: this.transfers, worker: () => this.worker(),
+      fail: (r, code, message) => this.fail(r, code, message), verified: (r) => this.verified(r) }));
     // Spools of an earlier run are unreadable (their keys died with it): delete them.
     const dir = path.join(opts.dataDir, 'transfers');
     try {
@@ -84,9 +89,7 @@ export class FilesService {
     const cutoff = this.opts.now() - FILE_LIMITS.offerTtlMs;
     for (const [id, until] of this.seenIncoming) if (until <= this.opts.now()) this.seenIncoming.delete(id);
     for (const [k, p] of this.prepares) {
-      if (p.addedAt >= this.opts.now() - FILE_LIMITS.prepareTtlMs) continue;
-      this.prepares.delete(k);
-      this.client?.forget(p.id).catch(() => {});
+      if (p.addedAt < this.opts.now() - FILE_LIMITS.prepareTtlMs) this.prepares.delete(k);
     }
     for (const [k, r] of this.transfers) {
       // Only offers made to us expire unanswered; our own sends wait for the peer (and the user may cancel them).
@@ -126,24 +129,28 @@ export class FilesService {
     return { token };
   }
 
-  async prepare(roomId: string, meta: FileMeta): Promise<PreparedFile> {
-    if (meta.size > this.e2ee.settings.maxFileBytes) throw new DomainError('too-large', 'file is larger than the maxFileBytes setting');
-    this.e2ee.assertRoom(roomId);
-    const problem = fileNameProblem(meta.name) ?? mimeProblem(meta.mime);
-    if (problem) throw new DomainError('malformed', problem);
-    this.ensureRoom();
-    const id = this.e2ee.randomBytes(16);
-    const chunkSize = FILE_LIMITS.chunkBytes;
-    await this.worker().startPrepare(id, meta.size, chunkSize).catch((e) => { throw toIpc(e); });
-    const chunkCount = chunkCountFor(meta.size, chunkSize);
-    this.prepares.set(toB64u(id), { id, roomId, meta: { ...meta }, chunkSize, chunkCount, addedAt: this.opts.now(), digest: null });
-    return { prepareId: toB64u(id), chunkSize, chunkCount };
+  /** Pasted data (no file behind it): the page brings each chunk's bytes to `seal`. Nothing is read before the offer. */
+  prepare(roomId: string, meta: FileMeta): Promise<PreparedFile> {
+    return preparePasted(this.preparing(), roomId, meta);
+  }
+
+  /** Main's open dialog; the chosen file is read from disk by the chunk worker. */
+  pick(roomId: string): Promise<PreparedFile | null> {
+    return prepareFromDialog(this.preparing(), roomId, this.opts.chooseOpenPath);
+  }
+
+  /** A dropped file's path, as Electron gave it to the preload for the File object the page passed. */
+  dropped(roomId: string, filePath: string): Promise<PreparedFile> {
+    return prepareFromPath(this.preparing(), roomId, filePath);
+  }
+
+  private preparing(): PrepareSteps {
+    return { e2ee: this.e2ee, prepares: this.prepares, now: this.opts.now, ensureRoom: () => this.ensureRoom() };
   }
 
   async offer(prepareId: string, recipients: string[]): Promise<OfferResult[]> {
     const p = this.prepares.get(prepareId);
     if (!p) throw new DomainError('not-found', 'no such prepared file');
-    if (!p.digest) throw new DomainError('bad-state', 'the file is not hashed yet');
     const signerFor = await this.e2ee.fileOfferSigners(p.roomId);
     const results: OfferResult[] = [];
     for (const recipientIdentityKey of recipients) {
@@ -161,10 +168,10 @@ export class FilesService {
       }
       const transferId = this.e2ee.randomBytes(16);
       const createdAt = this.opts.now();
-      const { offer, fileKey } = sign({ transferId, size: p.meta.size, chunkSize: p.chunkSize, sha256: p.digest, createdAt, roomId: p.roomId,
+      const { offer, fileKey, manifestBytes } = sign({ transferId, size: p.meta.size, chunkSize: p.chunkSize, createdAt, roomId: p.roomId,
         name: p.meta.name, mime: p.meta.mime });
       try {
-        await this.worker().addSend(transferId, fileKey, p.meta.size, p.chunkSize);
+        await this.worker().addSend(transferId, fileKey, p.meta.size, p.chunkSize, p.source);
       } catch (err) {
         const e = toIpc(err);
         fail(e instanceof DomainError ? e.code : 'internal', 'could not start the transfer');
@@ -173,7 +180,8 @@ export class FilesService {
       const idB64 = toB64u(transferId);
       this.transfers.set(idB64, { id: transferId, idB64, direction: 'out', roomId: p.roomId, peerIdentityKey: recipientIdentityKey,
         name: p.meta.name, size: p.meta.size, mime: p.meta.mime, chunkSize: p.chunkSize, chunkCount: p.chunkCount,
-        sha256Hex: Buffer.from(p.digest).toString('hex'), createdAt, state: 'sending', verifiedChunks: 0, attempt: 1, addedAt: createdAt });
+        sha256Hex: '', createdAt, state: 'sending', verifiedChunks: 0, attempt: 1, addedAt: createdAt, manifestHash: hashOf(manifestBytes),
+        fromDisk: p.source !== null });
       this.audit.record('file-offered', { transferId: idB64, roomId: p.roomId, peerIdentityKey: recipientIdentityKey, size: p.meta.size,
         chunkCount: p.chunkCount });
       results.push({ recipientIdentityKey, ok: true, transferId: idB64, offer });
@@ -190,15 +198,14 @@ export class FilesService {
     this.prune();
     assertOfferQuota(this.audit, this.transfers.values(), roomId, senderIdentityKey, idB64);
     try {
-      await this.worker().addReceive(m.transferId, v.fileKey(),
-        m.size, m.chunkSize, m.sha256);
+      await this.worker().addReceive(m.transferId, v.fileKey(), m.size, m.chunkSize);
     } catch (err) {
       throw toIpc(err);
     }
     this.seenIncoming.set(idB64, v.peerExpiresAt);
     const r: TransferRecord = { id: m.transferId, idB64, direction: 'in', roomId, peerIdentityKey: senderIdentityKey, name: m.name, size: m.size,
-      mime: m.mime, chunkSize: m.chunkSize, chunkCount: m.chunkCount, sha256Hex: Buffer.from(m.sha256).toString('hex'), createdAt: m.createdAt,
-      state: 'offered', verifiedChunks: 0, attempt: 1, addedAt: this.opts.now() };
+      mime: m.mime, chunkSize: m.chunkSize, chunkCount: m.chunkCount, sha256Hex: '', createdAt: m.createdAt,
+      state: 'offered', verifiedChunks: 0, attempt: 1, addedAt: this.opts.now(), manifestHash: hashOf(v.manifestBytes), fromDisk: false };
     this.transfers.set(idB64, r);
     this.audit.record('file-offer-received', { transferId: idB64, roomId, peerIdentityKey: senderIdentityKey, size: m.size,
       chunkCount: m.chunkCount });
@@ -247,6 +254,32 @@ export class FilesService {
     if (r.direction === 'out' && r.state === 'done') return toInfo(r);
     this.expect(r, 'out', 'sending');
     return this.end(r, 'done', 'file-done', { size: r.size });
+  }
+
+  /** Sender: once every chunk was sealed, the whole-file hash signed and bound to this transfer's manifest. */
+  async final(id: string): Promise<Uint8Array> {
+    const r = this.record(id);
+    this.expect(r, 'out', 'sending');
+    return signFinalOf(this.finalSteps(), r);
+  }
+
+  /** Recipient: the sender's final message; anything but a matching, genuine one fails the transfer (see final-steps.ts). */
+  async receiveFinal(id: string, final: Uint8Array): Promise<TransferInfo> {
+    const r = this.record(id);
+    if (r.direction === 'in' && r.state === 'verified') return toInfo(r);
+    this.expect(r, 'in', 'receiving');
+    await acceptFinal(this.finalSteps(), r, final);
+    return toInfo(r);
+  }
+
+  private finalSteps(): FinalSteps {
+    return { e2ee: this.e2ee, worker: () => this.worker(), forget: (r) => this.client?.forget(r.id).catch(() => {}) ?? Promise.resolve(),
+      fail: (r, code, message) => this.fail(r, code, message), verified: (r) => this.verified(r) };
+  }
+
+  private verified(r: TransferRecord): void {
+    r.state = 'verified';
+    this.audit.record('file-verified', { transferId: r.idB64, peerIdentityKey: r.peerIdentityKey, size: r.size });
   }
 
   async resume(id: string, fromIndex: number): Promise<TransferInfo> {

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { PORT_REQUEST_HEADER_BYTES } from '../../protocol/file-frames';
 import { wipe } from '../crypto';
 import { EngineError } from './engine-error';
+import type { DiskSource } from './disk-source';
 import type { EngineArgs, EngineMethod, EngineResult, WorkerReply, WorkerRequest } from './worker-messages';
 
 interface Pending { resolve(v: unknown): void; reject(e: Error): void }
@@ -72,23 +73,21 @@ export class ChunkWorkerClient {
     return moved;
   }
 
-  startPrepare(...a: EngineArgs<'startPrepare'>) { return this.call('startPrepare', a); }
-  hash(id: Uint8Array, index: number, slice: Uint8Array) {
-    const s = movable(slice);
-    return this.call('hash', [id, index, s], [s.buffer as ArrayBuffer]);
-  }
-  addSend(id: Uint8Array, key: Uint8Array, size: number, chunkSize: number) {
+  addSend(id: Uint8Array, key: Uint8Array, size: number, chunkSize: number, source: DiskSource | null = null) {
     const k = this.handOver(key);
-    return this.call('addSend', [id, k, size, chunkSize], [k.buffer as ArrayBuffer]);
+    return this.call('addSend', [id, k, size, chunkSize, source], [k.buffer as ArrayBuffer]);
   }
+  sealFromDisk(...a: EngineArgs<'sealFromDisk'>) { return this.call('sealFromDisk', a); }
+  digest(...a: EngineArgs<'digest'>) { return this.call('digest', a); }
+  setFinal(...a: EngineArgs<'setFinal'>) { return this.call('setFinal', a); }
   resume(...a: EngineArgs<'resume'>) { return this.call('resume', a); }
   seal(id: Uint8Array, attempt: number, index: number, plaintext: Uint8Array) {
     const p = movable(plaintext);
     return this.call('seal', [id, attempt, index, p], [p.buffer as ArrayBuffer]);
   }
-  addReceive(id: Uint8Array, key: Uint8Array, size: number, chunkSize: number, sha256: Uint8Array) {
+  addReceive(id: Uint8Array, key: Uint8Array, size: number, chunkSize: number) {
     const k = this.handOver(key);
-    return this.call('addReceive', [id, k, size, chunkSize, sha256], [k.buffer as ArrayBuffer]);
+    return this.call('addReceive', [id, k, size, chunkSize], [k.buffer as ArrayBuffer]);
   }
   startReceive(...a: EngineArgs<'startReceive'>) { return this.call('startReceive', a); }
   open(frame: Uint8Array) {

@@ -2,8 +2,8 @@
 import type { EngineStatus } from './engine-error';
 import type { TransferEngine } from './engine';
 
-export type EngineMethod = 'startPrepare' | 'hash' | 'addSend' | 'resume' | 'seal' | 'addReceive' | 'startReceive' | 'open' | 'save'
-  | 'forget' | 'dispose';
+export type EngineMethod = 'addSend' | 'resume' | 'seal' | 'sealFromDisk' | 'digest' | 'addReceive' | 'startReceive' | 'open' | 'setFinal'
+  | 'save' | 'forget' | 'dispose';
 export type EngineArgs<M extends EngineMethod> = Parameters<TransferEngine[M]>;
 export type EngineResult<M extends EngineMethod> = ReturnType<TransferEngine[M]>;
 

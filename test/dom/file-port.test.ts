@@ -33,14 +33,15 @@ describe('FilePortClient', () => {
     const main = fakeMain();
     const client = new FilePortClient(async () => main.port);
     const a = client.seal(id(7), 3, 41, new Uint8Array([1, 2, 3]));
-    const b = client.hash(id(8), 5, new Uint8Array([9]));
+    const b = client.sealFromDisk(id(8), 2, 5);
     await tick();
     expect(main.kinds).toEqual(['arraybuffer', 'arraybuffer']);
     const [ra, rb] = main.requests;
     expect(ra).toMatchObject({ op: PORT_OPS.seal, attempt: 3, index: 41 });
     expect(ra!.transferId).toEqual(id(7));
     expect([...ra!.payload]).toEqual([1, 2, 3]);
-    expect(rb).toMatchObject({ op: PORT_OPS.hash, attempt: 0, index: 5 });
+    expect(rb).toMatchObject({ op: PORT_OPS.sealFromDisk, attempt: 2, index: 5 });
+    expect(rb!.payload).toHaveLength(0);
     expect(ra!.reqId).not.toBe(rb!.reqId);
     // Reply to the second first, once as a Uint8Array view: both shapes must be accepted.
     main.reply(rb!, 'ok', new Uint8Array([0xbb]), true);
@@ -95,14 +96,14 @@ describe('FilePortClient', () => {
     const mains = [fakeMain(), fakeMain()];
     let connects = 0;
     const client = new FilePortClient(async () => mains[connects++]!.port);
-    const first = client.hash(id(1), 0, new Uint8Array(1));
-    const second = client.hash(id(1), 1, new Uint8Array(1));
+    const first = client.seal(id(1), 1, 0, new Uint8Array(1));
+    const second = client.seal(id(1), 1, 1, new Uint8Array(1));
     await tick();
     expect(connects).toBe(1);
     client.close();
     await expect(first).rejects.toThrow(/closed/);
     await expect(second).rejects.toThrow(/closed/);
-    const third = client.hash(id(1), 2, new Uint8Array(1));
+    const third = client.seal(id(1), 1, 2, new Uint8Array(1));
     await tick();
     expect(connects).toBe(2);
     mains[1]!.reply(mains[1]!.requests[0]!, 'ok', new Uint8Array([5]));

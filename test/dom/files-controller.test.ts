@@ -1,7 +1,8 @@
-// Files controller with a fake main: receive flow (ack cadence, failures, resume) and send flow (offer, accept, resume, done).
+// Files controller with a fake main: receive flow (ack cadence, final hash, failures, resume) and send flow (pick/drop/paste, offer, accept, final, resume, done).
 import { beforeEach, describe, expect, it } from 'vitest';
 import { encodeOpenProgress, writeChunkFrameHeader, CHUNK_FRAME_HEADER_BYTES } from '../../protocol/file-frames';
 import { toB64u } from '../../protocol/encoding';
+import type { VeilApi } from '../../protocol/ipc';
 import type { FileControl, TransferInfo } from '../../protocol/ipc-files';
 import { parseWire } from '../../renderer/src/app/chat';
 
@@ -35,7 +36,7 @@ function setup(open: (frame: Uint8Array) => Promise<Uint8Array> = async () => en
   store.getState().upsertPeer('C', { displayName: 'Carol', sessionOpen: true });
   const sent: { to: string; msg: FileControl }[] = [];
   const frames: number[] = [];
-  const hashed: number[] = [];
+  const diskSeals: number[] = [];
   const channel: FileChannel = {
     isOpen: true, bufferedAmount: 0, waitForLowWater: async () => {},
     send: (b) => frames.push(new DataView(b.buffer, b.byteOffset).getUint32(0) * 100 + b[4]!)
@@ -44,15 +45,19 @@ function setup(open: (frame: Uint8Array) => Promise<Uint8Array> = async () => en
   const ctx: FilesContext = {
     store, roomId: 'room',
     port: {
-      open, hash: async (_id, index) => { hashed.push(index); return new Uint8Array(0); },
-      seal: async (_id, attempt, index) => { const f = new Uint8Array(5); new DataView(f.buffer).setUint32(0, index); f[4] = attempt; return f; }
+      open,
+      seal: async (_id, attempt, index) => { const f = new Uint8Array(5); new DataView(f.buffer).setUint32(0, index); f[4] = attempt; return f; },
+      sealFromDisk: async (_id, attempt, index) => {
+        diskSeals.push(index);
+        const f = new Uint8Array(5); new DataView(f.buffer).setUint32(0, index); f[4] = attempt; return f;
+      }
     },
     sendControl: async (to, msg) => { sent.push({ to, msg }); },
     channel: () => channel,
     now: () => (clock += 10)
   };
   const files = new FilesController(ctx, () => true);
-  return { store, sent, frames, hashed, files, s: () => store.getState() };
+  return { store, sent, frames, diskSeals, files, s: () => store.getState() };
 }
 
 describe('AckTracker', () => {
@@ -79,8 +84,40 @@ describe('receiving', () => {
       'files:accept': (id) => info(1, { transferId: id as string }),
       'files:decline': (id) => info(1, { transferId: id as string, state: 'declined' }),
       'files:cancel': (id) => info(1, { transferId: id as string, state: 'cancelled' }),
-      'files:get': () => info(1, { verifiedChunks: 21 })
+      'files:get': () => info(1, { verifiedChunks: 21 }),
+      'files:receiveFinal': (id, bytes) => {
+        if ((bytes as Uint8Array)[0] !== 1) throw { code: 'hash-mismatch', message: "file hash does not match the sender's signed final" };
+        return info(1, { transferId: id as string, state: 'verified' });
+      }
     }));
+  });
+
+  it('all chunks in is not verified: it waits for the signed final, which completes it', async () => {
+    let verified = 0;
+    const t = setup(async () => { verified++; return encodeOpenProgress({ verifiedChunks: verified, complete: false }); });
+    await t.files.onControl('B', { t: 'file-offer', offer: toB64u(new Uint8Array([1])) });
+    await t.files.accept(tid(1));
+    for (let i = 0; i < 40; i++) t.files.onFileFrame('B', frame(1, i));
+    await settle();
+    expect(t.s().transfers[tid(1)]).toMatchObject({ state: 'receiving', note: "checking the sender's signed file hash" });
+    expect(t.sent.some((x) => x.msg.t === 'file-done')).toBe(false);
+    // A final from someone else is ignored.
+    await t.files.onControl('C', { t: 'file-final', id: tid(1), final: toB64u(Uint8Array.of(1)) });
+    expect(calls.filter((c) => c.channel === 'files:receiveFinal')).toHaveLength(0);
+    await t.files.onControl('B', { t: 'file-final', id: tid(1), final: toB64u(Uint8Array.of(1)) });
+    expect(t.s().transfers[tid(1)]).toMatchObject({ state: 'verified' });
+    expect(t.sent.at(-1)!.msg).toEqual({ t: 'file-done', id: tid(1) });
+  });
+
+  it('a final main refuses fails the transfer with the reason, tells the sender and never offers a save', async () => {
+    const t = setup(async () => encodeOpenProgress({ verifiedChunks: 40, complete: false }));
+    await t.files.onControl('B', { t: 'file-offer', offer: toB64u(new Uint8Array([1])) });
+    await t.files.accept(tid(1));
+    await t.files.onControl('B', { t: 'file-final', id: tid(1), final: toB64u(Uint8Array.of(2)) });
+    expect(t.s().transfers[tid(1)]!.state).toBe('failed');
+    expect(t.s().transfers[tid(1)]!.error).toMatch(/signed file hash was refused, so the file was not kept/);
+    expect(t.sent.at(-1)!.msg).toMatchObject({ t: 'file-cancel', id: tid(1) });
+    expect(calls.some((c) => c.channel === 'files:cancel' && c.args[0] === tid(1))).toBe(true);
   });
 
   it('shows a verified offer with a notice, accepts, acks in cadence and reports done', async () => {
@@ -160,7 +197,10 @@ describe('sending', () => {
   let calls: { channel: string; args: unknown[] }[];
   beforeEach(() => {
     ({ calls } = installFakeVeil({
-      'files:prepare': () => ({ prepareId: tid(9), chunkSize: 10, chunkCount: 5 }),
+      'files:prepare': () => ({ prepareId: tid(9), chunkSize: 10, chunkCount: 5, name: 'x.txt', size: 45, mime: '', fromDisk: false }),
+      'files:pick': () => ({ prepareId: tid(8), chunkSize: 10, chunkCount: 5, name: 'picked.bin', size: 45, mime: '', fromDisk: true }),
+      'files:dropped': () => ({ prepareId: tid(7), chunkSize: 10, chunkCount: 5, name: 'dropped.bin', size: 45, mime: '', fromDisk: true }),
+      'files:final': () => new Uint8Array([1, 2, 3]),
       'files:offer': (_p, keys) => (keys as string[]).map((k, i) => ({ recipientIdentityKey: k, ok: true, transferId: tid(10 + i), offer: new Uint8Array([7]) })),
       'files:get': (id) => info(10, { transferId: id as string, direction: 'out', chunkSize: 10, chunkCount: 5, size: 45, attempt: 1, state: 'sending' }),
       'files:resume': (id) => info(10, { transferId: id as string, direction: 'out', attempt: 2 }),
@@ -169,12 +209,14 @@ describe('sending', () => {
     }));
   });
 
-  const file = { name: 'x.txt', type: 'text/plain', source: { size: 45, read: async (a: number, b: number) => new Uint8Array(b - a) } };
+  const reads: number[] = [];
+  const file = { kind: 'data' as const, name: 'x.txt', type: 'text/plain', source: { size: 45, read: async (a: number, b: number) => { reads.push(a); return new Uint8Array(b - a); } } };
 
-  it('prepares once for everyone, offers one transfer per recipient, streams after accept, resumes and finishes', async () => {
+  it('offers at once for everyone (nothing read first), streams after accept, sends the signed final, resumes and finishes', async () => {
     const t = setup();
+    reads.length = 0;
     await t.files.sendFile(file, 'all');
-    expect(t.hashed).toEqual([0, 1, 2, 3, 4]);
+    expect(reads).toEqual([]);
     expect(calls.find((c) => c.channel === 'files:offer')!.args).toEqual([tid(9), ['B', 'C']]);
     expect(t.sent.filter((x) => x.msg.t === 'file-offer').map((x) => x.to)).toEqual(['B', 'C']);
     expect(t.s().transfers[tid(10)]).toMatchObject({ state: 'waiting', direction: 'out', peerName: 'Bob', name: 'x.txt', size: 45 });
@@ -184,6 +226,7 @@ describe('sending', () => {
     await settle();
     expect(t.s().transfers[tid(10)]!.state).toBe('sending');
     expect(t.frames).toEqual([1, 101, 201, 301, 401]);
+    expect(t.sent.filter((x) => x.msg.t === 'file-final').map((x) => x.msg)).toEqual([{ t: 'file-final', id: tid(10), final: toB64u(new Uint8Array([1, 2, 3])) }]);
     await t.files.onControl('B', { t: 'file-resume', id: tid(10), next: 2 });
     await settle();
     expect(calls.find((c) => c.channel === 'files:resume')!.args).toEqual([tid(10), 2]);
@@ -205,6 +248,40 @@ describe('sending', () => {
     await t.files.cancel(tid(10));
     expect(t.s().transfers[tid(10)]!.state).toBe('cancelled');
     expect(t.sent.at(-1)).toEqual({ to: 'B', msg: { t: 'file-cancel', id: tid(10), reason: 'cancelled' } });
+  });
+
+  it('a file picked in main\'s dialog or dropped with a path is sealed by main from disk: the page reads nothing', async () => {
+    const t = setup();
+    await t.files.pickAndSend('B');
+    expect(calls.find((c) => c.channel === 'files:offer')!.args).toEqual([tid(8), ['B']]);
+    expect(t.s().transfers[tid(10)]).toMatchObject({ name: 'picked.bin', size: 45, state: 'waiting' });
+    await t.files.onControl('B', { t: 'file-accept', id: tid(10) });
+    await settle();
+    expect(t.diskSeals).toEqual([0, 1, 2, 3, 4]);
+    expect(t.frames).toEqual([1, 101, 201, 301, 401]);
+    expect(t.sent.filter((x) => x.msg.t === 'file-final')).toHaveLength(1);
+  });
+
+  it('a dropped File: its path comes from Electron (the preload), never from the page; without one it goes as data', async () => {
+    const dropped = new File(['hello'], 'dropped.bin');
+    const ask: unknown[] = [];
+    const { calls: withPath } = installFakeVeil({
+      'files:dropped': (_room, p) => ({ prepareId: tid(7), chunkSize: 10, chunkCount: 1, name: 'dropped.bin', size: 5, mime: '', fromDisk: p === '/home/u/dropped.bin' }),
+      'files:offer': () => [{ recipientIdentityKey: 'B', ok: true, transferId: tid(10), offer: new Uint8Array([7]) }]
+    }, ((f: unknown) => { ask.push(f); return f === dropped ? '/home/u/dropped.bin' : ''; }) as never);
+    const t = setup();
+    await t.files.sendDropped(dropped, 'B');
+    expect(ask).toEqual([dropped]);
+    expect(withPath.find((c) => c.channel === 'files:dropped')!.args).toEqual(['room', '/home/u/dropped.bin']);
+    // The page cannot hand the preload a path of its own: a string is not a File with a path.
+    expect(await (window as unknown as { veil: VeilApi }).veil.files.dropped('room', '/etc/passwd' as unknown as object)).toEqual({ ok: true, value: null });
+    expect(withPath.filter((c) => c.channel === 'files:dropped')).toHaveLength(1);
+    const { calls: noPath } = installFakeVeil({
+      'files:prepare': () => ({ prepareId: tid(9), chunkSize: 10, chunkCount: 1, name: 'pasted.bin', size: 5, mime: '', fromDisk: false }),
+      'files:offer': () => [{ recipientIdentityKey: 'B', ok: true, transferId: tid(11), offer: new Uint8Array([7]) }]
+    });
+    await t.files.sendDropped(new File(['hello'], 'pasted.bin'), 'B');
+    expect(noPath.map((c) => c.channel)).toEqual(['files:prepare', 'files:offer']);
   });
 
   it('refuses to send when nobody is connected', async () => {
@@ -236,7 +313,7 @@ describe('a peer leaving', () => {
     });
     const t = setup();
     await t.files.onControl('B', { t: 'file-offer', offer: toB64u(new Uint8Array([1])) });
-    await t.files.sendFile({ name: 'y', type: '', source: { size: 5, read: async () => new Uint8Array(5) } }, 'B');
+    await t.files.sendFile({ kind: 'data', name: 'y', type: '', source: { size: 5, read: async () => new Uint8Array(5) } }, 'B');
     t.store.getState().removePeer('B');
     t.files.onLinkDown('B');
     await settle();
@@ -286,7 +363,7 @@ describe('offers refused over quota', () => {
       'files:cancel': (id) => info(10, { transferId: id as string, state: 'cancelled' })
     });
     const t = setup();
-    await t.files.sendFile({ name: 'x.txt', type: 'text/plain', source: { size: 45, read: async (a: number, b: number) => new Uint8Array(b - a) } }, 'B');
+    await t.files.sendFile({ kind: 'data', name: 'x.txt', type: 'text/plain', source: { size: 45, read: async (a: number, b: number) => new Uint8Array(b - a) } }, 'B');
     expect(t.s().transfers[tid(10)]!.state).toBe('waiting');
     await t.files.onControl('B', { t: 'file-decline', id: tid(10), reason: 'too many unanswered offers' });
     expect(t.s().transfers[tid(10)]).toMatchObject({ state: 'declined', note: 'too many unanswered offers' });
@@ -320,7 +397,7 @@ describe('offers refused by the receiver\'s size limit', () => {
       'files:cancel': (id) => info(14, { transferId: id as string, state: 'cancelled' })
     });
     const t = setup();
-    await t.files.sendFile({ name: 'big.bin', type: 'application/octet-stream', source: { size: 45, read: async (a: number, b: number) => new Uint8Array(b - a) } }, 'B');
+    await t.files.sendFile({ kind: 'data', name: 'big.bin', type: 'application/octet-stream', source: { size: 45, read: async (a: number, b: number) => new Uint8Array(b - a) } }, 'B');
     await t.files.onControl('B', { t: 'file-decline', id: tid(14), refused: 'too-large', limitBytes: 2 * GIB, reason: 'ignored when the code is known' });
     expect(t.s().transfers[tid(14)]).toMatchObject({ state: 'declined', note: 'larger than their limit (2.0 GiB)' });
     expect(t.s().alerts.at(-1)!.text).toBe('Bob\'s app refused "big.bin": larger than their limit (2.0 GiB)');

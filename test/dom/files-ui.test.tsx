@@ -53,7 +53,7 @@ describe('files slice', () => {
 describe('FilesPanel', () => {
   let actions: { [K in keyof FileActions]: ReturnType<typeof vi.fn> };
   beforeEach(() => {
-    actions = { send: vi.fn(async () => {}), accept: vi.fn(async () => {}), decline: vi.fn(async () => {}), cancel: vi.fn(async () => {}), save: vi.fn(async () => {}) };
+    actions = { pick: vi.fn(async () => {}), drop: vi.fn(async () => {}), send: vi.fn(async () => {}), accept: vi.fn(async () => {}), decline: vi.fn(async () => {}), cancel: vi.fn(async () => {}), save: vi.fn(async () => {}) };
     useApp.getState().clearFiles();
     useApp.getState().clearPeers();
     useApp.getState().upsertPeer('B', { displayName: 'Bob', sessionOpen: true });
@@ -61,16 +61,21 @@ describe('FilesPanel', () => {
   });
   afterEach(cleanup);
 
-  it('lists recipients by name and sends a picked file to the chosen one', () => {
+  it('lists recipients by name; "Choose a file…" asks main\'s dialog, a drop and a paste hand over the File objects only', () => {
     render(<FilesPanel actions={actions as unknown as FileActions} />);
     const select = screen.getByTestId('file-recipient') as HTMLSelectElement;
     expect([...select.options].map((o) => [o.value, o.textContent])).toEqual([['all', 'Everyone connected'], ['B', 'Bob'], ['C', 'Carol']]);
     fireEvent.change(select, { target: { value: 'C' } });
+    // No file input in the page: the pick is main's own dialog.
+    expect(screen.queryByTestId('file-input')).toBeNull();
+    fireEvent.click(screen.getByTestId('file-pick'));
+    expect(actions.pick).toHaveBeenCalledWith('C');
     const file = new File(['hello'], 'hello.txt', { type: 'text/plain' });
-    fireEvent.change(screen.getByTestId('file-input'), { target: { files: [file] } });
-    expect(actions.send).toHaveBeenCalledWith([file], 'C');
     fireEvent.drop(screen.getByTestId('file-drop'), { dataTransfer: { files: [file] } });
+    expect(actions.drop).toHaveBeenLastCalledWith([file], 'C');
+    fireEvent.paste(screen.getByTestId('files'), { clipboardData: { files: [file] } });
     expect(actions.send).toHaveBeenLastCalledWith([file], 'C');
+    expect(actions.send).toHaveBeenCalledTimes(1);
   });
 
   it('renders each transfer with its state attributes and the buttons that state allows', () => {

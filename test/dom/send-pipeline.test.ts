@@ -1,7 +1,7 @@
-// Send pipeline: ack credit window, data-channel backpressure, seal order, link loss and resume, the prepare pass.
+// Send pipeline: ack credit window, data-channel backpressure, seal order of pasted data, link loss and resume.
 import { describe, expect, it, vi } from 'vitest';
 import { FILE_LIMITS } from '../../protocol/file-limits';
-import { blobSource, ChunkSender, hashPass, type ChunkSource } from '../../renderer/src/app/files/send-pipeline';
+import { blobSource, ChunkSender, sealedFromSource, type ChunkSource } from '../../renderer/src/app/files/send-pipeline';
 import type { FileChannel } from '../../renderer/src/rtc/file-channel';
 
 const settle = async () => { for (let i = 0; i < 50; i++) await new Promise((r) => setTimeout(r, 0)); };
@@ -45,8 +45,9 @@ function echoSeal(log: { attempt: number; index: number }[]) {
 
 function sender(chunks: number, channel: () => FileChannel | null, log: { attempt: number; index: number }[], jitter = false) {
   const events: string[] = [];
-  const s = new ChunkSender(memorySource(chunks * 10, jitter), 10, chunks, {
-    seal: echoSeal(log), channel,
+  const seal = echoSeal(log);
+  const s = new ChunkSender(chunks, {
+    frame: sealedFromSource(memorySource(chunks * 10, jitter), 10, (attempt, index) => seal(attempt, index)), channel,
     onLinkLost: () => events.push('lost'), onFailed: (e) => events.push(`failed:${String(e)}`), onAllSent: () => events.push('all-sent')
   });
   return { s, events };
@@ -117,8 +118,8 @@ describe('ChunkSender', () => {
   it('reports a seal failure once and stops', async () => {
     const { ch, sent } = fakeChannel();
     const events: string[] = [];
-    const s = new ChunkSender(memorySource(100), 10, 10, {
-      seal: async (_a, index) => { if (index === 3) throw new Error('bad-state'); return new Uint8Array(8); },
+    const s = new ChunkSender(10, {
+      frame: sealedFromSource(memorySource(100), 10, async (_a, index) => { if (index === 3) throw new Error('bad-state'); return new Uint8Array(8); }),
       channel: () => ch, onLinkLost: () => events.push('lost'), onFailed: (e) => events.push(`failed:${(e as Error).message}`), onAllSent: () => events.push('all-sent')
     });
     s.start(0, 1);
@@ -128,30 +129,14 @@ describe('ChunkSender', () => {
   });
 });
 
-describe('hashPass', () => {
-  it('hashes every slice in order with a bounded number in flight and reports progress', async () => {
+describe('sealedFromSource', () => {
+  it('posts seal requests in index order even when reads finish out of order, with the exact slice lengths', async () => {
     const order: number[] = [];
     const sizes: number[] = [];
-    let inFlight = 0;
-    let peak = 0;
-    const progress: number[] = [];
-    await hashPass(memorySource(95, true), 10, 10, async (i, plain) => {
-      order.push(i);
-      sizes.push(plain.length);
-      peak = Math.max(peak, ++inFlight);
-      await new Promise((r) => setTimeout(r, 2));
-      inFlight--;
-    }, (n) => progress.push(n));
+    const frame = sealedFromSource(memorySource(95, true), 10, async (_a, i, plain) => { order.push(i); sizes.push(plain.length); return new Uint8Array(1); });
+    await Promise.all(Array.from({ length: 10 }, (_, i) => frame(1, i)));
     expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(sizes).toEqual([10, 10, 10, 10, 10, 10, 10, 10, 10, 5]);
-    expect(peak).toBeLessThanOrEqual(FILE_LIMITS.portPipeline);
-    expect(progress.at(-1)).toBe(10);
-  });
-
-  it('hashes an empty file as one empty chunk', async () => {
-    const sizes: number[] = [];
-    await hashPass(memorySource(0), 65536, 1, async (_i, plain) => { sizes.push(plain.length); }, () => {});
-    expect(sizes).toEqual([0]);
   });
 });
 

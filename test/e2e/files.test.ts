@@ -1,5 +1,5 @@
 // Encrypted file transfer in real Chromium peers: identical bytes, room sends, tampering, cancel, resume, bounded memory.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,6 +58,32 @@ describe.skipIf(notReady !== null)(`encrypted file transfer${notReady ? ` (skipp
     // Carol was not a recipient and saw nothing.
     expect(await c.page.locator('[data-testid="transfer"][data-name="twenty.bin"]').count()).toBe(0);
   }, 4 * allowanceFor(20 * MB));
+
+  it('an early-start transfer whose signed final hash does not match is never saved, and the receiver says why', async () => {
+    const f = await makeFile(dir, 'lying.bin', 3 * MB);
+    // Alice's main signs a final naming another file hash (a file swapped under its chunks, or a lying sender).
+    const e2ee = a.services.services.e2ee;
+    const honest = e2ee.signFileFinal.bind(e2ee);
+    e2ee.signFileFinal = (fields) => {
+      const wrong = fields.fileSha256.slice();
+      wrong[0]! ^= 1;
+      return honest({ ...fields, fileSha256: wrong });
+    };
+    try {
+      await sendFile(a, f.path, 'Bob');
+      await accept(b, 'lying.bin');
+      await waitState(b, 'in', 'lying.bin', ['failed'], allowanceFor(3 * MB));
+      const row = transferRow(b, 'in', 'lying.bin');
+      expect(await row.getByTestId('transfer-error').getAttribute('title')).toMatch(/signed (file|final) hash/);
+      expect(await row.getByTestId('transfer-save').count()).toBe(0);
+      expect(await spoolFiles(b)).toEqual([]);
+      expect(await readdir(b.downloads)).not.toContain('lying.bin');
+      expect((await transfersIn(b)).find((t) => t.name === 'lying.bin')).toMatchObject({ state: 'failed', error: { code: 'hash-mismatch' } });
+      await waitState(a, 'out', 'lying.bin', ['failed', 'cancelled'], 60_000);
+    } finally {
+      e2ee.signFileFinal = honest;
+    }
+  }, 3 * allowanceFor(3 * MB));
 
   it('sends to the whole room: each peer gets its own verified copy', async () => {
     const f = await makeFile(dir, 'room.bin', 3 * MB + 12345);

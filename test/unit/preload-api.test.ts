@@ -26,6 +26,20 @@ describe('buildVeilApi', () => {
     expect(Object.isFrozen(api)).toBe(true);
     expect(Object.isFrozen(api.app)).toBe(true);
   });
+  it('files.dropped takes the File object and asks Electron for its path; the page can never pass a path of its own', async () => {
+    const calls: unknown[][] = [];
+    const picked = { name: 'a.bin' };
+    const pageMade = { name: 'b.bin' };
+    const api = buildVeilApi(async (channel, ...args) => { calls.push([channel, ...args]); return { ok: true, value: 'prepared' }; },
+      ((f: unknown) => { if (f === picked) return '/home/u/a.bin'; if (f === pageMade) return ''; throw new TypeError('not a File'); }) as never);
+    expect(await api.files.dropped('room', picked)).toEqual({ ok: true, value: 'prepared' });
+    expect(await api.files.dropped('room', pageMade)).toEqual({ ok: true, value: null });
+    expect(await api.files.dropped('room', '/etc/shadow' as unknown as object)).toEqual({ ok: true, value: null });
+    expect(await api.files.dropped('room', { toString: () => '/etc/shadow' })).toEqual({ ok: true, value: null });
+    expect(calls).toEqual([['files:dropped', 'room', '/home/u/a.bin']]);
+    // Without Electron (the browser harness) no File has a path: every drop goes as data.
+    expect(await buildVeilApi(async () => ({ ok: true, value: 'x' })).files.dropped('room', picked)).toEqual({ ok: true, value: null });
+  });
   it('the channel name list equals the contract', () => {
     expect([...IPC_CHANNEL_NAMES].sort()).toEqual(Object.keys(IPC_CONTRACT).sort());
   });

@@ -18,13 +18,14 @@ export async function makeFile(dir: string, name: string, size: number, marker =
   return { path: file, sha256: sha256(bytes) };
 }
 
-/** Picks `file` in the Files tab for `recipient` ('all' or a display name). */
+/** Picks `file` in main's open dialog (its stand-in) from the Files tab, for `recipient` ('all' or a display name): main reads it from disk. */
 export async function sendFile(p: Peer, file: string, recipient = 'all'): Promise<void> {
   await p.page.getByTestId('tab-files').click();
   const select = p.page.getByTestId('file-recipient');
   if (recipient === 'all') await select.selectOption('all');
   else await select.selectOption({ label: recipient });
-  await p.page.getByTestId('file-input').setInputFiles(file);
+  p.pickPath = file;
+  await p.page.getByTestId('file-pick').click();
 }
 
 export function transferRow(p: Peer, direction: 'in' | 'out', name: string, peerName?: string) {
@@ -60,7 +61,7 @@ export function allowanceFor(bytes: number): number {
   return 60_000 + Math.ceil(bytes / (256 * 1024)) * 1000;
 }
 
-/** `offerWithinMs`: the offer comes after the sender's hash pass over the whole file, so large files need longer. */
+/** `offerWithinMs`: the offer goes out at once (nothing of the file is read before it). */
 export async function accept(p: Peer, name: string, offerWithinMs = 60_000): Promise<void> {
   await waitState(p, 'in', name, ['offered'], offerWithinMs);
   await transferRow(p, 'in', name).getByTestId('transfer-accept').click();

@@ -32,12 +32,19 @@ export class Peer {
 
   /** Main's save dialog stand-in: where a received file is written (null = the user cancelled). Tests may replace it. */
   saveAs: (suggestedName: string) => string | null = (suggestedName) => path.join(this.downloads, suggestedName);
+  /** Main's open dialog stand-in: the next `files:pick` answers this path once (null = the user cancelled). */
+  pickPath: string | null = null;
 
   private static fileOptions(h: Harness, holder: { peer: Peer | null }) {
     return {
       openFilePort: h.filePorts.opener,
       openMediaKeyPort: h.keyPorts.opener,
       chooseSavePath: async (suggestedName: string) => holder.peer?.saveAs(suggestedName) ?? null,
+      chooseOpenPath: async () => {
+        const chosen = holder.peer?.pickPath ?? null;
+        if (holder.peer) holder.peer.pickPath = null;
+        return chosen;
+      },
       confirmNewServer: async (origin: string) => {
         holder.peer?.serverPrompts.push(origin);
         return holder.peer?.allowServers ?? false;

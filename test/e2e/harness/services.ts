@@ -22,6 +22,7 @@ export interface ServicesOptions {
   mediaKeySwitchDelayMs?: number;
   /** Stand-in for main's save dialog: the path to write a received file to, or null for "cancelled". */
   chooseSavePath?: (suggestedName: string) => Promise<string | null>;
+  chooseOpenPath?: () => Promise<string | null>;
   /** Stand-in for main's "allow this server?" dialog (the harness' user says yes and the peer records the question). */
   confirmNewServer?: (origin: string) => Promise<boolean>;
   /** Stand-in for desktopCapturer (Chromium's own getDisplayMedia ignores the choice; the picker still needs a list). */
@@ -58,6 +59,7 @@ export async function startServices(opts: ServicesOptions): Promise<PeerServices
   if (opts.openMediaKeyPort) options.openMediaKeyPort = opts.openMediaKeyPort;
   if (opts.mediaKeySwitchDelayMs !== undefined) options.mediaKeySwitchDelayMs = opts.mediaKeySwitchDelayMs;
   if (opts.chooseSavePath) options.chooseSavePath = opts.chooseSavePath;
+  if (opts.chooseOpenPath) options.chooseOpenPath = opts.chooseOpenPath;
   if (opts.confirmNewServer) options.confirmNewServer = opts.confirmNewServer;
   if (opts.listCaptureSources) options.listCaptureSources = opts.listCaptureSources;
   // VEIL_TEST_AEAD=noble: run every peer as Electron does (native asymmetric crypto, noble ChaCha20-Poly1305).

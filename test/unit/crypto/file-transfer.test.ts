@@ -1,17 +1,18 @@
 // File transfer crypto: manifest codec (round trip, every decode rule, every bit flip of an offer), file key, chunk seal/open.
 import { describe, expect, it } from 'vitest';
 import { chunkCountFor, chunkNonce, decodeManifest, deriveFileKey, encodeManifest, generateIdentity, nobleBackend, openChunk, sealChunk,
-  signOffer, verifyOffer, type FileManifestFields } from '../../../main/crypto';
+  signFinal, signOffer, verifyFinal, verifyOffer, type FileManifestFields } from '../../../main/crypto';
 import { createNodeBackend } from '../../../main/crypto-native/node-backend';
 import { FILE_LIMITS } from '../../../protocol/file-limits';
 
 const node = createNodeBackend();
+const toHexString = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const bytes = (n: number, fill: number) => new Uint8Array(n).fill(fill);
 
 function fields(over: Partial<FileManifestFields> = {}): { seed: Uint8Array; f: FileManifestFields } {
   const id = generateIdentity(node);
   return { seed: id.seed, f: { transferId: bytes(16, 1), senderIdentityKey: id.publicKey, recipientIdentityKey: bytes(32, 2), senderKeyId: bytes(16, 3),
-    recipientKeyId: bytes(16, 4), size: 200_000, chunkSize: FILE_LIMITS.chunkBytes, sha256: bytes(32, 5), createdAt: 1_800_000_000_000,
+    recipientKeyId: bytes(16, 4), size: 200_000, chunkSize: FILE_LIMITS.chunkBytes, createdAt: 1_800_000_000_000,
     roomId: 'room-1', name: 'report é😀.pdf', mime: 'application/pdf', ...over } };
 }
 
@@ -19,10 +20,10 @@ describe('file manifest', () => {
   it('round-trips every field; chunkCount is computed; the layout matches PROTOCOL.md 14.1', () => {
     const { f } = fields();
     const m = encodeManifest(f);
-    expect(m[0]).toBe(1);
+    expect(m[0]).toBe(2);
     expect([...m.subarray(1, 17)]).toEqual([...f.transferId]);
     expect(new DataView(m.buffer).getUint32(125)).toBe(4);
-    expect(m[169]).toBe(6);
+    expect(m[137]).toBe(6);
     const d = decodeManifest(m);
     expect(d.ok).toBe(true);
     if (!d.ok) return;
@@ -42,10 +43,10 @@ describe('file manifest', () => {
 
   // Each case edits a valid manifest and must be refused as malformed.
   const dv = (m: Uint8Array) => new DataView(m.buffer, m.byteOffset, m.byteLength);
-  const tailOffsets = (m: Uint8Array) => { const room = 169; const name = room + 1 + m[room]!; const mime = name + 2 + dv(m).getUint16(name);
+  const tailOffsets = (m: Uint8Array) => { const room = 137; const name = room + 1 + m[room]!; const mime = name + 2 + dv(m).getUint16(name);
     return { room, name, mime }; };
   const cases: [string, (m: Uint8Array) => Uint8Array][] = [
-    ['wrong version', (m) => { m[0] = 2; return m; }],
+    ['wrong version', (m) => { m[0] = 1; return m; }],
     ['trailing byte', (m) => Uint8Array.from([...m, 0])],
     ['truncated', (m) => m.slice(0, m.length - 1)],
     ['too short', (m) => m.slice(0, 100)],
@@ -55,8 +56,8 @@ describe('file manifest', () => {
     ['chunkSize above 192 KiB', (m) => { dv(m).setUint32(121, 192 * 1024 + 1); return m; }],
     ['size above 64 GiB', (m) => { dv(m).setUint32(113, 17); return m; }],
     ['size above 2^53', (m) => { dv(m).setUint32(113, 0xffffffff); return m; }],
-    ['empty room', (m) => Uint8Array.from([...m.subarray(0, 169), 0, ...m.subarray(169 + 1 + m[169]!)])],
-    ['room length past the end', (m) => { m[169] = 250; return m; }],
+    ['empty room', (m) => Uint8Array.from([...m.subarray(0, 137), 0, ...m.subarray(137 + 1 + m[137]!)])],
+    ['room length past the end', (m) => { m[137] = 250; return m; }],
     ['empty name', (m) => { const o = tailOffsets(m); return Uint8Array.from([...m.subarray(0, o.name), 0, 0, ...m.subarray(o.mime)]); }],
     ['name with slash', (m) => { m[tailOffsets(m).name + 2] = 0x2f; return m; }],
     ['name with backslash', (m) => { m[tailOffsets(m).name + 2] = 0x5c; return m; }],
@@ -152,5 +153,34 @@ describe('file key and chunks', () => {
     expect(openChunk(node, key, swapped)).toBeNull();
     expect(openChunk(node, bytes(32, 1), frame)).toBeNull();
     expect(openChunk(node, key, frame.subarray(0, 40))).toBeNull();
+  });
+});
+
+describe('file final message (PROTOCOL.md 14.6)', () => {
+  const id = generateIdentity(node);
+  const f = { transferId: bytes(16, 1), manifestHash: bytes(32, 2), size: 200_000, chunkCount: 4, fileSha256: bytes(32, 3) };
+  const expectFor = { transferId: f.transferId, manifestHash: f.manifestHash, size: f.size, chunkCount: f.chunkCount, senderIdentityKey: id.publicKey };
+  const final = signFinal(node, id.seed, f);
+
+  it('verifies under the manifest sender and returns the file hash; the layout is version ‖ id ‖ manifest hash ‖ size ‖ count ‖ hash ‖ sig', () => {
+    expect(final.length).toBe(157);
+    expect(final[0]).toBe(1);
+    expect(toHexString(final.subarray(17, 49))).toBe(toHexString(f.manifestHash));
+    const v = verifyFinal(nobleBackend, final, expectFor);
+    expect(v.ok && [...v.fileSha256]).toEqual([...f.fileSha256]);
+  });
+
+  it('refuses every bit flip, a wrong length or version, another signer and a final of another transfer, size or count', () => {
+    for (let i = 0; i < final.length; i++) {
+      const c = final.slice();
+      c[i]! ^= 1;
+      expect(verifyFinal(node, c, expectFor).ok, `bit flip at ${i}`).toBe(false);
+    }
+    expect(verifyFinal(node, final.subarray(1), expectFor)).toMatchObject({ ok: false, reason: 'malformed' });
+    expect(verifyFinal(node, Uint8Array.from([...final, 0]), expectFor)).toMatchObject({ ok: false, reason: 'malformed' });
+    expect(verifyFinal(node, final, { ...expectFor, senderIdentityKey: generateIdentity(node).publicKey })).toMatchObject({ reason: 'signature' });
+    for (const over of [{ transferId: bytes(16, 9) }, { manifestHash: bytes(32, 9) }, { size: 200_001 }, { chunkCount: 5 }]) {
+      expect(verifyFinal(node, final, { ...expectFor, ...over }), JSON.stringify(Object.keys(over))).toMatchObject({ ok: false, reason: 'wrong-transfer' });
+    }
   });
 });

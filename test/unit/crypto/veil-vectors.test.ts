@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openChunk, openEnvelope, ReplayWindow, verifyBundle, verifyOffer, verifyRevocation, verifyRotation } from '../../../main/crypto';
+import { openChunk, openEnvelope, ReplayWindow, verifyBundle, verifyFinal, verifyOffer, verifyRevocation, verifyRotation } from '../../../main/crypto';
 import type { WireKeyBundle, WireRevocationNotice, WireRotationNotice } from '../../../protocol/keys';
 import { toHex } from '../../../protocol/encoding';
 import { computeVeilVectors } from '../../../scripts/veil-vectors';
@@ -17,7 +17,7 @@ const flip = (b: Uint8Array, i: number) => { const c = b.slice(); c[i]! ^= 1; re
 
 describe('Veil known-answer vectors', () => {
   it('the frozen set holds every category (link-binding and room-code vectors live beside them)', () => {
-    for (const name of ['parties', 'key-bundle', 'session', 'envelope', 'rotation', 'revocation', 'safety-number', 'file-manifest', 'file-key', 'file-chunk',
+    for (const name of ['parties', 'key-bundle', 'session', 'envelope', 'rotation', 'revocation', 'safety-number', 'file-manifest', 'file-key', 'file-chunk', 'file-final',
       'ed25519-rule', 'join-proof', 'room-code', 'media-key']) {
       expect(frozen[name], name).toBeDefined();
     }
@@ -62,6 +62,15 @@ describe('Veil known-answer vectors', () => {
         expect(toHex(openChunk(b, fileKey, frame)!)).toBe(str('file-chunk', `chunk${i}Plaintext`));
         expect(openChunk(b, fileKey, flip(frame, 30))).toBeNull();
       }
+      const final = hex(str('file-final', 'final'));
+      const ff = frozen['file-final']!.fields as Record<string, string | number>;
+      const expectFinal = { transferId: hex(ff.transferId), manifestHash: hex(ff.manifestHash), size: Number(ff.size), chunkCount: Number(ff.chunkCount),
+        senderIdentityKey: hex(str('parties', 'aliceIdentityKey')) };
+      const good = verifyFinal(b, final, expectFinal);
+      expect(good.ok && toHex(good.fileSha256)).toBe(String(ff.fileSha256));
+      expect(verifyFinal(b, flip(final, 70), expectFinal)).toMatchObject({ ok: false, reason: 'signature' });
+      expect(verifyFinal(b, final, { ...expectFinal, senderIdentityKey: hex(str('parties', 'bobIdentityKey')) })).toMatchObject({ ok: false, reason: 'signature' });
+      expect(verifyFinal(b, final, { ...expectFinal, manifestHash: flip(expectFinal.manifestHash, 0) })).toMatchObject({ ok: false, reason: 'wrong-transfer' });
     });
   }
 });

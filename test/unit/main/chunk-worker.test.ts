@@ -32,10 +32,14 @@ describe('chunk worker client', () => {
     const first = await c.seal(id, 1, 0, plaintext.slice(0, 4096));
     const second = await c.seal(id, 1, 1, plaintext.subarray(4096));
     const local = new TransferEngine(tempDir(), createDefaultBackend());
-    local.addReceive(id, keyCopy, plaintext.length, 4096, new Uint8Array(createHash('sha256').update(plaintext).digest()));
+    local.addReceive(id, keyCopy, plaintext.length, 4096);
     local.startReceive(id);
     local.open(first);
-    expect(local.open(second).complete).toBe(true);
+    expect(local.open(second).complete).toBe(false);
+    // The worker hashed while sealing; its digest completes the receiver.
+    const digest = await c.digest(id);
+    expect(Buffer.from(digest).toString('hex')).toBe(createHash('sha256').update(plaintext).digest('hex'));
+    expect(local.setFinal(id, digest).complete).toBe(true);
     await expect(c.seal(id, 1, 1, plaintext.subarray(4096))).rejects.toMatchObject({ status: 'bad-state' });
     await expect(c.seal(id, 1, 5, new Uint8Array(1))).rejects.toBeInstanceOf(EngineError);
   });

@@ -2,9 +2,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fromB64u, toB64u } from '../../../protocol/encoding';
+import { toB64u } from '../../../protocol/encoding';
 import { FILE_LIMITS } from '../../../protocol/file-limits';
-import { disposeSides, offerFile, port, pump, random, room, sendFile, side, sliceOf, ZERO } from './files-harness';
+import { disposeSides, finalize, offerFile, port, pump, random, room, sendFile, side, sliceOf, ZERO } from './files-harness';
 import { Clock, expectCode, idOf, joinAll, makePeer, tempDir } from './harness';
 
 afterEach(disposeSides);
@@ -28,7 +28,7 @@ describe('incoming offers are checked in order and refused without any state cha
     badSig[badSig.length - 5]! ^= 0x10;
     await expectCode(b.peer.call('files:receiveOffer', 'room', alice, badSig), 'bad-signature');
     const badName = offer.slice();
-    badName[0] = 2;
+    badName[0] = 1;
     await expectCode(b.peer.call('files:receiveOffer', 'room', alice, badName), 'malformed');
     await expectCode(b.peer.call('files:receiveOffer', 'room', alice, new Uint8Array(10)), 'malformed');
     expect(await b.peer.call('files:list')).toEqual([]);
@@ -66,21 +66,15 @@ describe('incoming offers are checked in order and refused without any state cha
 });
 
 describe('sender side', () => {
-  it('offer needs the whole file hashed; unknown recipients get a per-recipient no-session', async () => {
+  it('offer goes out at once (nothing hashed first); unknown recipients get a per-recipient no-session', async () => {
     const { a, b } = await room();
-    const pa = await port(a);
     const data = random(70_000);
     const prep = await a.peer.call('files:prepare', 'room', { name: 'f', size: data.length, mime: '' });
-    await pa.request('hash', fromB64u(prep.prepareId)!, 0, 0, sliceOf(data, 0));
-    await expectCode(a.peer.call('files:offer', prep.prepareId, [await idOf(b.peer)]), 'bad-state');
-    expect((await pa.request('hash', fromB64u(prep.prepareId)!, 0, 0, sliceOf(data, 0))).status).toBe('out-of-order');
-    expect((await pa.request('hash', fromB64u(prep.prepareId)!, 0, 1, sliceOf(data, 1).subarray(1))).status).toBe('malformed');
-    await pa.request('hash', fromB64u(prep.prepareId)!, 0, 1, sliceOf(data, 1));
     const stranger = toB64u(new Uint8Array(32).fill(7));
     const results = await a.peer.call('files:offer', prep.prepareId, [stranger, await idOf(b.peer)]);
     expect(results[0]).toMatchObject({ ok: false, recipientIdentityKey: stranger, error: { code: 'no-session' } });
     expect(results[1]).toMatchObject({ ok: true });
-    // The prepared hash state is dropped once offered.
+    // The prepared file is dropped once offered.
     await expectCode(a.peer.call('files:offer', prep.prepareId, [await idOf(b.peer)]), 'not-found');
   });
 });
@@ -98,11 +92,13 @@ describe('unknown ids and garbage', () => {
     pb.sendRaw(new Uint8Array(3));
     pb.sendRaw(Uint8Array.of(0x7f, ...new Uint8Array(40)));
     pb.sendRaw('text' as unknown as Uint8Array);
-    expect(b.peer.services.files.ports.garbageFrames).toBe(3);
+    // 0x01 was the retired hash op: not a request any more.
+    pb.sendRaw(Uint8Array.of(0x01, ...new Uint8Array(40)));
+    expect(b.peer.services.files.ports.garbageFrames).toBe(4);
     const stray = Uint8Array.of(1, ...new Uint8Array(16).fill(9), 0, 0, 0, 1, 0, 0, 0, 0, ...new Uint8Array(20));
     expect((await pb.request('open', ZERO, 0, 0, stray)).status).toBe('not-found');
     expect((await pb.request('seal', new Uint8Array(16), 1, 0, new Uint8Array(1))).status).toBe('not-found');
-    expect((await pb.request('hash', new Uint8Array(16), 0, 0, new Uint8Array(1))).status).toBe('not-found');
+    expect((await pb.request('sealFromDisk', new Uint8Array(16), 1, 0, new Uint8Array(0))).status).toBe('not-found');
     expect(await b.peer.call('files:list')).toEqual([]);
   });
 
@@ -155,7 +151,9 @@ describe('cancel, resume, failure, restart', () => {
     // The lost frame of attempt 1 turns up late, after attempt 2 began: dropped without harm.
     expect((await t.pb.request('open', ZERO, 0, 0, lost.payload)).status).toBe('stale-attempt');
     expect((await b.peer.call('files:get', t.id))).toMatchObject({ state: 'receiving', verifiedChunks: 3 });
-    expect(await pump(t, data, 2, 3, t.chunkCount)).toEqual({ verifiedChunks: t.chunkCount, complete: true });
+    expect(await pump(t, data, 2, 3, t.chunkCount)).toEqual({ verifiedChunks: t.chunkCount, complete: false });
+    // The resent chunk 2 was not hashed twice: the sender's final matches.
+    expect((await finalize(a, b, t.id)).state).toBe('verified');
     expect((await b.peer.call('files:save', t.id)).saved).toBe(true);
     expect(Buffer.compare(readFileSync(path.join(b.saveDir, 'data.bin')), Buffer.from(data))).toBe(0);
   });
@@ -178,6 +176,7 @@ describe('cancel, resume, failure, restart', () => {
     const data = random(1000);
     const t = await sendFile(a, b, data, 'evil\u202e name.txt');
     await pump(t, data, 1, 0, 1);
+    await finalize(a, b, t.id);
     b.choose = () => null;
     expect(await b.peer.call('files:save', t.id)).toEqual({ saved: false });
     expect((await b.peer.call('files:get', t.id)).state).toBe('verified');
@@ -206,13 +205,11 @@ describe('cancel, resume, failure, restart', () => {
 
   it('at most maxTransfers own transfers at once; unanswered offers expire after offerTtlMs; finished ones make room', async () => {
     const { clock, a, b } = await room();
-    const pa = await port(a);
     const alice = await idOf(a.peer);
     const bob = await idOf(b.peer);
     const ids: string[] = [];
     for (let i = 0; i < FILE_LIMITS.maxTransfers; i++) {
       const prep = await a.peer.call('files:prepare', 'room', { name: `f${i}`, size: 1, mime: '' });
-      await pa.request('hash', fromB64u(prep.prepareId)!, 0, 0, Uint8Array.of(i));
       const [r] = await a.peer.call('files:offer', prep.prepareId, [bob]);
       if (!r?.ok) throw new Error('offer failed');
       ids.push(r.transferId);

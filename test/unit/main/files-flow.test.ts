@@ -1,10 +1,10 @@
 // File transfer end to end between two real peers (services, IPC, real chunk worker) over in-memory binary ports.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fromB64u } from '../../../protocol/encoding';
-import { disposeSides, offerFile, port, pump, room, sendFile, sliceOf, ZERO, type Side } from './files-harness';
+import { disposeSides, finalize, offerFile, port, pump, room, sendFile, sliceOf, ZERO, type Side } from './files-harness';
 import { idOf } from './harness';
 
 afterEach(disposeSides);
@@ -12,12 +12,14 @@ afterEach(disposeSides);
 describe('file transfer between two peers', () => {
   for (const [what, size] of [['~1 MB random file', 1_000_003], ['empty file', 0], ['size not a multiple of the chunk size', 3 * 65536 + 17],
     ['exact multiple of the chunk size', 2 * 65536]] as const) {
-    it(`${what}: prepare → hash → offer → receive → accept → seal/open → verified → save identical → finish`, async () => {
+    it(`${what}: prepare → offer at once → receive → accept → seal/open → signed final → verified → save identical → finish`, async () => {
       const { a, b } = await room();
       const data = new Uint8Array(randomBytes(size));
       const t = await sendFile(a, b, data, 'report.bin');
       const progress = await pump(t, data, 1, 0, t.chunkCount);
-      expect(progress).toEqual({ verifiedChunks: t.chunkCount, complete: true });
+      expect(progress).toEqual({ verifiedChunks: t.chunkCount, complete: false });
+      expect(await b.peer.call('files:get', t.id)).toMatchObject({ state: 'receiving', sha256: '' });
+      expect(await finalize(a, b, t.id)).toMatchObject({ state: 'verified', sha256: createHash('sha256').update(data).digest('hex') });
       expect(await b.peer.call('files:get', t.id)).toMatchObject({ state: 'verified', verifiedChunks: t.chunkCount });
       expect(await a.peer.call('files:get', t.id)).toMatchObject({ state: 'sending', verifiedChunks: t.chunkCount, direction: 'out' });
       const spoolDir = path.join(b.peer.dataDir, 'transfers');

@@ -1,4 +1,4 @@
-// File-transfer test helpers: peers with a real chunk worker and fake ports, and the prepare/offer/send steps.
+// File-transfer test helpers: peers with a real chunk worker and fake ports, and the prepare/pick/offer/send/final steps.
 import { FILE_PORT_TOKEN_PATTERN } from '../../../protocol/ipc-channels';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -10,7 +10,9 @@ import { chunkWorkerPath } from '../../support/chunk-worker';
 import { fakeOpener, type FakePort } from './file-port';
 import { Clock, idOf, joinAll, makePeer, tempDir, type Peer } from './harness';
 
-export interface Side { peer: Peer; ports: FakePort[]; suggested: string[]; saveDir: string; choose: (name: string) => string | null }
+export interface Side { peer: Peer; ports: FakePort[]; suggested: string[]; saveDir: string; choose: (name: string) => string | null;
+  /** What main's open dialog (stand-in) answers next for `files:pick`. */
+  pick: string | null }
 let sides: Side[] = [];
 /** Call from afterEach: disposes every peer made since (stops their chunk workers). */
 export async function disposeSides(): Promise<void> {
@@ -21,9 +23,9 @@ export async function disposeSides(): Promise<void> {
 export async function side(name: string, clock: Clock, dataDir?: string): Promise<Side> {
   const { opener, ports } = fakeOpener();
   const saveDir = tempDir('veil-save-');
-  const s: Side = { peer: undefined as unknown as Peer, ports, suggested: [], saveDir, choose: (n) => path.join(saveDir, n) };
+  const s: Side = { peer: undefined as unknown as Peer, ports, suggested: [], saveDir, choose: (n) => path.join(saveDir, n), pick: null };
   s.peer = await makePeer(name, { clock, ...(dataDir ? { dataDir } : {}), files: { chunkWorkerPath: await chunkWorkerPath(), openFilePort: opener,
-    chooseSavePath: async (n) => { s.suggested.push(n); return s.choose(n); } } });
+    chooseSavePath: async (n) => { s.suggested.push(n); return s.choose(n); }, chooseOpenPath: async () => s.pick } });
   sides.push(s);
   return s;
 }
@@ -47,18 +49,17 @@ export async function port(s: Side): Promise<FakePort> {
 export const sliceOf = (data: Uint8Array, i: number, chunk = FILE_LIMITS.chunkBytes) => data.slice(i * chunk, Math.min(data.length, (i + 1) * chunk));
 export const ZERO = new Uint8Array(TRANSFER_ID_BYTES);
 
-/** Prepare + hash on `a`, offer to `to`; returns the offer for the first recipient. */
+/** Prepare (pasted data: nothing is read) on `a`, offer to `to` at once; returns the offer for the first recipient. */
 export async function offerFile(a: Side, data: Uint8Array, to: Side[], name = 'data.bin') {
   const pa = await port(a);
   const prep = await a.peer.call('files:prepare', 'room', { name, size: data.length, mime: 'application/octet-stream' });
-  const pid = fromB64u(prep.prepareId)!;
-  for (let i = 0; i < prep.chunkCount; i++) expect((await pa.request('hash', pid, 0, i, sliceOf(data, i))).status).toBe('ok');
+  expect(prep.fromDisk).toBe(false);
   const results = await a.peer.call('files:offer', prep.prepareId, await Promise.all(to.map((s) => idOf(s.peer))));
   return { pa, prep, results };
 }
 
-export async function sendFile(a: Side, b: Side, data: Uint8Array, name = 'data.bin') {
-  const { pa, prep, results } = await offerFile(a, data, [b], name);
+export async function sendFile(a: Side, b: Side, data: Uint8Array, name = 'data.bin', prepared?: Awaited<ReturnType<typeof offerFile>>) {
+  const { pa, prep, results } = prepared ?? await offerFile(a, data, [b], name);
   const r = results[0]!;
   if (!r.ok) throw new Error(`offer failed: ${r.error.code}`);
   const pb = await port(b);
@@ -68,11 +69,28 @@ export async function sendFile(a: Side, b: Side, data: Uint8Array, name = 'data.
   return { pa, pb, id: r.transferId, tid: fromB64u(r.transferId)!, offer: r.offer, chunkCount: prep.chunkCount };
 }
 
-/** Seals chunks [from, to) on the sender and opens them on the receiver; returns the last open progress. */
-export async function pump(t: { pa: FakePort; pb: FakePort; tid: Uint8Array }, data: Uint8Array, attempt: number, from: number, to: number) {
+/** A file picked in `a`'s open dialog (main reads it from disk), offered to `to`. */
+export async function offerFromDisk(a: Side, filePath: string, to: Side[]) {
+  const pa = await port(a);
+  a.pick = filePath;
+  const prep = await a.peer.call('files:pick', 'room');
+  if (!prep) throw new Error('pick returned null');
+  expect(prep.fromDisk).toBe(true);
+  const results = await a.peer.call('files:offer', prep.prepareId, await Promise.all(to.map((s) => idOf(s.peer))));
+  return { pa, prep, results };
+}
+
+/** The sender's signed final message, handed to the receiver's main as its renderer would. */
+export async function finalize(a: Side, b: Side, id: string) {
+  const final = await a.peer.call('files:final', id);
+  return b.peer.call('files:receiveFinal', id, final);
+}
+
+/** Seals chunks [from, to) on the sender (from disk when `data` is null) and opens them on the receiver; returns the last open progress. */
+export async function pump(t: { pa: FakePort; pb: FakePort; tid: Uint8Array }, data: Uint8Array | null, attempt: number, from: number, to: number) {
   let progress = null;
   for (let i = from; i < to; i++) {
-    const sealed = await t.pa.request('seal', t.tid, attempt, i, sliceOf(data, i));
+    const sealed = data ? await t.pa.request('seal', t.tid, attempt, i, sliceOf(data, i)) : await t.pa.request('sealFromDisk', t.tid, attempt, i, new Uint8Array(0));
     expect(sealed.status).toBe('ok');
     const opened = await t.pb.request('open', ZERO, 0, 0, sealed.payload);
     expect(opened.status, `chunk ${i}`).toBe('ok');

@@ -48,7 +48,7 @@ export function tempDir(prefix = 'veil-test-'): string {
 export interface PeerOptions {
   clock: Clock; secrets?: Uint8Array[]; backend?: CryptoBackend; dataDir?: string; keystore?: MemoryKeystore;
   /** File transfer wiring (see test/support/chunk-worker.ts and files-flow.test.ts). */
-  files?: Pick<MainServiceOptions, 'chooseSavePath' | 'openFilePort' | 'chunkWorkerPath'>;
+  files?: Pick<MainServiceOptions, 'chooseSavePath' | 'chooseOpenPath' | 'openFilePort' | 'chunkWorkerPath'>;
   /** SFU media-key wiring (see media-keys.test.ts). */
   media?: Pick<MainServiceOptions, 'openMediaKeyPort' | 'mediaKeySwitchDelayMs'>;
 }

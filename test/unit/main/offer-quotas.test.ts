@@ -1,17 +1,14 @@
 // Unanswered incoming file offers have their own quotas (per sender and in all) and a short life, apart from our own sends.
 import { afterEach, describe, expect, it } from 'vitest';
-import { fromB64u } from '../../../protocol/encoding';
 import { FILE_LIMITS } from '../../../protocol/file-limits';
 import { expectCode, idOf, joinAll } from './harness';
-import { disposeSides, port, room, type Side } from './files-harness';
+import { disposeSides, room, type Side } from './files-harness';
 
 afterEach(disposeSides);
 
-/** Alice prepares, hashes and offers a one-byte file to `to` in `roomId`; returns the transfer id and the signed offer. */
+/** Alice prepares and offers a one-byte file to `to` in `roomId`; returns the transfer id and the signed offer. */
 async function offerOne(a: Side, to: Side, roomId: string, i: number) {
-  const pa = a.ports.at(-1) ?? await port(a);
   const prep = await a.peer.call('files:prepare', roomId, { name: `f${i}`, size: 1, mime: '' });
-  expect((await pa.request('hash', fromB64u(prep.prepareId)!, 0, 0, Uint8Array.of(i & 0xff))).status).toBe('ok');
   const [r] = await a.peer.call('files:offer', prep.prepareId, [await idOf(to.peer)]);
   if (!r?.ok) throw new Error(`offer ${i} failed: ${r?.error.code}`);
   return { id: r.transferId, offer: r.offer };
@@ -56,9 +53,7 @@ describe('pending offer quotas', () => {
     expect(accepted).toBe(FILE_LIMITS.maxPendingOffers);
     expect(new Set(refusals)).toEqual(new Set(['over-quota']));
     // Bob's own sends are untouched by the offers he holds.
-    const pb = await port(b);
     const prep = await b.peer.call('files:prepare', 'room', { name: 'mine', size: 1, mime: '' });
-    await pb.request('hash', fromB64u(prep.prepareId)!, 0, 0, Uint8Array.of(1));
     const [mine] = await b.peer.call('files:offer', prep.prepareId, [alice]);
     expect(mine?.ok).toBe(true);
     // Unanswered offers expire after offerTtlMs (minutes, not half an hour); then new ones are held again.

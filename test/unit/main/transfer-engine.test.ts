@@ -1,9 +1,10 @@
-// The file-transfer engine in-process: prepare hashing, nonce uniqueness on seal, strict in-order open, spool, save.
+// The file-transfer engine in-process: running hash while sealing, disk reads, nonce uniqueness, strict in-order open, the final check, spool, save.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync,
+  writeSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chunkLength, deriveFileKey } from '../../../main/crypto';
+import { chunkLength, deriveFileKey, openChunk } from '../../../main/crypto';
 import { createDefaultBackend } from '../../../main/crypto-native/select';
 import { EngineError, TransferEngine } from '../../../main/files/engine';
 import { tempDir } from './harness';
@@ -21,10 +22,12 @@ function setup(size: number, marker = false) {
   const sender = new TransferEngine(path.join(dir, 'a'), backend);
   const receiver = new TransferEngine(path.join(dir, 'b'), backend);
   sender.addSend(id, key.slice(), size, CHUNK);
-  receiver.addReceive(id, key.slice(), size, CHUNK, sha);
+  receiver.addReceive(id, key.slice(), size, CHUNK);
   const count = Math.max(1, Math.ceil(size / CHUNK));
   const slice = (i: number) => file.slice(i * CHUNK, i * CHUNK + chunkLength(size, CHUNK, i));
-  return { dir, file, id, key, sha, sender, receiver, count, slice };
+  /** The hash of the sender's signed final message, as main hands it over once it verified the signature. */
+  const final = (hash: Uint8Array = sha) => receiver.setFinal(id, hash);
+  return { dir, file, id, key, sha, sender, receiver, count, slice, final };
 }
 
 function refusal(fn: () => unknown): EngineError {
@@ -37,24 +40,18 @@ function refusal(fn: () => unknown): EngineError {
   throw new Error('expected an EngineError');
 }
 
-describe('prepare hashing', () => {
-  it('hashes slices in order to the SHA-256 of the file; wrong order or length changes nothing', () => {
-    const e = new TransferEngine(tempDir(), backend);
-    const file = new Uint8Array(randomBytes(CHUNK * 2 + 5));
-    const id = new Uint8Array(16).fill(1);
-    e.startPrepare(id, file.length, CHUNK);
-    expect(refusal(() => e.hash(id, 1, file.subarray(CHUNK, 2 * CHUNK))).status).toBe('out-of-order');
-    expect(refusal(() => e.hash(id, 0, file.subarray(0, CHUNK - 1))).status).toBe('malformed');
-    expect(e.hash(id, 0, file.subarray(0, CHUNK))).toEqual({ done: false });
-    expect(refusal(() => e.hash(id, 0, file.subarray(0, CHUNK))).status).toBe('out-of-order');
-    expect(e.hash(id, 1, file.subarray(CHUNK, 2 * CHUNK)).done).toBe(false);
-    expect(refusal(() => e.hash(id, 2, file.subarray(2 * CHUNK, 2 * CHUNK + 4))).status).toBe('malformed');
-    const last = e.hash(id, 2, file.subarray(2 * CHUNK));
-    expect(Buffer.from(last.digest!).toString('hex')).toBe(createHash('sha256').update(file).digest('hex'));
-    expect(refusal(() => e.hash(id, 3, new Uint8Array(0))).status).toBe('not-found');
-    const empty = new Uint8Array(16).fill(2);
-    e.startPrepare(empty, 0, CHUNK);
-    expect(Buffer.from(e.hash(empty, 0, new Uint8Array(0)).digest!).toString('hex')).toBe(createHash('sha256').digest('hex'));
+describe('running hash while sealing', () => {
+  it('the digest is the SHA-256 of every chunk as first sealed; a chunk sealed again after a resume is not hashed twice', () => {
+    const t = setup(CHUNK * 3 + 5);
+    expect(refusal(() => t.sender.digest(t.id)).status).toBe('bad-state');
+    t.sender.seal(t.id, 1, 0, t.slice(0));
+    t.sender.seal(t.id, 1, 1, t.slice(1));
+    t.sender.resume(t.id, 2);
+    t.sender.seal(t.id, 2, 1, t.slice(1));
+    expect(refusal(() => t.sender.digest(t.id)).status).toBe('bad-state');
+    t.sender.seal(t.id, 2, 2, t.slice(2));
+    t.sender.seal(t.id, 2, 3, t.slice(3));
+    expect(Buffer.from(t.sender.digest(t.id)).equals(Buffer.from(t.sha))).toBe(true);
   });
 });
 
@@ -83,8 +80,13 @@ describe('receive: strict order, stale attempts, aborts, spool, save', () => {
     t.receiver.startReceive(t.id);
     for (let i = 0; i < t.count; i++) {
       const r = t.receiver.open(t.sender.seal(t.id, 1, i, t.slice(i)));
-      expect(r).toMatchObject({ verifiedChunks: i + 1, complete: i === t.count - 1 });
+      // Every chunk in is not enough: nothing is complete before the sender's signed final hash.
+      expect(r).toMatchObject({ verifiedChunks: i + 1, complete: false });
     }
+    expect(refusal(() => t.receiver.save(t.id, path.join(t.dir, 'early.bin'))).status).toBe('bad-state');
+    expect(existsSync(path.join(t.dir, 'early.bin'))).toBe(false);
+    expect(t.final(t.sender.digest(t.id))).toMatchObject({ complete: true });
+    expect(t.final()).toMatchObject({ complete: true });
     const spool = t.receiver.spoolPath(t.id);
     const spoolBytes = readFileSync(spool);
     expect(spoolBytes.includes(Buffer.from('PLAINTEXT-MARKER'))).toBe(false);
@@ -99,6 +101,8 @@ describe('receive: strict order, stale attempts, aborts, spool, save', () => {
   it('an older attempt is ignored without change; a newer attempt is accepted only at the expected index (resume)', () => {
     const t = setup(CHUNK * 4);
     t.receiver.startReceive(t.id);
+    // The final may arrive before the last chunk (it travels on another channel): the last chunk then completes.
+    t.final();
     const old1 = t.sender.seal(t.id, 1, 0, t.slice(0));
     t.receiver.open(old1);
     const old2 = t.sender.seal(t.id, 1, 1, t.slice(1));
@@ -139,15 +143,31 @@ describe('receive: strict order, stale attempts, aborts, spool, save', () => {
     });
   }
 
-  it('a whole-file hash mismatch aborts after the last chunk and deletes the spool', () => {
-    const t = setup(CHUNK + 1);
-    const wrong = new TransferEngine(path.join(t.dir, 'c'), backend);
-    wrong.addReceive(t.id, t.key.slice(), t.file.length, CHUNK, new Uint8Array(32));
-    wrong.startReceive(t.id);
-    wrong.open(t.sender.seal(t.id, 1, 0, t.slice(0)));
-    const err = refusal(() => wrong.open(t.sender.seal(t.id, 1, 1, t.slice(1))));
-    expect(err.status).toBe('hash-mismatch');
-    expect(readdirSync(wrong.spoolDir)).toEqual([]);
+  for (const order of ['final first', 'final last'] as const) {
+    it(`a final hash that does not match the chunks aborts (${order}): never complete, never saved, spool deleted`, () => {
+      const t = setup(CHUNK + 1);
+      t.receiver.startReceive(t.id);
+      const wrong = t.sha.slice();
+      wrong[0]! ^= 1;
+      if (order === 'final first') t.final(wrong);
+      t.receiver.open(t.sender.seal(t.id, 1, 0, t.slice(0)));
+      const last = () => t.receiver.open(t.sender.seal(t.id, 1, 1, t.slice(1)));
+      const err = order === 'final first' ? refusal(last) : (last(), refusal(() => t.final(wrong)));
+      expect(err.status).toBe('hash-mismatch');
+      expect(err.aborted).toBe(true);
+      expect(readdirSync(t.receiver.spoolDir)).toEqual([]);
+      expect(refusal(() => t.receiver.save(t.id, path.join(t.dir, 'x.bin'))).status).toBe('not-found');
+      expect(existsSync(path.join(t.dir, 'x.bin'))).toBe(false);
+    });
+  }
+
+  it('a second final naming another hash aborts even after the first matched', () => {
+    const t = setup(CHUNK);
+    t.receiver.startReceive(t.id);
+    t.receiver.open(t.sender.seal(t.id, 1, 0, t.slice(0)));
+    expect(t.final().complete).toBe(true);
+    expect(refusal(() => t.final(new Uint8Array(32))).status).toBe('hash-mismatch');
+    expect(t.receiver.has(t.id)).toBe(false);
   });
 
   it('an unknown transfer id changes nothing; frames before accept are refused', () => {
@@ -159,13 +179,15 @@ describe('receive: strict order, stale attempts, aborts, spool, save', () => {
     stray[1]! ^= 1;
     t.receiver.startReceive(t.id);
     expect(refusal(() => t.receiver.open(stray)).status).toBe('not-found');
-    expect(t.receiver.open(frame).complete).toBe(true);
+    expect(t.receiver.open(frame).complete).toBe(false);
+    expect(t.final().complete).toBe(true);
   });
 
   it('save to an unwritable path or from a corrupted spool leaves no partial output and keeps the transfer', () => {
     const t = setup(CHUNK * 2 + 7);
     t.receiver.startReceive(t.id);
     for (let i = 0; i < t.count; i++) t.receiver.open(t.sender.seal(t.id, 1, i, t.slice(i)));
+    t.final();
     const outDir = path.join(t.dir, 'out');
     mkdirSync(outDir);
     expect(() => t.receiver.save(t.id, path.join(t.dir, 'missing-dir', 'x.bin'))).toThrow();
@@ -188,7 +210,8 @@ describe('receive: strict order, stale attempts, aborts, spool, save', () => {
     t.receiver.startReceive(t.id);
     const frame = t.sender.seal(t.id, 1, 0, new Uint8Array(0));
     expect(frame).toHaveLength(41);
-    expect(t.receiver.open(frame)).toMatchObject({ verifiedChunks: 1, complete: true });
+    expect(t.receiver.open(frame)).toMatchObject({ verifiedChunks: 1, complete: false });
+    expect(t.final()).toMatchObject({ complete: true });
     const out = path.join(t.dir, 'empty');
     t.receiver.save(t.id, out);
     expect(readFileSync(out)).toHaveLength(0);
@@ -199,10 +222,59 @@ describe('receive: strict order, stale attempts, aborts, spool, save', () => {
     const key = t.key.slice();
     t.receiver.forget(t.id);
     const e = new TransferEngine(path.join(t.dir, 'd'), backend);
-    e.addReceive(t.id, key, CHUNK, CHUNK, t.sha);
+    e.addReceive(t.id, key, CHUNK, CHUNK);
     e.startReceive(t.id);
     e.dispose();
     expect(key.every((b) => b === 0)).toBe(true);
     expect(readdirSync(e.spoolDir)).toEqual([]);
+  });
+});
+
+describe('sealing from disk', () => {
+  function diskSetup(size: number) {
+    const t = setup(size);
+    const filePath = path.join(t.dir, 'source.bin');
+    writeFileSync(filePath, t.file);
+    const st = statSync(filePath);
+    const source = { path: filePath, size, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino };
+    const id = new Uint8Array(randomBytes(16));
+    t.sender.addSend(id, t.key.slice(), size, CHUNK, source);
+    return { ...t, filePath, source, diskId: id };
+  }
+
+  it('reads each chunk itself: the frames open to the file and the digest is its SHA-256; page plaintext is refused', () => {
+    const t = diskSetup(CHUNK * 2 + 9);
+    const frames = [0, 1, 2].map((i) => t.sender.sealFromDisk(t.diskId, 1, i));
+    frames.forEach((f, i) => expect([...openChunk(backend, t.key, f)!]).toEqual([...t.slice(i)]));
+    expect(Buffer.from(t.sender.digest(t.diskId)).equals(Buffer.from(t.sha))).toBe(true);
+    expect(refusal(() => t.sender.seal(t.diskId, 1, 3, new Uint8Array(0))).status).toBe('bad-state');
+    expect(refusal(() => t.sender.sealFromDisk(t.id, 1, 0)).status).toBe('bad-state');
+  });
+
+  it('a file that grows, shrinks or is rewritten while being sent is refused as file-changed and the transfer dropped', () => {
+    for (const change of [(f: string) => appendFileSync(f, 'x'), (f: string) => truncateSync(f, CHUNK),
+      (f: string) => { const fd = openSync(f, 'r+'); writeSync(fd, 'y', CHUNK + 1); closeSync(fd); utimesSync(f, new Date(), new Date(Date.now() + 5000)); }]) {
+      const t = diskSetup(CHUNK * 3);
+      t.sender.sealFromDisk(t.diskId, 1, 0);
+      change(t.filePath);
+      const err = refusal(() => t.sender.sealFromDisk(t.diskId, 1, 1));
+      expect(err.status).toBe('file-changed');
+      expect(err.aborted).toBe(true);
+      expect(t.sender.has(t.diskId)).toBe(false);
+    }
+  });
+
+  it('a file replaced or changed between the check and the send is refused before anything is sealed', () => {
+    const t = setup(CHUNK);
+    const filePath = path.join(t.dir, 'swap.bin');
+    writeFileSync(filePath, t.file);
+    const st = statSync(filePath);
+    rmSync(filePath);
+    writeFileSync(filePath, t.file);
+    const id = new Uint8Array(randomBytes(16));
+    const swapped = refusal(() => t.sender.addSend(id, t.key.slice(), CHUNK, CHUNK,
+      { path: filePath, size: CHUNK, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino + 1 }));
+    expect(swapped.status).toBe('file-changed');
+    expect(t.sender.has(id)).toBe(false);
   });
 });

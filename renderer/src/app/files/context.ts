@@ -10,7 +10,7 @@ import { PortStatusError } from './file-port';
 export interface FilesContext {
   store: AppStore;
   roomId: string;
-  port: Pick<FilePortClient, 'hash' | 'seal' | 'open'>;
+  port: Pick<FilePortClient, 'seal' | 'sealFromDisk' | 'open'>;
   /** Seals a control message for one peer (like chat) and sends it; rejects when that is impossible. */
   sendControl(identityKey: string, msg: FileControl): Promise<void>;
   channel(identityKey: string): FileChannel | null;
@@ -43,7 +43,8 @@ export function failureText(err: unknown): string {
     switch (err.status) {
       case 'decrypt-failed': return `A chunk failed to decrypt (tampered or corrupted): ${err.message}`;
       case 'out-of-order': return `A chunk arrived out of order (dropped, duplicated or reordered): ${err.message}`;
-      case 'hash-mismatch': return `The file's SHA-256 does not match the signed manifest: ${err.message}`;
+      case 'hash-mismatch': return `The file's SHA-256 does not match the sender's signed final hash, so it was not kept: ${err.message}`;
+      case 'file-changed': return `The file changed on disk while it was being sent: ${err.message}`;
       default: return `File transfer failed (${err.message})`;
     }
   }

@@ -1,21 +1,26 @@
-// File transfer controller: sender side (prepare, offer, stream, resume, finish) and routing of control messages and frames.
+// File transfer controller: sender side (pick/drop/paste, offer, stream, final, resume, finish) and routing of control messages and frames.
 import { fromB64u, toB64u } from '../../../../protocol/encoding';
 import { FILE_LIMITS } from '../../../../protocol/file-limits';
-import type { FileControl, TransferInfo } from '../../../../protocol/ipc-files';
+import type { FileControl, PreparedFile, TransferInfo } from '../../../../protocol/ipc-files';
 import { formatBytes } from '../../features/files/format';
 import { errorText, unwrap } from '../../lib/veil';
 import { FINAL_STATES, type TransferEntry } from '../../store/files-slice';
 import { failureText, peerName, ProgressReporter, type FilesContext } from './context';
 import { Receiver } from './receive';
-import { blobSource, ChunkSender, hashPass, type ChunkSource } from './send-pipeline';
+import { blobSource, ChunkSender, sealedFromSource, type ChunkSource } from './send-pipeline';
 
-interface Outgoing { id: string; idBytes: Uint8Array; to: string; size: number; chunkSize: number; sender: ChunkSender; closed: boolean }
+interface Outgoing { id: string; idBytes: Uint8Array; to: string; size: number; chunkSize: number; sender: ChunkSender; closed: boolean;
+  /** The signed final message went out (sent again only if it could not be). */
+  finalSent: boolean }
 
-/** A picked or dropped file: its bytes are read slice by slice, never whole. */
-export interface PickedFile { name: string; type: string; source: ChunkSource }
+/**
+ * What to send: a file main opened itself (picked in its dialog or dropped: the page never holds its bytes), or data
+ * with no file behind it (pasted), whose bytes the page reads slice by slice and main seals.
+ */
+export type PickedFile = { kind: 'disk'; prepared: PreparedFile } | { kind: 'data'; name: string; type: string; source: ChunkSource };
 
 export function pickedFromFile(file: File): PickedFile {
-  return { name: file.name, type: file.type, source: blobSource(file) };
+  return { kind: 'data', name: file.name, type: file.type, source: blobSource(file) };
 }
 
 /** Main re-checks both; trimming here only avoids refusing a long name or an exotic MIME type outright. */
@@ -26,7 +31,7 @@ export function refusalWords(msg: FileControl & { t: 'file-decline' }): string |
   return msg.reason;
 }
 
-function fileMeta(f: PickedFile) {
+function fileMeta(f: Extract<PickedFile, { kind: 'data' }>) {
   const name = (f.name || 'file').slice(0, FILE_LIMITS.maxNameLength);
   const mime = /^[\x20-\x7e]*$/.test(f.type) && f.type.length <= FILE_LIMITS.maxMimeLength ? f.type : '';
   return { name, size: f.source.size, mime };
@@ -55,37 +60,56 @@ export class FilesController {
     return candidates.filter((k) => s.peers[k] && this.isReady(k) && !s.keyChanges.includes(k));
   }
 
-  /** One prepare (hash) pass, then one signed offer and one transfer per recipient. */
+  /** Main's open dialog; the chosen file goes to `to` straight from disk. */
+  async pickAndSend(to: string): Promise<void> {
+    try {
+      const prepared = await unwrap(window.veil.files.pick(this.ctx.roomId));
+      if (prepared) await this.sendFile({ kind: 'disk', prepared }, to);
+    } catch (err) {
+      this.s.pushAlert(`Could not open the file: ${errorText(err)}`);
+    }
+  }
+
+  /** A dropped file: main reads it from disk when Electron knows its path; otherwise (no path) it goes as data. */
+  async sendDropped(file: File, to: string): Promise<void> {
+    try {
+      const prepared = await unwrap(window.veil.files.dropped(this.ctx.roomId, file));
+      await this.sendFile(prepared ? { kind: 'disk', prepared } : pickedFromFile(file), to);
+    } catch (err) {
+      this.s.pushAlert(`Could not send "${file.name}": ${errorText(err)}`);
+    }
+  }
+
+  /** One signed offer and one transfer per recipient, at once: nothing of the file is read before the offer. */
   async sendFile(file: PickedFile, to: string): Promise<void> {
+    const name = file.kind === 'disk' ? file.prepared.name : file.name;
     const recipients = this.recipients(to);
     if (recipients.length === 0) {
-      this.s.pushAlert(`Cannot send "${file.name}": nobody is connected to receive it`);
+      this.s.pushAlert(`Cannot send "${name}": nobody is connected to receive it`);
       return;
     }
-    const meta = fileMeta(file);
+    const meta = file.kind === 'disk' ? { name, size: file.prepared.size } : fileMeta(file);
     const rows = new Map(recipients.map((r) => [r, `local-${++localSeq}`]));
     for (const [r, id] of rows) {
       this.s.addTransfer({ id, direction: 'out', peer: r, peerName: peerName(this.ctx, r), name: meta.name, size: meta.size,
-        state: 'preparing', bytesDone: 0, speed: 0, etaSeconds: null, note: 'hashing' });
+        state: 'preparing', bytesDone: 0, speed: 0, etaSeconds: null, note: 'offering' });
     }
     const live = () => [...rows].filter(([, id]) => !this.cancelledLocal.has(id));
     let results;
-    let layout = { chunkSize: 0, chunkCount: 0 };
+    let prepared: PreparedFile;
     try {
-      const prepared = await unwrap(window.veil.files.prepare(this.ctx.roomId, meta));
-      layout = { chunkSize: prepared.chunkSize, chunkCount: prepared.chunkCount };
-      const prepBytes = fromB64u(prepared.prepareId);
-      if (!prepBytes) throw new Error('main returned a malformed prepare id');
-      await hashPass(file.source, prepared.chunkSize, prepared.chunkCount, (i, plain) => this.ctx.port.hash(prepBytes, i, plain),
-        (chunks) => { for (const [, id] of live()) this.progress.report(id, Math.min(meta.size, chunks * prepared.chunkSize), chunks === prepared.chunkCount); },
-        () => live().length === 0);
+      prepared = file.kind === 'disk' ? file.prepared : await unwrap(window.veil.files.prepare(this.ctx.roomId, fileMeta(file)));
       const targets = live().map(([r]) => r);
       if (targets.length === 0) return;
       results = await unwrap(window.veil.files.offer(prepared.prepareId, targets));
     } catch (err) {
-      for (const [, id] of live()) this.s.patchTransfer(id, { state: 'failed', error: `Could not prepare the file: ${errorText(err)}`, note: undefined });
+      for (const [, id] of live()) this.s.patchTransfer(id, { state: 'failed', error: `Could not offer the file: ${errorText(err)}`, note: undefined });
       return;
     }
+    const chunkSize = prepared.chunkSize;
+    const frames = (idBytes: Uint8Array) => file.kind === 'disk'
+      ? (attempt: number, index: number) => this.ctx.port.sealFromDisk(idBytes, attempt, index)
+      : sealedFromSource(file.source, chunkSize, (attempt, index, plain) => this.ctx.port.seal(idBytes, attempt, index, plain));
     for (const res of results) {
       const localId = rows.get(res.recipientIdentityKey);
       if (!localId) continue;
@@ -93,11 +117,12 @@ export class FilesController {
         this.s.patchTransfer(localId, { state: 'failed', error: `Could not offer: ${res.error.code}: ${res.error.message}`, note: undefined });
         continue;
       }
-      await this.startOffer(localId, res.recipientIdentityKey, res.transferId, res.offer, file.source, layout);
+      await this.startOffer(localId, res.recipientIdentityKey, res.transferId, res.offer, frames, { chunkSize, chunkCount: prepared.chunkCount });
     }
   }
 
-  private async startOffer(localId: string, to: string, id: string, offer: Uint8Array, source: ChunkSource,
+  private async startOffer(localId: string, to: string, id: string, offer: Uint8Array,
+    frames: (idBytes: Uint8Array) => (attempt: number, index: number) => Promise<Uint8Array>,
     { chunkSize, chunkCount }: { chunkSize: number; chunkCount: number }): Promise<void> {
     const entry = this.s.transfers[localId];
     const idBytes = fromB64u(id);
@@ -106,13 +131,13 @@ export class FilesController {
       await window.veil.files.cancel(id).catch(() => {});
       return;
     }
-    const out: Outgoing = { id, idBytes, to, size: entry.size, chunkSize, closed: false, sender: null as unknown as ChunkSender };
-    out.sender = new ChunkSender(source, chunkSize, chunkCount, {
-      seal: (attempt, index, plain) => this.ctx.port.seal(idBytes, attempt, index, plain),
+    const out: Outgoing = { id, idBytes, to, size: entry.size, chunkSize, closed: false, finalSent: false, sender: null as unknown as ChunkSender };
+    out.sender = new ChunkSender(chunkCount, {
+      frame: frames(idBytes),
       channel: () => this.ctx.channel(to),
       onLinkLost: () => this.pause(out),
       onFailed: (err) => void this.failOut(out, failureText(err)),
-      onAllSent: () => { if (!out.closed) this.s.patchTransfer(id, { note: 'waiting for the recipient to verify' }); }
+      onAllSent: () => void this.sendFinal(out)
     });
     this.outgoing.set(id, out);
     const row: TransferEntry = { ...entry, id, state: 'waiting', bytesDone: 0, speed: 0, etaSeconds: null, sample: undefined, note: 'waiting for accept' };
@@ -121,6 +146,22 @@ export class FilesController {
       await this.ctx.sendControl(to, { t: 'file-offer', offer: toB64u(offer) });
     } catch (err) {
       await this.failOut(out, `Could not send the offer: ${errorText(err)}`, false);
+    }
+  }
+
+  /** Every chunk is on the wire: main signs the whole-file hash it computed while sealing, and the recipient checks it. */
+  private async sendFinal(out: Outgoing): Promise<void> {
+    if (out.closed || out.finalSent) return;
+    try {
+      const final = await unwrap(window.veil.files.final(out.id));
+      if (out.closed) return;
+      await this.ctx.sendControl(out.to, { t: 'file-final', id: out.id, final: toB64u(final) });
+      out.finalSent = true;
+      this.s.patchTransfer(out.id, { note: 'waiting for the recipient to verify' });
+    } catch (err) {
+      // A link that went down resumes later (and this runs again); anything else fails the transfer.
+      if (this.s.transfers[out.id]?.state === 'paused') return;
+      await this.failOut(out, failureText(err));
     }
   }
 
@@ -143,6 +184,7 @@ export class FilesController {
   async onControl(from: string, msg: FileControl): Promise<void> {
     if (msg.t === 'file-offer') return this.receiver.onOffer(from, msg.offer);
     if (msg.t === 'file-cancel' && this.receiver.has(msg.id, from)) return this.receiver.cancel(msg.id, { reason: msg.reason });
+    if (msg.t === 'file-final') return this.receiver.onFinal(from, msg.id, msg.final);
     const out = this.outgoing.get(msg.id);
     // Only the recipient of a transfer may steer it.
     if (!out || out.to !== from || out.closed) return;

@@ -1,4 +1,4 @@
-// The binary request/reply port to main for chunk work (hash, seal, open): reqId matching, bounded in-flight, reconnect.
+// The binary request/reply port to main for chunk work (seal, sealFromDisk, open): reqId matching, bounded in-flight, reconnect.
 import {
   decodePortReply, encodePortRequest, PORT_OPS, TRANSFER_ID_BYTES, type PortOp, type PortReply, type PortStatus
 } from '../../../../protocol/file-frames';
@@ -19,6 +19,7 @@ const CONNECT_TIMEOUT_MS = 10_000;
 /** Requests outstanding to main at once over all transfers; more wait in order, so memory stays bounded. */
 export const PORT_MAX_IN_FLIGHT = 32;
 const ZERO_ID = new Uint8Array(TRANSFER_ID_BYTES);
+const EMPTY = new Uint8Array(0);
 
 /**
  * Asks main for the port. The listener goes in before the invoke because main may post the port before the
@@ -94,8 +95,9 @@ export class FilePortClient {
     }
   }
 
-  hash(prepareId: Uint8Array, index: number, plaintext: Uint8Array): Promise<Uint8Array> {
-    return this.request(PORT_OPS.hash, prepareId, 0, index, plaintext);
+  /** Main reads chunk `index` of the file it opened itself and answers the sealed frame: no plaintext in the page. */
+  sealFromDisk(transferId: Uint8Array, attempt: number, index: number): Promise<Uint8Array> {
+    return this.request(PORT_OPS.sealFromDisk, transferId, attempt, index, EMPTY);
   }
 
   seal(transferId: Uint8Array, attempt: number, index: number, plaintext: Uint8Array): Promise<Uint8Array> {

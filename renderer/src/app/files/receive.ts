@@ -1,4 +1,4 @@
-// Receiver side of file transfer: verify offers, accept/decline, open frames in arrival order, ack, resume, save.
+// Receiver side of file transfer: verify offers, accept/decline, open frames in arrival order, ack, the signed final hash, resume, save.
 import { decodeOpenProgress, readChunkFrameHeader } from '../../../../protocol/file-frames';
 import { FILE_LIMITS } from '../../../../protocol/file-limits';
 import { fromB64u, toB64u } from '../../../../protocol/encoding';
@@ -29,7 +29,9 @@ export class AckTracker {
   }
 }
 
-interface Incoming { id: string; from: string; size: number; chunkSize: number; acks: AckTracker; closed: boolean; opening: number }
+interface Incoming { id: string; from: string; size: number; chunkSize: number; chunkCount: number; acks: AckTracker; closed: boolean; opening: number;
+  /** Main accepted the sender's signed final message (the file is verified once the last chunk matches it). */
+  finalAccepted: boolean; finalTimer: ReturnType<typeof setTimeout> | null }
 
 /**
  * A sender that honours the ack window never has more than `windowChunks` frames unverified here; twice that (room
@@ -57,7 +59,8 @@ export class Receiver {
     try {
       if (!bytes) throw new Error('the offer is not valid base64url');
       const info = await unwrap(window.veil.files.receiveOffer(this.ctx.roomId, from, bytes));
-      this.incoming.set(info.transferId, { id: info.transferId, from, size: info.size, chunkSize: info.chunkSize, acks: new AckTracker(), closed: false, opening: 0 });
+      this.incoming.set(info.transferId, { id: info.transferId, from, size: info.size, chunkSize: info.chunkSize, chunkCount: info.chunkCount,
+        acks: new AckTracker(), closed: false, opening: 0, finalAccepted: false, finalTimer: null });
       this.s.addTransfer({ id: info.transferId, direction: 'in', peer: from, peerName: name, name: info.name, size: info.size,
         state: 'offered', bytesDone: 0, speed: 0, etaSeconds: null });
       this.s.pushFileNotice(info.transferId, `${name} wants to send you "${info.name}"`);
@@ -148,10 +151,39 @@ export class Receiver {
     this.progress.report(t.id, Math.min(t.size, p.verifiedChunks * t.chunkSize), p.complete);
     const next = t.acks.progress(p.verifiedChunks, p.complete);
     if (next !== null) void this.ctx.sendControl(t.from, { t: 'file-ack', id: t.id, next }).catch(() => {});
-    if (p.complete) {
-      t.closed = true;
-      this.s.patchTransfer(t.id, { state: 'verified', finishedAt: this.ctx.now(), etaSeconds: 0, note: undefined });
-      void this.ctx.sendControl(t.from, { t: 'file-done', id: t.id }).catch(() => {});
+    if (p.complete) return this.verified(t);
+    if (p.verifiedChunks >= t.chunkCount && !t.finalAccepted) this.awaitFinal(t);
+  }
+
+  /** Every chunk opened; the file is not kept until the sender's signed whole-file hash arrives and matches. */
+  private awaitFinal(t: Incoming): void {
+    this.s.patchTransfer(t.id, { note: "checking the sender's signed file hash" });
+    if (t.finalTimer) return;
+    t.finalTimer = setTimeout(() => {
+      if (!t.closed) this.fail(t, "The sender never sent its signed file hash, so the file was not kept", true);
+    }, FILE_LIMITS.finalWaitMs);
+  }
+
+  private verified(t: Incoming): void {
+    if (t.closed) return;
+    t.closed = true;
+    if (t.finalTimer) clearTimeout(t.finalTimer);
+    this.s.patchTransfer(t.id, { state: 'verified', finishedAt: this.ctx.now(), etaSeconds: 0, note: undefined });
+    void this.ctx.sendControl(t.from, { t: 'file-done', id: t.id }).catch(() => {});
+  }
+
+  /** `file-final` from the sender: main checks its signature and binding, then the hash against every opened chunk. */
+  async onFinal(from: string, id: string, finalText: string): Promise<void> {
+    const t = this.incoming.get(id);
+    if (!t || t.from !== from || t.closed) return;
+    const bytes = fromB64u(finalText);
+    try {
+      if (!bytes) throw new Error('it is not valid base64url');
+      const info = await unwrap(window.veil.files.receiveFinal(id, bytes));
+      t.finalAccepted = true;
+      if (info.state === 'verified') this.verified(t);
+    } catch (err) {
+      this.fail(t, `The sender's signed file hash was refused, so the file was not kept: ${failureText(err)}`, true);
     }
   }
 
@@ -164,7 +196,9 @@ export class Receiver {
 
   /** This transfer failed here: show why, tell the sender; every other transfer and the call go on. */
   private fail(t: Incoming, text: string, tellPeer: boolean): void {
+    if (t.closed) return;
     t.closed = true;
+    if (t.finalTimer) clearTimeout(t.finalTimer);
     void window.veil.files.cancel(t.id).catch(() => {});
     this.s.patchTransfer(t.id, { state: 'failed', error: text, finishedAt: this.ctx.now(), note: undefined });
     if (tellPeer) void this.ctx.sendControl(t.from, { t: 'file-cancel', id: t.id, reason: text.slice(0, 200) }).catch(() => {});

@@ -1,4 +1,4 @@
-// Sender's chunk pipelines: the prepare (hash) pass over File slices, then seal-and-send with ack credit and backpressure.
+// Sender's chunk pipeline: sealed frames (from main's disk reads, or pasted bytes) sent with ack credit and backpressure.
 import { FILE_LIMITS } from '../../../../protocol/file-limits';
 import type { FileChannel } from '../../rtc/file-channel';
 
@@ -47,29 +47,24 @@ export function chunkRange(index: number, chunkSize: number, size: number): [num
 }
 
 /**
- * Prepare pass: every slice in order as a `hash` request, a few in flight so reading overlaps hashing.
- * `onHashed(chunks)` reports progress. Rejects with the first failure.
+ * Frames of pasted data: each chunk read from `source`, then sealed by main. Seal requests must reach main in index
+ * order (it refuses a nonce that does not increase) even though reads may finish in any order, so each request is
+ * posted only after the previous one was.
  */
-export async function hashPass(source: ChunkSource, chunkSize: number, chunkCount: number,
-  hash: (index: number, plaintext: Uint8Array) => Promise<unknown>, onHashed: (chunks: number) => void, cancelled: () => boolean = () => false): Promise<void> {
-  const inFlight: Promise<unknown>[] = [];
-  let done = 0;
-  try {
-    for (let i = 0; i < chunkCount; i++) {
-      if (cancelled()) throw new Error('cancelled');
-      // Reading before the request keeps the requests in index order, which main's running hash needs.
-      const plain = await source.read(...chunkRange(i, chunkSize, source.size));
-      inFlight.push(hash(i, plain));
-      if (inFlight.length >= FILE_LIMITS.portPipeline) { await inFlight.shift(); onHashed(++done); }
-    }
-    while (inFlight.length > 0) { await inFlight.shift(); onHashed(++done); }
-  } finally {
-    for (const p of inFlight) p.catch(() => {});
-  }
+export function sealedFromSource(source: ChunkSource, chunkSize: number,
+  seal: (attempt: number, index: number, plaintext: Uint8Array) => Promise<Uint8Array>): (attempt: number, index: number) => Promise<Uint8Array> {
+  let posted: Promise<unknown> = Promise.resolve();
+  return (attempt, index) => {
+    const read = source.read(...chunkRange(index, chunkSize, source.size));
+    const request = posted.then(() => read).then((plain) => ({ frame: seal(attempt, index, plain) }));
+    posted = request.catch(() => {});
+    return request.then((r) => r.frame);
+  };
 }
 
 export interface ChunkSenderDeps {
-  seal(attempt: number, index: number, plaintext: Uint8Array): Promise<Uint8Array>;
+  /** The sealed frame of chunk `index` under `attempt` (main reads it from disk, or seals what the page read); called in index order. */
+  frame(attempt: number, index: number): Promise<Uint8Array>;
   /** The recipient's file channel now, or null while the link is down. */
   channel(): FileChannel | null;
   /** The link went away mid-stream: the recipient asks to resume (`file-resume`) once it is back. */
@@ -90,8 +85,7 @@ export class ChunkSender {
   private wakeCredit: (() => void) | null = null;
   private sentUpTo = 0;
 
-  constructor(private readonly source: ChunkSource, private readonly chunkSize: number, readonly chunkCount: number,
-    private readonly d: ChunkSenderDeps) {}
+  constructor(readonly chunkCount: number, private readonly d: ChunkSenderDeps) {}
 
   /** Chunks the recipient verified, as far as we know. */
   get acked(): number {
@@ -135,14 +129,8 @@ export class ChunkSender {
 
   private async run(gen: number, from: number, attempt: number): Promise<void> {
     const inFlight: { index: number; frame: Promise<Uint8Array> }[] = [];
-    // Seal requests must reach main in index order (it refuses a nonce that does not increase), even though the
-    // slice reads may finish in any order: each request is posted only after the previous one was.
-    let posted: Promise<unknown> = Promise.resolve();
     const seal = (index: number) => {
-      const read = this.source.read(...chunkRange(index, this.chunkSize, this.source.size));
-      const request = posted.then(() => read).then((plain) => ({ frame: this.d.seal(attempt, index, plain) }));
-      posted = request.catch(() => {});
-      const frame = request.then((r) => r.frame);
+      const frame = this.d.frame(attempt, index);
       frame.catch(() => {});
       return frame;
     };

@@ -1,5 +1,5 @@
-// Files panel: pick or drop a file for one participant or everyone, and follow every transfer of the room.
-import { useState, type DragEvent } from 'react';
+// Files panel: pick (main's dialog), drop or paste a file for one participant or everyone, and follow every transfer of the room.
+import { useState, type ClipboardEvent, type DragEvent } from 'react';
 import { shownNamesOf } from '../../app/names';
 import { useApp } from '../../store';
 import { roomFileActions, type FileActions } from './file-actions';
@@ -16,18 +16,22 @@ export function FilesPanel({ actions = roomFileActions }: { actions?: FileAction
   const people = Object.values(peers).filter((p) => p.sessionOpen).sort((a, b) => labelOf(a.identityKey, a.displayName).localeCompare(labelOf(b.identityKey, b.displayName)));
   // A chosen participant who left falls back to everyone rather than silently sending nowhere.
   const to = recipient === 'all' || peers[recipient] ? recipient : 'all';
-  const send = (list: FileList | null) => {
-    const files = list ? Array.from(list) : [];
-    if (files.length > 0) void actions.send(files, to);
-  };
+  const filesOf = (list: FileList | null | undefined) => (list ? Array.from(list) : []);
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setOver(false);
-    send(e.dataTransfer?.files ?? null);
+    const files = filesOf(e.dataTransfer?.files);
+    if (files.length > 0) void actions.drop(files, to);
+  };
+  const onPaste = (e: ClipboardEvent) => {
+    const files = filesOf(e.clipboardData?.files);
+    if (files.length === 0) return;
+    e.preventDefault();
+    void actions.send(files, to);
   };
   const rows = Object.values(transfers).reverse();
   return (
-    <section className="files" data-testid="files">
+    <section className="files" data-testid="files" onPaste={onPaste}>
       <label className="files-to">
         <span>Send to</span>
         <select data-testid="file-recipient" value={to} onChange={(e) => setRecipient(e.target.value)}>
@@ -37,11 +41,8 @@ export function FilesPanel({ actions = roomFileActions }: { actions?: FileAction
       </label>
       <div className={over ? 'file-drop over' : 'file-drop'} data-testid="file-drop"
         onDragOver={(e) => { e.preventDefault(); setOver(true); }} onDragLeave={() => setOver(false)} onDrop={onDrop}>
-        <p>Drop a file here or</p>
-        <label className="file-pick">
-          <input type="file" multiple data-testid="file-input" onChange={(e) => { send(e.target.files); e.target.value = ''; }} />
-          <span className="button-like">Choose a file…</span>
-        </label>
+        <p>Drop or paste a file here, or</p>
+        <button type="button" className="file-pick" data-testid="file-pick" onClick={() => void actions.pick(to)}>Choose a file…</button>
         <p className="muted small-print">Encrypted end to end for each recipient; nothing is stored unencrypted until you save it.</p>
       </div>
       <ul className="transfers">
