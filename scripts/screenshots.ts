@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 300));
     await a.page.screenshot({ path: out('verify') });
     await a.page.getByTestId('verify-close').click();
+    await a.page.getByTestId('tab-chat').click();
 
     // Files: Bob receives a large file from Alice (in progress) and has a small one from Carol waiting for his answer.
     const dir = await mkdtemp(path.join(os.tmpdir(), 'veil-shots-'));
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
       await accept(b, 'meeting-notes.md');
       await waitState(b, 'in', 'meeting-notes.md', ['verified']);
       await sendFile(a, slides.path, 'Bob');
-      // The offer follows the sender's hash pass over the whole file: allow for a busy machine.
+      // The offer goes out at once; allow for a busy machine all the same.
       await accept(b, 'design-review-slides.pdf', allowanceFor(slidesBytes));
       await new Promise((r) => setTimeout(r, 4000));
       await b.page.screenshot({ path: out('files') });

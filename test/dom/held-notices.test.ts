@@ -33,7 +33,7 @@ describe('held notices we receive', () => {
     await held.receive('alice-route', notice());
     expect(calls.find((c) => c.channel === 'trust:checkHeld')!.args).toEqual(['r', ALICE, notice()]);
     expect(store.getState().heldBy[ALICE]).toBe(notice().issuedAt);
-    expect(store.getState().messages.map((m) => m.text)).toEqual(["\u2068Alice\u2069's app keeps your messages waiting until \u2068Alice\u2069 confirms your new key."]);
+    expect(store.getState().messages.map((m) => m.text)).toEqual(["Alice's app keeps your messages waiting until Alice confirms your new key."]);
   });
 
   it.each(['bad-signature', 'wrong-recipient', 'unknown-key', 'stale', 'no-session'])('one main refuses (%s) is ignored, counted and alerted once', async (code) => {

@@ -65,7 +65,7 @@ export class HeldNotices {
     if (first) {
       const name = shownNameOf(this.s, peer.identityKey, peer.displayName).label;
       this.s.addMessage({ id: `held:${peer.identityKey}:${notice.issuedAt}`, from: 'system', fromName: name, at: Date.now(), kind: 'notice',
-        text: `${isolate(name)}'s app keeps your messages waiting until ${isolate(name)} confirms your new key.` });
+        text: `${name}'s app keeps your messages waiting until ${name} confirms your new key.` });
     }
   }
 
