@@ -5,6 +5,9 @@ import { SfuCall } from '../rtc/sfu/sfu-call';
 import type { SimulcastLayer } from '../rtc/sfu/subscriber';
 import type { AppStore } from '../store';
 
+/** Key blobs held while our call keys start (a few per member of a full room). */
+const EARLY_KEY_BLOBS = 128;
+
 /** Tiles narrower than this take the low simulcast layer. */
 export const LOW_LAYER_BELOW_PX = 400;
 
@@ -32,6 +35,8 @@ export function sfuMembers(store: AppStore): Set<string> {
 export class SfuController {
   private call: SfuCall | null = null;
   private keys: CallKeys | null = null;
+  /** Key blobs that arrive before our side of the call is up (members key us as soon as they see us): bounded, replayed once it is. */
+  private early: [string, string][] = [];
   private unsubscribe: (() => void) | null = null;
   private refusals = new Set<string>();
 
@@ -62,6 +67,7 @@ export class SfuController {
     const store = this.d.store;
     const keys = await this.d.startKeys(selfId);
     this.keys = keys;
+    for (const [from, blob] of this.early.splice(0)) keys.received(from, blob);
     const call = new SfuCall({
       path, selfId, worker: keys.worker, members: () => sfuMembers(store), rtc: () => this.d.rtc(),
       refreshPath: async () => {
@@ -102,7 +108,9 @@ export class SfuController {
 
   /** A `media:key` server event: a sealed key blob for main, while a call runs. */
   onMediaKey(from: string, blob: string): void {
-    this.keys?.received(from, blob);
+    if (this.keys) return this.keys.received(from, blob);
+    if (this.early.length >= EARLY_KEY_BLOBS) this.early.shift();
+    this.early.push([from, blob]);
   }
 
   /** The worker and main's call keys go with the call: a later call starts with fresh keys. */
@@ -120,6 +128,7 @@ export class SfuController {
 
   /** Leaving the room. */
   async close(): Promise<void> {
+    this.early = [];
     await this.stop();
   }
 }

@@ -1,0 +1,58 @@
+// The SFU controller's media keys: blobs that arrive before our call keys are up are held (bounded) and handed over in order.
+import { describe, expect, it } from 'vitest';
+import { SfuController, type CallKeys } from '../../renderer/src/app/sfu-controller';
+import { createAppStore } from '../../renderer/src/store';
+import type { SfuPath } from '../../protocol/sfu';
+
+const path: SfuPath = {
+  path: 'sfu', url: 'ws://127.0.0.1:9/janus', room: 1234, expiresAt: Date.now() + 600_000,
+  token: 'x', roomToken: 'y'
+} as SfuPath;
+
+function keysStub() {
+  const received: [string, string][] = [];
+  let stopped = 0;
+  const keys: CallKeys = {
+    worker: { addEventListener() {}, removeEventListener() {}, terminate() {} } as unknown as Worker,
+    received: (from, blob) => { received.push([from, blob]); },
+    stop: async () => { stopped++; }
+  };
+  return { keys, received, stopped: () => stopped };
+}
+
+describe('SfuController media keys', () => {
+  it('holds key blobs that arrive while our call keys start, then hands them over in order; later ones go straight through', async () => {
+    const store = createAppStore();
+    store.getState().setSession({ selfId: 'self-peer-0001' });
+    const stub = keysStub();
+    let release!: () => void;
+    const ready = new Promise<void>((r) => { release = r; });
+    const c = new SfuController({
+      store, rtc: () => ({}), refreshPath: async () => path,
+      startKeys: async () => { await ready; return stub.keys; }
+    });
+    c.onMediaKey('peer-bob-00001', 'blob-1');
+    const started = c.apply(path);
+    c.onMediaKey('peer-carol-0001', 'blob-2');
+    expect(stub.received).toEqual([]);
+    release();
+    await started;
+    expect(stub.received).toEqual([['peer-bob-00001', 'blob-1'], ['peer-carol-0001', 'blob-2']]);
+    c.onMediaKey('peer-bob-00001', 'blob-3');
+    expect(stub.received.at(-1)).toEqual(['peer-bob-00001', 'blob-3']);
+    await c.close();
+    expect(stub.stopped()).toBe(1);
+  });
+
+  it('keeps at most 128 early blobs (the oldest go)', async () => {
+    const store = createAppStore();
+    store.getState().setSession({ selfId: 'self-peer-0001' });
+    const stub = keysStub();
+    const c = new SfuController({ store, rtc: () => ({}), refreshPath: async () => path, startKeys: async () => stub.keys });
+    for (let i = 0; i < 200; i++) c.onMediaKey('peer-bob-00001', `blob-${i}`);
+    await c.apply(path);
+    expect(stub.received).toHaveLength(128);
+    expect(stub.received[0]).toEqual(['peer-bob-00001', 'blob-72']);
+    await c.close();
+  });
+});
