@@ -2,6 +2,7 @@
 import {
   decodePortReply, encodePortRequest, PORT_OPS, TRANSFER_ID_BYTES, type PortOp, type PortReply, type PortStatus
 } from '../../../../protocol/file-frames';
+import { receiveMainPort } from '../../lib/main-port';
 import { unwrap } from '../../lib/veil';
 
 /** The part of a MessagePort the client uses (a real MessagePort in the app and in tests). */
@@ -15,40 +16,14 @@ export class PortStatusError extends Error {
   }
 }
 
-const CONNECT_TIMEOUT_MS = 10_000;
 /** Requests outstanding to main at once over all transfers; more wait in order, so memory stays bounded. */
 export const PORT_MAX_IN_FLIGHT = 32;
 const ZERO_ID = new Uint8Array(TRANSFER_ID_BYTES);
 const EMPTY = new Uint8Array(0);
 
-/**
- * Asks main for the port. The listener goes in before the invoke because main may post the port before the
- * invoke resolves; only a message from our own window carrying our token counts.
- */
+/** Asks main for the port (`files:connect`); the page only ever holds it, main matches it by token. */
 export async function connectFilePort(): Promise<PortLike> {
-  const arrived = new Map<string, MessagePort>();
-  let wanted: string | null = null;
-  let deliver: ((p: MessagePort) => void) | null = null;
-  const onMessage = (e: MessageEvent) => {
-    const token = (e.data as { veilFilePort?: unknown } | null)?.veilFilePort;
-    const port = e.ports[0];
-    if (e.source !== window || typeof token !== 'string' || !port) return;
-    if (token === wanted && deliver) deliver(port);
-    else arrived.set(token, port);
-  };
-  window.addEventListener('message', onMessage);
-  try {
-    const { token } = await unwrap(window.veil.files.connect());
-    const early = arrived.get(token);
-    if (early) return early;
-    return await new Promise<MessagePort>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('main did not deliver the file port')), CONNECT_TIMEOUT_MS);
-      wanted = token;
-      deliver = (p) => { clearTimeout(timer); resolve(p); };
-    });
-  } finally {
-    window.removeEventListener('message', onMessage);
-  }
+  return receiveMainPort('veilFilePort', () => unwrap(window.veil.files.connect()), 'file port');
 }
 
 /** ArrayBuffer or Uint8Array, also from another realm (a port's messages are not always created in ours). */
