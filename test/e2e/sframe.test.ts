@@ -58,7 +58,15 @@ describe.skipIf(notReady !== null)(`SFrame frame worker in Chromium${notReady ? 
       expect(member.framesDecoded).toBeGreaterThan(10);
       const opened = lastReceive(all.member);
       expect(opened?.state).toBe('decrypting');
-      expect(opened?.dropped).toBe(0);
+      // A frame may beat the key import to the worker (the key port and the transform are separate task sources) and
+      // drop under an unknown KID. Chromium was also seen handing one video frame to the receive transform twice, 40 ms
+      // apart (same counter, same bytes): the copy drops as a replay. Nothing else may drop once one frame opened.
+      const firstOpened = all.member.find((s) => s.type === 'receive-status' && s.senderId === 'alice' && s.decrypted > 0) as typeof opened;
+      const why = JSON.stringify({ first: firstOpened, last: opened });
+      expect(opened?.dropReasons['auth-failed'], why).toBe(0);
+      expect(opened?.dropReasons.malformed, why).toBe(0);
+      expect(opened?.dropReasons['unknown-kid'], why).toBe(firstOpened?.dropReasons['unknown-kid']);
+      expect(opened?.dropped, why).toBe((opened?.dropReasons['unknown-kid'] ?? 0) + (opened?.dropReasons.replay ?? 0));
       expect(all.sender.some((s) => s.type === 'send-status' && s.state === 'encrypting' && s.encrypted > 0)).toBe(true);
       expect(JSON.stringify(all)).not.toContain('baseKey');
     } finally {
