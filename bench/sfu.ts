@@ -41,6 +41,7 @@ async function openPeers(h: Harness, names: string[], hooks: string[], janusOrig
   const peers: Peer[] = [];
   for (const name of names) {
     const p = await h.peer(name, { viewport: { width: 1000, height: 640 } });
+    // Allowed before the page loads, as after an earlier join: the bench does not time the one reload that allows it.
     if (janusOrigin) await p.services.services.servers.add(janusOrigin);
     for (const content of hooks) await p.context.addInitScript({ content });
     await p.reload();

@@ -1,4 +1,4 @@
-// IPC channels of the `app` domain: version and platform facts, and the signaling servers the page may connect to.
+// IPC channels of the `app` domain: version and platform facts, and the signaling and media servers the page may connect to.
 import { z } from 'zod';
 import { channel } from './ipc-channel';
 
@@ -12,5 +12,7 @@ export const serverUrlSchema = z.string().max(2048);
 
 export const appIpc = {
   'app:info': channel<z.ZodTuple<[]>, AppInfo>(z.tuple([])),
-  'app:allowServer': channel<z.ZodTuple<[typeof serverUrlSchema]>, AllowServerResult>(z.tuple([serverUrlSchema]))
+  'app:allowServer': channel<z.ZodTuple<[typeof serverUrlSchema]>, AllowServerResult>(z.tuple([serverUrlSchema])),
+  /** (signaling server, a media server it names): the signaling server must be allowed already. */
+  'app:allowSfu': channel<z.ZodTuple<[typeof serverUrlSchema, typeof serverUrlSchema]>, AllowServerResult>(z.tuple([serverUrlSchema, serverUrlSchema]))
 };

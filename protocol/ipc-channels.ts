@@ -1,6 +1,6 @@
 // The IPC channel names alone (no schemas), so the preload bundle stays tiny; ipc.ts checks it equals the contract.
 export const IPC_CHANNEL_NAMES = [
-  'app:info', 'app:allowServer',
+  'app:info', 'app:allowServer', 'app:allowSfu',
   'media:listSources', 'media:chooseSource',
   'media:startCall', 'media:keyPort', 'media:memberJoined', 'media:memberLeft', 'media:syncTrust', 'media:receiveKey', 'media:stopCall',
   'identity:get', 'identity:proveJoin',

@@ -45,3 +45,10 @@ export const roomPathSchema = z.union([meshPathSchema, sfuPathSchema]);
 export type MeshPath = z.infer<typeof meshPathSchema>;
 export type SfuPath = z.infer<typeof sfuPathSchema>;
 export type RoomPath = z.infer<typeof roomPathSchema>;
+
+/** Public facts a signaling server answers over plain HTTP before any join: the media servers its rooms may use. */
+export const SERVER_INFO_PATH = '/veil/info';
+/** At most this many media servers are named (several Janus instances behind one signaling service). */
+export const MAX_SERVER_SFU_URLS = 16;
+export const serverInfoSchema = z.strictObject({ sfuUrls: z.array(wsUrlSchema).max(MAX_SERVER_SFU_URLS) });
+export type ServerInfo = z.infer<typeof serverInfoSchema>;

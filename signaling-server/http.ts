@@ -1,6 +1,7 @@
-// Plain HTTP routes beside socket.io: /healthz, and /metrics (public port only with a bearer token; or its own listener).
+// Plain HTTP routes beside socket.io: /healthz, /veil/info (public facts for clients), and /metrics (public port only with a bearer token; or its own listener).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MAX_SERVER_SFU_URLS, SERVER_INFO_PATH, type ServerInfo } from '../protocol/sfu';
 import type { Ctx } from './context';
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -40,6 +41,12 @@ export function createHttpHandler(deps: HttpDeps) {
         redis: ctx.distributed ? store : 'disabled',
         janus, ...(sfu ? { janusUp: sfu.up, janusTotal: sfu.total } : {})
       });
+    }
+    if (url.pathname === SERVER_INFO_PATH) {
+      // Public and the same for everyone, read by the app's page (another origin) before it joins.
+      res.setHeader('Access-Control-Allow-Origin', '*');
+      const info: ServerInfo = { sfuUrls: (ctx.sfu?.publicUrls ?? []).slice(0, MAX_SERVER_SFU_URLS) };
+      return json(res, 200, info);
     }
     if (url.pathname === '/metrics' && deps.metrics.mode !== 'off') {
       if (deps.metrics.mode === 'token' && !bearerMatches(req, deps.metrics.token)) {

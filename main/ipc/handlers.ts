@@ -9,6 +9,7 @@ export function buildIpcHandlers(services: MainServices): IpcHandlerMap {
   return {
     'app:info': () => services.appInfo,
     'app:allowServer': (...[url]) => services.servers.allow(url),
+    'app:allowSfu': (...[server, sfu]) => services.servers.allowSfu(server, sfu),
     'invite:take': () => services.invites.take(),
     'media:listSources': () => services.display.list(),
     'media:chooseSource': (...[id]) => services.display.choose(id),

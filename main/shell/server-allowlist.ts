@@ -80,22 +80,42 @@ export class ServerAllowList {
   async allow(url: string): Promise<AllowServerResult> {
     const origin = signalingOrigin(url);
     if (!origin) throw new DomainError('bad-arguments', 'not an http(s) or ws(s) server address without credentials');
+    return this.allowOrigin(origin, false);
+  }
+
+  /**
+   * A media server (Janus) that an allowed signaling server names for its rooms. On that server's own host it is added
+   * without a dialog: the user already said yes to that host (a page script could name another port there, and would
+   * still reach only that host). A media server on any other host is shown to the user like a new server.
+   */
+  async allowSfu(signalingUrl: string, sfuUrl: string): Promise<AllowServerResult> {
+    const server = signalingOrigin(signalingUrl);
+    const sfu = signalingOrigin(sfuUrl);
+    if (!server || !sfu) throw new DomainError('bad-arguments', 'not an http(s) or ws(s) server address without credentials');
+    if (!this.allowed.includes(server)) throw new DomainError('denied', `${server} is not an allowed server`);
+    return this.allowOrigin(sfu, new URL(sfu).hostname === new URL(server).hostname);
+  }
+
+  private async allowOrigin(origin: string, sameHostAsAllowed: boolean): Promise<AllowServerResult> {
     if (!this.allowed.includes(origin)) {
       if (this.allowed.length >= MAX_ORIGINS) throw new DomainError('too-large', `at most ${MAX_ORIGINS} servers may be allowed`);
-      if (this.asking) throw new DomainError('denied', 'another server confirmation is open');
-      this.asking = true;
-      let yes = false;
-      try {
-        yes = this.options.confirm ? await this.options.confirm(origin) === true : false;
-      } catch {
-        yes = false;
-      } finally {
-        this.asking = false;
-      }
-      if (!yes) throw new DomainError('denied', `the user did not allow ${origin}`);
+      if (!sameHostAsAllowed && !(await this.confirmOnce(origin))) throw new DomainError('denied', `the user did not allow ${origin}`);
       await this.add(origin);
     }
     return { origin, reloadRequired: !this.served.has(origin) };
+  }
+
+  /** One dialog at a time, so a script cannot queue prompts; no dialog, a throw or anything but `true` is a no. */
+  private async confirmOnce(origin: string): Promise<boolean> {
+    if (this.asking) throw new DomainError('denied', 'another server confirmation is open');
+    this.asking = true;
+    try {
+      return this.options.confirm ? await this.options.confirm(origin) === true : false;
+    } catch {
+      return false;
+    } finally {
+      this.asking = false;
+    }
   }
 
   /** Adds an origin main itself vouches for (the embedded server it just started); no dialog. */

@@ -55,6 +55,9 @@ export class SfuManager {
 
   get knownRooms(): number { return this.known.size; }
 
+  /** The Janus addresses members are sent to (the public ones), for clients to allow before they join. */
+  get publicUrls(): string[] { return [...new Set(this.instances.map((i) => i.publicUrl))]; }
+
   /** This node has no member of the room any more (the room may live on through other nodes). */
   forgetLocal(roomId: string): void { this.known.delete(roomId); }
 

@@ -1,4 +1,4 @@
-// The SFU controller's media keys: blobs that arrive before our call keys are up are held (bounded) and handed over in order.
+// The SFU controller's start: blobs that arrive before our call keys are up are held (bounded) and handed over in order; a media server main has not allowed starts nothing.
 import { describe, expect, it } from 'vitest';
 import { SfuController, type CallKeys } from '../../renderer/src/app/sfu-controller';
 import { createAppStore } from '../../renderer/src/store';
@@ -28,7 +28,7 @@ describe('SfuController media keys', () => {
     let release!: () => void;
     const ready = new Promise<void>((r) => { release = r; });
     const c = new SfuController({
-      store, rtc: () => ({}), refreshPath: async () => path,
+      store, rtc: () => ({}), refreshPath: async () => path, allowMediaServer: async () => 'usable',
       startKeys: async () => { await ready; return stub.keys; }
     });
     c.onMediaKey('peer-bob-00001', 'blob-1');
@@ -48,11 +48,33 @@ describe('SfuController media keys', () => {
     const store = createAppStore();
     store.getState().setSession({ selfId: 'self-peer-0001' });
     const stub = keysStub();
-    const c = new SfuController({ store, rtc: () => ({}), refreshPath: async () => path, startKeys: async () => stub.keys });
+    const c = new SfuController({ store, rtc: () => ({}), refreshPath: async () => path, allowMediaServer: async () => 'usable', startKeys: async () => stub.keys });
     for (let i = 0; i < 200; i++) c.onMediaKey('peer-bob-00001', `blob-${i}`);
     await c.apply(path);
     expect(stub.received).toHaveLength(128);
     expect(stub.received[0]).toEqual(['peer-bob-00001', 'blob-72']);
+    await c.close();
+  });
+
+  it.each([
+    ['after-reload', 'the media server is allowed now; leave and join again to use it'],
+    ['refused', 'the media server is not allowed']
+  ] as const)('a media server main answers %s for starts no call and no keys, and says why', async (answer, reason) => {
+    const store = createAppStore();
+    store.getState().setSession({ selfId: 'self-peer-0001' });
+    const asked: string[] = [];
+    let keysStarted = 0;
+    const c = new SfuController({
+      store, rtc: () => ({}), refreshPath: async () => path,
+      allowMediaServer: async (url) => { asked.push(url); return answer; },
+      startKeys: async () => { keysStarted++; return keysStub().keys; }
+    });
+    await c.apply(path);
+    expect(asked).toEqual([path.url]);
+    expect(keysStarted).toBe(0);
+    expect(c.active).toBe(false);
+    expect(store.getState().sfu).toMatchObject({ state: 'failed', reason });
+    expect(store.getState().alerts.some((a) => a.text.includes(reason))).toBe(true);
     await c.close();
   });
 });

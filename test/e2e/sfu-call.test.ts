@@ -46,8 +46,6 @@ describe.skipIf(notReady !== null)(`SFU call through Janus, ${PEERS} members${no
     });
     for (const name of NAMES) {
       const p = await h.peer(name, { viewport: { width: 1000, height: 640 } });
-      // As main would once it serves the room's Janus: its origin in connect-src (docs/RENDERER.md "SFU call path").
-      await p.services.services.servers.add(new URL(janus.url.replace(/^ws/, 'http')).origin);
       await p.context.addInitScript({ content: SFU_STATUS_HOOK });
       await p.reload();
       peers.push(p);
@@ -77,6 +75,12 @@ describe.skipIf(notReady !== null)(`SFU call through Janus, ${PEERS} members${no
     const started = Date.now();
     await Promise.all(peers.map((p) => p.join(ROOM)));
     for (const p of peers) await p.page.locator('[data-testid="call-view"][data-path="sfu"]').waitFor({ timeout: 60_000 });
+    // The lobby read the server's /veil/info and main allowed its Janus (same host: no dialog) before the join.
+    const janusOrigin = new URL(janus.url.replace(/^ws/, 'http')).origin;
+    for (const p of peers) {
+      expect(p.services.services.servers.origins()).toContain(janusOrigin);
+      expect(p.serverPrompts).toEqual([]);
+    }
     firstExpiry = await expiryOf(peers[0]!);
     // Each member sees a feed per other member (the display is the member's peer id, shown under its name).
     for (const p of peers) await until(async () => (await tilesOf(p)).length === PEERS - 1, 120_000, `${p.name}: ${PEERS - 1} feeds`);

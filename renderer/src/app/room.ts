@@ -48,7 +48,11 @@ export class Room {
         send: (to, blob) => this.signaling ? this.signaling.request('media:key', { to, blob }) : Promise.reject(new Error('signaling is down'))
       }, selfId),
       rtc: () => buildRtcConfiguration({ iceServers: this.iceServers(), certificate: null, alwaysRelay: this.alwaysRelay }),
-      refreshPath: () => this.signaling ? this.signaling.request('sfu:token', {}) : Promise.reject(new Error('signaling is down'))
+      refreshPath: () => this.signaling ? this.signaling.request('sfu:token', {}) : Promise.reject(new Error('signaling is down')),
+      allowMediaServer: async (url) => {
+        const r = await window.veil.app.allowSfu(params.serverUrl, url);
+        return !r.ok ? 'refused' : r.value.reloadRequired ? 'after-reload' : 'usable';
+      }
     });
     this.chat = new Chat(store, params.roomId, () => this.mesh);
     this.notices = new NoticeApplier(store);

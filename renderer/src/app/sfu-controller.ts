@@ -17,6 +17,8 @@ export interface SfuControllerDeps {
   startKeys(selfId: string): Promise<CallKeys>;
   rtc(): RTCConfiguration;
   refreshPath(): Promise<RoomPath>;
+  /** Main's answer for the call's media server: usable now, or allowed only from the next page load (its CSP). */
+  allowMediaServer(url: string): Promise<'usable' | 'after-reload' | 'refused'>;
 }
 
 /** One SFU call's media keys: the keyed frame worker, the sealed blobs the server relays to us, and the end of both. */
@@ -65,6 +67,13 @@ export class SfuController {
     const selfId = this.s.selfId;
     if (!selfId) return;
     const store = this.d.store;
+    const allowed = await this.d.allowMediaServer(path.url).catch(() => 'refused' as const);
+    if (allowed !== 'usable') {
+      const reason = allowed === 'after-reload' ? 'the media server is allowed now; leave and join again to use it' : 'the media server is not allowed';
+      this.s.setSfu({ state: 'failed', room: path.room, reason, expiresAt: path.expiresAt });
+      this.s.pushAlert(`The SFU call cannot start: ${reason}`);
+      return;
+    }
     const keys = await this.d.startKeys(selfId);
     this.keys = keys;
     for (const [from, blob] of this.early.splice(0)) keys.received(from, blob);

@@ -87,4 +87,54 @@ describe('ServerAllowList', () => {
     await list.allow('https://signal.example.org');
     expect(seen).toEqual([['https://signal.example.org']]);
   });
+
+  describe('media servers a signaling server names (allowSfu)', () => {
+    it('adds a media server on the allowed server\'s own host without asking, and it needs a reload once', async () => {
+      let asked = 0;
+      const list = await ServerAllowList.load({ file, confirm: async () => { asked++; return true; } });
+      await list.allow('https://signal.example.org');
+      asked = 0;
+      list.markServed();
+      expect(await list.allowSfu('wss://signal.example.org', 'wss://signal.example.org:8989/janus'))
+        .toEqual({ origin: 'https://signal.example.org:8989', reloadRequired: true });
+      expect(asked).toBe(0);
+      expect(buildCsp({ connectSources: list.connectSources() })).toContain('wss://signal.example.org:8989');
+      list.markServed();
+      expect(await list.allowSfu('https://signal.example.org', 'wss://signal.example.org:8989')).toMatchObject({ reloadRequired: false });
+    });
+    it('asks the user about a media server on another host, and refuses it on a no', async () => {
+      const asked: string[] = [];
+      let answer = true;
+      const list = await ServerAllowList.load({ file, confirm: async (o) => { asked.push(o); return answer; } });
+      await list.allow('https://signal.example.org');
+      answer = false;
+      await expect(list.allowSfu('https://signal.example.org', 'wss://exfil.example/janus')).rejects.toMatchObject({ code: 'denied' });
+      expect(asked.at(-1)).toBe('https://exfil.example');
+      expect(list.origins()).toEqual(['https://signal.example.org']);
+      answer = true;
+      await expect(list.allowSfu('https://signal.example.org', 'wss://sfu.example.net')).resolves.toMatchObject({ origin: 'https://sfu.example.net' });
+    });
+    it('refuses, adding nothing, for a signaling server that is not allowed (a page script naming any pair)', async () => {
+      let asked = 0;
+      const list = await ServerAllowList.load({ file, confirm: async () => { asked++; return true; } });
+      await expect(list.allowSfu('https://exfil.example', 'wss://exfil.example:8188')).rejects.toMatchObject({ code: 'denied' });
+      expect(asked).toBe(0);
+      expect(list.origins()).toEqual([]);
+    });
+    it.each([['javascript:alert(1)', 'wss://signal.example.org:8188'], ['https://signal.example.org', 'wss://u:p@signal.example.org:8188'],
+      ['https://signal.example.org', 'file:///etc/passwd'], ['https://signal.example.org', "wss://signal.example.org 'unsafe-eval'"]])(
+      'refuses malformed addresses (%s, %s) with a typed error', async (server, sfu) => {
+        const list = await ServerAllowList.load({ file, confirm: async () => true });
+        await list.allow('https://signal.example.org');
+        await expect(list.allowSfu(server, sfu)).rejects.toMatchObject({ code: 'bad-arguments' });
+        expect(list.origins()).toEqual(['https://signal.example.org']);
+      });
+    it('stays bounded: same-host media servers count against the same 64 origins', async () => {
+      const list = await ServerAllowList.load({ file, confirm: async () => true });
+      await list.allow('https://signal.example.org');
+      for (let port = 1; port < 64; port++) await list.allowSfu('https://signal.example.org', `wss://signal.example.org:${port}`);
+      await expect(list.allowSfu('https://signal.example.org', 'wss://signal.example.org:9999')).rejects.toMatchObject({ code: 'too-large' });
+      expect(list.origins()).toHaveLength(64);
+    });
+  });
 });

@@ -1,7 +1,8 @@
-// Joining from the lobby: main must allow the server first (its CSP), which may need one page reload to apply.
+// Joining from the lobby: main must allow the server and its media servers first (the CSP), which may need one page reload to apply.
 import { joinRoom } from '../../app/actions';
 import type { JoinParams } from '../../app/room';
 import { describeJoinFailure } from '../../lib/join-errors';
+import { allowMediaServers, mediaServersOf } from '../../lib/media-servers';
 import { unwrap } from '../../lib/veil';
 import { useApp } from '../../store';
 
@@ -41,6 +42,8 @@ export async function allowThenJoin(params: JoinParams, opts: { resumed?: boolea
   let reloadRequired: boolean;
   try {
     ({ reloadRequired } = await unwrap(window.veil.app.allowServer(params.serverUrl)));
+    // Its media servers too, so a room that moves to the SFU mid-call finds them in the page's CSP already.
+    reloadRequired = (await allowMediaServers(params.serverUrl, await mediaServersOf(params.serverUrl))) || reloadRequired;
   } catch (err) {
     const failure = describeJoinFailure(err);
     s.setSession({ phase: 'lobby', error: failure.message, errorDetail: failure.detail });
