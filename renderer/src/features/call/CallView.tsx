@@ -117,6 +117,9 @@ export function CallView() {
   const feedList = sfuOn ? Object.values(feeds) : [];
   const byRoute = new Map(list.map((p) => [p.peerId, p]));
   const withFeed = new Set(feedList.map((f) => f.peerId));
+  // Feeds whose frames open under a member's keys: two of them for one member means one is forged by a key holder.
+  const openingPerPeer = new Map<string, number>();
+  for (const f of feedList) if (f.state === 'decrypting') openingPerPeer.set(f.peerId, (openingPerPeer.get(f.peerId) ?? 0) + 1);
   const feedName = (peerId: string) => { const p = byRoute.get(peerId); return p ? labelOf(p.identityKey, p.displayName) : 'someone'; };
   if (sfuOn) list = list.filter((p) => !withFeed.has(p.peerId));
   const presenter = sfuOn ? undefined : list.find((p) => p.media?.screen && p.conn === 'connected');
@@ -171,7 +174,8 @@ export function CallView() {
               <div className="grid" style={{ gridTemplateColumns: track(cols, tileW), gridTemplateRows: track(rows, Math.floor((tileW * 9) / 16)) }} data-testid="grid">
                 {!oneToOne && selfTile()}
                 {list.map((p) => peerTile(p))}
-                {feedList.map((f) => <SfuFeedTile key={`feed-${f.feedId}`} feed={f} name={feedName(f.peerId)} sinkId={speakerId} />)}
+                {feedList.map((f) => <SfuFeedTile key={`feed-${f.feedId}`} feed={f} name={feedName(f.peerId)} sinkId={speakerId}
+                  contested={f.state === 'decrypting' && (openingPerPeer.get(f.peerId) ?? 0) > 1} />)}
               </div>
               {oneToOne && selfTile('self-pip')}
             </div>

@@ -3,12 +3,17 @@ import { sfuFeedWords } from '../../lib/plain-words';
 import type { SfuFeedEntry } from '../../store/sfu-slice';
 import { VideoTile } from './VideoTile';
 
-export function SfuFeedTile({ feed, name, sinkId }: { feed: SfuFeedEntry; name: string; sinkId: string }) {
-  const words = sfuFeedWords(feed.state, `\u2068${name}\u2069`);
+/**
+ * `contested`: this feed and another both open under one member's keys. SFrame keys are shared by all of a member's
+ * receivers, so a member holding Dana's key can publish frames that open as Dana's (PROTOCOL 13.5b); this is how it shows.
+ */
+export function SfuFeedTile({ feed, name, sinkId, contested = false }: { feed: SfuFeedEntry; name: string; sinkId: string; contested?: boolean }) {
+  const shown = `\u2068${name}\u2069`;
+  const words = contested ? `more than one video claims to be ${shown}: only one of them can be` : sfuFeedWords(feed.state, shown);
   return (
     <VideoTile testId="tile-feed" name={name} stream={feed.state === 'decrypting' ? feed.stream : null} sinkId={sinkId}
       conn={feed.state === 'decrypting' ? 'connected' : 'connecting'} secure={feed.state === 'decrypting'}
-      notice={words ? { state: feed.state, text: words } : undefined}
-      data={{ 'data-feed': String(feed.feedId), 'data-peer': feed.peerId, 'data-sfu-state': feed.state }} />
+      notice={words ? { state: contested ? 'contested' : feed.state, text: words } : undefined}
+      data={{ 'data-feed': String(feed.feedId), 'data-peer': feed.peerId, 'data-sfu-state': feed.state, ...(contested ? { 'data-contested': 'true' } : {}) }} />
   );
 }
