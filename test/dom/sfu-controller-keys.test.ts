@@ -28,7 +28,7 @@ describe('SfuController media keys', () => {
     let release!: () => void;
     const ready = new Promise<void>((r) => { release = r; });
     const c = new SfuController({
-      store, rtc: () => ({}), refreshPath: async () => path, allowMediaServer: async () => 'usable',
+      store, rtc: () => ({}), outgoingStream: () => null, refreshPath: async () => path, allowMediaServer: async () => 'usable',
       startKeys: async () => { await ready; return stub.keys; }
     });
     c.onMediaKey('peer-bob-00001', 'blob-1');
@@ -48,7 +48,7 @@ describe('SfuController media keys', () => {
     const store = createAppStore();
     store.getState().setSession({ selfId: 'self-peer-0001' });
     const stub = keysStub();
-    const c = new SfuController({ store, rtc: () => ({}), refreshPath: async () => path, allowMediaServer: async () => 'usable', startKeys: async () => stub.keys });
+    const c = new SfuController({ store, rtc: () => ({}), outgoingStream: () => null, refreshPath: async () => path, allowMediaServer: async () => 'usable', startKeys: async () => stub.keys });
     for (let i = 0; i < 200; i++) c.onMediaKey('peer-bob-00001', `blob-${i}`);
     await c.apply(path);
     expect(stub.received).toHaveLength(128);
@@ -65,7 +65,7 @@ describe('SfuController media keys', () => {
     const asked: string[] = [];
     let keysStarted = 0;
     const c = new SfuController({
-      store, rtc: () => ({}), refreshPath: async () => path,
+      store, rtc: () => ({}), outgoingStream: () => null, refreshPath: async () => path,
       allowMediaServer: async (url) => { asked.push(url); return answer; },
       startKeys: async () => { keysStarted++; return keysStub().keys; }
     });

@@ -135,6 +135,35 @@ describe.skipIf(notReady !== null)(`SFU call through Janus, ${PEERS} members${no
     await p.page.setViewportSize({ width: 1000, height: 640 });
   }, LONG);
 
+  /** The track our SFU publisher's video sender carries, and whether its SFrame transform is still in place. */
+  const publishedVideo = (page: Page) => page.evaluate(`(() => {
+    for (const pc of window.__veilPcs) {
+      if (pc.connectionState === 'closed') continue;
+      for (const s of pc.getSenders()) if (s.transform && s.track && s.track.kind === 'video') return { id: s.track.id, sealed: true };
+    }
+    return null;
+  })()`) as Promise<{ id: string; sealed: boolean } | null>;
+
+  it('a screen share goes out on the SFU publisher (same sealed sender) and the others keep decoding; then the camera again', async () => {
+    const p = peers[0]!;
+    const camera = await publishedVideo(p.page);
+    expect(camera).not.toBeNull();
+    await p.page.getByTestId('toggle-share').click();
+    await p.page.locator('[data-testid="picker-source"][data-source-id="window:1:0"]').click();
+    await until(async () => (await p.page.getByTestId('toggle-share').getAttribute('aria-pressed')) === 'true', 15_000, 'sharing');
+    await until(async () => { const v = await publishedVideo(p.page); return v !== null && v.id !== camera!.id; }, 15_000, 'the screen on the publisher');
+    const sharer = routes.get(p.name)!;
+    for (const q of others(p)) {
+      const opened = async () => (await workerStatus(q.page)).receive[sharer]?.decrypted ?? 0;
+      const before = await opened();
+      await until(async () => (await opened()) > before + 10, 30_000, `${q.name}: opening ${p.name}'s frames while sharing`);
+      expect((await tilesOf(q)).find((t) => t.peer === sharer)?.state).toBe('decrypting');
+    }
+    expect((await workerStatus(p.page)).send?.state).toBe('encrypting');
+    await p.page.getByTestId('toggle-share').click();
+    await until(async () => (await publishedVideo(p.page))?.id === camera!.id, 15_000, 'the camera back on the publisher');
+  }, LONG);
+
   const tokensFor = async (page: Page): Promise<Tokens> => {
     const room = Number(await page.getByTestId('call-view').getAttribute('data-sfu-room'));
     const expiry = Math.floor(Date.now() / 1000) + 600;

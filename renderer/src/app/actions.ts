@@ -59,7 +59,7 @@ export async function toggleScreenShare(): Promise<void> {
   if (room.screenTrack) {
     room.screenTrack.stop();
     room.screenTrack = null;
-    await room.mesh.replaceTrack('video', s.localStream?.getVideoTracks()[0] ?? null);
+    await room.replaceTrack('video', s.localStream?.getVideoTracks()[0] ?? null);
     s.setMedia({ sharing: false });
     void room.announceMedia();
     return;
@@ -68,7 +68,7 @@ export async function toggleScreenShare(): Promise<void> {
     const track = await getScreen();
     room.screenTrack = track;
     track.addEventListener('ended', () => { if (room.screenTrack === track) void toggleScreenShare(); });
-    await room.mesh.replaceTrack('video', track);
+    await room.replaceTrack('video', track);
     s.setMedia({ sharing: true });
     void room.announceMedia();
   } catch (err) {
@@ -91,7 +91,7 @@ export async function switchDevice(kind: 'audio' | 'video', deviceId: string): P
     old.getTracks().filter((t) => t.kind === track.kind).forEach((t) => t.stop());
     fresh.getTracks().filter((t) => t !== track).forEach((t) => t.stop());
     if (kind === 'audio') track.enabled = !s.muted; else track.enabled = !s.cameraOff;
-    if (!(kind === 'video' && current?.screenTrack)) await current?.mesh?.replaceTrack(kind, track);
+    if (!(kind === 'video' && current?.screenTrack)) await current?.replaceTrack(kind, track);
     s.setMedia({ localStream: next, devices: await listDevices() });
   } catch (err) {
     s.pushAlert(`Could not switch device: ${errorText(err)}`);

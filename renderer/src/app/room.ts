@@ -48,6 +48,7 @@ export class Room {
         send: (to, blob) => this.signaling ? this.signaling.request('media:key', { to, blob }) : Promise.reject(new Error('signaling is down'))
       }, selfId),
       rtc: () => buildRtcConfiguration({ iceServers: this.iceServers(), certificate: null, alwaysRelay: this.alwaysRelay }),
+      outgoingStream: () => this.outgoingStream(),
       refreshPath: () => this.signaling ? this.signaling.request('sfu:token', {}) : Promise.reject(new Error('signaling is down')),
       allowMediaServer: async (url) => {
         const r = await window.veil.app.allowSfu(params.serverUrl, url);
@@ -305,6 +306,18 @@ export class Room {
     await this.signaling?.request('keys:revoke', { notice: revocation }).catch((e: unknown) => failures.push(errorText(e)));
     await this.signaling?.request('keys:rotate', { notice: replacement }).catch((e: unknown) => failures.push(errorText(e)));
     if (failures.length > 0) this.s.pushAlert(`The server did not relay the revocation (${failures.join('; ')}); connected peers got it directly.`);
+  }
+
+  /** The microphone and either the camera or, while sharing, the screen: what every path sends. */
+  outgoingStream(): MediaStream | null {
+    const local = this.s.localStream;
+    if (!this.screenTrack) return local;
+    return new MediaStream([...(local?.getAudioTracks() ?? []), this.screenTrack]);
+  }
+
+  /** Sends another track of one kind on every path at once: each mesh link and the SFU publisher. */
+  async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
+    await Promise.all([this.mesh?.replaceTrack(kind, track), this.sfu.replaceTrack(kind, track)]);
   }
 
   async leave(): Promise<void> {

@@ -16,6 +16,8 @@ export interface SfuControllerDeps {
   /** Main's side of the call's media keys and a frame worker whose only keys are main's (without keys it drops every frame). */
   startKeys(selfId: string): Promise<CallKeys>;
   rtc(): RTCConfiguration;
+  /** What we send now: the microphone and either the camera or the shared screen. */
+  outgoingStream(): MediaStream | null;
   refreshPath(): Promise<RoomPath>;
   /** Main's answer for the call's media server: usable now, or allowed only from the next page load (its CSP). */
   allowMediaServer(url: string): Promise<'usable' | 'after-reload' | 'refused'>;
@@ -109,10 +111,15 @@ export class SfuController {
       if (key !== last) { last = key; call.membersChanged(); }
     });
     try {
-      await call.start(this.s.localStream);
+      await call.start(this.d.outgoingStream());
     } catch (err) {
       this.s.setSfu({ state: 'failed', reason: errorText(err) });
     }
+  }
+
+  /** Our outgoing track of one kind changed; the SFU call (if any) sends it on the same sender. */
+  async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
+    await this.call?.replaceTrack(kind, track);
   }
 
   /** A `media:key` server event: a sealed key blob for main, while a call runs. */

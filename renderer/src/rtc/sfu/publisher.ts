@@ -72,6 +72,15 @@ export class Publisher {
     await pc.setRemoteDescription(res.jsep);
   }
 
+  /**
+   * Sends another track of one kind (camera switch, screen share and back) on the same sender: its SFrame transform
+   * and simulcast encodings stay, so nothing is renegotiated and nothing leaves unencrypted. Before publish: a no-op.
+   */
+  async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
+    const t = this.pc?.getTransceivers().find((x) => x.receiver.track.kind === kind);
+    if (t) await t.sender.replaceTrack(track);
+  }
+
   /** The frames we send, per kind, for stats and the bench. */
   async outbound(): Promise<{ framesEncoded: number; audioBytes: number; videoBytes: number }> {
     const out = { framesEncoded: 0, audioBytes: 0, videoBytes: 0 };

@@ -102,6 +102,11 @@ export class SfuCall {
     }
   }
 
+  /** Our outgoing track of one kind changed (device switch, screen share). */
+  replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
+    return this.publisher.replaceTrack(kind, track);
+  }
+
   /** Membership or trust changed in the room: subscribe to new members' feeds, drop the feeds of those who left. */
   membersChanged(): void { this.reconcile(); }
 
