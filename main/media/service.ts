@@ -143,6 +143,7 @@ export class MediaKeyService {
       const call = this.current(roomId);
       const latest = call.schedule.latest();
       const covered = [...call.members.values()].filter((m) => m.state === 'ok' && m.deliveredEpoch >= latest.epoch).map((m) => m.peerId);
+      call.schedule.markChatUse(latest);
       const fields = call.chat.nextSend(latest);
       const { bytes } = await this.opts.e2ee.sealGroupChat(roomId, fields, plaintext);
       this.opts.audit.record('group-chat-sealed', { roomId, kid: fields.kid, counter: fields.counter, covered: covered.length });
