@@ -63,7 +63,7 @@ describe('room chat: every refusal is typed, counted per sender, and changes not
     expect(untext((await open(to, valid.from, valid.blob)).plaintext)).toBe('valid');
   }
 
-  it('not a member → not-member; relabelled as another member → bad-signature', async () => {
+  it('not a member → not-member; relabelled as another member → no-key (she holds no key for the sender KID)', async () => {
     const { ms: [a, b, c] } = await call(['alice', 'bob', 'carol']);
     const valid = { from: a!.peerId, blob: (await seal(a!, 'valid')).blob };
     await expectCode(open(b!, 'peer-mallory-0', valid.blob), 'not-member');
