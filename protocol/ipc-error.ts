@@ -7,7 +7,7 @@ export const IPC_ERROR_CODES = [
   'malformed', 'wrong-recipient', 'unknown-key', 'decrypt-failed', 'old-epoch', 'not-found', 'too-large',
   'key-changed', 'hash-mismatch', 'bad-state', 'out-of-order',
   'room-too-large', 'too-many-rooms', 'over-quota', 'denied', 'file-changed',
-  'not-member', 'wrong-sender', 'wrong-room'
+  'not-member', 'wrong-sender', 'wrong-room', 'no-key'
 ] as const;
 export type IpcErrorCode = (typeof IPC_ERROR_CODES)[number];
 export interface IpcError { code: IpcErrorCode; message: string }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { channel } from './ipc-channel';
 import { b64uBytes, roomIdSchema } from './keys';
+import { GROUP_CHAT_LIMITS, sealedGroupChatSchema, type OpenedGroupChat, type SealedGroupChat } from './group-chat';
 import { sealedMediaKeySchema, type MediaKeyDelivery } from './media-key-wire';
 import { peerIdSchema } from './signaling';
 
@@ -23,6 +24,8 @@ export const DISPLAY_CHOICE_TTL_MS = 10_000;
 export const displaySourceIdSchema = z.string().regex(/^(screen|window):[0-9]+:[0-9]+$/).max(64);
 
 const identityKeySchema = b64uBytes(32);
+const groupChatPlaintextSchema = z.instanceof(Uint8Array).refine((b) => b.length <= GROUP_CHAT_LIMITS.maxPlaintextBytes,
+  `at most ${GROUP_CHAT_LIMITS.maxPlaintextBytes} bytes`);
 /** Sealed blobs main asks the page to relay (`media:key`, one per recipient); never a key in the clear. */
 export interface MediaKeyOutgoing { outgoing: MediaKeyDelivery[] }
 
@@ -39,6 +42,12 @@ export const mediaIpc = {
   /** A `media:key` server event: `from` as the server stamped it, the blob unopened. */
   'media:receiveKey': channel<z.ZodTuple<[typeof roomIdSchema, typeof peerIdSchema, typeof sealedMediaKeySchema]>, { senderId: string; kid: number }>(
     z.tuple([roomIdSchema, peerIdSchema, sealedMediaKeySchema])),
+  /** Seals one chat line once for the call's room (PROTOCOL.md §22); `covered` says who holds the key, the rest go pairwise. */
+  'media:sealGroupChat': channel<z.ZodTuple<[typeof roomIdSchema, typeof groupChatPlaintextSchema]>, SealedGroupChat>(
+    z.tuple([roomIdSchema, groupChatPlaintextSchema])),
+  /** A `chat:group` server event: `from` as the server stamped it, the blob unopened. */
+  'media:openGroupChat': channel<z.ZodTuple<[typeof roomIdSchema, typeof peerIdSchema, typeof sealedGroupChatSchema]>, OpenedGroupChat>(
+    z.tuple([roomIdSchema, peerIdSchema, sealedGroupChatSchema])),
   'media:stopCall': channel<z.ZodTuple<[typeof roomIdSchema]>, null>(z.tuple([roomIdSchema])),
   'media:listSources': channel<z.ZodTuple<[]>, DisplaySourceInfo[]>(z.tuple([])),
   'media:chooseSource': channel<z.ZodTuple<[typeof displaySourceIdSchema]>, null>(z.tuple([displaySourceIdSchema]))

@@ -5,6 +5,7 @@ import { displayNameSchema, roomIdSchema, timestampSchema, wireKeyBundleSchema, 
 import { wireHeldNoticeSchema } from './held-notice';
 import { joinChallengeSchema } from './join-proof';
 import { wireLinkBindingSchema } from './link';
+import { sealedGroupChatSchema } from './group-chat';
 import { sealedMediaKeySchema } from './media-key-wire';
 import { roomPathSchema } from './sfu';
 import { iceServerSchema, peerIdSchema, peerSignalSchema, SIGNALING_ERROR_CODES, type Ack, type ClientEventName, type ClientToServerEvents,
@@ -29,7 +30,8 @@ export const SERVER_EVENT_SCHEMAS = {
   'trust:held': z.strictObject({ from: peerIdSchema, notice: wireHeldNoticeSchema }),
   'server:shutdown': z.strictObject({ reconnectAfterMs: z.number().int().min(0).max(10 * 60_000) }),
   'room:path': roomPathSchema,
-  'media:key': z.strictObject({ from: peerIdSchema, blob: sealedMediaKeySchema })
+  'media:key': z.strictObject({ from: peerIdSchema, blob: sealedMediaKeySchema }),
+  'chat:group': z.strictObject({ from: peerIdSchema, blob: sealedGroupChatSchema })
 } as const;
 export type ServerEventName = keyof ServerToClientEvents;
 
@@ -63,7 +65,8 @@ export const ACK_VALUE_SCHEMAS = {
   'keys:revoke': z.null(),
   'trust:held': z.null(),
   'sfu:token': roomPathSchema,
-  'media:key': z.null()
+  'media:key': z.null(),
+  'chat:group': z.null()
 } as const satisfies Record<ClientEventName, z.ZodTypeAny>;
 
 // Compile-time: every client request has an ack schema, and each one's output is the value its ack callback declares.

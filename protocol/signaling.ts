@@ -6,6 +6,7 @@ import { LINK_ANSWER_DIGEST_BYTES, wireLinkBindingSchema, type WireLinkBinding }
 import { wireHeldNoticeSchema, type WireHeldNotice } from './held-notice';
 import { joinProofSchema, serverOriginSchema } from './join-proof';
 import { LIMITS } from './limits';
+import { sealedGroupChatSchema } from './group-chat';
 import { sealedMediaKeySchema } from './media-key-wire';
 import type { RoomPath } from './sfu';
 
@@ -70,6 +71,9 @@ export const emptyRequestSchema = z.strictObject({});
 /** A sealed SFU media key for one member of our room (PROTOCOL.md §18a): opaque to the server, size-bounded. */
 export const mediaKeyRelayRequestSchema = z.strictObject({ to: peerIdSchema, blob: sealedMediaKeySchema });
 
+/** One room chat message sealed once for every member (PROTOCOL.md §22): opaque to the server, size-bounded. */
+export const groupChatRequestSchema = z.strictObject({ blob: sealedGroupChatSchema });
+
 export interface Member { peerId: PeerId; displayName: string; bundle: WireKeyBundle; joinedAt: number }
 /** `path`: how this room's media flows now (absent = mesh, from servers without an SFU). */
 export interface JoinResult { selfId: PeerId; roomId: string; members: Member[]; iceServers: IceServer[]; path?: RoomPath | undefined }
@@ -90,6 +94,8 @@ export interface ClientToServerEvents {
   'sfu:token': (req: Record<string, never>, ack: (res: Ack<RoomPath>) => void) => void;
   /** Relays one sealed media key to one member of our room. */
   'media:key': (req: { to: PeerId; blob: string }, ack: (res: Ack<null>) => void) => void;
+  /** Relays one sealed room chat message to every other member of our room. */
+  'chat:group': (req: { blob: string }, ack: (res: Ack<null>) => void) => void;
 }
 
 export interface ServerToClientEvents {
@@ -110,6 +116,8 @@ export interface ServerToClientEvents {
   'room:path': (ev: RoomPath) => void;
   /** A sealed media key from `from` (stamped by the server from the authenticated socket). */
   'media:key': (ev: { from: PeerId; blob: string }) => void;
+  /** A sealed room chat message from `from` (stamped by the server from the authenticated socket). */
+  'chat:group': (ev: { from: PeerId; blob: string }) => void;
 }
 
 export type ClientEventName = keyof ClientToServerEvents;
@@ -124,7 +132,8 @@ export const CLIENT_EVENT_SCHEMAS = {
   'keys:revoke': revokeRequestSchema,
   'trust:held': heldRequestSchema,
   'sfu:token': emptyRequestSchema,
-  'media:key': mediaKeyRelayRequestSchema
+  'media:key': mediaKeyRelayRequestSchema,
+  'chat:group': groupChatRequestSchema
 } as const satisfies Record<ClientEventName, z.ZodTypeAny>;
 
 // Compile-time: every client event has a schema, and each schema's output is exactly the payload its event map declares.

@@ -5,6 +5,7 @@ import { bundleBytes, deriveFileKey, deriveSessionKeys, encodeFinalBody, encodeM
 import { toB64u, toHex } from '../protocol/encoding';
 import { craftedCases } from '../test/unit/crypto/ed25519-cases';
 import { computeExtraVectors } from './veil-vectors-extra';
+import { computeGroupChatVectors } from './veil-vectors-group-chat';
 import { computeMediaKeyVectors } from './veil-vectors-media';
 
 /** Every secret and id is SHA-256 of a fixed label, so anyone can rebuild the inputs. */
@@ -103,6 +104,7 @@ export function computeVeilVectors(b: CryptoBackend): VeilVectors {
     'ed25519-rule': { description: 'PROTOCOL.md §1: the Ed25519 acceptance rule on crafted edge cases; every implementation must give these verdicts',
       cases: craftedCases().map((c) => ({ name: c.name, publicKey: toHex(c.pub), message: toHex(c.msg), signature: toHex(c.sig), valid: c.valid })) },
     ...computeExtraVectors(b, seedOf, ROOM_ID),
-    ...computeMediaKeyVectors(b, seedOf, ROOM_ID, alice, bob, ka.sendKey, CREATED_AT + 4321)
+    ...computeMediaKeyVectors(b, seedOf, ROOM_ID, alice, bob, ka.sendKey, CREATED_AT + 4321),
+    ...computeGroupChatVectors(b, seedOf, ROOM_ID, alice, CREATED_AT + 5432)
   };
 }

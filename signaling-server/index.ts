@@ -14,6 +14,7 @@ import { resolveConfig, type ResolvedSignalingConfig, type SignalingConfigInput 
 import type { Ctx, VeilServer } from './context';
 import { createDispatcher } from './dispatch';
 import { keyHandlers } from './handlers/keys';
+import { groupChatHandlers } from './handlers/group-chat';
 import { mediaKeyHandlers } from './handlers/media-keys';
 import { relayHandlers } from './handlers/relay';
 import { leaveRoom, roomHandlers } from './handlers/rooms';
@@ -144,7 +145,7 @@ export async function createSignalingServer(input: SignalingConfigInput = {}, op
     await sfu.checkHealth();
   }
   const ctx: Ctx = { io, config, store, access, strikes, origins, metrics, log, now, distributed: redis !== null, sfu };
-  const gate = createDispatcher(ctx, { ...roomHandlers, ...relayHandlers, ...keyHandlers, ...sfuHandlers, ...mediaKeyHandlers });
+  const gate = createDispatcher(ctx, { ...roomHandlers, ...relayHandlers, ...keyHandlers, ...sfuHandlers, ...mediaKeyHandlers, ...groupChatHandlers });
   const startedAt = now();
   // Metrics never go to the public port unprotected: a token there, or a listener of their own.
   const publicMetrics: MetricsAccess = config.metricsPort === undefined && config.metricsToken

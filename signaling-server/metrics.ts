@@ -14,6 +14,7 @@ export interface Metrics {
   replaced: Counter;
   /** Media-key relays by outcome (`relayed`, `relayed-remote`, or the refusal code). */
   mediaKeys: Counter<'outcome'>;
+  groupChat: Counter<'outcome'>;
 }
 
 export function createMetrics(roomCount: () => number, withDefaults = false): Metrics {
@@ -49,6 +50,10 @@ export function createMetrics(roomCount: () => number, withDefaults = false): Me
     }),
     mediaKeys: new Counter({
       name: 'veil_signaling_media_keys_total', help: 'Sealed media keys relayed or refused, by outcome', labelNames: ['outcome'],
+      registers: [registry]
+    }),
+    groupChat: new Counter({
+      name: 'veil_signaling_group_chat_total', help: 'Sealed room chat messages relayed or refused, by outcome', labelNames: ['outcome'],
       registers: [registry]
     })
   };

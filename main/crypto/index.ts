@@ -13,3 +13,4 @@ export * from './file-transfer';
 export * from './link-binding';
 export * from './media-keys';
 export * from './file-final';
+export * from './group-chat';

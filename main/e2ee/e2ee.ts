@@ -11,6 +11,7 @@ import { DomainError } from '../errors';
 import { adoptBundle, checkBundle, normalizeName, sessionInfo } from './bundles';
 import { fileOfferSigners, signFileFinal, verifyIncomingFinal, verifyIncomingOffer, type FileOfferSigners, type IncomingOffer,
   type VerifiedOffer } from './file-offers';
+import { sealGroupChatAsSelf, type GroupChatSealFields } from './group-chat';
 import { checkHeld, signHeld } from './held';
 import { linkBind, linkVerify } from './link';
 import { mediaKeyRecipientState, openMediaKey, sealMediaKey, type MediaKeyRecipientState } from './media-key-envelopes';
@@ -144,6 +145,11 @@ export class E2eeService {
   /** Opens a member's media-key envelope; `accept` checks its plaintext, and only then is the counter recorded. */
   openMediaKey(roomId: string, peerIdentityKey: string, envelope: Uint8Array, accept: (plaintext: Uint8Array) => void): Promise<void> {
     return openMediaKey(this.parts, roomId, peerIdentityKey, envelope, accept);
+  }
+
+  /** Seals one room chat message under a chat key main derived, signed with our identity key (PROTOCOL.md §22). */
+  sealGroupChat(roomId: string, fields: GroupChatSealFields, plaintext: Uint8Array): Promise<{ bytes: Uint8Array; sentAt: number }> {
+    return sealGroupChatAsSelf(this.parts, roomId, fields, plaintext);
   }
 
   linkBind(roomId: string, peerIdentityKey: string, role: LinkRole, localFp: string, remoteFp: string, answerDigest?: string): Promise<WireLinkBinding> {

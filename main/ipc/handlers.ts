@@ -19,6 +19,8 @@ export function buildIpcHandlers(services: MainServices): IpcHandlerMap {
     'media:memberLeft': (...[roomId, peerId]) => services.mediaKeys.memberLeft(roomId, peerId),
     'media:syncTrust': (...[roomId]) => services.mediaKeys.syncTrust(roomId),
     'media:receiveKey': (...[roomId, from, blob]) => services.mediaKeys.receiveKey(roomId, from, blob),
+    'media:sealGroupChat': (...[roomId, plaintext]) => services.mediaKeys.sealGroupChat(roomId, plaintext),
+    'media:openGroupChat': (...[roomId, from, blob]) => services.mediaKeys.openGroupChat(roomId, from, blob),
     'media:stopCall': (...[roomId]) => services.mediaKeys.stopCall(roomId),
     'host:start': (...[options]) => services.host.start(options),
     'host:interfaces': () => hostInterfaces(),

@@ -1,5 +1,6 @@
 // One SFU call's media-key state: our schedule, the members (peerId ↔ identity), what each got from us and what we took from each.
 import type { MediaKeyRecipientState } from '../e2ee/e2ee';
+import type { GroupChatKeys } from './group-chat';
 import type { ReceivedFrom } from './receive-checks';
 import type { QueuedKeyPort } from './key-port';
 import type { SendKeySchedule } from './send-keys';
@@ -28,6 +29,8 @@ export interface Call {
   /** Set once `media:keyPort` handed out the port's token: one worker per call. */
   portToken: string | null;
   members: Map<string, CallMember>;
+  /** Room chat keys derived from the media keys (ours and each member's). */
+  chat: GroupChatKeys;
 }
 
 /** The member that uses `senderIndex` in its keys to us, if any. */

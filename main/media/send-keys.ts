@@ -13,7 +13,8 @@ export interface SendKeyScheduleOptions {
 /**
  * `sending` is what frames go out under; `pending` was made and sent to the members and becomes `sending`
  * `switchDelayMs` after it was made (a newer pending key restarts the wait, as its receivers need the time too).
- * A pending key has encrypted nothing yet, so a member joining while one exists may get it without a new ratchet.
+ * A pending key has encrypted no frame yet, so a member joining while one exists may get it without a new ratchet,
+ * unless room chat was already sealed under it (then the newcomer gets a ratchet, and cannot read that chat).
  */
 export class SendKeySchedule {
   private sending: SendKey | null = null;
@@ -21,6 +22,8 @@ export class SendKeySchedule {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private nextEpoch = 1;
   private disposed = false;
+  /** Room chat was sealed under the pending key: a newcomer must then get a ratchet of it, never the key itself. */
+  private pendingUsedByChat = false;
 
   constructor(private readonly opts: SendKeyScheduleOptions) {
     this.pending = this.make(0, 0, freshBaseKey(opts.backend));
@@ -43,9 +46,14 @@ export class SendKeySchedule {
    * unused and not older than `minEpoch` (the member must not get that one), then that key.
    */
   ratchetForJoin(minEpoch: number): SendKey {
-    if (this.pending && this.pending.epoch >= minEpoch) return this.pending;
+    if (this.pending && !this.pendingUsedByChat && this.pending.epoch >= minEpoch) return this.pending;
     const from = this.latest();
     return this.replacePending(this.make(from.generation, this.nextEpoch++, ratchetBaseKey(this.opts.backend, from.baseKey)));
+  }
+
+  /** Room chat is about to be sealed under `key` (the latest): if it is the pending one, it is no longer unused. */
+  markChatUse(key: SendKey): void {
+    if (key === this.pending) this.pendingUsedByChat = true;
   }
 
   /** A member left or lost trust: a fresh random key in a new generation, whatever was pending. */
@@ -71,6 +79,7 @@ export class SendKeySchedule {
     // A replaced pending key never encrypted a frame: nothing needs it any more.
     if (this.hasPending) wipe(this.pending!.baseKey);
     this.pending = key;
+    this.pendingUsedByChat = false;
     this.arm();
     return key;
   }
@@ -88,6 +97,7 @@ export class SendKeySchedule {
     const next = this.pending!;
     this.sending = next;
     this.pending = null;
+    this.pendingUsedByChat = false;
     if (previous) wipe(previous.baseKey);
     this.opts.onSwitch(next);
   }

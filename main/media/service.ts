@@ -1,11 +1,13 @@
 // The media key service: per-call SFrame keys made in main, sealed only to members that pass the trust gate, checked on receipt, sent to the frame worker's port.
 import { fromB64u, toB64u } from '../../protocol/encoding';
 import { LIMITS } from '../../protocol/limits';
+import type { OpenedGroupChat, SealedGroupChat } from '../../protocol/group-chat';
 import { MEDIA_KEY_LIMITS, type MediaKeyDelivery, type MediaKeyMessage } from '../../protocol/media-key-wire';
 import { utf8, wipe, type CryptoBackend } from '../crypto';
 import type { AuditLog } from '../e2ee/audit';
 import type { E2eeService } from '../e2ee/e2ee';
 import { DomainError } from '../errors';
+import { GroupChatKeys } from './group-chat';
 import { ownerOfIndex, type Call, type CallMember } from './call';
 import { QueuedKeyPort, type MediaKeyPortOpener } from './key-port';
 import { checkReceivedKey } from './receive-checks';
@@ -40,7 +42,7 @@ export class MediaKeyService {
       const idx = this.opts.e2ee.randomBytes(3);
       const senderIndex = (idx[0]! << 16) | (idx[1]! << 8) | idx[2]!;
       const port = new QueuedKeyPort();
-      const call: Call = { roomId, selfId, senderIndex, port, portToken: null, members: new Map(),
+      const call: Call = { roomId, selfId, senderIndex, port, portToken: null, members: new Map(), chat: new GroupChatKeys(this.opts.backend, roomId),
         schedule: new SendKeySchedule({ backend: this.opts.backend, senderIndex, switchDelayMs: this.opts.switchDelayMs ?? MEDIA_KEY_LIMITS.switchDelayMs,
           onSwitch: (k) => this.switched(call, k) }) };
       this.call = call;
@@ -86,6 +88,7 @@ export class MediaKeyService {
       if (!m) throw new DomainError('not-member', 'no such member in the call');
       call.members.delete(peerId);
       this.post(call, { type: 'drop-sender', senderId: peerId });
+      call.chat.dropSender(peerId);
       // It may hold our key: later media goes under a key it never sees.
       if (m.deliveredEpoch >= 0) this.rekey(call, 'member-left', peerId);
       return this.deliverAll(call);
@@ -124,9 +127,43 @@ export class MediaKeyService {
       m.received = { senderIndex: msg.senderIndex, generation: msg.generation, epoch: msg.epoch };
       const baseKey = new Uint8Array(fromB64u(msg.baseKey)!);
       this.post(call, { type: 'set-receive-key', senderId: fromPeerId, kid: msg.kid, baseKey });
+      call.chat.accept(fromPeerId, msg.kid, baseKey);
       wipe(baseKey);
       this.opts.audit.record('media-key-received', { roomId, peerId: fromPeerId, kid: msg.kid, epoch: msg.epoch, generation: msg.generation });
       return { senderId: fromPeerId, kid: msg.kid };
+    });
+  }
+
+  /**
+   * Seals one chat line once, under the chat key of our newest send key (PROTOCOL.md §22). `covered` are the members main
+   * delivered that key to; the rest (pending trust, no session yet, key in flight) must get the line pairwise.
+   */
+  sealGroupChat(roomId: string, plaintext: Uint8Array): Promise<SealedGroupChat> {
+    return this.serial(async () => {
+      const call = this.current(roomId);
+      const latest = call.schedule.latest();
+      const covered = [...call.members.values()].filter((m) => m.state === 'ok' && m.deliveredEpoch >= latest.epoch).map((m) => m.peerId);
+      call.schedule.markChatUse(latest);
+      const fields = call.chat.nextSend(latest);
+      const { bytes } = await this.opts.e2ee.sealGroupChat(roomId, fields, plaintext);
+      this.opts.audit.record('group-chat-sealed', { roomId, kid: fields.kid, counter: fields.counter, covered: covered.length });
+      return { blob: toB64u(bytes), kid: fields.kid, covered };
+    });
+  }
+
+  /** A `chat:group` event: `fromPeerId` as the server stamped it. Every check of §22.3; a refusal is audited and changes nothing. */
+  openGroupChat(roomId: string, fromPeerId: string, blob: string): Promise<OpenedGroupChat> {
+    return this.serial(async () => {
+      const call = this.current(roomId);
+      const m = call.members.get(fromPeerId);
+      try {
+        const opened = call.chat.open(m ? { peerId: m.peerId, identityKey: m.identityKey,
+          trusted: this.opts.e2ee.mediaKeyRecipientState(roomId, m.identityKey) === 'ok' } : null, fromPeerId, blob, this.opts.now());
+        return { peerId: fromPeerId, identityKey: m!.identityKey, plaintext: opened.plaintext, sentAt: opened.sentAt };
+      } catch (err) {
+        if (err instanceof DomainError) this.opts.audit.record('group-chat-refused', { roomId, peerId: fromPeerId, reason: err.code });
+        throw err;
+      }
     });
   }
 
@@ -178,6 +215,7 @@ export class MediaKeyService {
       if (state !== 'ok' && m.state === 'ok') {
         // Its frames stop opening here; if it holds a key of ours, later media goes under one it never sees.
         this.post(call, { type: 'drop-sender', senderId: m.peerId });
+        call.chat.dropSender(m.peerId);
         if (m.deliveredEpoch >= 0) this.rekey(call, `trust-${state}`, m.peerId);
         // Newer keys must never reach it until the gate passes again, and then only a ratchet of them.
         m.minEpoch = call.schedule.latest().epoch + 1;
@@ -239,6 +277,7 @@ export class MediaKeyService {
     call.port.post({ type: 'drop-send-key' });
     call.port.close();
     call.schedule.dispose();
+    call.chat.dispose();
     this.opts.audit.record('media-call-stopped', { roomId: call.roomId, reason });
   }
 }

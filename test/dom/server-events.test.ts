@@ -37,7 +37,8 @@ const VALID: Record<ServerEventName, Record<string, unknown>> = {
   'trust:held': { from, notice: held },
   'server:shutdown': { reconnectAfterMs: 1000 },
   'room:path': sfuPath,
-  'media:key': { from, blob: 'AQID' }
+  'media:key': { from, blob: 'AQID' },
+  'chat:group': { from, blob: 'AQID' }
 };
 /** Per event: a wrong value deep inside its payload. */
 const WRONG: Record<ServerEventName, (v: Record<string, unknown>) => unknown> = {
@@ -51,7 +52,8 @@ const WRONG: Record<ServerEventName, (v: Record<string, unknown>) => unknown> = 
   'trust:held': (v) => ({ ...v, notice: { ...held, subjectKeyId: 'short' } }),
   'server:shutdown': () => ({ reconnectAfterMs: 'soon' }),
   'room:path': (v) => ({ ...v, roomToken: `1700000000,janus.plugin.videoroom,room=999:${sig}` }),
-  'media:key': (v) => ({ ...v, blob: 'A'.repeat(1025) })
+  'media:key': (v) => ({ ...v, blob: 'A'.repeat(1025) }),
+  'chat:group': (v) => ({ ...v, blob: 'A'.repeat(54_749) })
 };
 
 function client() {

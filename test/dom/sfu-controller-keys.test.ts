@@ -15,6 +15,7 @@ function keysStub() {
   const keys: CallKeys = {
     worker: { addEventListener() {}, removeEventListener() {}, terminate() {} } as unknown as Worker,
     received: (from, blob) => { received.push([from, blob]); },
+    openGroupChat: () => Promise.reject(new Error('not used here')),
     stop: async () => { stopped++; }
   };
   return { keys, received, stopped: () => stopped };

@@ -67,6 +67,11 @@ export class Room {
       now: () => Date.now()
     }, (identityKey) => this.mesh?.isReady(identityKey) ?? false);
     this.chat.onFileControl = (identityKey, control) => void this.files.onControl(identityKey, control);
+    this.chat.group = {
+      active: () => this.sfu.active,
+      send: (blob) => this.signaling ? this.signaling.request('chat:group', { blob }) : Promise.reject(new Error('signaling is down')),
+      open: (from, blob) => this.sfu.openGroupChat(from, blob)
+    };
   }
 
   private get s() { return this.store.getState(); }
@@ -156,6 +161,7 @@ export class Room {
     });
     sig.on('room:path', (path) => this.applyPath(path));
     sig.on('media:key', ({ from, blob }) => this.sfu.onMediaKey(from, blob));
+    sig.on('chat:group', ({ from, blob }) => void this.chat.receiveGroup(from, blob));
     sig.on('signal:relay', ({ from, signal, binding }) => this.mesh?.onSignal(from, signal, binding));
     sig.on('keys:published', ({ from, bundle }) => {
       const p = this.byRoute(from);

@@ -1,4 +1,5 @@
 // Runs the room's SFU call when the server says `sfu`: starts, refreshes and stops it, feeds it the room's members, writes its events to the store.
+import type { OpenedGroupChat } from '../../../protocol/group-chat';
 import type { RoomPath, SfuPath } from '../../../protocol/sfu';
 import { errorText } from '../lib/veil';
 import { SfuCall } from '../rtc/sfu/sfu-call';
@@ -27,6 +28,8 @@ export interface SfuControllerDeps {
 export interface CallKeys {
   readonly worker: Worker;
   received(from: string, blob: string): void;
+  /** Main opens a room chat message from `from` (PROTOCOL.md §22), after the key blobs received before it. */
+  openGroupChat(from: string, blob: string): Promise<OpenedGroupChat>;
   stop(): Promise<void>;
 }
 
@@ -127,6 +130,12 @@ export class SfuController {
     if (this.keys) return this.keys.received(from, blob);
     if (this.early.length >= EARLY_KEY_BLOBS) this.early.shift();
     this.early.push([from, blob]);
+  }
+
+  /** A `chat:group` event: only a running call holds the keys it needs. */
+  openGroupChat(from: string, blob: string): Promise<OpenedGroupChat> {
+    if (!this.keys) return Promise.reject(new Error('no SFU call: room messages cannot be opened'));
+    return this.keys.openGroupChat(from, blob);
   }
 
   /** The worker and main's call keys go with the call: a later call starts with fresh keys. */

@@ -1,4 +1,5 @@
 // Keeps main's media-key service in step with one SFU call: who is in it, trust changes, and sealed key blobs both ways.
+import type { OpenedGroupChat } from '../../../protocol/group-chat';
 import { errorText, unwrap } from '../lib/veil';
 import { createKeyedFrameWorker } from '../sframe/key-port';
 import { MediaKeyRelay } from '../sframe/media-key-relay';
@@ -57,6 +58,13 @@ export class SfuKeys {
   /** A `media:key` server event (already schema-checked by the signaling client). */
   received(from: string, blob: string): void {
     this.queue(() => this.relay.received(from, blob));
+  }
+
+  /** A `chat:group` event, opened after every key blob and member change seen before it (its key may be one of them). */
+  openGroupChat(from: string, blob: string): Promise<OpenedGroupChat> {
+    const run = this.chain.then(() => unwrap(window.veil.media.openGroupChat(this.d.roomId, from, blob)));
+    this.chain = run.then(() => undefined, () => undefined);
+    return run;
   }
 
   private sync(): void {

@@ -18,7 +18,7 @@ const flip = (b: Uint8Array, i: number) => { const c = b.slice(); c[i]! ^= 1; re
 describe('Veil known-answer vectors', () => {
   it('the frozen set holds every category (link-binding and room-code vectors live beside them)', () => {
     for (const name of ['parties', 'key-bundle', 'session', 'envelope', 'rotation', 'revocation', 'safety-number', 'file-manifest', 'file-key', 'file-chunk', 'file-final',
-      'ed25519-rule', 'join-proof', 'room-code', 'media-key']) {
+      'ed25519-rule', 'join-proof', 'room-code', 'media-key', 'group-chat']) {
       expect(frozen[name], name).toBeDefined();
     }
   });
