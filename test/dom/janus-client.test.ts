@@ -87,6 +87,21 @@ describe('Janus client: what it sends', () => {
   });
 });
 
+describe('Janus client: a slow SFU', () => {
+  it('the late answer to a request that timed out is dropped quietly; an answer to one never sent is still refused', async () => {
+    await connected();
+    const trickle = conn.trickle(HANDLE, null);
+    const req = await sock.sentCount(3);
+    await expect(trickle).rejects.toMatchObject({ code: 'timeout' });
+    sock.deliver({ janus: 'ack', transaction: req.transaction, session_id: SESSION });
+    await flush();
+    expect(refused).toEqual([]);
+    sock.deliver({ janus: 'ack', transaction: 'never-sent', session_id: SESSION });
+    await flush();
+    expect(refused.map((e) => [e.code, e.message])).toEqual([['unknown-transaction', 'answer (ack) to no request of ours']]);
+  });
+});
+
 describe('Janus client: refusals (typed, and nothing changes)', () => {
   const cases: Array<[string, (tx: string) => Json | string, JanusError['code']]> = [
     ['not JSON', () => '{"janus":"event",', 'malformed'],

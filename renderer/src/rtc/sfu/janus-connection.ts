@@ -40,6 +40,9 @@ export interface JanusConnectionEvents {
   closed: [reason: string];
 }
 
+/** Timed-out transactions remembered (the oldest go first). */
+const MAX_LATE_TRANSACTIONS = 64;
+
 /** A request waits for `success`, or for the plugin `event` carrying its transaction (after Janus's `ack`). */
 /** Our SDP as Janus takes it: `e2ee` says the frames are end-to-end encrypted (SFrame), `rid_order` the simulcast order. */
 export interface OutgoingJsep { type: 'offer' | 'answer'; sdp: string; e2ee: true; rid_order?: 'hml' }
@@ -61,6 +64,8 @@ export class JanusConnection {
   readonly events = new Emitter<JanusConnectionEvents>();
   private readonly ws: JanusSocket;
   private readonly pending = new Map<string, Pending>();
+  /** Transactions we stopped waiting for (timed out), so their late answers are not taken for a lying SFU's. */
+  private readonly late = new Set<string>();
   private readonly handles = new Set<number>();
   private sessionId: number | null = null;
   private token: string;
@@ -139,6 +144,8 @@ export class JanusConnection {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(transaction);
+        this.late.add(transaction);
+        if (this.late.size > MAX_LATE_TRANSACTIONS) this.late.delete(this.late.values().next().value ?? '');
         reject(new JanusError('timeout', `no answer from the SFU to ${String(msg.janus)}`));
       }, timeoutMs ?? this.options.requestTimeoutMs ?? 20_000);
       this.pending.set(transaction, { expect, resolve, reject, timer });
@@ -165,7 +172,9 @@ export class JanusConnection {
     }
     if (m.janus === 'timeout') return this.shut('the SFU session timed out');
     const waiting = m.transaction !== undefined ? this.pending.get(m.transaction) : undefined;
-    if (m.transaction !== undefined && !waiting && m.janus !== 'event') return this.refuse('unknown-transaction', 'answer to no request of ours');
+    // The answer to a request we already gave up on (a slow SFU): expected, and nothing to act on.
+    if (m.transaction !== undefined && !waiting && this.late.has(m.transaction) && m.janus !== 'event') return;
+    if (m.transaction !== undefined && !waiting && m.janus !== 'event') return this.refuse('unknown-transaction', `answer (${m.janus}) to no request of ours`);
     if ('sender' in m && m.sender !== undefined && !this.handles.has(m.sender)) return this.refuse('unknown-handle', 'message for a handle we do not hold');
     if (waiting && m.transaction !== undefined) this.settle(m.transaction, waiting, m);
     else if (m.janus === 'event' || m.janus === 'webrtcup' || m.janus === 'media' || m.janus === 'slowlink' || m.janus === 'hangup' || m.janus === 'detached' || m.janus === 'trickle') {
