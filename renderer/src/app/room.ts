@@ -87,8 +87,8 @@ export class Room {
       selfId: () => this.s.selfId,
       iceServers: () => this.iceServers(),
       alwaysRelay: () => this.alwaysRelay,
-      // On the SFU path media goes through Janus; mesh links made then carry chat and files only.
-      localStream: () => this.sfu.active ? null : this.s.localStream,
+      // Whether links send it follows the room's path (`applyPath`).
+      localStream: () => this.s.localStream,
       screenTrack: () => this.screenTrack,
       bind: (identityKey, role, localFp, remoteFp, digest) => unwrap(window.veil.link.bind(roomId, identityKey, role, localFp, remoteFp, digest)),
       verify: async (identityKey, binding, remoteFp, localFp, digest) => {
@@ -170,7 +170,13 @@ export class Room {
     });
   }
 
+  /**
+   * The one place media follows the room's path: on `sfu` the mesh links stop sending media (chat and files stay) and
+   * the SFU call starts; on `mesh` the links send our tracks again and the SFU call stops.
+   */
   private applyPath(path: RoomPath | undefined): void {
+    const viaSfu = path?.path === 'sfu';
+    void this.mesh?.setMediaEnabled(!viaSfu);
     this.sfu.apply(path).catch((err: unknown) => this.s.pushAlert(`The SFU call did not start: ${errorText(err)}`));
   }
 
