@@ -48,7 +48,13 @@ export class Room {
         send: (to, blob) => this.signaling ? this.signaling.request('media:key', { to, blob }) : Promise.reject(new Error('signaling is down'))
       }, selfId),
       rtc: () => buildRtcConfiguration({ iceServers: this.iceServers(), certificate: null, alwaysRelay: this.alwaysRelay }),
-      refreshPath: () => this.signaling ? this.signaling.request('sfu:token', {}) : Promise.reject(new Error('signaling is down'))
+      refreshPath: async () => {
+        if (!this.signaling) throw new Error('signaling is down');
+        const path = await this.signaling.request('sfu:token', {});
+        // The refresh may be what found the room back on the mesh (the server then tells only the others).
+        if (path.path === 'mesh') this.applyPath(path);
+        return path;
+      }
     });
     this.chat = new Chat(store, params.roomId, () => this.mesh);
     this.notices = new NoticeApplier(store);
