@@ -4,8 +4,8 @@ import { fail, roomChannel, type Ctx, type HandlerMap, type VeilSocket } from '.
 import { SfuUnavailableError, type PathDecision } from '../sfu/manager';
 
 /**
- * Tells the room's members (all but `except`) the path the manager just moved the room to, then waits for the Janus
- * room it retired to be destroyed. Janus tokens name no member, so every (proven) member gets the same pair; each
+ * Tells the room's members (all but `except`) the path the manager just moved the room to, then destroys the Janus
+ * room it retired (after: members stop their SFU call on the path rather than on Janus closing the room). Janus tokens name no member, so every (proven) member gets the same pair; each
  * refreshes its own.
  */
 async function announce(ctx: Ctx, roomId: string, decision: PathDecision, members: number, except?: VeilSocket): Promise<void> {
@@ -14,7 +14,7 @@ async function announce(ctx: Ctx, roomId: string, decision: PathDecision, member
     ctx.log.info({ event: 'room:path', roomId, path: to, members }, to === 'sfu' ? 'room moved to the SFU' : 'room moved back to the mesh');
     (except ? except.to(roomChannel(roomId)) : ctx.io.to(roomChannel(roomId))).emit('room:path', decision.path);
   }
-  await decision.teardown;
+  await decision.teardown();
 }
 
 /**

@@ -35,12 +35,13 @@ export interface PathDecision {
   path: RoomPath;
   /** This call changed the room's path (created its SFU room, or released it): the room's other members must hear it. */
   switched: boolean;
-  /** The Janus room this decision retired, being destroyed (never rejects); resolved at once when there is none. */
-  teardown: Promise<void>;
+  /** Destroys the Janus room this decision retired (never rejects; a no-op when there is none): run after announcing, so members hear the path before Janus closes the room under them. */
+  teardown: () => Promise<void>;
 }
 
 /** Smallest room that may still leave the SFU by shrinking (smaller rooms would only flap on one join). */
 const MESH_FLOOR = 2;
+const nothing = () => Promise.resolve();
 
 /** Ids Janus rooms get: random, so one room's id tells nothing about another's (below 2^48 for randomInt). */
 const newJanusRoomId = () => randomInt(1, 2 ** 48 - 1);
@@ -94,12 +95,12 @@ export class SfuManager {
   async pathFor(roomId: string, members: number): Promise<PathDecision> {
     const held = await this.store.get(roomId);
     if (held && this.wantsMesh(roomId, members)) return this.retire(roomId, held);
-    if (held) { this.known.add(roomId); return { path: this.sfuPath(held), switched: false, teardown: Promise.resolve() }; }
-    if (!this.wantsSfu(roomId, members)) return { path: { path: 'mesh' }, switched: false, teardown: Promise.resolve() };
+    if (held) { this.known.add(roomId); return { path: this.sfuPath(held), switched: false, teardown: nothing }; }
+    if (!this.wantsSfu(roomId, members)) return { path: { path: 'mesh' }, switched: false, teardown: nothing };
     // Only the call that started the creation, and only if this node's room won, announces the switch.
     const first = !this.creating.has(roomId);
     const { rec, created } = await this.ensureRoom(roomId);
-    return { path: this.sfuPath(rec), switched: first && created, teardown: Promise.resolve() };
+    return { path: this.sfuPath(rec), switched: first && created, teardown: nothing };
   }
 
   /**
@@ -107,7 +108,7 @@ export class SfuManager {
    * back to the mesh (`switched`: its remaining members must hear `{path:'mesh'}`). Never throws.
    */
   async afterLeave(roomId: string, members: number): Promise<PathDecision> {
-    const mesh: PathDecision = { path: { path: 'mesh' }, switched: false, teardown: Promise.resolve() };
+    const mesh: PathDecision = { path: { path: 'mesh' }, switched: false, teardown: nothing };
     if (members > 0 && !this.wantsMesh(roomId, members)) return mesh;
     try {
       const held = await this.store.get(roomId);
@@ -128,7 +129,7 @@ export class SfuManager {
   private async retire(roomId: string, rec: SfuRoomRecord): Promise<PathDecision> {
     this.known.delete(roomId);
     const released = await this.store.release(roomId, rec);
-    return { path: { path: 'mesh' }, switched: released, teardown: released ? this.destroy(roomId, rec) : Promise.resolve() };
+    return { path: { path: 'mesh' }, switched: released, teardown: released ? () => this.destroy(roomId, rec) : nothing };
   }
 
   /** Fresh tokens for the room's existing SFU room. */

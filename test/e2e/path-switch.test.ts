@@ -36,6 +36,14 @@ const meshLinks = (p: Peer) => p.page.evaluate(`(async () => {
   return out;
 })()`) as Promise<MeshLink[]>;
 
+/** Dismisses (and prints) the page's alerts: the banner sits over the side panel's tabs. */
+async function dismissAlerts(p: Peer): Promise<void> {
+  const texts = await p.alertTexts();
+  if (texts.length > 0) console.log(`[path-switch] ${p.name} alerts: ${JSON.stringify(texts)}`);
+  const buttons = p.page.locator('[data-testid="alert"] button[aria-label="Dismiss"]');
+  while (await buttons.count() > 0) await buttons.first().click();
+}
+
 const pathOf = (p: Peer) => p.page.getByTestId('call-view').getAttribute('data-path');
 
 describe.skipIf(notReady !== null)(`path switch mesh ⇄ SFU${notReady ? ` (skipped: ${notReady})` : ''}`, () => {
@@ -112,6 +120,7 @@ describe.skipIf(notReady !== null)(`path switch mesh ⇄ SFU${notReady ? ` (skip
     for (const [i, links] of after.entries()) {
       expect(links.reduce((n, l) => n + l.sent, 0), `${all[i]!.name}: mesh RTP bytes sent`).toBe(before[i]!.reduce((n, l) => n + l.sent, 0));
     }
+    for (const p of all) await dismissAlerts(p);
     await alice.sendChat('chat over the mesh while the SFU carries the call');
     await bob.waitForMessage('chat over the mesh while the SFU carries the call');
     await carol.waitForMessage('chat over the mesh while the SFU carries the call');
@@ -130,6 +139,7 @@ describe.skipIf(notReady !== null)(`path switch mesh ⇄ SFU${notReady ? ` (skip
       await until(async () => p.page.locator('[data-testid="tile-peer"] video').evaluateAll((vs) =>
         vs.some((v) => (v as HTMLVideoElement).srcObject !== null && (v as HTMLVideoElement).videoWidth > 0)), 30_000, `${p.name}: the mesh tile shows video`);
     }
+    for (const p of [alice, bob]) await dismissAlerts(p);
     await bob.sendChat('chat after going back to the mesh');
     await alice.waitForMessage('chat after going back to the mesh');
   }, LONG);

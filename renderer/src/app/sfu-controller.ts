@@ -80,7 +80,8 @@ export class SfuController {
     this.s.setSfu({ state: 'connecting', room: path.room, reason: null, expiresAt: path.expiresAt });
     call.events.on('tokens', (expiresAt) => this.s.setSfu({ expiresAt }));
     call.events.on('state', (state, reason) => {
-      if (this.call !== call && state !== 'closed') return;
+      // A call we already stopped (the path changed) may still report closing: it no longer speaks for the room.
+      if (this.call !== call) return;
       this.s.setSfu({ state, reason: reason ?? null });
       if (state === 'failed') this.s.pushAlert(`The SFU call stopped: ${reason ?? 'unknown reason'}`);
     });
@@ -88,8 +89,8 @@ export class SfuController {
     call.events.on('feed-gone', (feedId) => this.s.removeFeed(feedId));
     call.events.on('send', (status) => this.s.setSfu({ send: status.state }));
     call.events.on('refused', (e) => {
-      // One alert per kind: a hostile SFU cannot flood the banner.
-      if (this.refusals.has(e.code)) return;
+      // One alert per kind: a hostile SFU cannot flood the banner. A stopped call's leftovers are not the room's.
+      if (this.call !== call || this.refusals.has(e.code)) return;
       this.refusals.add(e.code);
       this.s.pushAlert(`Refused a message from the SFU (${e.code}): ${e.message}`);
     });
