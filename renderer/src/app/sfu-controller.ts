@@ -83,7 +83,7 @@ export class SfuController {
       // A call we already stopped (the path changed) may still report closing: it no longer speaks for the room.
       if (this.call !== call) return;
       this.s.setSfu({ state, reason: reason ?? null });
-      if (state === 'failed') this.s.pushAlert(`The SFU call stopped: ${reason ?? 'unknown reason'}`);
+      if (state === 'failed') void this.failed(call, reason);
     });
     call.events.on('feed', (feedId, f) => this.s.upsertFeed({ feedId, ...f }));
     call.events.on('feed-gone', (feedId) => this.s.removeFeed(feedId));
@@ -105,6 +105,15 @@ export class SfuController {
     } catch (err) {
       this.s.setSfu({ state: 'failed', reason: errorText(err) });
     }
+  }
+
+  /**
+   * A failed call may only mean the room went back to the mesh and Janus closed its room before the server's
+   * `room:path` reached us: ask the server (a `mesh` answer is applied by `refreshPath`), and alert only otherwise.
+   */
+  private async failed(call: SfuCall, reason: string | undefined): Promise<void> {
+    const path = await this.d.refreshPath().catch(() => null);
+    if (this.call === call && path?.path !== 'mesh') this.s.pushAlert(`The SFU call stopped: ${reason ?? 'unknown reason'}`);
   }
 
   /** A `media:key` server event: a sealed key blob for main, while a call runs. */
