@@ -87,6 +87,8 @@ export const signalingConfigSchema = z.strictObject({
   janusTokenTtlSec: int('JANUS_TOKEN_TTL_SEC', 60, 3600).default(600),
   /** Rooms with more members than this use the SFU (0 = every room). */
   sfuThreshold: int('SFU_THRESHOLD', 0, 10_000).default(5),
+  /** A room on the SFU goes back to the mesh at SFU_THRESHOLD minus this many members (never below 2). */
+  sfuHysteresis: int('SFU_HYSTERESIS', 0, 10_000).default(2),
   /** Rooms that use the SFU whatever their size. */
   sfuRooms: z.array(z.string().regex(ROOM_ID_PATTERN, 'SFU_ROOMS entries must be room ids')).max(1024).default([]),
   janusHealthMs: int('JANUS_HEALTH_MS', 1000, 600_000).default(10_000)
@@ -160,6 +162,7 @@ export const CONFIG_SOURCES: readonly Source[] = [
   { env: 'JANUS_TOKEN_SECRET', flag: '--janus-token-secret', key: 'janusTokenSecret', kind: 'str' },
   { env: 'JANUS_TOKEN_TTL_SEC', flag: '--janus-token-ttl-sec', key: 'janusTokenTtlSec', kind: 'int' },
   { env: 'SFU_THRESHOLD', flag: '--sfu-threshold', key: 'sfuThreshold', kind: 'int' },
+  { env: 'SFU_HYSTERESIS', flag: '--sfu-hysteresis', key: 'sfuHysteresis', kind: 'int' },
   { env: 'SFU_ROOMS', flag: '--sfu-rooms', key: 'sfuRooms', kind: 'list' },
   { env: 'JANUS_HEALTH_MS', flag: '--janus-health-ms', key: 'janusHealthMs', kind: 'int' }
 ];

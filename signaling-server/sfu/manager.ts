@@ -1,4 +1,4 @@
-// The SFU path of rooms: when a room uses Janus, which instance hosts it, lazy creation, teardown when empty, tokens, health.
+// The SFU path of rooms: when a room uses Janus (and when it goes back to the mesh), which instance hosts it, creation, teardown, tokens, health.
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { RoomPath, SfuPath } from '../../protocol/sfu';
@@ -14,6 +14,8 @@ export interface SfuConfig {
   janusTokenSecret: string;
   janusTokenTtlSec: number;
   sfuThreshold: number;
+  /** How far below the threshold a room must shrink before it leaves the SFU (see `meshAtMost`). */
+  sfuHysteresis: number;
   sfuRooms: string[];
   janusHealthMs: number;
   /** Publishers a Janus room admits (the room capacity). */
@@ -27,6 +29,19 @@ export class SfuUnavailableError extends Error {}
 
 /** `insecure`: its `info` says token auth is off, so any client could use it: never placed on. */
 interface Instance { url: string; publicUrl: string; client: JanusClient; up: boolean | null; insecure: boolean; lastError?: string }
+
+/** A change of a room's path as the manager decided it; handlers announce `path` to the room when `switched`. */
+export interface PathDecision {
+  path: RoomPath;
+  /** This call changed the room's path (created its SFU room, or released it): the room's other members must hear it. */
+  switched: boolean;
+  /** Destroys the Janus room this decision retired (never rejects; a no-op when there is none): run after announcing, so members hear the path before Janus closes the room under them. */
+  teardown: () => Promise<void>;
+}
+
+/** Smallest room that may still leave the SFU by shrinking (smaller rooms would only flap on one join). */
+const MESH_FLOOR = 2;
+const nothing = () => Promise.resolve();
 
 /** Ids Janus rooms get: random, so one room's id tells nothing about another's (below 2^48 for randomInt). */
 const newJanusRoomId = () => randomInt(1, 2 ** 48 - 1);
@@ -53,6 +68,20 @@ export class SfuManager {
     return this.cfg.sfuRooms.includes(roomId) || members > this.cfg.sfuThreshold;
   }
 
+  /**
+   * Rooms on the SFU go back to the mesh at this many members or fewer: `SFU_HYSTERESIS` below the threshold, but never
+   * below 2 members (nor above the threshold), so one leave at the threshold keeps the room where it is.
+   */
+  get meshAtMost(): number {
+    const t = this.cfg.sfuThreshold;
+    return t < MESH_FLOOR ? t : Math.max(MESH_FLOOR, t - this.cfg.sfuHysteresis);
+  }
+
+  /** Whether a room now on the SFU should go back to the mesh at this size (`SFU_ROOMS` rooms never do). */
+  wantsMesh(roomId: string, members: number): boolean {
+    return !this.cfg.sfuRooms.includes(roomId) && members <= this.meshAtMost;
+  }
+
   get knownRooms(): number { return this.known.size; }
 
   /** The Janus addresses members are sent to (the public ones), for clients to allow before they join. */
@@ -62,17 +91,48 @@ export class SfuManager {
   forgetLocal(roomId: string): void { this.known.delete(roomId); }
 
   /**
-   * The path for a member of `roomId`: the SFU once the room has one (it stays there until empty, so a room at the
-   * threshold does not flap), created now if the room has grown past the threshold. `switched`: this call created it.
+   * The path for a member of `roomId` (joining, or refreshing its tokens): the room's SFU while it has one and has not
+   * shrunk to `meshAtMost`; created now if the room has grown past the threshold; released (back to the mesh) when a
+   * room still on the SFU is found small enough, as after members vanished without a leave.
    */
-  async pathFor(roomId: string, members: number): Promise<{ path: RoomPath; switched: boolean }> {
+  async pathFor(roomId: string, members: number): Promise<PathDecision> {
     const held = await this.store.get(roomId);
-    if (held) { this.known.add(roomId); return { path: this.sfuPath(held), switched: false }; }
-    if (!this.wantsSfu(roomId, members)) return { path: { path: 'mesh' }, switched: false };
+    if (held && this.wantsMesh(roomId, members)) return this.retire(roomId, held);
+    if (held) { this.known.add(roomId); return { path: this.sfuPath(held), switched: false, teardown: nothing }; }
+    if (!this.wantsSfu(roomId, members)) return { path: { path: 'mesh' }, switched: false, teardown: nothing };
     // Only the call that started the creation, and only if this node's room won, announces the switch.
     const first = !this.creating.has(roomId);
     const { rec, created } = await this.ensureRoom(roomId);
-    return { path: this.sfuPath(rec), switched: first && created };
+    return { path: this.sfuPath(rec), switched: first && created, teardown: nothing };
+  }
+
+  /**
+   * After a leave, with `members` left: an empty room's SFU room is destroyed; a room that shrank to `meshAtMost` goes
+   * back to the mesh (`switched`: its remaining members must hear `{path:'mesh'}`). Never throws.
+   */
+  async afterLeave(roomId: string, members: number): Promise<PathDecision> {
+    const mesh: PathDecision = { path: { path: 'mesh' }, switched: false, teardown: nothing };
+    if (members > 0 && !this.wantsMesh(roomId, members)) return mesh;
+    try {
+      const held = await this.store.get(roomId);
+      if (!held) return mesh;
+      const decision = await this.retire(roomId, held);
+      return { ...decision, switched: decision.switched && members > 0 };
+    } catch (err) {
+      this.metrics.failure('destroy');
+      this.log.warn({ event: 'sfu:destroy-failed', roomId, err: (err as Error).message }, 'SFU room teardown failed');
+      return mesh;
+    }
+  }
+
+  /**
+   * Takes the room off the SFU: its record goes first (compare-and-delete, so of several nodes seeing the same shrink
+   * exactly one wins and announces), then its Janus room is destroyed. A later growth creates a new Janus room.
+   */
+  private async retire(roomId: string, rec: SfuRoomRecord): Promise<PathDecision> {
+    this.known.delete(roomId);
+    const released = await this.store.release(roomId, rec);
+    return { path: { path: 'mesh' }, switched: released, teardown: released ? () => this.destroy(roomId, rec) : nothing };
   }
 
   /** Fresh tokens for the room's existing SFU room. */
@@ -151,12 +211,9 @@ export class SfuManager {
       || (load.get(a.url) ?? 0) - (load.get(b.url) ?? 0) || rank(a) - rank(b));
   }
 
-  /** Called after a member left: destroys the room's SFU room once nobody is left. Never throws. */
-  async roomEmptied(roomId: string): Promise<void> {
-    this.known.delete(roomId);
+  /** Destroys a released Janus room. Never throws. */
+  private async destroy(roomId: string, rec: SfuRoomRecord): Promise<void> {
     try {
-      const rec = await this.store.get(roomId);
-      if (!rec || !(await this.store.release(roomId, rec))) return;
       const inst = this.instances.find((i) => i.url === rec.janusUrl);
       await inst?.client.destroyRoom(rec.room, rec.secret);
       this.metrics.roomsDestroyed();

@@ -49,7 +49,13 @@ export class Room {
       }, selfId),
       rtc: () => buildRtcConfiguration({ iceServers: this.iceServers(), certificate: null, alwaysRelay: this.alwaysRelay }),
       outgoingStream: () => this.outgoingStream(),
-      refreshPath: () => this.signaling ? this.signaling.request('sfu:token', {}) : Promise.reject(new Error('signaling is down')),
+      refreshPath: async () => {
+        if (!this.signaling) throw new Error('signaling is down');
+        const path = await this.signaling.request('sfu:token', {});
+        // The refresh may be what found the room back on the mesh (the server then tells only the others).
+        if (path.path === 'mesh') this.applyPath(path);
+        return path;
+      },
       allowMediaServer: async (url) => {
         const r = await window.veil.app.allowSfu(params.serverUrl, url);
         return !r.ok ? 'refused' : r.value.reloadRequired ? 'after-reload' : 'usable';
@@ -97,8 +103,8 @@ export class Room {
       selfId: () => this.s.selfId,
       iceServers: () => this.iceServers(),
       alwaysRelay: () => this.alwaysRelay,
-      // On the SFU path media goes through Janus; mesh links made then carry chat and files only.
-      localStream: () => this.sfu.active ? null : this.s.localStream,
+      // Whether links send it follows the room's path (`applyPath`).
+      localStream: () => this.s.localStream,
       screenTrack: () => this.screenTrack,
       bind: (identityKey, role, localFp, remoteFp, digest) => unwrap(window.veil.link.bind(roomId, identityKey, role, localFp, remoteFp, digest)),
       verify: async (identityKey, binding, remoteFp, localFp, digest) => {
@@ -181,7 +187,13 @@ export class Room {
     });
   }
 
+  /**
+   * The one place media follows the room's path: on `sfu` the mesh links stop sending media (chat and files stay) and
+   * the SFU call starts; on `mesh` the links send our tracks again and the SFU call stops.
+   */
   private applyPath(path: RoomPath | undefined): void {
+    const viaSfu = path?.path === 'sfu';
+    void this.mesh?.setMediaEnabled(!viaSfu);
     this.sfu.apply(path).catch((err: unknown) => this.s.pushAlert(`The SFU call did not start: ${errorText(err)}`));
   }
 

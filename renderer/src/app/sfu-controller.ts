@@ -94,16 +94,17 @@ export class SfuController {
     this.s.setSfu({ state: 'connecting', room: path.room, reason: null, expiresAt: path.expiresAt });
     call.events.on('tokens', (expiresAt) => this.s.setSfu({ expiresAt }));
     call.events.on('state', (state, reason) => {
-      if (this.call !== call && state !== 'closed') return;
+      // A call we already stopped (the path changed) may still report closing: it no longer speaks for the room.
+      if (this.call !== call) return;
       this.s.setSfu({ state, reason: reason ?? null });
-      if (state === 'failed') this.s.pushAlert(`The SFU call stopped: ${reason ?? 'unknown reason'}`);
+      if (state === 'failed') void this.failed(call, reason);
     });
     call.events.on('feed', (feedId, f) => this.s.upsertFeed({ feedId, ...f }));
     call.events.on('feed-gone', (feedId) => this.s.removeFeed(feedId));
     call.events.on('send', (status) => this.s.setSfu({ send: status.state }));
     call.events.on('refused', (e) => {
-      // One alert per kind: a hostile SFU cannot flood the banner.
-      if (this.refusals.has(e.code)) return;
+      // One alert per kind: a hostile SFU cannot flood the banner. A stopped call's leftovers are not the room's.
+      if (this.call !== call || this.refusals.has(e.code)) return;
       this.refusals.add(e.code);
       this.s.pushAlert(`Refused a message from the SFU (${e.code}): ${e.message}`);
     });
@@ -123,6 +124,15 @@ export class SfuController {
   /** Our outgoing track of one kind changed; the SFU call (if any) sends it on the same sender. */
   async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
     await this.call?.replaceTrack(kind, track);
+  }
+
+  /**
+   * A failed call may only mean the room went back to the mesh and Janus closed its room before the server's
+   * `room:path` reached us: ask the server (a `mesh` answer is applied by `refreshPath`), and alert only otherwise.
+   */
+  private async failed(call: SfuCall, reason: string | undefined): Promise<void> {
+    const path = await this.d.refreshPath().catch(() => null);
+    if (this.call === call && path?.path !== 'mesh') this.s.pushAlert(`The SFU call stopped: ${reason ?? 'unknown reason'}`);
   }
 
   /** A `media:key` server event: a sealed key blob for main, while a call runs. */

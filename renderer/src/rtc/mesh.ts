@@ -10,7 +10,8 @@ import { allFingerprints } from './fingerprint';
 import { buildRtcConfiguration } from './ice-policy';
 import { CONNECT_TIMEOUT_MS, NOT_IN_TIME, PeerLink } from './peer-link';
 import { errorText } from '../lib/veil';
-import type { MediaKind } from './transceivers';
+import { MEDIA_KINDS, type MediaKind } from './transceivers';
+import { MeshMedia } from './mesh-media';
 
 export type { LinkPatch, MeshDeps, MeshEvents, MeshView } from './mesh-types';
 
@@ -47,8 +48,11 @@ export class Mesh {
   private timeouts = new Map<string, number>();
   private stopped = false;
   readonly events = new Emitter<MeshEvents>();
+  private readonly media: MeshMedia;
 
-  constructor(private readonly d: MeshDeps) {}
+  constructor(private readonly d: MeshDeps) {
+    this.media = new MeshMedia(() => d.localStream(), () => d.screenTrack());
+  }
 
   private peerByRoute(peerId: string) {
     return Object.values(this.d.view.peers()).find((p) => p.peerId === peerId);
@@ -123,7 +127,7 @@ export class Mesh {
     };
     const link: PeerLink = new PeerLink(initiator, {
       initiator,
-      localTracks: () => this.localTracks(),
+      localTracks: () => this.media.tracks(),
       config,
       bind: (role, localFp, remoteFp, digest) => this.d.bind(identityKey, role, localFp, remoteFp, digest),
       verify: (binding, remoteFp, localFp, digest) => this.d.verify(identityKey, binding, remoteFp, localFp, digest),
@@ -261,11 +265,6 @@ export class Mesh {
     this.events.emit('signal-refused', p.identityKey, reason);
   }
 
-  private localTracks(): Record<MediaKind, MediaStreamTrack | null> {
-    const stream = this.d.localStream();
-    return { audio: stream?.getAudioTracks()[0] ?? null, video: this.d.screenTrack() ?? stream?.getVideoTracks()[0] ?? null };
-  }
-
   flush(peerId: string): void {
     for (const s of this.early.take(peerId)) this.onSignal(peerId, s.signal, s.binding);
   }
@@ -304,10 +303,24 @@ export class Mesh {
     for (const l of this.links.values()) if (l.isAuthenticated) void l.setVideoQuality(big ? 2 : 1, big ? 15 : 24);
   }
 
-  /** Swaps the outgoing track on every proven link; unproven links pick the current tracks up once proven. */
+  /** Swaps the outgoing track on every proven link (not while media is off); unproven links pick the current tracks up once proven. */
   async replaceTrack(kind: MediaKind, track: MediaStreamTrack | null): Promise<void> {
+    if (!this.media.isEnabled) return;
     await Promise.all([...this.links.values()].map((l) => l.replaceTrack(kind, track).catch(() => {})));
   }
+
+  /**
+   * Media follows the room's path: off while the SFU carries the call (every link's senders go trackless, chat and files
+   * go on), on again back on the mesh (our tracks, the screen while sharing). The transceivers were negotiated when
+   * each link was made, so this is a track swap on each link, with no new offer or answer to verify.
+   */
+  async setMediaEnabled(on: boolean): Promise<void> {
+    if (!this.media.set(on)) return;
+    const tracks = this.media.tracks();
+    await Promise.all([...this.links.values()].flatMap((l) => MEDIA_KINDS.map((k) => l.replaceTrack(k, tracks[k]).catch(() => {}))));
+  }
+
+  get mediaEnabled(): boolean { return this.media.isEnabled; }
 
   stop(): void {
     this.stopped = true;
