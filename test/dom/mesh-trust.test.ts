@@ -6,7 +6,7 @@ import { createAppStore } from '../../renderer/src/store';
 import { created, FakePeer, installMediaStream } from './fake-rtc';
 
 vi.mock('simple-peer', () => ({ default: FakePeer }));
-const { Mesh, PENDING_TRUST_REASON, DROPPED_BUSY, DROPPED_REFUSED, TIMEOUT_RETRIES } = await import('../../renderer/src/rtc/mesh');
+const { Mesh, PENDING_TRUST_REASON, DROPPED_BUSY, DROPPED_REFUSED } = await import('../../renderer/src/rtc/mesh');
 const { CONNECT_TIMEOUT_MS, NOT_IN_TIME } = await import('../../renderer/src/rtc/peer-link');
 
 const B: WireLinkBinding = { v: 1, role: 'offer', senderKeyId: 'A'.repeat(22), recipientKeyId: 'B'.repeat(22), mac: 'C'.repeat(43) };
@@ -167,15 +167,13 @@ describe('links reopen when a trust decision settles', () => {
   });
 
   it('the other end: a link that was not proven in time does not stick; the decider\'s offer is answered without "Try again"', async () => {
-    const { store, mesh, verify } = setup('zzzzzzzz');
+    const { store, mesh, verify } = setup('aaaaaaaa');
     accept(store);
-    mesh.onSignal('mmmmmmmm', OFFER, B);
-    await vi.waitFor(() => expect(verify).toHaveBeenCalledTimes(1));
-    verify.mockClear();
+    mesh.ensure('K');
     mesh.links.get('K')!.close(NOT_IN_TIME, true);
     expect(store.getState().peers.K).toMatchObject({ conn: 'refused', reason: NOT_IN_TIME });
     expect(store.getState().security.refusals[NOT_IN_TIME]).toBe(1);
-    mesh.onSignal('mmmmmmmm', { ...OFFER, sdp: `${OFFER.sdp}a=x:2\r\n` }, B);
+    mesh.onSignal('mmmmmmmm', OFFER, B);
     expect(created).toHaveLength(2);
     expect(created[1]!.opts.initiator).toBe(false);
     expect(store.getState().security.refusals[DROPPED_REFUSED]).toBeUndefined();
@@ -220,48 +218,5 @@ describe('links reopen when a trust decision settles', () => {
     await vi.waitFor(() => expect(verify).toHaveBeenCalledTimes(1));
     expect(store.getState().peers.K!.conn).toBe('connecting');
     mesh.stop();
-  });
-
-  it('the initiator makes a fresh link on its own after one was not proven in time, twice, then shows it (Try again resets)', async () => {
-    vi.useFakeTimers();
-    try {
-      const { store, mesh } = setup('aaaaaaaa');
-      accept(store);
-      mesh.ensure('K');
-      for (let attempt = 1; attempt <= TIMEOUT_RETRIES; attempt++) {
-        mesh.links.get('K')!.close(NOT_IN_TIME, true);
-        expect(store.getState().peers.K).toMatchObject({ conn: 'retrying', reason: NOT_IN_TIME });
-        expect(store.getState().security.refusals[NOT_IN_TIME]).toBeUndefined();
-        await vi.runOnlyPendingTimersAsync();
-        expect(created).toHaveLength(attempt + 1);
-        expect(created.at(-1)!.opts.initiator).toBe(true);
-      }
-      mesh.links.get('K')!.close(NOT_IN_TIME, true);
-      await vi.runOnlyPendingTimersAsync();
-      expect(created).toHaveLength(TIMEOUT_RETRIES + 1);
-      expect(store.getState().peers.K).toMatchObject({ conn: 'refused', reason: NOT_IN_TIME });
-      mesh.retry('K');
-      expect(created).toHaveLength(TIMEOUT_RETRIES + 2);
-      mesh.links.get('K')!.close(NOT_IN_TIME, true);
-      expect(store.getState().peers.K!.conn).toBe('retrying');
-      mesh.stop();
-    } finally {
-      vi.useRealTimers();
-    }
-  });
-
-  it('a link refused for a security reason is never retried on its own', async () => {
-    vi.useFakeTimers();
-    try {
-      const { store, mesh } = setup('aaaaaaaa');
-      accept(store);
-      mesh.ensure('K');
-      mesh.links.get('K')!.close('refused: live DTLS certificate does not match the bound fingerprint', true);
-      await vi.runOnlyPendingTimersAsync();
-      expect(created).toHaveLength(1);
-      expect(store.getState().peers.K!.conn).toBe('refused');
-    } finally {
-      vi.useRealTimers();
-    }
   });
 });

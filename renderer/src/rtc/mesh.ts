@@ -16,8 +16,6 @@ import { MeshMedia } from './mesh-media';
 export type { LinkPatch, MeshDeps, MeshEvents, MeshView } from './mesh-types';
 
 const RETRY_MS = 1500;
-/** Fresh links the initiator makes on its own after one was not proven in time (a slow machine, a lost signal). */
-export const TIMEOUT_RETRIES = 2;
 /** Last resort against offer floods: links an offer may create per peer per minute. */
 export const MAX_OFFER_LINKS_PER_MINUTE = 3;
 const OFFER_WINDOW_MS = 60_000;
@@ -44,8 +42,6 @@ export class Mesh {
   private glareOffers = new Map<string, { signal: PeerSignal; binding: WireLinkBinding; at: number }>();
   /** Attempts of our own left after a trust decision, should the first link not be proven in time. */
   private settleRetries = new Map<string, number>();
-  /** Links in a row to this peer that were not proven in time; reset when one is, or on "Try again". */
-  private timeouts = new Map<string, number>();
   private stopped = false;
   readonly events = new Emitter<MeshEvents>();
   private readonly media: MeshMedia;
@@ -111,7 +107,6 @@ export class Mesh {
     clearTimeout(this.retryTimers.get(identityKey));
     this.refusedSessions.delete(identityKey);
     this.offerLinkTimes.delete(identityKey);
-    this.timeouts.delete(identityKey);
     this.events.emit('peer-changed', identityKey, { conn: 'connecting', reason: undefined });
     this.create(identityKey, true);
   }
@@ -138,7 +133,6 @@ export class Mesh {
       onState: (conn) => upsert({ conn, reason: undefined }),
       onAuthenticated: (fp) => {
         this.settleRetries.delete(identityKey);
-        this.timeouts.delete(identityKey);
         this.glareOffers.delete(identityKey);
         upsert({ dtls: fp, dtlsLive: true });
         this.d.onAuthenticated(identityKey);
@@ -164,14 +158,6 @@ export class Mesh {
         if (refused && reason === NOT_IN_TIME && settleRetry > 0 && p.present && !this.stopped && !this.blocked(p)) {
           this.settleRetries.set(identityKey, settleRetry - 1);
           this.create(identityKey, true);
-          return;
-        }
-        const timedOut = this.timeouts.get(identityKey) ?? 0;
-        if (refused && reason === NOT_IN_TIME && timedOut < TIMEOUT_RETRIES && this.isInitiator(p.peerId) && p.present && !this.stopped && !this.blocked(p)) {
-          // The other end does not hold a timed-out link against us, so a fresh offer of ours is answered.
-          this.timeouts.set(identityKey, timedOut + 1);
-          this.events.emit('peer-changed', identityKey, { conn: 'retrying', reason, stream: undefined, dtlsLive: false });
-          this.scheduleRetry(identityKey);
           return;
         }
         if (refused) {
@@ -286,7 +272,6 @@ export class Mesh {
 
   drop(identityKey: string): void {
     clearTimeout(this.retryTimers.get(identityKey));
-    this.timeouts.delete(identityKey);
     const link = this.links.get(identityKey);
     this.links.delete(identityKey);
     link?.destroySilently();
