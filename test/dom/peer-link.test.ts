@@ -4,7 +4,7 @@ import type { WireLinkBinding } from '../../protocol/link';
 import { created, FakePeer, FakeStream, FakeTrack, installMediaStream } from './fake-rtc';
 
 vi.mock('simple-peer', () => ({ default: FakePeer }));
-const { PeerLink, NOT_IN_TIME, CONNECT_TIMEOUT_MS, sdpDigest } = await import('../../renderer/src/rtc/peer-link');
+const { PeerLink, NOT_IN_TIME, CONNECT_TIMEOUT_MS, CONNECT_CAP_MS, sdpDigest } = await import('../../renderer/src/rtc/peer-link');
 
 const fp = (b: string) => `sha-256 ${Array.from({ length: 32 }, () => b).join(':')}`;
 const [FA, FB, FX] = [fp('AA'), fp('BB'), fp('EE')];
@@ -222,5 +222,42 @@ describe('PeerLink', () => {
     const { closes } = makeLink(true);
     vi.advanceTimersByTime(CONNECT_TIMEOUT_MS + 1);
     expect(closes).toEqual([{ reason: NOT_IN_TIME, refused: true }]);
+  });
+
+  it('a link that keeps taking verified steps has the timeout after each one, and the cap in all', async () => {
+    vi.useFakeTimers();
+    const l = makeLink(false);
+    const step = CONNECT_TIMEOUT_MS - 1000;
+    await vi.advanceTimersByTimeAsync(step);
+    l.link.receive({ type: 'offer', sdp: sdp(FA) }, binding('offer'));
+    await vi.advanceTimersByTimeAsync(step);
+    expect(l.closes).toEqual([]);
+    l.peer.emit('signal', { type: 'answer', sdp: sdp(FB) });
+    await vi.advanceTimersByTimeAsync(step);
+    expect(l.sentSignals).toHaveLength(1);
+    expect(l.closes).toEqual([]);
+    l.pc.liveFingerprint = FA;
+    l.pc.connect();
+    // The transport connected and the certificate matched: more steps, but the cap is reached first.
+    await vi.advanceTimersByTimeAsync(CONNECT_CAP_MS - 3 * step - 1);
+    expect(l.closes).toEqual([]);
+    await vi.advanceTimersByTimeAsync(2);
+    expect(l.closes).toEqual([{ reason: NOT_IN_TIME, refused: true }]);
+  });
+
+  it('signals that verify nothing are no step: a rejected offer, or a dropped local signal, leaves the timeout where it was', async () => {
+    vi.useFakeTimers();
+    const l = makeLink(false, false);
+    await vi.advanceTimersByTimeAsync(CONNECT_TIMEOUT_MS - 1000);
+    l.link.receive({ type: 'offer', sdp: sdp(FA) }, binding('offer'));
+    await vi.advanceTimersByTimeAsync(1);
+    expect(l.closes).toEqual([{ reason: 'refused: link binding rejected (bad-signature: no)', refused: true }]);
+    // What simple-peer emits besides our one description is dropped, and is no step either.
+    const silent = makeLink(false);
+    await vi.advanceTimersByTimeAsync(CONNECT_TIMEOUT_MS - 1000);
+    silent.peer.emit('signal', { type: 'renegotiate', renegotiate: true });
+    await vi.advanceTimersByTimeAsync(1001);
+    expect(silent.sentSignals).toEqual([]);
+    expect(silent.closes).toEqual([{ reason: NOT_IN_TIME, refused: true }]);
   });
 });

@@ -34,8 +34,15 @@ const LIVE_CHECK_TRIES = 80;
 const MAX_HELD_DATA = 64;
 /** File frames that arrive before authentication are held (bounded: the sender only streams after an accept). */
 const MAX_HELD_FILE_FRAMES = 32;
-/** A link that is not authenticated by then is refused (the user may try again). */
+/**
+ * A link that takes no step towards authentication for this long is refused (the user may try again). A step is our own
+ * offer, answer or confirm leaving, a remote description whose binding main verified being applied, the transport
+ * connecting, the live certificate matching, or the confirm verifying: a lying server or network can stall a link but
+ * cannot make one step, while a busy machine takes each step late rather than never.
+ */
 export const CONNECT_TIMEOUT_MS = 20_000;
+/** However it progresses, a link not authenticated this long after it was made is refused: nobody holds one open for ever. */
+export const CONNECT_CAP_MS = 60_000;
 export const NOT_IN_TIME = 'refused: not authenticated in time';
 
 /** b64u SHA-256 of an SDP string's UTF-8 bytes: what a confirm binds (docs/PROTOCOL.md §8). */
@@ -69,6 +76,7 @@ export class PeerLink {
   private readonly fileChannel: FileChannel | null;
   private closed = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private readonly createdAt = Date.now();
   gotRemoteDescription = false;
   /** The remote SDP that was applied, so the mesh can drop a replay of it. */
   remoteSdp: string | null = null;
@@ -91,7 +99,15 @@ export class PeerLink {
     this.peer.on('data', (d: Uint8Array) => this.receiveData(new Uint8Array(d)));
     this.peer.on('error', (err: Error & { code?: string }) => this.close(`connection error: ${err.code ?? err.message}`, false));
     this.peer.on('close', () => this.close('connection closed', false));
-    this.timer = setTimeout(() => { if (!this.ready) this.close(NOT_IN_TIME, true); }, CONNECT_TIMEOUT_MS);
+    this.stepped();
+  }
+
+  /** A step towards authentication: the link has CONNECT_TIMEOUT_MS more for the next one, within CONNECT_CAP_MS in all. */
+  private stepped(): void {
+    if (this.closed || this.ready) return;
+    if (this.timer) clearTimeout(this.timer);
+    const left = Math.min(CONNECT_TIMEOUT_MS, this.createdAt + CONNECT_CAP_MS - Date.now());
+    this.timer = setTimeout(() => { if (!this.ready) this.close(NOT_IN_TIME, true); }, Math.max(0, left));
   }
 
   get pc(): RTCPeerConnection | null {
@@ -130,7 +146,9 @@ export class PeerLink {
       this.localFp = fp;
       if (role === 'answer') this.sentAnswerDigest = await sdpDigest(policed.sdp);
       const binding = await this.o.bind(role, fp, remote, '');
-      if (!this.closed) this.o.send({ type: role, sdp: policed.sdp }, binding);
+      if (this.closed) return;
+      this.o.send({ type: role, sdp: policed.sdp }, binding);
+      this.stepped();
     }).catch((err: unknown) => this.close(`refused: could not bind our DTLS fingerprint (${errorText(err)})`, true));
   }
 
@@ -161,6 +179,7 @@ export class PeerLink {
       this.gotRemoteDescription = true;
       this.remoteSdp = signal.sdp;
       this.peer.signal({ type: signal.type, sdp: signal.sdp } as SimplePeer.SignalData);
+      this.stepped();
       if (signal.type === 'answer') await this.sendConfirm(signal.sdp);
     });
   }
@@ -170,7 +189,9 @@ export class PeerLink {
     try {
       const digest = await sdpDigest(answerSdp);
       const binding = await this.o.bind('confirm', this.localFp!, this.boundRemoteFp!, digest);
-      if (!this.closed) this.o.send({ type: 'confirm', digest }, binding);
+      if (this.closed) return;
+      this.o.send({ type: 'confirm', digest }, binding);
+      this.stepped();
     } catch (err) {
       this.close(`refused: could not confirm the answer (${errorText(err)})`, true);
     }
@@ -189,6 +210,7 @@ export class PeerLink {
     }
     if (this.closed) return;
     this.confirmed = true;
+    this.stepped();
     this.maybeProven();
   }
 
@@ -212,7 +234,10 @@ export class PeerLink {
 
   private onConnectionState(): void {
     if (this.closed || !this.pc) return;
-    if (this.pc.connectionState === 'connected' && !this.liveCheck) this.liveCheck = this.checkLive();
+    if (this.pc.connectionState === 'connected' && !this.liveCheck) {
+      this.stepped();
+      this.liveCheck = this.checkLive();
+    }
   }
 
   /** When ICE+DTLS is connected: the certificate the live transport saw must be the bound one, or we hang up. */
@@ -226,6 +251,7 @@ export class PeerLink {
           return this.close(`refused: live DTLS certificate ${live.slice(0, 23)}… does not match the bound fingerprint`, true);
         }
         this.liveMatched = true;
+        this.stepped();
         return this.maybeProven();
       }
       await new Promise((r) => setTimeout(r, 50));
