@@ -49,6 +49,20 @@ describe('describeJoinFailure', () => {
     expect(messages.size).toBe(new Set(cases.map(([, k]) => k)).size);
     expect(describeJoinFailure(ackError('unauthorized', 'password-wrong')).detail).toContain('password-wrong');
   });
+
+  it('nothing listening on this computer (the first-run address) points to an invite or hosting, anywhere else to the address', () => {
+    const silent = new ConnectFailure('websocket error', 'silent');
+    for (const url of ['http://127.0.0.1:8443', 'http://localhost:8443', 'http://[::1]:8443', 'https://127.1.2.3']) {
+      const f = describeJoinFailure(silent, url);
+      expect(f.kind, url).toBe('not-hosting');
+      expect(f.message).toMatch(/invite link.*Host on this computer/);
+    }
+    for (const url of ['https://signal.example.org', 'http://192.168.1.20:8443', 'http://127.example.org', undefined]) {
+      expect(describeJoinFailure(silent, url).kind, String(url)).toBe('unreachable');
+    }
+    // Something else answering on this computer is still "not a Veil server".
+    expect(describeJoinFailure(new ConnectFailure('websocket error', 'answers'), 'http://127.0.0.1:8443').kind).toBe('not-veil');
+  });
 });
 
 describe('probeServer', () => {

@@ -59,7 +59,7 @@ describe.skipIf(notReady !== null)(`presence in the call${notReady ? ` (skipped:
     await waitUntil(async () => (await b.page.getByTestId('call-view').getAttribute('data-layout')) === 'one-to-one', 15_000, 'back to 1:1');
   });
 
-  it('tells "not a Veil server" from "nothing answers" in the lobby (the browser hides websocket errors)', async () => {
+  it('tells "not a Veil server" from "nothing is hosting" in the lobby (the browser hides websocket errors)', async () => {
     const o = await h.peer('Ola');
     await o.submitJoin('nowhere', h.web.origin);
     await o.page.getByTestId('lobby-error').filter({ hasText: 'not a Veil server' }).waitFor({ timeout: 30_000 });
@@ -70,7 +70,8 @@ describe.skipIf(notReady !== null)(`presence in the call${notReady ? ` (skipped:
       });
     });
     await o.submitJoin('nowhere', `http://127.0.0.1:${closedPort}`);
-    await o.page.getByTestId('lobby-error').filter({ hasText: 'Nothing answers at this address' }).waitFor({ timeout: 30_000 });
+    // Nothing listening on this computer (the first-run address) points to an invite link or hosting.
+    await o.page.getByTestId('lobby-error').filter({ hasText: 'Nothing is hosting on this computer yet' }).waitFor({ timeout: 30_000 });
     // Neither failed attempt became a recent room.
     expect(await o.page.getByTestId('recent-room').count()).toBe(0);
   });

@@ -19,7 +19,7 @@ export async function joinRoom(params: JoinParams): Promise<void> {
   } catch (err) {
     current = null;
     await room.leave().catch(() => {});
-    const failure = describeJoinFailure(err);
+    const failure = describeJoinFailure(err, params.serverUrl);
     s.setSession({ phase: 'lobby', error: failure.message, errorDetail: failure.detail });
     return;
   }

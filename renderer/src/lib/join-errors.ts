@@ -3,7 +3,7 @@ import { SignalingError } from '../net/signaling';
 import { VeilError } from './veil';
 
 export type JoinFailureKind =
-  | 'unreachable' | 'timeout' | 'not-veil' | 'password-needed' | 'password-wrong' | 'token-expired' | 'token-invalid'
+  | 'unreachable' | 'not-hosting' | 'timeout' | 'not-veil' | 'password-needed' | 'password-wrong' | 'token-expired' | 'token-invalid'
   | 'proof' | 'room-full' | 'rate-limited' | 'version' | 'denied' | 'keychain' | 'other';
 
 /** What the lobby shows: a sentence to act on, and the raw cause for the "Advanced" toggle. */
@@ -19,6 +19,7 @@ export class ConnectFailure extends Error {
 
 const MESSAGES: Record<JoinFailureKind, string> = {
   unreachable: 'Nothing answers at this address. The server may be down, or the address, port or host name may be wrong. Check the address or ask whoever runs the server.',
+  'not-hosting': 'Nothing is hosting on this computer yet. Paste the invite link you were sent, or choose "Host on this computer" below to start a room others can join.',
   timeout: 'The server did not answer in time. Check your network connection, then try again.',
   'not-veil': 'Something answers at this address, but it is not a Veil server that accepts this app. Check the address and port.',
   'password-needed': 'This room needs a password. Enter the room password and join again.',
@@ -43,10 +44,22 @@ function fromUnauthorized(reason: string): JoinFailureKind {
   return 'other';
 }
 
-function kindOf(err: unknown): JoinFailureKind {
+/** Whether the address names this computer (the first-run prefill, or a host that was stopped). */
+function isThisComputer(serverUrl: string | undefined): boolean {
+  if (!serverUrl) return false;
+  try {
+    const host = new URL(serverUrl).hostname;
+    return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  } catch {
+    return false;
+  }
+}
+
+function kindOf(err: unknown, serverUrl: string | undefined): JoinFailureKind {
   if (err instanceof ConnectFailure) {
     if (err.reason === 'timeout') return 'timeout';
-    return err.probe === 'answers' ? 'not-veil' : 'unreachable';
+    if (err.probe === 'answers') return 'not-veil';
+    return isThisComputer(serverUrl) ? 'not-hosting' : 'unreachable';
   }
   if (err instanceof SignalingError) {
     // The server's message after the code is its reason (e.g. `room:join: unauthorized: password-wrong`).
@@ -72,8 +85,9 @@ function detailOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-export function describeJoinFailure(err: unknown): JoinFailure {
-  const kind = kindOf(err);
+/** `serverUrl` is the address the join used: nothing listening on this computer gets its own advice. */
+export function describeJoinFailure(err: unknown, serverUrl?: string): JoinFailure {
+  const kind = kindOf(err, serverUrl);
   return { kind, message: MESSAGES[kind], detail: detailOf(err) };
 }
 

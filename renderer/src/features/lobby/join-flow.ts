@@ -45,7 +45,7 @@ export async function allowThenJoin(params: JoinParams, opts: { resumed?: boolea
     // Its media servers too, so a room that moves to the SFU mid-call finds them in the page's CSP already.
     reloadRequired = (await allowMediaServers(params.serverUrl, await mediaServersOf(params.serverUrl))) || reloadRequired;
   } catch (err) {
-    const failure = describeJoinFailure(err);
+    const failure = describeJoinFailure(err, params.serverUrl);
     s.setSession({ phase: 'lobby', error: failure.message, errorDetail: failure.detail });
     return;
   }
