@@ -89,6 +89,8 @@ export const signalingConfigSchema = z.strictObject({
   sfuThreshold: int('SFU_THRESHOLD', 0, 10_000).default(5),
   /** A room on the SFU goes back to the mesh at SFU_THRESHOLD minus this many members (never below 2). */
   sfuHysteresis: int('SFU_HYSTERESIS', 0, 10_000).default(2),
+  /** A room stays on the SFU at least this long, however small it gets, so joins and leaves at the boundary cannot make it flap. */
+  sfuMinDwellMs: int('SFU_MIN_DWELL_MS', 0, 3_600_000).default(60_000),
   /** Rooms that use the SFU whatever their size. */
   sfuRooms: z.array(z.string().regex(ROOM_ID_PATTERN, 'SFU_ROOMS entries must be room ids')).max(1024).default([]),
   janusHealthMs: int('JANUS_HEALTH_MS', 1000, 600_000).default(10_000)
@@ -163,6 +165,7 @@ export const CONFIG_SOURCES: readonly Source[] = [
   { env: 'JANUS_TOKEN_TTL_SEC', flag: '--janus-token-ttl-sec', key: 'janusTokenTtlSec', kind: 'int' },
   { env: 'SFU_THRESHOLD', flag: '--sfu-threshold', key: 'sfuThreshold', kind: 'int' },
   { env: 'SFU_HYSTERESIS', flag: '--sfu-hysteresis', key: 'sfuHysteresis', kind: 'int' },
+  { env: 'SFU_MIN_DWELL_MS', flag: '--sfu-min-dwell-ms', key: 'sfuMinDwellMs', kind: 'int' },
   { env: 'SFU_ROOMS', flag: '--sfu-rooms', key: 'sfuRooms', kind: 'list' },
   { env: 'JANUS_HEALTH_MS', flag: '--janus-health-ms', key: 'janusHealthMs', kind: 'int' }
 ];

@@ -20,7 +20,7 @@ import { relayHandlers } from './handlers/relay';
 import { leaveRoom, roomHandlers } from './handlers/rooms';
 import { createHttpHandler, type MetricsAccess } from './http';
 import { createMetrics } from './metrics';
-import { sfuHandlers } from './handlers/sfu';
+import { sfuAfterLeave, sfuHandlers } from './handlers/sfu';
 import { SfuManager } from './sfu/manager';
 import { createSfuMetrics } from './sfu/metrics';
 import { MemorySfuRoomStore, RedisSfuRoomStore } from './sfu/room-store';
@@ -145,6 +145,10 @@ export async function createSignalingServer(input: SignalingConfigInput = {}, op
     await sfu.checkHealth();
   }
   const ctx: Ctx = { io, config, store, access, strikes, origins, metrics, log, now, distributed: redis !== null, sfu };
+  // A way back to the mesh the dwell held is looked at again with the room's size at that moment.
+  sfu?.onDwellEnd((roomId) => {
+    sfuAfterLeave(ctx, roomId).catch((err: Error) => log.warn({ event: 'sfu:recheck-failed', roomId, err: err.message }, 'path check after the dwell failed'));
+  });
   const gate = createDispatcher(ctx, { ...roomHandlers, ...relayHandlers, ...keyHandlers, ...sfuHandlers, ...mediaKeyHandlers, ...groupChatHandlers });
   const startedAt = now();
   // Metrics never go to the public port unprotected: a token there, or a listener of their own.

@@ -33,7 +33,7 @@ export async function pathAfterJoin(ctx: Ctx, socket: VeilSocket, roomId: string
   }
 }
 
-/** After a leave: the room goes back to the mesh once it has shrunk enough, and its SFU room is torn down (or when empty). */
+/** After a leave (or when the dwell that held a way back ends): the room goes back to the mesh once it has shrunk enough, and its SFU room is torn down (or when empty). */
 export async function sfuAfterLeave(ctx: Ctx, roomId: string): Promise<void> {
   if (!ctx.sfu) return;
   if (!ctx.io.sockets.adapter.rooms.has(roomChannel(roomId))) ctx.sfu.forgetLocal(roomId);

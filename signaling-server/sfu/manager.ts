@@ -16,6 +16,8 @@ export interface SfuConfig {
   sfuThreshold: number;
   /** How far below the threshold a room must shrink before it leaves the SFU (see `meshAtMost`). */
   sfuHysteresis: number;
+  /** A room stays on the SFU at least this long after its Janus room was made, however small it gets (unless empty). */
+  sfuMinDwellMs: number;
   sfuRooms: string[];
   janusHealthMs: number;
   /** Publishers a Janus room admits (the room capacity). */
@@ -52,6 +54,9 @@ export class SfuManager {
   private readonly healthTimer: NodeJS.Timeout;
   /** SFU rooms with members on this node (for the gauge; other nodes count their own). */
   private readonly known = new Set<string>();
+  /** Rooms small enough for the mesh but still within their dwell: one timer each, to look again when it ends. */
+  private readonly rechecks = new Map<string, NodeJS.Timeout>();
+  private dwellEnded: (roomId: string) => void = () => {};
 
   constructor(private readonly cfg: SfuConfig, private readonly store: SfuRoomStore, private readonly log: Logger,
     private readonly metrics: SfuMetrics, private readonly now: () => number) {
@@ -84,6 +89,32 @@ export class SfuManager {
 
   get knownRooms(): number { return this.known.size; }
 
+  /** Who looks at a room again when a way back to the mesh held by the dwell becomes possible (the handlers, with the member count). */
+  onDwellEnd(fn: (roomId: string) => void): void { this.dwellEnded = fn; }
+
+  /**
+   * A shrunk room whose SFU room is younger than `SFU_MIN_DWELL_MS` stays on the SFU, and is looked at again once the
+   * dwell ends. Members joining and leaving at the boundary can then move the room at most twice per dwell (there and
+   * back), instead of on every join and leave: each move renegotiates every member's media and makes or destroys a
+   * Janus room.
+   */
+  private heldByDwell(roomId: string, rec: SfuRoomRecord): boolean {
+    const left = rec.createdAt + this.cfg.sfuMinDwellMs - this.now();
+    if (left <= 0) return false;
+    if (!this.rechecks.has(roomId)) {
+      this.log.info({ event: 'sfu:path-held', roomId, ms: left }, 'room small enough for the mesh stays on the SFU until its minimum dwell ends');
+      const timer = setTimeout(() => { this.rechecks.delete(roomId); this.dwellEnded(roomId); }, left + 1);
+      timer.unref();
+      this.rechecks.set(roomId, timer);
+    }
+    return true;
+  }
+
+  private cancelRecheck(roomId: string): void {
+    clearTimeout(this.rechecks.get(roomId));
+    this.rechecks.delete(roomId);
+  }
+
   /** The Janus addresses members are sent to (the public ones), for clients to allow before they join. */
   get publicUrls(): string[] { return [...new Set(this.instances.map((i) => i.publicUrl))]; }
 
@@ -97,7 +128,7 @@ export class SfuManager {
    */
   async pathFor(roomId: string, members: number): Promise<PathDecision> {
     const held = await this.store.get(roomId);
-    if (held && this.wantsMesh(roomId, members)) return this.retire(roomId, held);
+    if (held && this.wantsMesh(roomId, members) && !this.heldByDwell(roomId, held)) return this.retire(roomId, held);
     if (held) { this.known.add(roomId); return { path: this.sfuPath(held), switched: false, teardown: nothing }; }
     if (!this.wantsSfu(roomId, members)) return { path: { path: 'mesh' }, switched: false, teardown: nothing };
     // Only the call that started the creation, and only if this node's room won, announces the switch.
@@ -116,6 +147,7 @@ export class SfuManager {
     try {
       const held = await this.store.get(roomId);
       if (!held) return mesh;
+      if (members > 0 && this.heldByDwell(roomId, held)) return { path: this.sfuPath(held), switched: false, teardown: nothing };
       const decision = await this.retire(roomId, held);
       return { ...decision, switched: decision.switched && members > 0 };
     } catch (err) {
@@ -131,6 +163,7 @@ export class SfuManager {
    */
   private async retire(roomId: string, rec: SfuRoomRecord): Promise<PathDecision> {
     this.known.delete(roomId);
+    this.cancelRecheck(roomId);
     const released = await this.store.release(roomId, rec);
     return { path: { path: 'mesh' }, switched: released, teardown: released ? () => this.destroy(roomId, rec) : nothing };
   }
@@ -250,6 +283,7 @@ export class SfuManager {
 
   close(): void {
     clearInterval(this.healthTimer);
+    for (const roomId of [...this.rechecks.keys()]) this.cancelRecheck(roomId);
     for (const i of this.instances) i.client.close();
   }
 }

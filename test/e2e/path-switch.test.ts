@@ -56,8 +56,9 @@ describe.skipIf(notReady !== null)(`path switch mesh ⇄ SFU${notReady ? ` (skip
     h = await Harness.start({
       signaling: (port) => createSignalingServer({
         host: '127.0.0.1', port, iceServers: [], logLevel: 'silent', janusUrls: [janus.url], janusApiSecret: janus.apiSecret,
-        // Threshold 2: the third member moves the room to the SFU; its leave (2 = the floor of the way back) moves it back.
-        janusTokenSecret: janus.tokenSecret, sfuThreshold: 2
+        // Threshold 2: the third member moves the room to the SFU; its leave (2 = the floor of the way back) moves it back
+        // at once (no minimum dwell: that rule has its own integration test).
+        janusTokenSecret: janus.tokenSecret, sfuThreshold: 2, sfuMinDwellMs: 0
       })
     });
     const open = async (name: string) => {

@@ -22,8 +22,9 @@ afterEach(() => h.closeAll());
 beforeEach(() => { h.logs = ''; });
 afterAll(async () => { admin?.close(); await janus?.stop(); await redis?.dispose(); });
 
+// No minimum dwell unless a test sets one: these tests are about sizes (the dwell has its own below).
 const sfuConfig = (extra: Record<string, unknown> = {}) => ({
-  janusUrls: [janus.url], janusApiSecret: secrets.apiSecret, janusTokenSecret: secrets.tokenSecret, sfuThreshold: 2, ...extra
+  janusUrls: [janus.url], janusApiSecret: secrets.apiSecret, janusTokenSecret: secrets.tokenSecret, sfuThreshold: 2, sfuMinDwellMs: 0, ...extra
 });
 
 const sfuOf = (path: unknown): SfuPath => sfuPathSchema.parse(path);
@@ -108,6 +109,37 @@ describe.skipIf(!hasJanus)('rooms back from the SFU to the mesh', () => {
     for (const m of ms) expect(await m.next('room:path')).toEqual({ path: 'mesh' });
     expect(await admin.roomExists(path.room)).toBe(false);
   });
+
+  it('minimum dwell: members joining and leaving at the boundary do not make the room flap; it goes back once, when the dwell ends', async () => {
+    const dwellMs = 15_000;
+    const s = await h.server(sfuConfig({ sfuMinDwellMs: dwellMs }));
+    const a = await member(s.url, 'flap', 'a');
+    const b = await member(s.url, 'flap', 'b');
+    const movedAt = Date.now();
+    const c = await h.client(s.url);
+    const path = sfuOf(expectOk(await c.join('flap', 'c')).path);
+    for (const m of [a, b]) expect(sfuOf(await m.next('room:path')).room).toBe(path.room);
+    // A third member leaving and coming back, again and again: each leave would have sent everyone back to the mesh.
+    await leave(c);
+    for (let i = 0; i < 4; i++) {
+      const again = await member(s.url, 'flap', `c${i}`);
+      expect(sfuOf(expectOk(await again.call('sfu:token', {}))).room).toBe(path.room);
+      await leave(again);
+    }
+    await quiet(a, b);
+    expect(sfuOf(expectOk(await a.call('sfu:token', {}))).room).toBe(path.room);
+    expect(await admin.roomExists(path.room)).toBe(true);
+    expect(count(h.logs, 'room moved back to the mesh')).toBe(0);
+    expect(count(h.logs, 'SFU room created')).toBe(1);
+    // The dwell's end looks again: still two members, so the room goes back, once, and its Janus room goes.
+    for (const m of [a, b]) expect(await m.next('room:path', dwellMs + 30_000)).toEqual({ path: 'mesh' });
+    expect(Date.now() - movedAt).toBeGreaterThanOrEqual(dwellMs);
+    // Members hear the path first; Janus's room is destroyed right after.
+    await until(() => count(h.logs, 'SFU room destroyed') === 1);
+    expect(await admin.roomExists(path.room)).toBe(false);
+    expect(count(h.logs, 'room moved back to the mesh')).toBe(1);
+    await quiet(a, b);
+  }, 90_000);
 
   it('SFU_ROOMS rooms never go back to the mesh; the last leave still destroys their Janus room', async () => {
     const s = await h.server(sfuConfig({ sfuRooms: ['board'] }));

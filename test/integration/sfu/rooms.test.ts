@@ -22,7 +22,7 @@ beforeEach(() => { h.logs = ''; });
 afterAll(async () => { admin?.close(); await janus?.stop(); });
 
 const sfuServer = (extra: Record<string, unknown> = {}) => h.server({
-  janusUrls: [janus.url], janusApiSecret: janus.apiSecret, janusTokenSecret: janus.tokenSecret, sfuThreshold: 2, ...extra
+  janusUrls: [janus.url], janusApiSecret: janus.apiSecret, janusTokenSecret: janus.tokenSecret, sfuThreshold: 2, sfuMinDwellMs: 0, ...extra
 });
 
 async function member(url: string, roomId: string, name = 'member'): Promise<TestClient> {

@@ -6,15 +6,15 @@ const secrets = { JANUS_API_SECRET: 'a'.repeat(20), JANUS_TOKEN_SECRET: 'b'.repe
 const load = (env: Record<string, string>) => configFromEnvAndArgs(env, []);
 
 describe('SFU configuration', () => {
-  it('defaults to no SFU, threshold 5, hysteresis 2 and 10-minute tokens', () => {
-    expect(load({})).toMatchObject({ janusUrls: [], sfuThreshold: 5, sfuHysteresis: 2, janusTokenTtlSec: 600, sfuRooms: [] });
+  it('defaults to no SFU, threshold 5, hysteresis 2, a one-minute dwell and 10-minute tokens', () => {
+    expect(load({})).toMatchObject({ janusUrls: [], sfuThreshold: 5, sfuHysteresis: 2, sfuMinDwellMs: 60_000, janusTokenTtlSec: 600, sfuRooms: [] });
   });
 
   it('reads every variable', () => {
     const c = load({ ...secrets, JANUS_URLS: 'ws://janus-1:8188, ws://janus-2:8188', JANUS_PUBLIC_URLS: 'wss://sfu1.example.org,wss://sfu2.example.org',
-      SFU_THRESHOLD: '0', SFU_HYSTERESIS: '3', SFU_ROOMS: 'board,all-hands', JANUS_TOKEN_TTL_SEC: '300', JANUS_ADMIN_KEY: 'c'.repeat(16) });
+      SFU_THRESHOLD: '0', SFU_HYSTERESIS: '3', SFU_MIN_DWELL_MS: '0', SFU_ROOMS: 'board,all-hands', JANUS_TOKEN_TTL_SEC: '300', JANUS_ADMIN_KEY: 'c'.repeat(16) });
     expect(c).toMatchObject({ janusUrls: ['ws://janus-1:8188', 'ws://janus-2:8188'], janusPublicUrls: ['wss://sfu1.example.org', 'wss://sfu2.example.org'],
-      sfuThreshold: 0, sfuHysteresis: 3, sfuRooms: ['board', 'all-hands'], janusTokenTtlSec: 300, janusAdminKey: 'c'.repeat(16) });
+      sfuThreshold: 0, sfuHysteresis: 3, sfuMinDwellMs: 0, sfuRooms: ['board', 'all-hands'], janusTokenTtlSec: 300, janusAdminKey: 'c'.repeat(16) });
   });
 
   const bad: Array<[Record<string, string>, string]> = [
@@ -28,6 +28,7 @@ describe('SFU configuration', () => {
     [{ SFU_THRESHOLD: '-1' }, 'SFU_THRESHOLD must be an integer 0–10000'],
     [{ SFU_THRESHOLD: 'many' }, 'SFU_THRESHOLD must be an integer'],
     [{ SFU_HYSTERESIS: '-2' }, 'SFU_HYSTERESIS must be an integer 0–10000'],
+    [{ SFU_MIN_DWELL_MS: '7200000' }, 'SFU_MIN_DWELL_MS must be an integer 0–3600000'],
     [{ JANUS_TOKEN_TTL_SEC: '86400' }, 'JANUS_TOKEN_TTL_SEC must be an integer 60–3600'],
     [{ SFU_ROOMS: 'ok,not a room' }, 'SFU_ROOMS entries must be room ids']
   ];

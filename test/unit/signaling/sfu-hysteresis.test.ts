@@ -7,7 +7,7 @@ import { MemorySfuRoomStore } from '../../../signaling-server/sfu/room-store';
 const noMetrics = { roomsCreated: () => {}, roomsDestroyed: () => {}, tokenIssued: () => {}, failure: () => {} };
 function manager(sfuThreshold: number, sfuHysteresis: number, sfuRooms: string[] = []): SfuManager {
   const cfg: SfuConfig = { janusUrls: [], janusPublicUrls: [], janusApiSecret: 'a'.repeat(16), janusTokenSecret: 'b'.repeat(16),
-    janusTokenTtlSec: 600, sfuThreshold, sfuHysteresis, sfuRooms, janusHealthMs: 60_000, publishers: 50 };
+    janusTokenTtlSec: 600, sfuThreshold, sfuHysteresis, sfuMinDwellMs: 0, sfuRooms, janusHealthMs: 60_000, publishers: 50 };
   const m = new SfuManager(cfg, new MemorySfuRoomStore(), pino({ level: 'silent' }), noMetrics, Date.now);
   m.close();
   return m;
