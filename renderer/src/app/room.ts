@@ -12,6 +12,7 @@ import { SignalingClient } from '../net/signaling';
 import { getLocalMedia, listDevices, makeCertificate } from '../rtc/media';
 import { Mesh } from '../rtc/mesh';
 import { buildRtcConfiguration } from '../rtc/ice-policy';
+import { PathPacer } from './path-pacer';
 import { SfuController } from './sfu-controller';
 import { SfuKeys } from './sfu-keys';
 import { bindMeshToStore, meshView } from './mesh-store';
@@ -33,6 +34,8 @@ export class Room {
   readonly sfu: SfuController;
   private readonly notices: NoticeApplier;
   private readonly held: HeldNotices;
+  /** The room's path, applied one at a time and paced (a server that keeps moving the room cannot make us start call after call). */
+  private readonly paths: PathPacer;
   private signaling: SignalingClient | null = null;
   private rotationTimer: ReturnType<typeof setInterval> | null = null;
   private left = false;
@@ -60,6 +63,14 @@ export class Room {
         const r = await window.veil.app.allowSfu(params.serverUrl, url);
         return !r.ok ? 'refused' : r.value.reloadRequired ? 'after-reload' : 'usable';
       }
+    });
+    this.paths = new PathPacer({
+      apply: async (path) => {
+        void this.mesh?.setMediaEnabled(path?.path !== 'sfu');
+        await this.sfu.apply(path);
+      },
+      held: (ms) => this.s.pushAlert(`The server keeps moving this call to and from its media server; the call stays on direct links for ${Math.ceil(ms / 1000)} s.`),
+      failed: (err) => this.s.pushAlert(`The SFU call did not start: ${errorText(err)}`)
     });
     this.chat = new Chat(store, params.roomId, () => this.mesh);
     this.notices = new NoticeApplier(store);
@@ -192,9 +203,7 @@ export class Room {
    * the SFU call starts; on `mesh` the links send our tracks again and the SFU call stops.
    */
   private applyPath(path: RoomPath | undefined): void {
-    const viaSfu = path?.path === 'sfu';
-    void this.mesh?.setMediaEnabled(!viaSfu);
-    this.sfu.apply(path).catch((err: unknown) => this.s.pushAlert(`The SFU call did not start: ${errorText(err)}`));
+    void this.paths.offer(path);
   }
 
   private byRoute(peerId: string) {
@@ -343,6 +352,7 @@ export class Room {
     if (this.rotationTimer) clearInterval(this.rotationTimer);
     try { await this.signaling?.request('room:leave', {}, 2000); } catch { /* leaving anyway */ }
     this.signaling?.close();
+    this.paths.close();
     this.mesh?.stop();
     await this.sfu.close();
     await this.files.stop().catch(() => {});
