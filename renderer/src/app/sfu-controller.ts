@@ -2,12 +2,16 @@
 import type { OpenedGroupChat } from '../../../protocol/group-chat';
 import type { RoomPath, SfuPath } from '../../../protocol/sfu';
 import { errorText } from '../lib/veil';
-import { SfuCall } from '../rtc/sfu/sfu-call';
+import { SfuCall, type SfuCallOptions } from '../rtc/sfu/sfu-call';
 import type { SimulcastLayer } from '../rtc/sfu/subscriber';
 import type { AppStore } from '../store';
 
 /** Key blobs held while our call keys start (a few per member of a full room). */
 const EARLY_KEY_BLOBS = 128;
+
+/** A failed SFU call the server still routes us to is started again after 2, 4, then 8 s; then it shows. */
+export const SFU_RETRIES = 3;
+const SFU_RETRY_BASE_MS = 2000;
 
 /** Tiles narrower than this take the low simulcast layer. */
 export const LOW_LAYER_BELOW_PX = 400;
@@ -22,6 +26,8 @@ export interface SfuControllerDeps {
   refreshPath(): Promise<RoomPath>;
   /** Main's answer for the call's media server: usable now, or allowed only from the next page load (its CSP). */
   allowMediaServer(url: string): Promise<'usable' | 'after-reload' | 'refused'>;
+  /** The call itself (tests give a stand-in; the app the real one). */
+  makeCall?: (o: SfuCallOptions) => SfuCall;
 }
 
 /** One SFU call's media keys: the keyed frame worker, the sealed blobs the server relays to us, and the end of both. */
@@ -46,6 +52,9 @@ export class SfuController {
   private early: [string, string][] = [];
   private unsubscribe: (() => void) | null = null;
   private refusals = new Set<string>();
+  /** Restarts since the call was last live; reset by a live call, a new room or a stop from the path. */
+  private retries = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly d: SfuControllerDeps) {}
 
@@ -56,9 +65,12 @@ export class SfuController {
 
   /** A path from the join ack, `room:path` or a refresh: start, keep (new tokens), or stop the SFU call. */
   async apply(path: RoomPath | undefined): Promise<void> {
-    if (!path || path.path === 'mesh') return this.stop();
-    // A re-join gives us a new peer id: our feed must be published again under it.
+    if (!path || path.path === 'mesh') { this.cancelRetry(); this.retries = 0; return this.stop(); }
+    // Fresh tokens for the call we run (a restart already waiting keeps waiting). A re-join gives us a new peer id: our
+    // feed must be published again under it.
     if (this.call && this.call.room === path.room && this.call.selfId === this.s.selfId) return this.call.updatePath(path);
+    this.cancelRetry();
+    if (this.call?.room !== path.room) this.retries = 0;
     await this.stop();
     await this.start(path);
   }
@@ -82,7 +94,7 @@ export class SfuController {
     const keys = await this.d.startKeys(selfId);
     this.keys = keys;
     for (const [from, blob] of this.early.splice(0)) keys.received(from, blob);
-    const call = new SfuCall({
+    const call = (this.d.makeCall ?? ((o) => new SfuCall(o)))({
       path, selfId, worker: keys.worker, members: () => sfuMembers(store), rtc: () => this.d.rtc(),
       refreshPath: async () => {
         const p = await this.d.refreshPath();
@@ -97,6 +109,7 @@ export class SfuController {
       // A call we already stopped (the path changed) may still report closing: it no longer speaks for the room.
       if (this.call !== call) return;
       this.s.setSfu({ state, reason: reason ?? null });
+      if (state === 'live') this.retries = 0;
       if (state === 'failed') void this.failed(call, reason);
     });
     call.events.on('feed', (feedId, f) => this.s.upsertFeed({ feedId, ...f }));
@@ -132,7 +145,27 @@ export class SfuController {
    */
   private async failed(call: SfuCall, reason: string | undefined): Promise<void> {
     const path = await this.d.refreshPath().catch(() => null);
-    if (this.call === call && path?.path !== 'mesh') this.s.pushAlert(`The SFU call stopped: ${reason ?? 'unknown reason'}`);
+    if (this.call !== call || path?.path === 'mesh') return;
+    if (path?.path === 'sfu' && this.retries < SFU_RETRIES) {
+      // Still routed to the SFU: a Janus restart or a network blip should not end the call's media.
+      const delay = SFU_RETRY_BASE_MS * 2 ** this.retries++;
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = null;
+        if (this.call === call) void this.restart(path);
+      }, delay);
+      return;
+    }
+    this.s.pushAlert(`The SFU call stopped: ${reason ?? 'unknown reason'}`);
+  }
+
+  private async restart(path: SfuPath): Promise<void> {
+    await this.stop();
+    await this.start(path);
+  }
+
+  private cancelRetry(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
   }
 
   /** A `media:key` server event: a sealed key blob for main, while a call runs. */
@@ -163,6 +196,7 @@ export class SfuController {
 
   /** Leaving the room. */
   async close(): Promise<void> {
+    this.cancelRetry();
     this.early = [];
     await this.stop();
   }
