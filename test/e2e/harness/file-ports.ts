@@ -4,13 +4,11 @@
 // has no main process, so the harness' init script opens `ws://127.0.0.1:<port>/?token=<token>` after `files:connect`,
 // bridges it to a real page MessageChannel and hands that port and the token to the preload's own `forwardFilePorts`
 // (bridge.ts). The page code is the same in both cases; only the carrier differs (binary WebSocket frames).
-import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import type { FilePortEndpoint, FilePortOpener } from '../../../main/files/port';
+import { startPortHub } from './port-hub';
 
 export interface FilePortHub { url: string; opener: FilePortOpener; close(): Promise<void> }
-
-const CONNECT_TIMEOUT_MS = 15_000;
 
 function endpointOf(ws: WebSocket): FilePortEndpoint {
   const closeHandlers: (() => void)[] = [];
@@ -32,27 +30,6 @@ function endpointOf(ws: WebSocket): FilePortEndpoint {
   };
 }
 
-export async function startFilePortHub(): Promise<FilePortHub> {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: 1024 * 1024 });
-  await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
-  const waiting = new Map<string, (ws: WebSocket) => void>();
-  wss.on('connection', (ws, req) => {
-    const token = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('token') ?? '';
-    const deliver = waiting.get(token);
-    if (!deliver) return ws.close(1008, 'unknown token');
-    waiting.delete(token);
-    deliver(ws);
-  });
-  const { port } = wss.address() as AddressInfo;
-  return {
-    url: `ws://127.0.0.1:${port}/`,
-    opener: (token) => new Promise<FilePortEndpoint>((resolve, reject) => {
-      const timer = setTimeout(() => { waiting.delete(token); reject(new Error('page never attached the file port')); }, CONNECT_TIMEOUT_MS);
-      waiting.set(token, (ws) => { clearTimeout(timer); resolve(endpointOf(ws)); });
-    }),
-    close: () => new Promise<void>((resolve) => {
-      for (const c of wss.clients) c.terminate();
-      wss.close(() => resolve());
-    })
-  };
+export function startFilePortHub(): Promise<FilePortHub> {
+  return startPortHub({ what: 'file port', maxPayload: 1024 * 1024, endpointOf });
 }
