@@ -41,11 +41,10 @@ beforeEach(() => { vi.useFakeTimers(); });
 afterEach(() => { vi.useRealTimers(); });
 
 describe('SfuController restarts a failed call', () => {
-  it('restarts after 2, 4 and 8 s while the server still says sfu, then alerts once; a live call resets the count', async () => {
+  it('restarts after 2, 4 and 8 s while the server still says sfu, then alerts once; going live and failing at once earns no more', async () => {
     const t = setup(() => sfu(5));
     await t.c.apply(sfu(5));
     expect(t.calls).toHaveLength(1);
-    // Live, then a failure: the count starts over from a live call.
     t.calls[0]!.events.emit('state', 'live');
     t.calls[0]!.events.emit('state', 'failed', 'janus went away');
     await vi.advanceTimersByTimeAsync(1999);
@@ -54,6 +53,8 @@ describe('SfuController restarts a failed call', () => {
     expect(t.calls).toHaveLength(2);
     expect(t.calls[0]!.stopped).toBe(true);
     for (let i = 1; i < SFU_RETRIES; i++) {
+      // Each restarted call goes live and fails at once (a hostile server can arrange that): the count still runs out.
+      t.calls[i]!.events.emit('state', 'live');
       t.calls[i]!.events.emit('state', 'failed', 'janus went away');
       await vi.advanceTimersByTimeAsync(2000 * 2 ** i);
       expect(t.calls).toHaveLength(i + 2);
@@ -64,6 +65,23 @@ describe('SfuController restarts a failed call', () => {
     expect(t.calls).toHaveLength(SFU_RETRIES + 1);
     expect(t.alerts()).toEqual(['The SFU call stopped: janus went away']);
     expect(t.store.getState().sfu.state).toBe('failed');
+    await t.c.close();
+  });
+
+  it('a call that stayed live for a minute earns fresh restarts', async () => {
+    const t = setup(() => sfu(5));
+    await t.c.apply(sfu(5));
+    for (let i = 0; i < SFU_RETRIES; i++) {
+      t.calls[i]!.events.emit('state', 'failed', 'blip');
+      await vi.advanceTimersByTimeAsync(2000 * 2 ** i);
+    }
+    expect(t.calls).toHaveLength(SFU_RETRIES + 1);
+    t.calls.at(-1)!.events.emit('state', 'live');
+    await vi.advanceTimersByTimeAsync(60_000);
+    t.calls.at(-1)!.events.emit('state', 'failed', 'blip');
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(t.calls).toHaveLength(SFU_RETRIES + 2);
+    expect(t.alerts()).toEqual([]);
     await t.c.close();
   });
 

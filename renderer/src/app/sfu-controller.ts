@@ -12,6 +12,8 @@ const EARLY_KEY_BLOBS = 128;
 /** A failed SFU call the server still routes us to is started again after 2, 4, then 8 s; then it shows. */
 export const SFU_RETRIES = 3;
 const SFU_RETRY_BASE_MS = 2000;
+/** Only a call that stayed live this long earns fresh restarts: a server whose calls go live and fail at once gets 3 per room. */
+const SFU_STABLE_MS = 60_000;
 
 /** Tiles narrower than this take the low simulcast layer. */
 export const LOW_LAYER_BELOW_PX = 400;
@@ -52,8 +54,9 @@ export class SfuController {
   private early: [string, string][] = [];
   private unsubscribe: (() => void) | null = null;
   private refusals = new Set<string>();
-  /** Restarts since the call was last live; reset by a live call, a new room or a stop from the path. */
+  /** Restarts since the call was last live for SFU_STABLE_MS; reset then, by a new room or a stop from the path. */
   private retries = 0;
+  private liveSince: number | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly d: SfuControllerDeps) {}
@@ -109,7 +112,7 @@ export class SfuController {
       // A call we already stopped (the path changed) may still report closing: it no longer speaks for the room.
       if (this.call !== call) return;
       this.s.setSfu({ state, reason: reason ?? null });
-      if (state === 'live') this.retries = 0;
+      if (state === 'live') this.liveSince = Date.now();
       if (state === 'failed') void this.failed(call, reason);
     });
     call.events.on('feed', (feedId, f) => this.s.upsertFeed({ feedId, ...f }));
@@ -144,6 +147,8 @@ export class SfuController {
    * `room:path` reached us: ask the server (a `mesh` answer is applied by `refreshPath`), and alert only otherwise.
    */
   private async failed(call: SfuCall, reason: string | undefined): Promise<void> {
+    if (this.liveSince !== null && Date.now() - this.liveSince >= SFU_STABLE_MS) this.retries = 0;
+    this.liveSince = null;
     const path = await this.d.refreshPath().catch(() => null);
     if (this.call !== call || path?.path === 'mesh') return;
     if (path?.path === 'sfu' && this.retries < SFU_RETRIES) {
