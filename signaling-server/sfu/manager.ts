@@ -147,7 +147,8 @@ export class SfuManager {
     try {
       const held = await this.store.get(roomId);
       if (!held) return mesh;
-      if (members > 0 && this.heldByDwell(roomId, held)) return { path: this.sfuPath(held), switched: false, teardown: nothing };
+      // Still on the SFU and nobody is told anything (no tokens minted: the remaining members hold theirs).
+      if (members > 0 && this.heldByDwell(roomId, held)) return mesh;
       const decision = await this.retire(roomId, held);
       return { ...decision, switched: decision.switched && members > 0 };
     } catch (err) {

@@ -32,7 +32,8 @@ describe('SFU minimum dwell', () => {
     clock += 10_000;
     for (let i = 0; i < 5; i++) {
       const afterLeave = await m.afterLeave('r', 2);
-      expect(afterLeave).toMatchObject({ switched: false, path: { path: 'sfu', room: 7 } });
+      expect(afterLeave.switched).toBe(false);
+      expect(await store.get('r')).not.toBeNull();
       expect((await m.pathFor('r', 2)).path).toMatchObject({ path: 'sfu', room: 7 });
     }
     expect(await store.get('r')).not.toBeNull();
