@@ -8,7 +8,7 @@ const worker = (state: ReceiveStatus['state']): ReceiveStatus => ({ type: 'recei
 /** Feeds `n` polls where bytes grow by `bytes` and decoded frames by `frames` each time. */
 function run(polls: number, bytes: number, frames: number, w: ReceiveStatus | undefined, from: FeedWatch = newFeedWatch()): FeedWatch {
   let watch = from;
-  let total = watch.last ?? { framesDecoded: 0, videoBytes: 0, audioBytes: 0, frameWidth: 0 };
+  let total = watch.last ?? { framesDecoded: 0, videoBytes: 0, audioBytes: 0, frameWidth: 0, audioEnergy: 0 };
   for (let i = 0; i < polls; i++) {
     total = { ...total, framesDecoded: total.framesDecoded + frames, videoBytes: total.videoBytes + bytes, audioBytes: total.audioBytes + bytes / 10 };
     watch = nextFeedState(watch, total, w, true);

@@ -135,6 +135,37 @@ describe.skipIf(notReady !== null)(`SFU call through Janus, ${PEERS} members${no
     await p.page.setViewportSize({ width: 1000, height: 640 });
   }, LONG);
 
+  it('videos at once: at 1, one remote video decodes and the others are heard; it moves to a speaker when its member falls silent', async () => {
+    const p = peers[0]!;
+    const videoLegs = async () => {
+      const first = (await sfuStats(p.page)).receiving;
+      await new Promise((r) => setTimeout(r, 1500));
+      const then = (await sfuStats(p.page)).receiving;
+      return { video: then.filter((l, i) => l.videoBytes > (first[i]?.videoBytes ?? 0) + 2000).length,
+        audio: then.filter((l, i) => l.audioBytes > (first[i]?.audioBytes ?? 0)).length };
+    };
+    await p.page.evaluate("localStorage.setItem('veil.prefs', JSON.stringify({ ...JSON.parse(localStorage.getItem('veil.prefs') || '{}'), sfuVideoFeeds: 1 }))");
+    const oneOn = async () => {
+      const tiles = await tilesOf(p);
+      return tiles.length === PEERS - 1 && tiles.filter((t) => t.video === 'on').length === 1 && tiles.every((t) => t.state === 'decrypting');
+    };
+    await until(oneOn, 30_000, `${p.name}: one video on, ${PEERS - 2} paused`);
+    // What arrives, not just what the tiles say: Janus forwards one video, and every member's audio.
+    await until(async () => { const l = await videoLegs(); return l.video === 1 && l.audio === PEERS - 1; }, 30_000, 'one video leg, every audio leg');
+    const paused = (await tilesOf(p)).filter((t) => t.video === 'paused');
+    for (const t of paused) expect(t.notice).toContain('video shows when they speak');
+    // The member on video mutes: the others keep speaking (Chromium's fake microphone beeps), so after the hold another takes its place.
+    const shown = (await tilesOf(p)).find((t) => t.video === 'on')!;
+    const speaker = peers.find((q) => routes.get(q.name) === shown.peer)!;
+    await speaker.page.getByTestId('toggle-mute').click();
+    await until(async () => (await tilesOf(p)).find((t) => t.video === 'on' && t.peer !== shown.peer) !== undefined && await oneOn(), 30_000,
+      `${p.name}: the video moves off ${speaker.name}, who fell silent`);
+    await until(async () => (await videoLegs()).video === 1, 30_000, 'still one video leg after the move');
+    await speaker.page.getByTestId('toggle-mute').click();
+    await p.page.evaluate("localStorage.removeItem('veil.prefs')");
+    await until(async () => (await tilesOf(p)).every((t) => t.video === 'on' && t.state === 'decrypting'), 30_000, `${p.name}: every video back`);
+  }, LONG);
+
   /** The track our SFU publisher's video sender carries, and whether its SFrame transform is still in place. */
   const publishedVideo = (page: Page) => page.evaluate(`(() => {
     for (const pc of window.__veilPcs) {

@@ -226,8 +226,10 @@ export class Room {
     });
     const again = this.s.selfId !== null;
     this.s.setSession({ selfId: res.selfId, iceServers: res.iceServers, myKey: key, phase: 'call', signaling: 'online' });
-    await Promise.all(res.members.map((m) => this.addMember(m)));
+    // The SFU call starts while the members' sessions open: it shows and keys only members whose session is open, and
+    // follows the store as each one opens, so the Janus connection and our publisher need not wait for them.
     this.applyPath(res.path);
+    await Promise.all(res.members.map((m) => this.addMember(m)));
     // After a re-join, publish the bundle again so the (possibly restarted) key directory serves it to newcomers.
     if (again) await sig.request('keys:publish', { bundle: key.bundle }).catch(() => {});
   }

@@ -1,6 +1,7 @@
 // Runs the room's SFU call when the server says `sfu`: starts, refreshes and stops it, feeds it the room's members, writes its events to the store.
 import type { OpenedGroupChat } from '../../../protocol/group-chat';
 import type { RoomPath, SfuPath } from '../../../protocol/sfu';
+import { loadPrefs } from '../lib/storage';
 import { errorText } from '../lib/veil';
 import { SfuCall, type SfuCallOptions } from '../rtc/sfu/sfu-call';
 import type { SimulcastLayer } from '../rtc/sfu/subscriber';
@@ -99,6 +100,7 @@ export class SfuController {
     for (const [from, blob] of this.early.splice(0)) keys.received(from, blob);
     const call = (this.d.makeCall ?? ((o) => new SfuCall(o)))({
       path, selfId, worker: keys.worker, members: () => sfuMembers(store), rtc: () => this.d.rtc(),
+      maxVideoFeeds: () => loadPrefs().sfuVideoFeeds || Infinity,
       refreshPath: async () => {
         const p = await this.d.refreshPath();
         if (p.path !== 'sfu') throw new Error('the server moved the room off the SFU');

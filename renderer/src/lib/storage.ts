@@ -23,15 +23,17 @@ export function rememberRoom(list: RecentRoom[], room: RecentRoom, max = 6): Rec
   return [room, ...rest].slice(0, max);
 }
 
-/** Renderer-only preferences (main holds the security settings). */
-export interface Prefs { desktopNotifications: boolean; speakerId: string }
-const PREFS_DEFAULTS: Prefs = { desktopNotifications: false, speakerId: '' };
+/** Renderer-only preferences (main holds the security settings). `sfuVideoFeeds`: videos an SFU call receives at once, 0 = all. */
+export interface Prefs { desktopNotifications: boolean; speakerId: string; sfuVideoFeeds: number }
+export const SFU_VIDEO_FEED_CHOICES = [1, 2, 4, 9, 16, 0] as const;
+const PREFS_DEFAULTS: Prefs = { desktopNotifications: false, speakerId: '', sfuVideoFeeds: 4 };
 
 export function loadPrefs(): Prefs {
   const raw = load<Partial<Prefs>>('veil.prefs', {});
   return {
     desktopNotifications: typeof raw.desktopNotifications === 'boolean' ? raw.desktopNotifications : PREFS_DEFAULTS.desktopNotifications,
-    speakerId: typeof raw.speakerId === 'string' ? raw.speakerId.slice(0, 256) : PREFS_DEFAULTS.speakerId
+    speakerId: typeof raw.speakerId === 'string' ? raw.speakerId.slice(0, 256) : PREFS_DEFAULTS.speakerId,
+    sfuVideoFeeds: (SFU_VIDEO_FEED_CHOICES as readonly unknown[]).includes(raw.sfuVideoFeeds) ? raw.sfuVideoFeeds! : PREFS_DEFAULTS.sfuVideoFeeds
   };
 }
 

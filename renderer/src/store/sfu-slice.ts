@@ -11,6 +11,8 @@ export interface SfuFeedEntry {
   state: SfuFeedState;
   /** Set only while its frames decrypt. */
   stream: MediaStream | null;
+  /** Its video is held back by the video cap (audio still plays): the tile shows initials until the member speaks. */
+  videoPaused?: boolean;
 }
 
 export interface SfuSlice {

@@ -93,12 +93,13 @@ export const sfuStats = (page: Page) => page.evaluate(`(async () => {
   return out;
 })()`) as Promise<SfuPageStats>;
 
-export interface FeedTile { feed: string; peer: string; name: string; state: string; notice: string; hasVideo: boolean; videoWidth: number }
+/** `video`: 'on', or 'paused' while the video cap holds this feed's video back. */
+export interface FeedTile { feed: string; peer: string; name: string; state: string; notice: string; hasVideo: boolean; videoWidth: number; video: string }
 
 /** The SFU feed tiles the page shows, with their plain-words line (Unicode isolates removed), whether a video is attached and its decoded width. */
 export const feedTiles = (page: Page) => page.getByTestId('tile-feed').evaluateAll((els) => els.map((e) => ({
   feed: e.getAttribute('data-feed') ?? '', peer: e.getAttribute('data-peer') ?? '', name: e.getAttribute('data-name') ?? '',
-  state: e.getAttribute('data-sfu-state') ?? '',
+  state: e.getAttribute('data-sfu-state') ?? '', video: e.getAttribute('data-video') ?? '',
   notice: (e.querySelector('[data-testid="tile-notice"]')?.textContent ?? '').replace(/[\u2066-\u2069]/g, ''),
   hasVideo: !!(e.querySelector('video') as HTMLVideoElement | null)?.srcObject,
   videoWidth: (e.querySelector('video') as HTMLVideoElement | null)?.videoWidth ?? 0

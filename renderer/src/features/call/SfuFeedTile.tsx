@@ -9,11 +9,14 @@ import { VideoTile } from './VideoTile';
  */
 export function SfuFeedTile({ feed, name, sinkId, contested = false }: { feed: SfuFeedEntry; name: string; sinkId: string; contested?: boolean }) {
   const shown = `\u2068${name}\u2069`;
-  const words = contested ? `more than one video claims to be ${shown}: only one of them can be` : sfuFeedWords(feed.state, shown);
+  const paused = feed.videoPaused === true && feed.state === 'decrypting' && !contested;
+  const words = contested ? `more than one video claims to be ${shown}: only one of them can be`
+    : paused ? `${shown}'s video shows when they speak (fewer videos at once keep the call light)` : sfuFeedWords(feed.state, shown);
   return (
-    <VideoTile testId="tile-feed" name={name} stream={feed.state === 'decrypting' ? feed.stream : null} sinkId={sinkId}
+    <VideoTile testId="tile-feed" name={name} stream={feed.state === 'decrypting' ? feed.stream : null} sinkId={sinkId} camOff={paused}
       conn={feed.state === 'decrypting' ? 'connected' : 'connecting'} secure={feed.state === 'decrypting'}
-      notice={words ? { state: contested ? 'contested' : feed.state, text: words } : undefined}
-      data={{ 'data-feed': String(feed.feedId), 'data-peer': feed.peerId, 'data-sfu-state': feed.state, ...(contested ? { 'data-contested': 'true' } : {}) }} />
+      notice={words ? { state: contested ? 'contested' : paused ? 'video-paused' : feed.state, text: words } : undefined}
+      data={{ 'data-feed': String(feed.feedId), 'data-peer': feed.peerId, 'data-sfu-state': feed.state, 'data-video': paused ? 'paused' : 'on',
+        ...(contested ? { 'data-contested': 'true' } : {}) }} />
   );
 }

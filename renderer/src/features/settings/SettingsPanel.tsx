@@ -1,4 +1,4 @@
-// Settings: server address, ICE servers, always relay, key rotation, signatures, largest file, desktop notifications; checked inline in their units.
+// Settings: server address, ICE servers, always relay, key rotation, signatures, largest file, videos at once, desktop notifications; checked inline in their units.
 import { useEffect, useState } from 'react';
 import { FILE_LIMITS } from '../../../../protocol/file-limits';
 import type { E2eeSettings } from '../../../../protocol/ipc-e2ee';
@@ -6,7 +6,7 @@ import { LIMITS } from '../../../../protocol/limits';
 import { currentRoom } from '../../app/actions';
 import { serverUrlProblem } from '../../lib/join-errors';
 import { plainReason } from '../../lib/plain-words';
-import { load, loadPrefs, save, savePrefs } from '../../lib/storage';
+import { load, loadPrefs, save, savePrefs, SFU_VIDEO_FEED_CHOICES } from '../../lib/storage';
 import { errorText, unwrap } from '../../lib/veil';
 import { useApp } from '../../store';
 
@@ -62,6 +62,7 @@ export function SettingsPanel() {
   const [maxFileMiB, setMaxFileMiB] = useState('');
   const [msg, setMsg] = useState<string | null>(null);
   const [notify, setNotify] = useState(loadPrefs().desktopNotifications);
+  const [videoFeeds, setVideoFeeds] = useState(loadPrefs().sfuVideoFeeds);
   const problems = {
     server: server.trim() ? serverUrlProblem(server) : null,
     ice: iceProblem(ice),
@@ -126,6 +127,12 @@ export function SettingsPanel() {
         <input type="checkbox" checked={settings?.signMessages ?? true} data-testid="settings-sign"
           onChange={(e) => setSettings((s) => (s ? { ...s, signMessages: e.target.checked } : s))} />
         Sign every message with my identity key
+      </label>
+      <label>Videos shown at once in large calls (the others are heard, and shown when they speak)
+        <select value={videoFeeds} data-testid="settings-video-feeds"
+          onChange={(e) => { const n = Number(e.target.value); setVideoFeeds(savePrefs({ sfuVideoFeeds: n }).sfuVideoFeeds); }}>
+          {SFU_VIDEO_FEED_CHOICES.map((n) => <option key={n} value={n}>{n === 0 ? 'all' : n}</option>)}
+        </select>
       </label>
       <label className="check">
         <input type="checkbox" checked={notify} data-testid="settings-notify"

@@ -6,6 +6,7 @@ import { JanusConnection, JanusError, type JanusHandleEvent, type JanusSocketFac
 import { Publisher } from './publisher';
 import { newFeedWatch, nextFeedState, type FeedState, type FeedWatch } from './feed-state';
 import { Subscriber, type SimulcastLayer } from './subscriber';
+import { chooseVideoFeeds, DEFAULT_MAX_VIDEO_FEEDS } from './video-cap';
 import { watchWorker, type ReceiveStatus, type SendStatus } from './worker-status';
 
 export type { FeedState } from './feed-state';
@@ -14,7 +15,7 @@ export type SfuCallState = 'connecting' | 'live' | 'failed' | 'closed';
 export interface SfuCallEvents {
   state: [state: SfuCallState, reason?: string];
   /** A feed we show (its publisher is a current member): its state, and its stream once frames decrypt. */
-  feed: [feedId: number, feed: { peerId: string; state: FeedState; stream: MediaStream | null }];
+  feed: [feedId: number, feed: { peerId: string; state: FeedState; stream: MediaStream | null; videoPaused: boolean }];
   'feed-gone': [feedId: number];
   /** Our own frames: encrypting, or dropped while we have no send key. */
   send: [status: SendStatus];
@@ -34,6 +35,8 @@ export interface SfuCallOptions {
   rtc(): RTCConfiguration;
   /** Fresh tokens (`sfu:token`) before `expiresAt`. */
   refreshPath(): Promise<SfuPath>;
+  /** Remote videos received at once (the user's setting, read on every poll); the others send audio only. */
+  maxVideoFeeds?: () => number;
   socket?: JanusSocketFactory;
   statsIntervalMs?: number;
 }
@@ -47,9 +50,13 @@ const REFRESH_BEFORE_MS = 60_000;
 const MAX_SUBSCRIBE_ATTEMPTS = 4;
 const RESUBSCRIBE_MS = 2000;
 const LOW_LAYER_MISSING_POLLS = 4;
+/** Received audio energy per second above this counts as speech (a level of about SPEAKING_RMS / 2, -40 dBFS). */
+const SPEECH_ENERGY_PER_S = 1e-4;
 
 interface Feed {
   display: string; sub: Subscriber | null; watch: FeedWatch; shownState: FeedState | null; attempts: number;
+  /** Subscription order (ties in the video cap) and when its audio last carried speech. */
+  order: number; lastSpoke: number | null; shownPaused: boolean;
   /** Polls on the low layer with audio but no video arriving (a publisher whose camera is too small for two layers). */
   lowMissing: number;
 }
@@ -62,6 +69,7 @@ export class SfuCall {
   private readonly receive = new Map<string, ReceiveStatus>();
   private path: SfuPath;
   private layer: SimulcastLayer = 'high';
+  private subscriptions = 0;
   private stopped = false;
   private readonly timers: Array<ReturnType<typeof setInterval> | ReturnType<typeof setTimeout>> = [];
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
@@ -90,10 +98,11 @@ export class SfuCall {
       await this.conn.create();
       const others = await this.publisher.join();
       for (const p of others) this.learn(p);
+      // Subscriptions need only the publisher's private id: they come up alongside our own publishing.
+      this.reconcile();
       if (stream) await this.publisher.publish(stream);
       if (this.stopped) return;
       this.events.emit('state', 'live');
-      this.reconcile();
       this.timers.push(setInterval(() => void this.poll(), this.o.statsIntervalMs ?? 1000));
       this.scheduleRefresh();
     } catch (err) {
@@ -159,7 +168,8 @@ export class SfuCall {
   private learn(p: JanusPublisher): void {
     if (p.id === this.publisher.feedId || this.feeds.has(p.id) || p.display === undefined) return;
     if (this.feeds.size >= MAX_SUBSCRIPTIONS) return this.events.emit('refused', new JanusError('malformed', 'more feeds than a room can hold'));
-    this.feeds.set(p.id, { display: p.display, sub: null, watch: newFeedWatch(), shownState: null, attempts: 0, lowMissing: 0 });
+    this.feeds.set(p.id, { display: p.display, sub: null, watch: newFeedWatch(), shownState: null, attempts: 0, lowMissing: 0,
+      order: this.subscriptions++, lastSpoke: null, shownPaused: false });
   }
 
   private forget(feedId: number): void {
@@ -226,24 +236,49 @@ export class SfuCall {
   }
 
   private show(feedId: number, f: Feed, state: FeedState): void {
-    if (f.shownState === state) return;
+    const paused = f.sub ? !f.sub.videoOn : false;
+    if (f.shownState === state && f.shownPaused === paused) return;
     f.shownState = state;
-    this.events.emit('feed', feedId, { peerId: f.display, state, stream: state === 'decrypting' && f.sub ? f.sub.stream : null });
+    f.shownPaused = paused;
+    this.events.emit('feed', feedId, { peerId: f.display, state, stream: state === 'decrypting' && f.sub ? f.sub.stream : null, videoPaused: paused });
   }
 
   private async poll(): Promise<void> {
+    const now = Date.now();
     for (const [feedId, f] of this.feeds) {
       const sub = f.sub;
       if (!sub) continue;
       const stats = await sub.stats().catch(() => null);
       if (!stats || this.feeds.get(feedId)?.sub !== sub) continue;
       const prev = f.watch.last;
-      f.watch = nextFeedState(f.watch, stats, this.receive.get(f.display), sub.hasVideo);
+      const seconds = (this.o.statsIntervalMs ?? 1000) / 1000;
+      if (prev && (stats.audioEnergy - prev.audioEnergy) / seconds >= SPEECH_ENERGY_PER_S) f.lastSpoke = now;
+      // A feed whose video we hold back is judged by its audio alone (no frames is then no failure).
+      f.watch = nextFeedState(f.watch, stats, this.receive.get(f.display), sub.hasVideo && sub.videoOn);
       this.show(feedId, f, f.watch.state);
       // Janus forwards nothing for a layer the publisher does not send: fall back to the one it does.
       const videoStill = prev !== null && stats.videoBytes === prev.videoBytes && stats.audioBytes > prev.audioBytes;
       f.lowMissing = sub.currentLayer === 'low' && sub.hasVideo && videoStill ? f.lowMissing + 1 : 0;
       if (f.lowMissing >= LOW_LAYER_MISSING_POLLS) { f.lowMissing = 0; void sub.setLayer('high').catch((e: unknown) => this.refusedLocally(e)); }
+    }
+    this.capVideo(now);
+  }
+
+  /** At most `maxVideoFeeds` videos come in, to those who spoke last (video-cap.ts); the others' audio still does. */
+  private capVideo(now: number): void {
+    const subscribed = [...this.feeds].filter(([, f]) => f.sub?.hasVideo);
+    const max = this.o.maxVideoFeeds?.() ?? DEFAULT_MAX_VIDEO_FEEDS;
+    const wanted = chooseVideoFeeds(subscribed.map(([feedId, f]) => ({ feedId, video: f.sub!.videoOn, lastSpoke: f.lastSpoke, order: f.order })), max, now);
+    for (const [feedId, f] of subscribed) {
+      const sub = f.sub!;
+      const on = wanted.has(feedId);
+      if (on === sub.videoOn) continue;
+      // Frames stop or start: the watch starts over so the first keyframe after a resume has its grace.
+      void sub.setVideo(on).then(() => {
+        if (this.feeds.get(feedId)?.sub !== sub) return;
+        f.watch = { ...newFeedWatch(), state: f.watch.state === 'connecting' ? 'connecting' : f.watch.state, last: f.watch.last };
+        this.show(feedId, f, f.watch.state);
+      }, (e: unknown) => this.refusedLocally(e));
     }
   }
 

@@ -7,7 +7,8 @@ export type SimulcastLayer = 'low' | 'high';
 /** Janus substreams count from the lowest quality (0). */
 const SUBSTREAM: Record<SimulcastLayer, number> = { low: 0, high: 1 };
 
-export interface FeedStats { framesDecoded: number; videoBytes: number; audioBytes: number; frameWidth: number }
+/** `audioEnergy`: the received audio's total energy so far (getStats `totalAudioEnergy`), whose growth says someone speaks. */
+export interface FeedStats { framesDecoded: number; videoBytes: number; audioBytes: number; frameWidth: number; audioEnergy: number }
 
 export interface SubscriberOptions {
   conn: JanusConnection;
@@ -28,6 +29,7 @@ export class Subscriber {
   private pc: RTCPeerConnection | null = null;
   private videoMid: string | null = null;
   private layer: SimulcastLayer;
+  private video = true;
   readonly stream = new MediaStream();
 
   constructor(private readonly o: SubscriberOptions) {
@@ -74,19 +76,32 @@ export class Subscriber {
     await this.o.conn.message(this.handle, { request: 'configure', streams: [{ mid: this.videoMid, substream: SUBSTREAM[layer] }] });
   }
 
+  /** Asks Janus to forward this feed's video or to hold it back (the video cap); audio is untouched. */
+  async setVideo(on: boolean): Promise<void> {
+    if (on === this.video || this.handle === null || this.videoMid === null) return;
+    this.video = on;
+    try {
+      await this.o.conn.message(this.handle, { request: 'configure', streams: [{ mid: this.videoMid, send: on }] });
+    } catch (err) {
+      this.video = !on;
+      throw err;
+    }
+  }
+
+  get videoOn(): boolean { return this.video; }
   get currentLayer(): SimulcastLayer { return this.layer; }
   get hasVideo(): boolean { return this.videoMid !== null; }
 
   async stats(): Promise<FeedStats> {
-    const out: FeedStats = { framesDecoded: 0, videoBytes: 0, audioBytes: 0, frameWidth: 0 };
-    (await this.pc?.getStats())?.forEach((r: { type: string; kind?: string; framesDecoded?: number; bytesReceived?: number; frameWidth?: number }) => {
+    const out: FeedStats = { framesDecoded: 0, videoBytes: 0, audioBytes: 0, frameWidth: 0, audioEnergy: 0 };
+    (await this.pc?.getStats())?.forEach((r: { type: string; kind?: string; framesDecoded?: number; bytesReceived?: number; frameWidth?: number; totalAudioEnergy?: number }) => {
       if (r.type !== 'inbound-rtp') return;
       if (r.kind === 'video') {
         out.framesDecoded += r.framesDecoded ?? 0;
         out.videoBytes += r.bytesReceived ?? 0;
         out.frameWidth = r.frameWidth ?? out.frameWidth;
       }
-      if (r.kind === 'audio') out.audioBytes += r.bytesReceived ?? 0;
+      if (r.kind === 'audio') { out.audioBytes += r.bytesReceived ?? 0; out.audioEnergy += r.totalAudioEnergy ?? 0; }
     });
     return out;
   }
