@@ -2,7 +2,9 @@
 // a keyless subscriber with valid tokens gets bytes and decodes nothing; a feed claiming another member shows "can't decrypt".
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Page } from 'playwright-core';
+import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSignalingServer } from '../../signaling-server/index';
 import type { LocalJanus } from '../../signaling-server/sfu/launcher';
@@ -22,6 +24,8 @@ const PEERS = Number(process.env.SFU_E2E_PEERS ?? 3);
 const NAMES = ['Alice', 'Bob', 'Carol', 'Dana', 'Erin', 'Frank', 'Gus', 'Hana'].slice(0, PEERS);
 const ROOM = 'sfu-six';
 const LONG = 240_000;
+/** SFU_E2E_LOG=file: the signaling server's info log goes there (who joined, left and reconnected, and when). */
+const SERVER_LOG = process.env.SFU_E2E_LOG;
 
 describe.skipIf(notReady !== null)(`SFU call through Janus, ${PEERS} members${notReady ? ` (skipped: ${notReady})` : ''}`, () => {
   let janus: LocalJanus;
@@ -41,8 +45,9 @@ describe.skipIf(notReady !== null)(`SFU call through Janus, ${PEERS} members${no
         host: '127.0.0.1', port, iceServers: [], logLevel: 'silent', janusUrls: [janus.url], janusApiSecret: janus.apiSecret,
         janusTokenSecret: janus.tokenSecret, sfuRooms: [ROOM],
         // Short: the call outlives its first tokens, so it must refresh them (sfu:token) to go on.
-        janusTokenTtlSec: 120
-      })
+        janusTokenTtlSec: 120,
+        ...(SERVER_LOG ? { logLevel: 'info' as const } : {})
+      }, SERVER_LOG ? { logStream: pino.destination({ dest: SERVER_LOG, sync: false }) } : {})
     });
     for (const name of NAMES) {
       const p = await h.peer(name, { viewport: { width: 1000, height: 640 } });
@@ -58,8 +63,14 @@ describe.skipIf(notReady !== null)(`SFU call through Janus, ${PEERS} members${no
   }, 60_000);
 
   const tilesOf = (p: Peer) => feedTiles(p.page);
+  /** The "videos at once" setting, read by the call on every poll; 0 is all. */
+  const setVideoFeeds = (p: Peer, n: number) => p.page.evaluate(`localStorage.setItem('veil.prefs', JSON.stringify({ ...JSON.parse(localStorage.getItem('veil.prefs') || '{}'), sfuVideoFeeds: ${n} }))`);
   /** What each page shows and counts, printed when a wait times out. */
+  const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+  loopDelay.enable();
   const diagnose = async () => {
+    console.log(`[sfu-e2e] the test process (every member's main, the server, the port carriers): event-loop delay p99 ${
+      (loopDelay.percentile(99) / 1e6).toFixed(0)} ms, max ${(loopDelay.max / 1e6).toFixed(0)} ms`);
     for (const p of peers) {
       const view = p.page.getByTestId('call-view');
       console.log(`[sfu-e2e] ${p.name}: path=${await view.getAttribute('data-path')} state=${await view.getAttribute('data-sfu-state')}`
@@ -72,6 +83,8 @@ describe.skipIf(notReady !== null)(`SFU call through Janus, ${PEERS} members${no
   const others = (p: Peer) => peers.filter((q) => q !== p);
 
   it(`${PEERS} members: every remote video decodes and audio flows, every frame SFrame-sealed, simulcast up`, async () => {
+    // Every member asks for every video here (the default is 4 at once; the cap has its own test below).
+    for (const p of peers) await setVideoFeeds(p, 0);
     const started = Date.now();
     await Promise.all(peers.map((p) => p.join(ROOM)));
     for (const p of peers) await p.page.locator('[data-testid="call-view"][data-path="sfu"]').waitFor({ timeout: 60_000 });
@@ -144,7 +157,7 @@ describe.skipIf(notReady !== null)(`SFU call through Janus, ${PEERS} members${no
       return { video: then.filter((l, i) => l.videoBytes > (first[i]?.videoBytes ?? 0) + 2000).length,
         audio: then.filter((l, i) => l.audioBytes > (first[i]?.audioBytes ?? 0)).length };
     };
-    await p.page.evaluate("localStorage.setItem('veil.prefs', JSON.stringify({ ...JSON.parse(localStorage.getItem('veil.prefs') || '{}'), sfuVideoFeeds: 1 }))");
+    await setVideoFeeds(p, 1);
     const oneOn = async () => {
       const tiles = await tilesOf(p);
       return tiles.length === PEERS - 1 && tiles.filter((t) => t.video === 'on').length === 1 && tiles.every((t) => t.state === 'decrypting');
@@ -162,7 +175,7 @@ describe.skipIf(notReady !== null)(`SFU call through Janus, ${PEERS} members${no
       `${p.name}: the video moves off ${speaker.name}, who fell silent`);
     await until(async () => (await videoLegs()).video === 1, 30_000, 'still one video leg after the move');
     await speaker.page.getByTestId('toggle-mute').click();
-    await p.page.evaluate("localStorage.removeItem('veil.prefs')");
+    await setVideoFeeds(p, 0);
     await until(async () => (await tilesOf(p)).every((t) => t.video === 'on' && t.state === 'decrypting'), 30_000, `${p.name}: every video back`);
   }, LONG);
 
