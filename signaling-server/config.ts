@@ -74,6 +74,10 @@ export const signalingConfigSchema = z.strictObject({
   shutdownReconnectMs: int('SHUTDOWN_RECONNECT_MS', 0, 600_000).default(1000),
   /** socket.io connection state recovery window (0 = off); recovered sockets are re-authorised. */
   recoveryMs: int('RECOVERY_MS', 0, 600_000).default(0),
+  /** How often the server pings each client, and how long it waits for the pong before dropping it. Longer than
+   *  socket.io's 20 s: a page busy encoding a large call can stall that long, and a drop costs it the room. */
+  pingIntervalMs: int('PING_INTERVAL_MS', 1000, 300_000).default(25_000),
+  pingTimeoutMs: int('PING_TIMEOUT_MS', 1000, 300_000).default(45_000),
   /** Janus WebSocket API URLs the server drives (empty = no SFU: every room is a mesh). */
   janusUrls: z.array(janusUrl('JANUS_URLS')).max(16, 'JANUS_URLS lists at most 16 instances').default([]),
   /** What clients connect to, one per JANUS_URLS entry in the same order (default: JANUS_URLS). */
@@ -157,6 +161,8 @@ export const CONFIG_SOURCES: readonly Source[] = [
   { env: 'LOG_LEVEL', flag: '--log-level', key: 'logLevel', kind: 'str' },
   { env: 'SHUTDOWN_RECONNECT_MS', flag: '--shutdown-reconnect-ms', key: 'shutdownReconnectMs', kind: 'int' },
   { env: 'RECOVERY_MS', flag: '--recovery-ms', key: 'recoveryMs', kind: 'int' },
+  { env: 'PING_INTERVAL_MS', flag: '--ping-interval-ms', key: 'pingIntervalMs', kind: 'int' },
+  { env: 'PING_TIMEOUT_MS', flag: '--ping-timeout-ms', key: 'pingTimeoutMs', kind: 'int' },
   { env: 'JANUS_URLS', flag: '--janus-urls', key: 'janusUrls', kind: 'list' },
   { env: 'JANUS_PUBLIC_URLS', flag: '--janus-public-urls', key: 'janusPublicUrls', kind: 'list' },
   { env: 'JANUS_API_SECRET', flag: '--janus-api-secret', key: 'janusApiSecret', kind: 'str' },

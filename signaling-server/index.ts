@@ -114,6 +114,8 @@ export async function createSignalingServer(input: SignalingConfigInput = {}, op
   const httpServer = tls ? https.createServer(tls) : http.createServer();
   const io: VeilServer = new Server(httpServer, {
     maxHttpBufferSize: config.maxHttpBufferSize,
+    pingInterval: config.pingIntervalMs,
+    pingTimeout: config.pingTimeoutMs,
     serveClient: false,
     allowRequest: (req, cb) => {
       const ok = access.originAllowed(req);
