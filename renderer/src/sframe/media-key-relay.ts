@@ -6,9 +6,11 @@ import { unwrap } from '../lib/veil';
 /** Blobs held per member main has not been told about yet, and members held for: bounded, the oldest goes. */
 const HELD_PER_PEER = 4;
 const HELD_PEERS = 64;
-/** A send refused with `rate-limited` is tried again after this long, at most this many times. */
+/** A send refused with `rate-limited`, or whose ack never came (`timeout`), is tried again after this long, at most this
+ *  many times. A timed-out send may have got through: its repeat reaches main as a `replay`, which changes nothing there. */
 const RETRY_MS = 1_000;
 const MAX_TRIES = 3;
+const RETRIED = new Set(['rate-limited', 'timeout']);
 
 export interface MediaKeyRelayDeps {
   roomId: string;
@@ -59,7 +61,8 @@ export class MediaKeyRelay {
 
   private async toMain(from: string, blob: string): Promise<void> {
     const res = await this.deps.media.receiveKey(this.deps.roomId, from, blob);
-    if (!res.ok) this.deps.onProblem?.(from, res.error.code);
+    // A replay is refused by main and leaves the key we hold; the sender repeating a send whose ack was lost looks the same.
+    if (!res.ok && res.error.code !== 'replay') this.deps.onProblem?.(from, res.error.code);
   }
 
   private async sendAll(out: MediaKeyOutgoing): Promise<void> {
@@ -74,7 +77,7 @@ export class MediaKeyRelay {
         return;
       } catch (err) {
         const code = (err as { code?: unknown }).code;
-        if (code !== 'rate-limited' || attempt >= MAX_TRIES) {
+        if (typeof code !== 'string' || !RETRIED.has(code) || attempt >= MAX_TRIES) {
           this.deps.onProblem?.(to, typeof code === 'string' ? code : 'send-failed');
           return;
         }

@@ -45,4 +45,26 @@ describe('media-key relay (page side)', () => {
     await relayOf(b!, refusing, problems).memberJoined(a!.peerId, a!.identityKey);
     expect(problems).toEqual([`${a!.peerId}:unknown-peer`]);
   });
+
+  it('sends again when the ack timed out though the key got through, and the receiver takes the repeat quietly', async () => {
+    const [a, b] = await startCall(['alice', 'bob']);
+    live.push(a!, b!);
+    const problems: string[] = [];
+    const relays = new Map<string, MediaKeyRelay>();
+    let sends = 0;
+    // The first delivery arrives but its ack is lost (the server's request timeout); the repeat is acked.
+    const lossyAck = (from: Member) => async (to: string, blob: string) => {
+      sends++;
+      await relays.get(to)!.received(from.peerId, blob);
+      if (sends === 1) throw Object.assign(new Error('no ack'), { code: 'timeout' });
+    };
+    relays.set(a!.peerId, relayOf(a!, lossyAck(a!), problems));
+    relays.set(b!.peerId, relayOf(b!, lossyAck(b!), problems));
+    await relays.get(b!.peerId)!.memberJoined(a!.peerId, a!.identityKey);
+    await relays.get(a!.peerId)!.memberJoined(b!.peerId, b!.identityKey);
+    expect(sends).toBe(3);
+    expect(receiveKeys(b!, a!.peerId).length).toBe(1);
+    expect(receiveKeys(a!, b!.peerId).length).toBe(1);
+    expect(problems).toEqual([]);
+  });
 });
