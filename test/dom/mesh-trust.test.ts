@@ -6,7 +6,7 @@ import { createAppStore } from '../../renderer/src/store';
 import { created, FakePeer, installMediaStream } from './fake-rtc';
 
 vi.mock('simple-peer', () => ({ default: FakePeer }));
-const { Mesh, PENDING_TRUST_REASON, DROPPED_BUSY, DROPPED_REFUSED } = await import('../../renderer/src/rtc/mesh');
+const { Mesh, PENDING_TRUST_REASON, DROPPED_BUSY, DROPPED_REFUSED, TIMEOUT_RETRIES } = await import('../../renderer/src/rtc/mesh');
 const { CONNECT_TIMEOUT_MS, NOT_IN_TIME } = await import('../../renderer/src/rtc/peer-link');
 
 const B: WireLinkBinding = { v: 1, role: 'offer', senderKeyId: 'A'.repeat(22), recipientKeyId: 'B'.repeat(22), mac: 'C'.repeat(43) };
@@ -171,8 +171,9 @@ describe('links reopen when a trust decision settles', () => {
     accept(store);
     mesh.ensure('K');
     mesh.links.get('K')!.close(NOT_IN_TIME, true);
-    expect(store.getState().peers.K).toMatchObject({ conn: 'refused', reason: NOT_IN_TIME });
-    expect(store.getState().security.refusals[NOT_IN_TIME]).toBe(1);
+    // Our own offer is made again later (a timeout is not a refusal); the decider's offer arriving first is answered.
+    expect(store.getState().peers.K).toMatchObject({ conn: 'retrying', reason: NOT_IN_TIME });
+    expect(store.getState().security.refusals[NOT_IN_TIME]).toBeUndefined();
     mesh.onSignal('mmmmmmmm', OFFER, B);
     expect(created).toHaveLength(2);
     expect(created[1]!.opts.initiator).toBe(false);
@@ -218,5 +219,27 @@ describe('links reopen when a trust decision settles', () => {
     await vi.waitFor(() => expect(verify).toHaveBeenCalledTimes(1));
     expect(store.getState().peers.K!.conn).toBe('connecting');
     mesh.stop();
+  });
+
+  it(`the natural initiator offers again after a link times out unproven, ${TIMEOUT_RETRIES} times, then shows the peer refused`, () => {
+    vi.useFakeTimers();
+    try {
+      const { store, mesh } = setup('aaaaaaaa');
+      accept(store);
+      mesh.ensure('K');
+      for (let i = 1; i <= TIMEOUT_RETRIES; i++) {
+        mesh.links.get('K')!.close(NOT_IN_TIME, true);
+        expect(store.getState().peers.K!.conn).toBe('retrying');
+        expect(created).toHaveLength(i);
+        vi.runOnlyPendingTimers();
+        expect(created).toHaveLength(i + 1);
+        expect(created[i]!.opts.initiator).toBe(true);
+      }
+      mesh.links.get('K')!.close(NOT_IN_TIME, true);
+      vi.runOnlyPendingTimers();
+      expect(created).toHaveLength(TIMEOUT_RETRIES + 1);
+      expect(store.getState().peers.K).toMatchObject({ conn: 'refused', reason: NOT_IN_TIME });
+      mesh.stop();
+    } finally { vi.useRealTimers(); }
   });
 });

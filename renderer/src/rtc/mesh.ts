@@ -16,6 +16,9 @@ import { MeshMedia } from './mesh-media';
 export type { LinkPatch, MeshDeps, MeshEvents, MeshView } from './mesh-types';
 
 const RETRY_MS = 1500;
+/** Links of our own offering that may time out unproven before the peer is shown as refused: a loaded machine
+ *  (a large call on 2 cores) can miss one step's deadline, and without another offer those two never talk. */
+export const TIMEOUT_RETRIES = 2;
 /** Last resort against offer floods: links an offer may create per peer per minute. */
 export const MAX_OFFER_LINKS_PER_MINUTE = 3;
 const OFFER_WINDOW_MS = 60_000;
@@ -42,6 +45,8 @@ export class Mesh {
   private glareOffers = new Map<string, { signal: PeerSignal; binding: WireLinkBinding; at: number }>();
   /** Attempts of our own left after a trust decision, should the first link not be proven in time. */
   private settleRetries = new Map<string, number>();
+  /** Our own links to a peer that timed out unproven since its last proven one (bounded by TIMEOUT_RETRIES). */
+  private timeouts = new Map<string, number>();
   private stopped = false;
   readonly events = new Emitter<MeshEvents>();
   private readonly media: MeshMedia;
@@ -133,6 +138,7 @@ export class Mesh {
       onState: (conn) => upsert({ conn, reason: undefined }),
       onAuthenticated: (fp) => {
         this.settleRetries.delete(identityKey);
+        this.timeouts.delete(identityKey);
         this.glareOffers.delete(identityKey);
         upsert({ dtls: fp, dtlsLive: true });
         this.d.onAuthenticated(identityKey);
@@ -158,6 +164,14 @@ export class Mesh {
         if (refused && reason === NOT_IN_TIME && settleRetry > 0 && p.present && !this.stopped && !this.blocked(p)) {
           this.settleRetries.set(identityKey, settleRetry - 1);
           this.create(identityKey, true);
+          return;
+        }
+        const timeouts = this.timeouts.get(identityKey) ?? 0;
+        if (refused && reason === NOT_IN_TIME && timeouts < TIMEOUT_RETRIES && this.isInitiator(p.peerId) && p.present
+          && !this.stopped && !this.blocked(p)) {
+          this.timeouts.set(identityKey, timeouts + 1);
+          this.events.emit('peer-changed', identityKey, { conn: 'retrying', reason, stream: undefined, dtlsLive: false });
+          this.scheduleRetry(identityKey);
           return;
         }
         if (refused) {

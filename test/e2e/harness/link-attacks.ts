@@ -5,6 +5,8 @@ import { waitUntil } from './peer';
 
 /** Mesh retry delay (renderer/src/rtc/mesh.ts RETRY_MS): a retry after a close shows up within this. */
 export const MESH_RETRY_MS = 1500;
+/** As `TIMEOUT_RETRIES` in renderer/src/rtc/mesh.ts: fresh offers after links of ours that timed out unproven. */
+export const MESH_TIMEOUT_RETRIES = 2;
 /** How long a test watches for something that must NOT happen after a refusal (a retry): two retry delays. */
 export const NO_RETRY_WINDOW_MS = 2 * MESH_RETRY_MS + 500;
 
