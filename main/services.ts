@@ -42,6 +42,8 @@ export interface MainServiceOptions {
   openMediaKeyPort?: MediaKeyPortOpener;
   /** Delay before a new SFU send key is used (default MEDIA_KEY_LIMITS.switchDelayMs). */
   mediaKeySwitchDelayMs?: number;
+  /** Delay before our first SFU send key or a join's ratchet is used (default MEDIA_KEY_LIMITS.quickSwitchDelayMs). */
+  mediaKeyQuickSwitchDelayMs?: number;
   /** The bundled chunk worker; defaults to chunk-worker.cjs beside the bundled main (dist/main). */
   chunkWorkerPath?: string;
   /** Main's dialog asking whether the page may connect to a new signaling origin; without one, new origins are refused. */
@@ -104,7 +106,8 @@ export async function createMainServices(options: MainServiceOptions): Promise<M
   });
   const mediaKeys = new MediaKeyService({ e2ee, backend, audit, now,
     ...(options.openMediaKeyPort ? { openPort: options.openMediaKeyPort } : {}),
-    ...(options.mediaKeySwitchDelayMs !== undefined ? { switchDelayMs: options.mediaKeySwitchDelayMs } : {}) });
+    ...(options.mediaKeySwitchDelayMs !== undefined ? { switchDelayMs: options.mediaKeySwitchDelayMs } : {}),
+    ...(options.mediaKeyQuickSwitchDelayMs !== undefined ? { quickSwitchDelayMs: options.mediaKeyQuickSwitchDelayMs } : {}) });
   return {
     appInfo: options.appInfo,
     dataDir: options.dataDir,

@@ -18,8 +18,10 @@ export const MEDIA_KEY_LIMITS = {
    * other events still pass): a full 64-member room gets a new key from one sender in about 1.6 s, within the switch delay.
    */
   relayPerSocketPerSec: 40,
-  /** How long a new send key waits after delivery before it is used for sending (receivers never miss frames). */
-  switchDelayMs: 2_000
+  /** How long a fresh send key (after a leave) waits after delivery before it is used for sending (receivers never miss frames). */
+  switchDelayMs: 2_000,
+  /** How long our first key, or a join's ratchet of the key in use, waits: receivers derive the ratchet themselves. */
+  quickSwitchDelayMs: 200
 } as const;
 
 /** KID = senderIndex (24 bits) << 8 | epoch mod 256 (see PROTOCOL.md §18a). */

@@ -16,9 +16,16 @@ export interface CallMember {
   state: MediaKeyRecipientState;
   /** What we accepted from it; null until its first key. */
   received: ReceivedFrom | null;
+  /** senderIndexes of its calls that ended (it restarted its SFU call), newest last, at most MAX_RETIRED_INDICES. */
+  retired: number[];
+  /** The ratchet of its newest key that we derived and gave the worker ahead of time: its epoch and SHA-256 (no key kept). */
+  ratchetAhead: { epoch: number; digest: Uint8Array } | null;
   /** Arrival times of its recent key messages (bounded, for the per-member rate limit). */
   recent: number[];
 }
+
+/** Earlier calls of one member whose keys are still refused (a restart loop cannot grow this). */
+export const MAX_RETIRED_INDICES = 8;
 
 export interface Call {
   roomId: string;

@@ -12,6 +12,8 @@ export interface ReceiveContext {
   /** The member the server says sent it (stamped from its socket), already matched to the identity whose session opened it. */
   fromPeerId: string;
   last: ReceivedFrom | null;
+  /** senderIndexes of the member's earlier calls (a restarted call picks a new one): never accepted again. */
+  retired: readonly number[];
   /** The member that already uses this senderIndex in the call, if any. */
   ownerOf(senderIndex: number): string | undefined;
 }
@@ -33,8 +35,9 @@ export function checkReceivedKey(plaintext: Uint8Array, ctx: ReceiveContext): Me
   if (m.kid !== mediaKid(m.senderIndex, m.epoch)) throw new DomainError('wrong-sender', 'KID does not match its senderIndex and epoch');
   const owner = ctx.ownerOf(m.senderIndex);
   if (owner !== undefined && owner !== ctx.fromPeerId) throw new DomainError('wrong-sender', "KID belongs to another member's senderIndex");
-  if (ctx.last && ctx.last.senderIndex !== m.senderIndex) throw new DomainError('wrong-sender', 'senderIndex changed within the call');
-  if (ctx.last && (m.generation < ctx.last.generation || m.epoch <= ctx.last.epoch)) {
+  if (ctx.retired.includes(m.senderIndex)) throw new DomainError('wrong-sender', 'media key from a call this member already ended');
+  // A new senderIndex is the member's new call (it restarted its SFU call): its epochs start over.
+  if (ctx.last && ctx.last.senderIndex === m.senderIndex && (m.generation < ctx.last.generation || m.epoch <= ctx.last.epoch)) {
     throw new DomainError('old-epoch', 'media key epoch does not move forward');
   }
   return m;

@@ -1,18 +1,24 @@
-// Our own SFrame send keys in one call: ratchet on join, fresh on leave, and the delayed switch so receivers never miss frames.
+// Our own SFrame send keys in one call: ratchet on join, fresh on leave, and when to switch so receivers never miss frames.
 import { mediaKid } from '../../protocol/media-key-wire';
 import { freshBaseKey, ratchetBaseKey, wipe, type CryptoBackend } from '../crypto';
 
 export interface SendKey { generation: number; epoch: number; kid: number; baseKey: Uint8Array }
 
 export interface SendKeyScheduleOptions {
-  backend: CryptoBackend; senderIndex: number; switchDelayMs: number;
+  backend: CryptoBackend; senderIndex: number;
+  /** Wait before sending under a key receivers cannot derive (a fresh key after a leave): they must have been sent it. */
+  switchDelayMs: number;
+  /** Wait before sending under our first key or a ratchet of the key in use: every holder of that key derived the ratchet
+   *  when it accepted it, and nobody misses frames under a first key. Short, so joins that come together share one key. */
+  quickSwitchDelayMs: number;
   /** Called when a key becomes the one frames are sent under (post it to the key port). */
   onSwitch(key: SendKey): void;
 }
 
 /**
- * `sending` is what frames go out under; `pending` was made and sent to the members and becomes `sending`
- * `switchDelayMs` after it was made (a newer pending key restarts the wait, as its receivers need the time too).
+ * `sending` is what frames go out under; `pending` was made and sent to the members and becomes `sending` after a wait:
+ * `quickSwitchDelayMs` for our first key and for a ratchet of `sending` (receivers pre-derive it), `switchDelayMs` for
+ * anything else (a newer pending key restarts the wait, as its receivers need the time too).
  * A pending key has encrypted no frame yet, so a member joining while one exists may get it without a new ratchet,
  * unless room chat was already sealed under it (then the newcomer gets a ratchet, and cannot read that chat).
  */
@@ -27,7 +33,7 @@ export class SendKeySchedule {
 
   constructor(private readonly opts: SendKeyScheduleOptions) {
     this.pending = this.make(0, 0, freshBaseKey(opts.backend));
-    this.arm();
+    this.arm(opts.quickSwitchDelayMs);
   }
 
   /** The keys a member may need now, oldest first: the one in use (if any) and the pending one (if any). */
@@ -48,7 +54,8 @@ export class SendKeySchedule {
   ratchetForJoin(minEpoch: number): SendKey {
     if (this.pending && !this.pendingUsedByChat && this.pending.epoch >= minEpoch) return this.pending;
     const from = this.latest();
-    return this.replacePending(this.make(from.generation, this.nextEpoch++, ratchetBaseKey(this.opts.backend, from.baseKey)));
+    const quick = from === this.sending;
+    return this.replacePending(this.make(from.generation, this.nextEpoch++, ratchetBaseKey(this.opts.backend, from.baseKey)), quick);
   }
 
   /** Room chat is about to be sealed under `key` (the latest): if it is the pending one, it is no longer unused. */
@@ -75,18 +82,19 @@ export class SendKeySchedule {
     return { generation, epoch, kid: mediaKid(this.opts.senderIndex, epoch), baseKey };
   }
 
-  private replacePending(key: SendKey): SendKey {
+  /** `quick`: the new key is a ratchet of `sending`, which every holder of `sending` already derived. */
+  private replacePending(key: SendKey, quick = false): SendKey {
     // A replaced pending key never encrypted a frame: nothing needs it any more.
     if (this.hasPending) wipe(this.pending!.baseKey);
     this.pending = key;
     this.pendingUsedByChat = false;
-    this.arm();
+    this.arm(quick ? this.opts.quickSwitchDelayMs : this.opts.switchDelayMs);
     return key;
   }
 
-  private arm(): void {
+  private arm(delayMs: number): void {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.switchNow(), this.opts.switchDelayMs);
+    this.timer = setTimeout(() => this.switchNow(), delayMs);
     this.timer.unref?.();
   }
 

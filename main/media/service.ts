@@ -2,13 +2,13 @@
 import { fromB64u, toB64u } from '../../protocol/encoding';
 import { LIMITS } from '../../protocol/limits';
 import type { OpenedGroupChat, SealedGroupChat } from '../../protocol/group-chat';
-import { MEDIA_KEY_LIMITS, type MediaKeyDelivery, type MediaKeyMessage } from '../../protocol/media-key-wire';
-import { utf8, wipe, type CryptoBackend } from '../crypto';
+import { MEDIA_KEY_LIMITS, mediaKid, type MediaKeyDelivery, type MediaKeyMessage } from '../../protocol/media-key-wire';
+import { ctEqual, ratchetBaseKey, sha256, utf8, wipe, type CryptoBackend } from '../crypto';
 import type { AuditLog } from '../e2ee/audit';
 import type { E2eeService } from '../e2ee/e2ee';
 import { DomainError } from '../errors';
 import { GroupChatKeys } from './group-chat';
-import { ownerOfIndex, type Call, type CallMember } from './call';
+import { MAX_RETIRED_INDICES, ownerOfIndex, type Call, type CallMember } from './call';
 import { QueuedKeyPort, type MediaKeyPortOpener } from './key-port';
 import { checkReceivedKey } from './receive-checks';
 import { SendKeySchedule, type SendKey } from './send-keys';
@@ -23,6 +23,8 @@ export interface MediaKeyServiceOptions {
   openPort?: MediaKeyPortOpener;
   /** How long a new send key waits before frames go out under it (default MEDIA_KEY_LIMITS.switchDelayMs). */
   switchDelayMs?: number;
+  /** The same for our first key and a join's ratchet (default MEDIA_KEY_LIMITS.quickSwitchDelayMs). */
+  quickSwitchDelayMs?: number;
 }
 
 export interface Outgoing { outgoing: MediaKeyDelivery[] }
@@ -44,6 +46,7 @@ export class MediaKeyService {
       const port = new QueuedKeyPort();
       const call: Call = { roomId, selfId, senderIndex, port, portToken: null, members: new Map(), chat: new GroupChatKeys(this.opts.backend, roomId),
         schedule: new SendKeySchedule({ backend: this.opts.backend, senderIndex, switchDelayMs: this.opts.switchDelayMs ?? MEDIA_KEY_LIMITS.switchDelayMs,
+          quickSwitchDelayMs: this.opts.quickSwitchDelayMs ?? MEDIA_KEY_LIMITS.quickSwitchDelayMs,
           onSwitch: (k) => this.switched(call, k) }) };
       this.call = call;
       this.opts.audit.record('media-call-started', { roomId, selfId, senderIndex });
@@ -75,7 +78,7 @@ export class MediaKeyService {
       }
       if (call.members.size >= LIMITS.maxRoomMembers) throw new DomainError('room-too-large', `at most ${LIMITS.maxRoomMembers} members per call`);
       const key = call.schedule.ratchetForJoin(0);
-      call.members.set(peerId, { peerId, identityKey, minEpoch: key.epoch, deliveredEpoch: -1, state: 'no-session', received: null, recent: [] });
+      call.members.set(peerId, { peerId, identityKey, minEpoch: key.epoch, deliveredEpoch: -1, state: 'no-session', received: null, retired: [], ratchetAhead: null, recent: [] });
       this.opts.audit.record('media-member-joined', { roomId, peerId, epoch: key.epoch, kid: key.kid });
       return this.deliverAll(call);
     });
@@ -116,7 +119,7 @@ export class MediaKeyService {
       let accepted: MediaKeyMessage | null = null;
       try {
         await this.opts.e2ee.openMediaKey(roomId, m.identityKey, envelope, (plaintext) => {
-          accepted = checkReceivedKey(plaintext, { roomId, selfId: call.selfId, fromPeerId, last: m.received,
+          accepted = checkReceivedKey(plaintext, { roomId, selfId: call.selfId, fromPeerId, last: m.received, retired: m.retired,
             ownerOf: (i) => ownerOfIndex(call, i) });
         });
       } catch (err) {
@@ -124,11 +127,29 @@ export class MediaKeyService {
         throw err;
       }
       const msg = accepted as unknown as MediaKeyMessage;
+      if (m.received && m.received.senderIndex !== msg.senderIndex) {
+        // The member restarted its call: nothing of the ended one opens any more.
+        this.post(call, { type: 'drop-sender', senderId: fromPeerId });
+        call.chat.dropSender(fromPeerId);
+        m.ratchetAhead = null;
+        m.retired = [...m.retired, m.received.senderIndex].slice(-MAX_RETIRED_INDICES);
+        this.opts.audit.record('media-key-new-call', { roomId, peerId: fromPeerId, senderIndex: msg.senderIndex });
+      }
       m.received = { senderIndex: msg.senderIndex, generation: msg.generation, epoch: msg.epoch };
       const baseKey = new Uint8Array(fromB64u(msg.baseKey)!);
-      this.post(call, { type: 'set-receive-key', senderId: fromPeerId, kid: msg.kid, baseKey });
-      call.chat.accept(fromPeerId, msg.kid, baseKey);
-      wipe(baseKey);
+      // The ratchet we derived ahead arriving as sent: already in place (posting it again would reset its replay windows).
+      const derived = m.ratchetAhead;
+      if (!derived || derived.epoch !== msg.epoch || !ctEqual(derived.digest, sha256(baseKey))) {
+        this.post(call, { type: 'set-receive-key', senderId: fromPeerId, kid: msg.kid, baseKey });
+        call.chat.accept(fromPeerId, msg.kid, baseKey);
+      }
+      // Its join ratchet, ahead of time: a sender switches to it soon after a join, before we could be sent it.
+      const next = new Uint8Array(ratchetBaseKey(this.opts.backend, baseKey));
+      const nextKid = mediaKid(msg.senderIndex, msg.epoch + 1);
+      this.post(call, { type: 'set-receive-key', senderId: fromPeerId, kid: nextKid, baseKey: next });
+      call.chat.accept(fromPeerId, nextKid, next);
+      m.ratchetAhead = { epoch: msg.epoch + 1, digest: sha256(next) };
+      wipe(baseKey, next);
       this.opts.audit.record('media-key-received', { roomId, peerId: fromPeerId, kid: msg.kid, epoch: msg.epoch, generation: msg.generation });
       return { senderId: fromPeerId, kid: msg.kid };
     });
@@ -216,6 +237,7 @@ export class MediaKeyService {
         // Its frames stop opening here; if it holds a key of ours, later media goes under one it never sees.
         this.post(call, { type: 'drop-sender', senderId: m.peerId });
         call.chat.dropSender(m.peerId);
+        m.ratchetAhead = null;
         if (m.deliveredEpoch >= 0) this.rekey(call, `trust-${state}`, m.peerId);
         // Newer keys must never reach it until the gate passes again, and then only a ratchet of them.
         m.minEpoch = call.schedule.latest().epoch + 1;

@@ -24,8 +24,9 @@ const open = (to: Member, fromPeerId: string, blob: string) => to.peer.call('med
 const seedOf = async (m: Member) => (await partsOf(m.peer.services).identity.get()).seed;
 const backendOf = (m: Member) => partsOf(m.peer.services).backend;
 /** The chat key `holder` can derive for `sender`'s newest KID: from the base key its key port received (what a member really holds). */
-function heldChatKey(holder: Member, sender: Member): { kid: number; chatKey: Uint8Array } {
-  const k = receiveKeys(holder, sender.peerId).at(-1)!;
+/** The chat key `holder` derived for `sender`'s `kid` (the newest posted for it). */
+function heldChatKey(holder: Member, sender: Member, kid: number): { kid: number; chatKey: Uint8Array } {
+  const k = receiveKeys(holder, sender.peerId).filter((x) => x.kid === kid).at(-1)!;
   return { kid: k.kid, chatKey: deriveGroupChatKey(backendOf(holder), k.baseKey, ROOM, k.kid) };
 }
 const refusals = (m: Member) => m.peer.services.mediaKeys['call']!.chat.refusalCounts();
@@ -76,13 +77,14 @@ describe('room chat: every refusal is typed, counted per sender, and changes not
 
   it('a forged signature, or a member that holds the key signing as another → bad-signature', async () => {
     const { ms: [a, b, c], clock } = await call(['alice', 'bob', 'carol']);
-    const valid = { from: a!.peerId, blob: (await seal(a!, 'valid')).blob };
+    const sealedValid = await seal(a!, 'valid');
+    const valid = { from: a!.peerId, blob: sealedValid.blob };
     const bytes = fromB64u(valid.blob)!;
     const forged = bytes.slice();
     forged[forged.length - 1]! ^= 1;
     await expectCode(open(b!, a!.peerId, toB64u(forged)), 'bad-signature');
     // Carol holds alice's chat key (she is a member): she can write under it, but only with her own signature.
-    const { kid, chatKey } = heldChatKey(c!, a!);
+    const { kid, chatKey } = heldChatKey(c!, a!, sealedValid.kid);
     const byCarol = sealGroupChat(backendOf(c!), { chatKey, kid, counter: 40, sentAt: clock.now(), roomId: ROOM,
       senderIdentityKey: fromB64u(a!.identityKey)!, signingSeed: await seedOf(c!) }, text('I am alice'));
     await refusedThenValid(b!, a!.peerId, toB64u(byCarol), 'bad-signature', valid);
@@ -91,8 +93,9 @@ describe('room chat: every refusal is typed, counted per sender, and changes not
 
   it('sealed for another room → bad-signature; under another KID → no-key; wrong key but signed → decrypt-failed', async () => {
     const { ms: [a, b], clock } = await call(['alice', 'bob']);
-    const valid = { from: a!.peerId, blob: (await seal(a!, 'valid')).blob };
-    const { kid, chatKey } = heldChatKey(b!, a!);
+    const sealedValid = await seal(a!, 'valid');
+    const valid = { from: a!.peerId, blob: sealedValid.blob };
+    const { kid, chatKey } = heldChatKey(b!, a!, sealedValid.kid);
     const seed = await seedOf(a!);
     const id = fromB64u(a!.identityKey)!;
     const make = (o: { roomId?: string; kid?: number; chatKey?: Uint8Array; counter?: number }) => toB64u(sealGroupChat(backendOf(a!), {
@@ -151,7 +154,7 @@ describe('room chat: keys follow the media keys (join ratchet, fresh key on leav
     const { ms: [a, b, c] } = await call(['alice', 'bob', 'carol'], new Clock(), 2);
     const before = await seal(a!, 'before');
     expect(before.covered).toEqual([b!.peerId]);
-    const beforeKey = heldChatKey(b!, a!);
+    const beforeKey = heldChatKey(b!, a!, before.kid);
     expect(beforeKey.kid).toBe(before.kid);
     const sent: [Member, MediaKeyOutgoing][] = [];
     for (const m of [a!, b!]) {
@@ -177,11 +180,15 @@ describe('room chat: keys follow the media keys (join ratchet, fresh key on leav
     expect(after.kid).not.toBe(before.kid);
     expect(after.covered).toEqual([b!.peerId]);
     // Carol holds alice's old key: it does not open the message sealed after she left, and her main has nothing newer.
-    const carolHad = heldChatKey(c!, a!);
-    expect(carolHad.kid).toBe(before.kid);
+    // Nor does the join ratchet of it that her main derived ahead, under the KID the fresh key took.
+    expect(receiveKeys(c!, a!.peerId).map((k) => k.kid)).toEqual([before.kid, before.kid + 1]);
+    expect(after.kid).toBe(before.kid + 1);
     const parsed = parseGroupChat(fromB64u(after.blob)!, 1e6)!;
-    expect(openGroupChatBody(backendOf(c!), parsed, carolHad.chatKey, ROOM, fromB64u(a!.identityKey)!)).toBeNull();
-    await expectCode(open(c!, a!.peerId, after.blob), 'no-key');
+    for (const kid of [before.kid, before.kid + 1]) {
+      expect(openGroupChatBody(backendOf(c!), parsed, heldChatKey(c!, a!, kid).chatKey, ROOM, fromB64u(a!.identityKey)!)).toBeNull();
+    }
+    // Her main holds a key for that KID (the ratchet it derived), but not the one used: the body does not authenticate.
+    await expectCode(open(c!, a!.peerId, after.blob), 'decrypt-failed');
     expect(untext((await open(b!, a!.peerId, after.blob)).plaintext)).toBe('after the leave');
     expect(b!.peer.services.mediaKeys['call']!.chat.heldKids(c!.peerId)).toEqual([]);
     await expectCode(open(b!, c!.peerId, (await seal(c!, 'gone')).blob), 'not-member');

@@ -50,7 +50,7 @@ export interface PeerOptions {
   /** File transfer wiring (see test/support/chunk-worker.ts and files-flow.test.ts). */
   files?: Pick<MainServiceOptions, 'chooseSavePath' | 'chooseOpenPath' | 'openFilePort' | 'chunkWorkerPath'>;
   /** SFU media-key wiring (see media-keys.test.ts). */
-  media?: Pick<MainServiceOptions, 'openMediaKeyPort' | 'mediaKeySwitchDelayMs'>;
+  media?: Pick<MainServiceOptions, 'openMediaKeyPort' | 'mediaKeySwitchDelayMs' | 'mediaKeyQuickSwitchDelayMs'>;
 }
 
 export async function makePeer(name: string, opts: PeerOptions): Promise<Peer> {

@@ -7,6 +7,8 @@ import { Clock, idOf, joinAll, makePeer, type Peer } from './harness';
 export const ROOM = 'sfu-room';
 /** Short enough that a test waits a few ticks for a switch, long enough that a slow machine still delivers first. */
 export const SWITCH_MS = 40;
+/** Our first key and a join's ratchet (receivers pre-derive it) switch sooner. */
+export const QUICK_SWITCH_MS = 10;
 
 export interface Member { name: string; peerId: string; identityKey: string; peer: Peer; port: KeyPortMessage[] }
 
@@ -18,7 +20,7 @@ export function capturedPort(): { messages: KeyPortMessage[]; opener: MediaKeyPo
 
 export async function makeMember(name: string, clock: Clock): Promise<Member> {
   const { messages, opener } = capturedPort();
-  const peer = await makePeer(name, { clock, media: { openMediaKeyPort: opener, mediaKeySwitchDelayMs: SWITCH_MS } });
+  const peer = await makePeer(name, { clock, media: { openMediaKeyPort: opener, mediaKeySwitchDelayMs: SWITCH_MS, mediaKeyQuickSwitchDelayMs: QUICK_SWITCH_MS } });
   return { name, peerId: `peer-${name}-000`, identityKey: await idOf(peer), peer, port: messages };
 }
 

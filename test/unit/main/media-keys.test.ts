@@ -57,9 +57,14 @@ describe('media keys: schedule', () => {
     const after = sendKeys(a!)[1]!;
     expect(after.kid).toBe(before.kid + 1);
     expect(hex(after.baseKey)).toBe(hex(ratchetBaseKey(partsOf(a!.peer.services).backend, before.baseKey)));
+    // Carol holds the new key and its own ratchet (derived ahead for the next join), nothing older.
     const carolHas = receiveKeys(c!, a!.peerId);
-    expect(carolHas.map((k) => k.kid)).toEqual([after.kid]);
-    expect(receiveKeys(b!, a!.peerId).map((k) => k.kid)).toEqual([before.kid, after.kid]);
+    expect(carolHas.map((k) => k.kid)).toEqual([after.kid, after.kid + 1]);
+    expect(hex(carolHas[1]!.baseKey)).toBe(hex(ratchetBaseKey(partsOf(a!.peer.services).backend, after.baseKey)));
+    // Bob derived the ratchet when he accepted the old key, so it was his before alice sent it; sent, it is not posted again.
+    const bobHas = receiveKeys(b!, a!.peerId);
+    expect(bobHas.map((k) => k.kid)).toEqual([before.kid, after.kid, after.kid + 1]);
+    expect(hex(bobHas[1]!.baseKey)).toBe(hex(after.baseKey));
     // Forward only: nothing carol can compute from what she has reaches alice's earlier key.
     expect([hex(carolHas[0]!.baseKey), ...chainFrom(carolHas[0]!.baseKey, 300)]).not.toContain(hex(before.baseKey));
   });
@@ -147,7 +152,10 @@ describe('media keys: only members that pass the trust gate get our key', () => 
     expect(a!.port).toContainEqual({ type: 'drop-sender', senderId: c!.peerId });
     const [answer] = await route(a!, out, [a!, b!, c!]);
     expect(answer).toMatchObject({ senderId: a!.peerId });
-    expect(receiveKeys(b!, a!.peerId).length).toBe(2);
+    // Bob: the first key and its ratchet derived ahead, then the fresh key (which replaces that ratchet's KID) and its ratchet.
+    const bobHas = receiveKeys(b!, a!.peerId);
+    expect(bobHas.map((k) => k.kid - bobHas[0]!.kid)).toEqual([0, 1, 1, 2]);
+    expect(hex(bobHas[2]!.baseKey)).not.toBe(hex(bobHas[1]!.baseKey));
   });
 });
 
@@ -202,6 +210,21 @@ describe('media keys: a received key is checked before it reaches the port, and 
     await a.peer.call('media:receiveKey', ROOM, b.peerId, await forge(b, a, { senderIndex: idx, epoch: 3, kid: mediaKid(idx, 3), generation: 1 }));
     await refused(a, b, await forge(b, a, { senderIndex: idx, epoch: 3, kid: mediaKid(idx, 3), generation: 1 }), b.peerId, 'old-epoch');
     await refused(a, b, await forge(b, a, { senderIndex: idx, epoch: 4, kid: mediaKid(idx, 4), generation: 0 }), b.peerId, 'old-epoch');
+  });
+
+  it('a new senderIndex is the member\'s restarted call: its old keys are dropped, its epochs start over, and the ended call stays refused', async () => {
+    const { a, b } = await pair();
+    const oldIdx = receiveKeys(a, b.peerId).at(-1)!.kid >>> 8;
+    const newIdx = (oldIdx + 1) & 0xffffff;
+    const before = a.port.length;
+    await a.peer.call('media:receiveKey', ROOM, b.peerId, await forge(b, a, { senderIndex: newIdx, epoch: 0, kid: mediaKid(newIdx, 0), generation: 0 }));
+    const posted = a.port.slice(before);
+    expect(posted[0]).toEqual({ type: 'drop-sender', senderId: b.peerId });
+    expect(posted.slice(1).map((x) => x.type === 'set-receive-key' ? x.kid : null)).toEqual([mediaKid(newIdx, 0), mediaKid(newIdx, 1)]);
+    // A key of the ended call, even with a later epoch, is refused and changes nothing; the new call goes on.
+    await refused(a, b, await forge(b, a, { senderIndex: oldIdx, epoch: 40, kid: mediaKid(oldIdx, 40), generation: 5 }), b.peerId, 'wrong-sender');
+    await a.peer.call('media:receiveKey', ROOM, b.peerId, await forge(b, a, { senderIndex: newIdx, epoch: 1, kid: mediaKid(newIdx, 1), generation: 0 }));
+    expect((await a.peer.call('audit:tail', 200)).filter((e) => e.type === 'media-key-new-call')).toHaveLength(1);
   });
 
   it('from a non-member of the call → not-member; relabelled as coming from another member → refused', async () => {

@@ -27,8 +27,9 @@ describe('media-key relay (page side)', () => {
     await relays.get(b!.peerId)!.memberJoined(a!.peerId, a!.identityKey);
     expect(receiveKeys(a!, b!.peerId)).toEqual([]);
     await relays.get(a!.peerId)!.memberJoined(b!.peerId, b!.identityKey);
-    expect(receiveKeys(a!, b!.peerId).length).toBe(1);
-    expect(receiveKeys(b!, a!.peerId).length).toBe(1);
+    // Each holds the other's key and its join ratchet (derived ahead).
+    expect(receiveKeys(a!, b!.peerId).length).toBe(2);
+    expect(receiveKeys(b!, a!.peerId).length).toBe(2);
     expect(problems).toEqual([]);
   });
 
@@ -63,8 +64,9 @@ describe('media-key relay (page side)', () => {
     await relays.get(b!.peerId)!.memberJoined(a!.peerId, a!.identityKey);
     await relays.get(a!.peerId)!.memberJoined(b!.peerId, b!.identityKey);
     expect(sends).toBe(3);
-    expect(receiveKeys(b!, a!.peerId).length).toBe(1);
-    expect(receiveKeys(a!, b!.peerId).length).toBe(1);
+    // The key and its ratchet derived ahead, once each: the repeat was refused as a replay and posted nothing.
+    expect(receiveKeys(b!, a!.peerId).length).toBe(2);
+    expect(receiveKeys(a!, b!.peerId).length).toBe(2);
     expect(problems).toEqual([]);
   });
 });
