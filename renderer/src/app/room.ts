@@ -214,7 +214,9 @@ export class Room {
   private async join(): Promise<void> {
     const sig = this.signaling;
     if (!sig) return;
-    const key = await unwrap(window.veil.keys.get(this.params.roomId)).catch(() => unwrap(window.veil.keys.create(this.params.roomId)));
+    // The first join uses the key start() just made; a re-join reads it again (a rotation may have changed it).
+    const fresh = this.s.selfId === null ? this.s.myKey : null;
+    const key = fresh ?? await unwrap(window.veil.keys.get(this.params.roomId)).catch(() => unwrap(window.veil.keys.create(this.params.roomId)));
     // The join proves we hold the identity key: main signs the server's fresh challenge, bound to room, origin and key.
     const { challenge } = await sig.request('room:challenge', {});
     const origin = new URL(this.params.serverUrl).origin;
