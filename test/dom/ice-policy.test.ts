@@ -29,7 +29,7 @@ describe('buildRtcConfiguration', () => {
   ];
   it('off: every server, no transport policy (the browser default, all candidates)', () => {
     const c = buildRtcConfiguration({ iceServers: servers, certificate: null, alwaysRelay: false });
-    expect(c).toEqual({ iceServers: servers, iceCandidatePoolSize: 1 });
+    expect(c).toEqual({ iceServers: servers });
   });
   it('on: relay-only policy and only the TURN URLs, credentials kept; the certificate rides along', () => {
     const cert = {} as RTCCertificate;
@@ -40,7 +40,7 @@ describe('buildRtcConfiguration', () => {
   });
   it('on with no TURN server: still relay-only (so nothing is gathered), never a fallback to direct', () => {
     const c = buildRtcConfiguration({ iceServers: [{ urls: 'stun:stun.example.org' }], certificate: null, alwaysRelay: true });
-    expect(c).toEqual({ iceServers: [], iceTransportPolicy: 'relay', iceCandidatePoolSize: 1 });
+    expect(c).toEqual({ iceServers: [], iceTransportPolicy: 'relay' });
   });
 });
 

@@ -27,9 +27,6 @@ export function buildRtcConfiguration(input: IcePolicyInput): RTCConfiguration {
     config.iceServers = input.iceServers;
   }
   if (input.certificate) config.certificates = [input.certificate];
-  // Gathering starts when the connection is made, not at the offer: links send complete descriptions (no trickle), so
-  // the offer otherwise waits for a whole gathering pass after createOffer. The pool follows the transport policy above.
-  config.iceCandidatePoolSize = 1;
   return config;
 }
 
