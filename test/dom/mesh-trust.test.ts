@@ -6,7 +6,7 @@ import { createAppStore } from '../../renderer/src/store';
 import { created, FakePeer, installMediaStream } from './fake-rtc';
 
 vi.mock('simple-peer', () => ({ default: FakePeer }));
-const { Mesh, PENDING_TRUST_REASON, DROPPED_BUSY, DROPPED_REFUSED, TIMEOUT_RETRIES } = await import('../../renderer/src/rtc/mesh');
+const { Mesh, PENDING_TRUST_REASON, DROPPED_BUSY, DROPPED_EARLY_ANSWER, DROPPED_REFUSED, TIMEOUT_RETRIES } = await import('../../renderer/src/rtc/mesh');
 const { CONNECT_TIMEOUT_MS, NOT_IN_TIME } = await import('../../renderer/src/rtc/peer-link');
 
 const B: WireLinkBinding = { v: 1, role: 'offer', senderKeyId: 'A'.repeat(22), recipientKeyId: 'B'.repeat(22), mac: 'C'.repeat(43) };
@@ -82,6 +82,19 @@ describe('trust gates media', () => {
     mesh.onSignal('mmmmmmmm', { type: 'answer', sdp: OFFER.sdp }, { ...B, role: 'answer' });
     expect(created).toHaveLength(0);
     expect(store.getState().security.refusals['refused: answer with no link to answer']).toBe(1);
+  });
+
+  it('an answer before our offer left (late, to the link this one replaced) is dropped and counted; the link goes on', async () => {
+    const { store, mesh, verify } = setup('aaaaaaaa');
+    store.getState().upsertPeer('K', { trust: 'known' });
+    store.getState().resolveKeyChange('K');
+    mesh.ensure('K');
+    expect(created).toHaveLength(1);
+    mesh.onSignal('mmmmmmmm', { type: 'answer', sdp: OFFER.sdp }, { ...B, role: 'answer' });
+    expect(store.getState().security.refusals[DROPPED_EARLY_ANSWER]).toBe(1);
+    expect(verify).not.toHaveBeenCalled();
+    expect(mesh.links.size).toBe(1);
+    expect(store.getState().peers.K!.conn).toBe('connecting');
   });
 
   it('a refused peer\'s further offers are dropped and counted until its session changes or "Try again"', async () => {

@@ -25,6 +25,8 @@ const OFFER_WINDOW_MS = 60_000;
 export const DROPPED_REFUSED = 'dropped: offer from a refused peer (press Try again)';
 export const DROPPED_BUSY = 'dropped: offer while another is being verified';
 export const DROPPED_FLOOD = 'dropped: too many offers from this peer';
+/** An answer reaching a fresh link of ours before its offer left: a late answer to the link it replaced (or forged). */
+export const DROPPED_EARLY_ANSWER = 'dropped: answer before our offer (a late answer to an earlier link?)';
 export const PENDING_TRUST_REASON = 'pending-trust: this identity key changed; accept or refuse the change to connect';
 
 /** A peer whose identity key change awaits a decision gets no link at all: no offer, no answer, no media. */
@@ -229,6 +231,9 @@ export class Mesh {
       link = this.create(p.identityKey, false);
     }
     if (!link) return this.refuseStray(p, `refused: ${signal.type} with no link to answer`);
+    // Not applied and not the link's end: after a timeout the new link's offer may still be in main when the answer to
+    // the old one arrives, and closing on it would refuse the peer for good.
+    if (signal.type === 'answer' && link.initiator && !link.offerSent) return this.refuseStray(p, DROPPED_EARLY_ANSWER);
     link.receive(signal, binding);
   }
 

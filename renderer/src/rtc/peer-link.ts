@@ -115,6 +115,9 @@ export class PeerLink {
   }
 
   /** Transport proven and data channel open. */
+  /** Initiator: our bound offer has left (an answer before it can only be a late one to an earlier link, or forged). */
+  get offerSent(): boolean { return this.localFp !== null; }
+
   get isAuthenticated(): boolean {
     return this.ready && !this.closed;
   }
