@@ -139,7 +139,8 @@ export class MediaKeyService {
       const baseKey = new Uint8Array(fromB64u(msg.baseKey)!);
       // The ratchet we derived ahead arriving as sent: already in place (posting it again would reset its replay windows).
       const derived = m.ratchetAhead;
-      if (!derived || derived.epoch !== msg.epoch || !ctEqual(derived.digest, sha256(baseKey))) {
+      const alreadyHeld = derived !== null && derived.epoch === msg.epoch && ctEqual(derived.digest, sha256(baseKey));
+      if (!alreadyHeld) {
         this.post(call, { type: 'set-receive-key', senderId: fromPeerId, kid: msg.kid, baseKey });
         call.chat.accept(fromPeerId, msg.kid, baseKey);
       }

@@ -252,6 +252,14 @@ describe('links reopen when a trust decision settles', () => {
       vi.runOnlyPendingTimers();
       expect(created).toHaveLength(TIMEOUT_RETRIES + 1);
       expect(store.getState().peers.K).toMatchObject({ conn: 'refused', reason: NOT_IN_TIME });
+      // It leaves and comes back: its new link gets its re-offers again.
+      mesh.drop('K');
+      store.getState().removePeer('K');
+      store.getState().upsertPeer('K', { peerId: 'mmmmmmmm', displayName: 'Bob', sessionOpen: true, trust: 'known', present: true });
+      mesh.ensure('K');
+      expect(created).toHaveLength(TIMEOUT_RETRIES + 2);
+      mesh.links.get('K')!.close(NOT_IN_TIME, true);
+      expect(store.getState().peers.K!.conn).toBe('retrying');
       mesh.stop();
     } finally { vi.useRealTimers(); }
   });

@@ -291,6 +291,8 @@ export class Mesh {
 
   drop(identityKey: string): void {
     clearTimeout(this.retryTimers.get(identityKey));
+    // Gone from the room: if it comes back, its links start with their re-offers again (a join makes a link anyway).
+    this.timeouts.delete(identityKey);
     const link = this.links.get(identityKey);
     this.links.delete(identityKey);
     link?.destroySilently();

@@ -114,10 +114,10 @@ export class PeerLink {
     return (this.peer as unknown as { _pc?: RTCPeerConnection })._pc ?? null;
   }
 
-  /** Transport proven and data channel open. */
   /** Initiator: our bound offer has left (an answer before it can only be a late one to an earlier link, or forged). */
   get offerSent(): boolean { return this.localFp !== null; }
 
+  /** Transport proven and data channel open. */
   get isAuthenticated(): boolean {
     return this.ready && !this.closed;
   }
