@@ -12,11 +12,13 @@ import { waitUntil } from '../test/e2e/harness/peer';
 import { memberKey, postKeys, receiveKey, sendKey, sfuStats, SFU_KEY_HOOK, type MemberKey } from '../test/e2e/harness/sfu-keys';
 import { coresOver } from './sfu-cpu';
 import { frameCostInWorker } from './sfu-frame-cost';
-import { JOIN_PHASE_HOOK, JOIN_PHASE_ORDER, joinPhases, startJoinClock } from './sfu-join-phases';
+import { FIRST_FRAME, JOIN_PHASE_HOOK, joinPhases, startJoinClock } from './sfu-join-phases';
 
 const N = Number(process.env.BENCH_SFU_PEERS ?? 6);
 const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 15_000);
 const BUDGET = Number(process.env.BENCH_BUDGET_CORES ?? 1.6);
+/** `bench:sfu:join` sets it to `join`: the join rows only (a quick loop while working on the join). */
+const ONLY_JOIN = process.env.BENCH_SFU_ONLY === 'join';
 
 /** Bench-only: the page's own peer id as its send transform names it, and (when asked) no transforms at all. */
 const BENCH_HOOK = `(() => {
@@ -76,7 +78,7 @@ async function leaveAll(peers: Peer[]): Promise<void> {
 }
 
 /** One newcomer joins a running SFU call; keys go out the moment its peer id shows (as main would send them). */
-async function joinToFirstDecrypted(h: Harness, members: Peer[], newcomer: Peer, room: string, keys: Map<Peer, MemberKey>): Promise<{ ms: number; phases: Record<string, number> }> {
+async function joinToFirstDecrypted(h: Harness, members: Peer[], newcomer: Peer, room: string, keys: Map<Peer, MemberKey>): Promise<{ ms: number; seen: number; phases: Record<string, number> }> {
   await startJoinClock(newcomer.page);
   const t0 = performance.now();
   await join(newcomer, h, room);
@@ -84,9 +86,14 @@ async function joinToFirstDecrypted(h: Harness, members: Peer[], newcomer: Peer,
   const k = memberKey((await selfOf(newcomer.page))!, members.length + 1);
   keys.set(newcomer, k);
   await postKeys(newcomer.page, [sendKey(k), ...members.map((q) => receiveKey(keys.get(q)!))]);
+  await newcomer.page.evaluate("window.__joinPhases.mark('keys posted by the bench')");
   for (const m of members) await postKeys(m.page, [receiveKey(k)]);
   await waitUntil(async () => (await decodingLegs(newcomer.page)) > 0, 60_000, 'first decrypted frame');
-  return { ms: performance.now() - t0, phases: await joinPhases(newcomer.page) };
+  const seen = performance.now() - t0;
+  // The page's own clock, from the click event to its first decoded frame: no harness typing or polling in it.
+  await waitUntil(async () => (await joinPhases(newcomer.page))[FIRST_FRAME] !== undefined, 10_000, 'the page marking its first frame');
+  const phases = await joinPhases(newcomer.page);
+  return { ms: phases[FIRST_FRAME]!, seen, phases };
 }
 
 /** Members n with a·n + b·n(n−1) ≤ budget, from two measured sizes (each member sends once and receives n−1 streams). */
@@ -118,18 +125,22 @@ async function main(): Promise<void> {
     const members = peers.slice(0, N - 1);
     const newcomer = peers[N - 1]!;
     await sfuCall(h, members, 'bench-sfu-a', keys);
-    const joins: Array<{ ms: number; phases: Record<string, number> }> = [];
+    const joins: Array<{ ms: number; seen: number; phases: Record<string, number> }> = [];
     for (let round = 0; round < 3; round++) {
       joins.push(await joinToFirstDecrypted(h, members, newcomer, 'bench-sfu-a', keys));
       if (round < 2) { await newcomer.leave(); await newcomer.page.evaluate('window.__sfuSelf = null'); }
     }
     const median3 = (xs: number[]) => [...xs].sort((a, b) => a - b)[1]!;
     const joinMs = median3(joins.map((j) => j.ms));
-    rows.push([`SFU join → first decrypted frame, ${N - 1} members in the call (median of 3)`, `${joinMs.toFixed(0)} ms`, '≤ 1500 ms', joinMs <= 1500]);
-    for (const phase of JOIN_PHASE_ORDER) {
+    rows.push([`SFU join → first decrypted frame, ${N - 1} members in the call (page clock, median of 3)`, `${joinMs.toFixed(0)} ms`, '≤ 1500 ms', joinMs <= 1500]);
+    rows.push(['  the same as the harness sees it (typing the lobby, polling every 150 ms)', `${median3(joins.map((j) => j.seen)).toFixed(0)} ms`, '', null]);
+    const phaseRows: Array<[string, number]> = [];
+    for (const phase of new Set(joins.flatMap((j) => Object.keys(j.phases)))) {
       const seen = joins.map((j) => j.phases[phase]).filter((x): x is number => x !== undefined);
-      if (seen.length === 3) rows.push([`  of which: click → ${phase}`, `${median3(seen).toFixed(0)} ms`, '', null]);
+      if (seen.length === 3) phaseRows.push([phase, median3(seen)]);
     }
+    for (const [phase, ms] of phaseRows.sort((a, b) => a[1] - b[1])) if (phase !== FIRST_FRAME) rows.push([`  of which: click → ${phase}`, `${ms.toFixed(0)} ms`, '', null]);
+    if (ONLY_JOIN) return;
     // 2. The full call's CPU with SFrame, then the same peers with no transform at all.
     await waitUntil(async () => (await decodingLegs(newcomer.page)) >= N - 1, 120_000, 'all decoding');
     const withTransform = await cores() - idle;
@@ -177,7 +188,11 @@ async function main(): Promise<void> {
   } finally {
     await h.close();
     await janus.stop();
+    printTable(rows);
   }
+}
+
+function printTable(rows: Array<[string, string, string, boolean | null]>): void {
   const w = [Math.max(...rows.map((r) => r[0].length)), Math.max(...rows.map((r) => r[1].length)), 10] as const;
   console.log(`\n${'measure'.padEnd(w[0])}  ${'result'.padEnd(w[1])}  ${'target'.padEnd(w[2])}  met`);
   for (const [m, r, t, ok] of rows) console.log(`${m.padEnd(w[0])}  ${r.padEnd(w[1])}  ${t.padEnd(w[2])}  ${ok === null ? '' : ok ? 'yes' : 'NO'}`);

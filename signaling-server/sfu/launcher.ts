@@ -88,6 +88,8 @@ media: {
 nat: {
   nice_debug = false
   ice_ignore_list = "vmnet"
+  # ICE-lite: the client runs the checks on Janus's candidates from the SDP, one round trip sooner (Janus is reachable).
+  ice_lite = true
 }
 plugins: {
   disable = "${disableAllBut(lib('plugins'), WANTED.plugins)}"

@@ -1,6 +1,8 @@
-// The SFU controller's start: blobs that arrive before our call keys are up are held (bounded) and handed over in order; a media server main has not allowed starts nothing.
-import { describe, expect, it } from 'vitest';
+// The SFU controller's start: the call starts while its keys do, blobs that arrive before the keys are up are held (bounded) and handed over in order, keys of a call stopped meanwhile go with it; a media server main has not allowed starts nothing.
+import { describe, expect, it, vi } from 'vitest';
 import { SfuController, type CallKeys } from '../../renderer/src/app/sfu-controller';
+import { Emitter } from '../../renderer/src/rtc/events';
+import type { SfuCall, SfuCallEvents, SfuCallOptions } from '../../renderer/src/rtc/sfu/sfu-call';
 import { createAppStore } from '../../renderer/src/store';
 import type { SfuPath } from '../../protocol/sfu';
 
@@ -21,7 +23,71 @@ function keysStub() {
   return { keys, received, stopped: () => stopped };
 }
 
+/** Stands in for SfuCall: records when it was made and what worker it was handed. */
+class StandInCall {
+  readonly events = new Emitter<SfuCallEvents>();
+  started = false;
+  constructor(readonly o: SfuCallOptions) {}
+  get room() { return this.o.path.room; }
+  get selfId() { return this.o.selfId; }
+  updatePath() {}
+  membersChanged() {}
+  setLayer() {}
+  async replaceTrack() {}
+  async start() { this.started = true; await this.o.worker; }
+  async stop() {}
+}
+
 describe('SfuController media keys', () => {
+  it('starts the call (Janus session, publisher join) while main\'s keys and the frame worker still start, and hands it the worker once up', async () => {
+    const store = createAppStore();
+    store.getState().setSession({ selfId: 'self-peer-0001' });
+    const stub = keysStub();
+    let release!: () => void;
+    const ready = new Promise<void>((r) => { release = r; });
+    const calls: StandInCall[] = [];
+    const c = new SfuController({
+      store, rtc: () => ({}), outgoingStream: () => null, refreshPath: async () => path, allowMediaServer: async () => 'usable',
+      startKeys: async () => { await ready; return stub.keys; },
+      makeCall: (o) => { const call = new StandInCall(o); calls.push(call); return call as unknown as SfuCall; }
+    });
+    const applied = c.apply(path);
+    await vi.waitFor(() => expect(calls[0]?.started).toBe(true));
+    let handed: Worker | null = null;
+    void calls[0]!.o.worker.then((w) => { handed = w; });
+    await Promise.resolve();
+    expect(handed).toBe(null);
+    release();
+    await applied;
+    expect(handed).toBe(stub.keys.worker);
+    await c.close();
+    expect(stub.stopped()).toBe(1);
+  });
+
+  it('stops keys that come up after their call was stopped, and the call\'s worker never arrives', async () => {
+    const store = createAppStore();
+    store.getState().setSession({ selfId: 'self-peer-0001' });
+    const stub = keysStub();
+    let release!: () => void;
+    const ready = new Promise<void>((r) => { release = r; });
+    const calls: StandInCall[] = [];
+    const c = new SfuController({
+      store, rtc: () => ({}), outgoingStream: () => null, refreshPath: async () => path, allowMediaServer: async () => 'usable',
+      startKeys: async () => { await ready; return stub.keys; },
+      makeCall: (o) => { const call = new StandInCall(o); calls.push(call); return call as unknown as SfuCall; }
+    });
+    const applied = c.apply(path);
+    await vi.waitFor(() => expect(calls[0]?.started).toBe(true));
+    const closed = c.close();
+    release();
+    await closed;
+    await applied;
+    expect(stub.stopped()).toBe(1);
+    await expect(calls[0]!.o.worker).rejects.toThrow(/stopped/);
+    c.onMediaKey('peer-bob-00001', 'blob-late');
+    expect(stub.received).toEqual([]);
+  });
+
   it('holds key blobs that arrive while our call keys start, then hands them over in order; later ones go straight through', async () => {
     const store = createAppStore();
     store.getState().setSession({ selfId: 'self-peer-0001' });

@@ -51,6 +51,8 @@ export function sfuMembers(store: AppStore): Set<string> {
 export class SfuController {
   private call: SfuCall | null = null;
   private keys: CallKeys | null = null;
+  /** Settles once the keys of the call we started last are up or have failed. */
+  private keysStarting: Promise<void> = Promise.resolve();
   /** Key blobs that arrive before our side of the call is up (members key us as soon as they see us): bounded, replayed once it is. */
   private early: [string, string][] = [];
   private unsubscribe: (() => void) | null = null;
@@ -95,11 +97,18 @@ export class SfuController {
       this.s.pushAlert(`The SFU call cannot start: ${reason}`);
       return;
     }
-    const keys = await this.d.startKeys(selfId);
-    this.keys = keys;
-    for (const [from, blob] of this.early.splice(0)) keys.received(from, blob);
-    const call = (this.d.makeCall ?? ((o) => new SfuCall(o)))({
-      path, selfId, worker: keys.worker, members: () => sfuMembers(store), rtc: () => this.d.rtc(),
+    // Main's call keys and the frame worker start alongside the Janus session and our publisher join (sfu-call.ts).
+    let call: SfuCall | null = null;
+    const starting = this.d.startKeys(selfId).then((keys) => {
+      // A call stopped while its keys started: they go with it.
+      if (this.call !== call) { void keys.stop().catch(() => undefined); throw new Error('the SFU call was stopped'); }
+      this.keys = keys;
+      for (const [from, blob] of this.early.splice(0)) keys.received(from, blob);
+      return keys.worker;
+    });
+    this.keysStarting = starting.then(() => undefined, () => undefined);
+    call = (this.d.makeCall ?? ((o) => new SfuCall(o)))({
+      path, selfId, worker: starting, members: () => sfuMembers(store), rtc: () => this.d.rtc(),
       maxVideoFeeds: () => loadPrefs().sfuVideoFeeds || Infinity,
       refreshPath: async () => {
         const p = await this.d.refreshPath();
@@ -132,11 +141,9 @@ export class SfuController {
       const key = [...sfuMembers(store)].sort().join(',');
       if (key !== last) { last = key; call.membersChanged(); }
     });
-    try {
-      await call.start(this.d.outgoingStream());
-    } catch (err) {
-      this.s.setSfu({ state: 'failed', reason: errorText(err) });
-    }
+    const [keysUp, callUp] = await Promise.allSettled([starting, call.start(this.d.outgoingStream())]);
+    const failed = callUp.status === 'rejected' ? callUp : keysUp.status === 'rejected' ? keysUp : null;
+    if (failed && this.call === call) this.s.setSfu({ state: 'failed', reason: errorText(failed.reason) });
   }
 
   /** Our outgoing track of one kind changed; the SFU call (if any) sends it on the same sender. */
@@ -198,6 +205,8 @@ export class SfuController {
     this.unsubscribe = null;
     if (call) await call.stop().catch(() => undefined);
     if (keys) await keys.stop().catch(() => undefined);
+    // Keys still starting are stopped as they come up (start's check); the next call's keys start after that.
+    await this.keysStarting;
     this.s.clearSfu();
   }
 

@@ -2,11 +2,16 @@
 import { transformOptionsSchema, type FrameWorkerStatus, type KeyPortReply } from '../../../protocol/media-keys';
 import type { FrameShape } from './clear-prefix';
 import { FrameCrypto } from './frame-crypto';
+import { KeyframeRequests } from './keyframe-request';
 import { workerSetupMessageSchema } from './worker-messages';
 
 type EncodedFrame = RTCEncodedVideoFrame | RTCEncodedAudioFrame;
 /** The worker-side pieces of WebRTC Encoded Transform that this file uses (lib.dom does not describe a worker scope). */
-interface ScriptTransformer { readonly options: unknown; readonly readable: ReadableStream<EncodedFrame>; readonly writable: WritableStream<EncodedFrame> }
+interface ScriptTransformer {
+  readonly options: unknown; readonly readable: ReadableStream<EncodedFrame>; readonly writable: WritableStream<EncodedFrame>;
+  /** Receivers only: asks the sender (through the SFU) for a keyframe. */
+  sendKeyFrameRequest?: () => Promise<void>;
+}
 interface WorkerScope {
   onmessage: ((e: MessageEvent) => void) | null;
   onrtctransform: ((e: { transformer: ScriptTransformer }) => void) | null;
@@ -26,11 +31,19 @@ function shapeOf(frame: EncodedFrame): FrameShape {
 }
 
 /** Frames that fail (no key, wrong key, tampered, replayed) are never enqueued: the decoder sees nothing of them. */
-function attach(side: 'send' | 'receive', senderId: string, readable: ReadableStream<EncodedFrame>, writable: WritableStream<EncodedFrame>): void {
+function attach(side: 'send' | 'receive', senderId: string, readable: ReadableStream<EncodedFrame>, writable: WritableStream<EncodedFrame>,
+  requestKeyframe?: () => Promise<void>): void {
+  const keyframes = new KeyframeRequests();
   const transform = new TransformStream<EncodedFrame, EncodedFrame>({
     async transform(frame, controller) {
       const data = new Uint8Array(frame.data);
-      const out = side === 'send' ? await crypto.sealFrame(data, shapeOf(frame)) : await crypto.openFrame(senderId, data, shapeOf(frame));
+      const shape = shapeOf(frame);
+      const out = side === 'send' ? await crypto.sealFrame(data, shape) : await crypto.openFrame(senderId, data, shape);
+      // The first video that opens after drops (the key came after the frames) gets a keyframe asked for at once.
+      if (side === 'receive' && shape.kind === 'video' && requestKeyframe) {
+        if (!out) keyframes.dropped();
+        else if (keyframes.opened(shape.frameType === 'key')) requestKeyframe().catch(() => undefined);
+      }
       if (!out) return;
       frame.data = out.buffer as ArrayBuffer;
       controller.enqueue(frame);
@@ -47,7 +60,8 @@ scope.onrtctransform = (e) => {
     scope.postMessage({ type: 'worker-error', reason: 'invalid-transform-options' });
     return;
   }
-  attach(options.data.side, options.data.senderId, e.transformer.readable, e.transformer.writable);
+  const t = e.transformer;
+  attach(options.data.side, options.data.senderId, t.readable, t.writable, t.sendKeyFrameRequest ? () => t.sendKeyFrameRequest!() : undefined);
 };
 
 scope.onmessage = (e) => {

@@ -13,6 +13,9 @@ DIR="$(mktemp -d)"
 all_but() { ls "$1" 2>/dev/null | grep '\.so$' | grep -vx "${2:-}" | paste -sd, -; }
 NAT=""
 [ -n "${JANUS_PUBLIC_IP:-}" ] && NAT="nat_1_1_mapping = \"$JANUS_PUBLIC_IP\""
+# ICE-lite: clients run the checks against Janus's advertised address, a round trip sooner; off for a Janus that can
+# only be reached through checks of its own (behind a NAT with no public address or mapping).
+case "${JANUS_ICE_LITE:-true}" in true) LITE=true ;; false) LITE=false ;; *) echo "janus: JANUS_ICE_LITE must be true or false" >&2; exit 2 ;; esac
 cat > "$DIR/janus.jcfg" <<CFG
 general: {
   configs_folder = "$DIR"
@@ -34,6 +37,7 @@ media: {
 nat: {
   nice_debug = false
   ice_ignore_list = "vmnet"
+  ice_lite = $LITE
   $NAT
 }
 plugins: {

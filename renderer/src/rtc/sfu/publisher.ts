@@ -21,7 +21,6 @@ export interface PublisherOptions {
   roomToken: string;
   /** Our signaling peer id: the `display` others check, and the SFrame sender id of our frames. */
   selfId: string;
-  worker: Worker;
   rtc: RTCConfiguration;
 }
 
@@ -46,15 +45,15 @@ export class Publisher {
     return data.publishers;
   }
 
-  /** Sends our tracks (none yet is fine: nothing is published until we have one). */
-  async publish(stream: MediaStream): Promise<void> {
+  /** Sends our tracks through `worker`, the keyed frame worker (none yet is fine: nothing is published until we have one). */
+  async publish(stream: MediaStream, worker: Worker): Promise<void> {
     const handle = this.handle;
     if (handle === null) throw new JanusError('closed', 'publish before join');
     const pc = new RTCPeerConnection(this.o.rtc);
     this.pc = pc;
     const send = (sender: RTCRtpSender) => {
       // The transform is in place before any frame is encoded, so nothing leaves in the clear.
-      sender.transform = new RTCRtpScriptTransform(this.o.worker, { side: 'send', senderId: this.o.selfId });
+      sender.transform = new RTCRtpScriptTransform(worker, { side: 'send', senderId: this.o.selfId });
     };
     for (const track of stream.getAudioTracks().slice(0, 1)) send(pc.addTransceiver(track, { direction: 'sendonly', streams: [stream] }).sender);
     for (const track of stream.getVideoTracks().slice(0, 1)) {
@@ -64,9 +63,10 @@ export class Publisher {
     }
     const trickle = trickleTo(this.o.conn, handle, pc);
     const offer = await pc.createOffer();
-    await pc.setLocalDescription(offer);
-    const res = await this.o.conn.message(handle, { request: 'configure', audio: true, video: true },
-      { type: 'offer', sdp: offer.sdp ?? '', e2ee: true, rid_order: 'hml' });
+    // The offer goes to Janus while it is applied here; its answer is applied only after.
+    const applied = pc.setLocalDescription(offer);
+    const [res] = await Promise.all([this.o.conn.message(handle, { request: 'configure', audio: true, video: true },
+      { type: 'offer', sdp: offer.sdp ?? '', e2ee: true, rid_order: 'hml' }), applied]);
     trickle.start();
     if (res.janus !== 'event' || res.jsep?.type !== 'answer') throw new JanusError('malformed', 'publish: no SDP answer');
     await pc.setRemoteDescription(res.jsep);

@@ -28,8 +28,12 @@ export interface SfuCallEvents {
 export interface SfuCallOptions {
   path: SfuPath;
   selfId: string;
-  /** A frame worker with its key port attached; frames without keys are dropped in it, never sent or shown in the clear. */
-  worker: Worker;
+  /**
+   * A frame worker with its key port attached; frames without keys are dropped in it, never sent or shown in the clear.
+   * It may still be starting: the Janus session and our publisher join come up alongside it, and nothing is published
+   * or subscribed before it is there.
+   */
+  worker: Promise<Worker>;
   /** The peer ids of current members whose identity and key we accept: only their feeds are subscribed. */
   members(): ReadonlySet<string>;
   rtc(): RTCConfiguration;
@@ -73,34 +77,36 @@ export class SfuCall {
   private stopped = false;
   private readonly timers: Array<ReturnType<typeof setInterval> | ReturnType<typeof setTimeout>> = [];
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
-  private readonly unwatch: () => void;
+  private worker: Worker | null = null;
+  private unwatch: () => void = () => undefined;
 
   constructor(private readonly o: SfuCallOptions) {
     this.path = o.path;
     this.conn = new JanusConnection({ url: o.path.url, token: o.path.token, ...(o.socket ? { socket: o.socket } : {}) });
-    this.publisher = new Publisher({ conn: this.conn, room: o.path.room, roomToken: o.path.roomToken, selfId: o.selfId, worker: o.worker, rtc: o.rtc() });
+    this.publisher = new Publisher({ conn: this.conn, room: o.path.room, roomToken: o.path.roomToken, selfId: o.selfId, rtc: o.rtc() });
     this.conn.events.on('refused', (e) => this.events.emit('refused', e));
     this.conn.events.on('handle-event', (e) => this.onHandleEvent(e));
     this.conn.events.on('closed', (reason) => { if (!this.stopped) this.fail(reason); });
-    this.unwatch = watchWorker(o.worker, (s) => {
-      if (s.type === 'receive-status') this.receive.set(s.senderId, s);
-      else if (s.type === 'send-status') this.events.emit('send', s);
-    });
   }
 
   get room(): number { return this.path.room; }
   get selfId(): string { return this.o.selfId; }
 
-  /** Session, publisher join, our tracks up, then the feeds of current members. */
+  /** Session and publisher join while the frame worker starts, then our tracks up and the feeds of current members. */
   async start(stream: MediaStream | null): Promise<void> {
     this.events.emit('state', 'connecting');
     try {
-      await this.conn.create();
-      const others = await this.publisher.join();
+      const [others, worker] = await Promise.all([this.conn.create().then(() => this.publisher.join()), this.o.worker]);
+      if (this.stopped) return;
+      this.worker = worker;
+      this.unwatch = watchWorker(worker, (s) => {
+        if (s.type === 'receive-status') this.receive.set(s.senderId, s);
+        else if (s.type === 'send-status') this.events.emit('send', s);
+      });
       for (const p of others) this.learn(p);
       // Subscriptions need only the publisher's private id: they come up alongside our own publishing.
       this.reconcile();
-      if (stream) await this.publisher.publish(stream);
+      if (stream) await this.publisher.publish(stream, worker);
       if (this.stopped) return;
       this.events.emit('state', 'live');
       this.timers.push(setInterval(() => void this.poll(), this.o.statsIntervalMs ?? 1000));
@@ -200,19 +206,21 @@ export class SfuCall {
 
   /** A feed whose display is not a current member (or is us) is not subscribed; one that stops being one is dropped. */
   private reconcile(): void {
-    if (this.stopped) return;
+    // Publishers Janus announces before the worker is up are learnt and subscribed once it is.
+    if (this.stopped || !this.worker) return;
+    const worker = this.worker;
     const members = this.o.members();
     for (const [feedId, f] of this.feeds) {
       const wanted = members.has(f.display) && f.display !== this.o.selfId;
-      if (wanted && !f.sub && f.attempts < MAX_SUBSCRIBE_ATTEMPTS) this.subscribe(feedId, f);
+      if (wanted && !f.sub && f.attempts < MAX_SUBSCRIBE_ATTEMPTS) this.subscribe(feedId, f, worker);
       else if (!wanted && f.sub) this.unsubscribe(feedId);
     }
   }
 
-  private subscribe(feedId: number, f: Feed): void {
+  private subscribe(feedId: number, f: Feed, worker: Worker): void {
     const sub = new Subscriber({
       conn: this.conn, room: this.path.room, roomToken: this.path.roomToken, feedId, senderId: f.display,
-      privateId: this.publisher.privateId, worker: this.o.worker, rtc: this.o.rtc(), layer: this.layer, onStream: () => undefined
+      privateId: this.publisher.privateId, worker, rtc: this.o.rtc(), layer: this.layer, onStream: () => undefined
     });
     f.sub = sub;
     f.attempts++;

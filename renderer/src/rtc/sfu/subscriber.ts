@@ -62,8 +62,8 @@ export class Subscriber {
     const trickle = trickleTo(conn, this.handle, pc);
     await pc.setRemoteDescription(res.jsep);
     const answer = await pc.createAnswer();
-    await pc.setLocalDescription(answer);
-    await conn.message(this.handle, { request: 'start' }, { type: 'answer', sdp: answer.sdp ?? '', e2ee: true });
+    // Janus gets our answer while it is applied here: it then knows our ICE credentials before our first check reaches it.
+    await Promise.all([pc.setLocalDescription(answer), conn.message(this.handle, { request: 'start' }, { type: 'answer', sdp: answer.sdp ?? '', e2ee: true })]);
     trickle.start();
     if (this.layer !== 'high') await this.setLayer(this.layer, true);
   }
