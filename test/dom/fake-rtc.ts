@@ -62,8 +62,11 @@ export class FakePeer extends EventEmitter {
   readonly signals: unknown[] = [];
   readonly sent: Uint8Array[] = [];
   destroyed = false;
+  /** simple-peer's own data channel: the initiator's exists from the start (the answerer's comes with the offer). */
+  readonly _channel?: EventTarget & { readyState: string; label: string };
   constructor(readonly opts: Record<string, unknown>) {
     super();
+    if (opts.initiator) this._channel = Object.assign(new EventTarget(), { readyState: 'connecting', label: 'chat' });
     created.push(this);
   }
   signal(s: unknown): void { this.signals.push(s); }

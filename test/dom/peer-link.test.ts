@@ -96,6 +96,46 @@ describe('PeerLink', () => {
     expect(good.closes[0]).toMatchObject({ refused: true, reason: 'refused: unexpected answer' });
   });
 
+  it("is ready on the chat channel's own open event (no simple-peer connect), and only once the transport is proven", async () => {
+    const { link, peer, pc, events, settle } = makeLink(true);
+    peer.emit('signal', { type: 'offer', sdp: sdp(FA) });
+    await settle();
+    link.receive({ type: 'answer', sdp: sdp(FB) }, binding('answer'));
+    await settle();
+    const dc = peer._channel!;
+    dc.readyState = 'open';
+    dc.dispatchEvent(new Event('open'));
+    await settle();
+    expect(events).toEqual([]);
+    expect(link.isAuthenticated).toBe(false);
+    pc.liveFingerprint = FB;
+    pc.connect();
+    await vi.waitFor(() => expect(events).toContain('authenticated'));
+    expect(events).toEqual(['connected', 'authenticated']);
+  });
+
+  it("answerer: the chat channel announced by 'datachannel' counts once open, the negotiated files channel does not", async () => {
+    const { link, pc, events, settle } = makeLink(false);
+    const files = Object.assign(new EventTarget(), { readyState: 'open', label: 'veil-files' });
+    pc.dispatchEvent(Object.assign(new Event('datachannel'), { channel: files }));
+    link.receive({ type: 'offer', sdp: sdp(FB) }, binding('offer'));
+    await settle();
+    created[created.length - 1]!.emit('signal', { type: 'answer', sdp: sdp(FA) });
+    await settle();
+    const digest = await sdpDigest(sdp(FA));
+    link.receive({ type: 'confirm', digest } as never, binding('confirm'));
+    pc.liveFingerprint = FB;
+    pc.connect();
+    await settle();
+    await vi.waitFor(() => expect(events).toContain('connected'));
+    expect(events).not.toContain('authenticated');
+    const chat = Object.assign(new EventTarget(), { readyState: 'connecting', label: 'chat' });
+    pc.dispatchEvent(Object.assign(new Event('datachannel'), { channel: chat }));
+    chat.readyState = 'open';
+    chat.dispatchEvent(new Event('open'));
+    await vi.waitFor(() => expect(events).toContain('authenticated'));
+  });
+
   it('holds remote media, local tracks and data until the live certificate matches; then releases them', async () => {
     const { link, peer, pc, events, streams, data, local, settle } = makeLink(true);
     peer.emit('signal', { type: 'offer', sdp: sdp(FA) });

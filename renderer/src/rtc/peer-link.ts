@@ -3,6 +3,7 @@ import SimplePeer from 'simple-peer';
 import type { LinkRole, WireLinkBinding } from '../../../protocol/link';
 import type { PeerSignal } from '../../../protocol/signaling';
 import { errorText } from '../lib/veil';
+import { FILES_DATA_CHANNEL } from '../../../protocol/file-limits';
 import { createFileDataChannel, wrapFileChannel, type FileChannel } from './file-channel';
 import { allFingerprints, fingerprintFromSdp, remoteFingerprintFromStats } from './fingerprint';
 import { localSdpForPolicy } from './ice-policy';
@@ -95,11 +96,32 @@ export class PeerLink {
     this.fileChannel = fileDc ? wrapFileChannel(fileDc) : null;
     fileDc?.addEventListener('message', (e: MessageEvent<ArrayBuffer | Uint8Array>) => this.receiveFileFrame(e.data));
     this.peer.on('signal', (s: SimplePeer.SignalData) => this.queueOut(s as unknown as { type?: string; sdp?: string }));
-    this.peer.on('connect', () => { this.channelOpen = true; this.maybeReady(); });
+    if (pc) this.watchChatChannel(pc);
+    this.peer.on('connect', () => this.onChannelOpen());
     this.peer.on('data', (d: Uint8Array) => this.receiveData(new Uint8Array(d)));
     this.peer.on('error', (err: Error & { code?: string }) => this.close(`connection error: ${err.code ?? err.message}`, false));
     this.peer.on('close', () => this.close('connection closed', false));
     this.stepped();
+  }
+
+  /**
+   * The chat channel's own 'open' event: simple-peer's 'connect' waits for a candidate-pair stats poll after it (30–80 ms
+   * here). Readiness still needs the proven transport; this only says the channel can carry bytes.
+   */
+  private watchChatChannel(pc: RTCPeerConnection): void {
+    const watch = (dc: RTCDataChannel) => {
+      if (dc.readyState === 'open') this.onChannelOpen();
+      else dc.addEventListener('open', () => this.onChannelOpen());
+    };
+    // The initiator made simple-peer's channel in its constructor; the answerer gets it with the remote description.
+    const own = (this.peer as unknown as { _channel?: RTCDataChannel })._channel;
+    if (own) return watch(own);
+    pc.addEventListener('datachannel', (e: RTCDataChannelEvent) => { if (e.channel.label !== FILES_DATA_CHANNEL.label) watch(e.channel); });
+  }
+
+  private onChannelOpen(): void {
+    this.channelOpen = true;
+    this.maybeReady();
   }
 
   /** A step towards authentication: the link has CONNECT_TIMEOUT_MS more for the next one, within CONNECT_CAP_MS in all. */
