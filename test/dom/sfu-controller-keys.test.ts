@@ -1,8 +1,8 @@
 // The SFU controller's start: the call starts while its keys do, blobs that arrive before the keys are up are held (bounded) and handed over in order, keys of a call stopped meanwhile go with it; a media server main has not allowed starts nothing.
 import { describe, expect, it, vi } from 'vitest';
 import { SfuController, type CallKeys } from '../../renderer/src/app/sfu-controller';
-import { Emitter } from '../../renderer/src/rtc/events';
-import type { SfuCall, SfuCallEvents, SfuCallOptions } from '../../renderer/src/rtc/sfu/sfu-call';
+import type { SfuCall } from '../../renderer/src/rtc/sfu/sfu-call';
+import { StandInCall } from './sfu-stand-in';
 import { createAppStore } from '../../renderer/src/store';
 import type { SfuPath } from '../../protocol/sfu';
 
@@ -23,34 +23,25 @@ function keysStub() {
   return { keys, received, stopped: () => stopped };
 }
 
-/** Stands in for SfuCall: records when it was made and what worker it was handed. */
-class StandInCall {
-  readonly events = new Emitter<SfuCallEvents>();
-  started = false;
-  constructor(readonly o: SfuCallOptions) {}
-  get room() { return this.o.path.room; }
-  get selfId() { return this.o.selfId; }
-  updatePath() {}
-  membersChanged() {}
-  setLayer() {}
-  async replaceTrack() {}
-  async start() { this.started = true; await this.o.worker; }
-  async stop() {}
+/** A controller whose keys start when the test releases them, with stand-in calls. */
+function heldKeys() {
+  const store = createAppStore();
+  store.getState().setSession({ selfId: 'self-peer-0001' });
+  const stub = keysStub();
+  let release!: () => void;
+  const ready = new Promise<void>((r) => { release = r; });
+  const calls: StandInCall[] = [];
+  const c = new SfuController({
+    store, rtc: () => ({}), outgoingStream: () => null, refreshPath: async () => path, allowMediaServer: async () => 'usable',
+    startKeys: async () => { await ready; return stub.keys; },
+    makeCall: (o) => { const call = new StandInCall(o); calls.push(call); return call as unknown as SfuCall; }
+  });
+  return { c, stub, calls, release };
 }
 
 describe('SfuController media keys', () => {
   it('starts the call (Janus session, publisher join) while main\'s keys and the frame worker still start, and hands it the worker once up', async () => {
-    const store = createAppStore();
-    store.getState().setSession({ selfId: 'self-peer-0001' });
-    const stub = keysStub();
-    let release!: () => void;
-    const ready = new Promise<void>((r) => { release = r; });
-    const calls: StandInCall[] = [];
-    const c = new SfuController({
-      store, rtc: () => ({}), outgoingStream: () => null, refreshPath: async () => path, allowMediaServer: async () => 'usable',
-      startKeys: async () => { await ready; return stub.keys; },
-      makeCall: (o) => { const call = new StandInCall(o); calls.push(call); return call as unknown as SfuCall; }
-    });
+    const { c, stub, calls, release } = heldKeys();
     const applied = c.apply(path);
     await vi.waitFor(() => expect(calls[0]?.started).toBe(true));
     let handed: Worker | null = null;
@@ -65,17 +56,7 @@ describe('SfuController media keys', () => {
   });
 
   it('stops keys that come up after their call was stopped, and the call\'s worker never arrives', async () => {
-    const store = createAppStore();
-    store.getState().setSession({ selfId: 'self-peer-0001' });
-    const stub = keysStub();
-    let release!: () => void;
-    const ready = new Promise<void>((r) => { release = r; });
-    const calls: StandInCall[] = [];
-    const c = new SfuController({
-      store, rtc: () => ({}), outgoingStream: () => null, refreshPath: async () => path, allowMediaServer: async () => 'usable',
-      startKeys: async () => { await ready; return stub.keys; },
-      makeCall: (o) => { const call = new StandInCall(o); calls.push(call); return call as unknown as SfuCall; }
-    });
+    const { c, stub, calls, release } = heldKeys();
     const applied = c.apply(path);
     await vi.waitFor(() => expect(calls[0]?.started).toBe(true));
     const closed = c.close();

@@ -1,27 +1,12 @@
 // A failed SFU call the server still routes us to starts again with backoff (2, 4, 8 s), and only then alerts; the mesh, a new room or leaving cancels a waiting restart.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RoomPath, SfuPath } from '../../protocol/sfu';
-import { Emitter } from '../../renderer/src/rtc/events';
 import { SfuController, SFU_RETRIES, type CallKeys } from '../../renderer/src/app/sfu-controller';
-import type { SfuCall, SfuCallEvents, SfuCallOptions } from '../../renderer/src/rtc/sfu/sfu-call';
+import type { SfuCall } from '../../renderer/src/rtc/sfu/sfu-call';
+import { StandInCall } from './sfu-stand-in';
 import { createAppStore } from '../../renderer/src/store';
 
 const sfu = (room: number): SfuPath => ({ path: 'sfu', url: 'ws://127.0.0.1:9/janus', room, expiresAt: Date.now() + 600_000, token: 'x', roomToken: 'y' } as SfuPath);
-
-/** Stands in for SfuCall: the test decides when it goes live or fails. */
-class StandInCall {
-  readonly events = new Emitter<SfuCallEvents>();
-  stopped = false;
-  constructor(readonly o: SfuCallOptions) {}
-  get room() { return this.o.path.room; }
-  get selfId() { return this.o.selfId; }
-  updatePath() {}
-  membersChanged() {}
-  setLayer() {}
-  async replaceTrack() {}
-  async start() {}
-  async stop() { this.stopped = true; }
-}
 
 function setup(serverSays: () => RoomPath) {
   const store = createAppStore();
