@@ -11,7 +11,8 @@ const path: SfuPath = {
   token: 'x', roomToken: 'y'
 } as SfuPath;
 
-function keysStub() {
+/** Call keys that record the blobs handed to them and how often they were stopped (main cannot run in a DOM test). */
+function recordingKeys() {
   const received: [string, string][] = [];
   let stopped = 0;
   const keys: CallKeys = {
@@ -27,21 +28,21 @@ function keysStub() {
 function heldKeys() {
   const store = createAppStore();
   store.getState().setSession({ selfId: 'self-peer-0001' });
-  const stub = keysStub();
+  const recorder = recordingKeys();
   let release!: () => void;
   const ready = new Promise<void>((r) => { release = r; });
   const calls: StandInCall[] = [];
   const c = new SfuController({
     store, rtc: () => ({}), outgoingStream: () => null, refreshPath: async () => path, allowMediaServer: async () => 'usable',
-    startKeys: async () => { await ready; return stub.keys; },
+    startKeys: async () => { await ready; return recorder.keys; },
     makeCall: (o) => { const call = new StandInCall(o); calls.push(call); return call as unknown as SfuCall; }
   });
-  return { c, stub, calls, release };
+  return { c, recorder, calls, release };
 }
 
 describe('SfuController media keys', () => {
   it('starts the call (Janus session, publisher join) while main\'s keys and the frame worker still start, and hands it the worker once up', async () => {
-    const { c, stub, calls, release } = heldKeys();
+    const { c, recorder, calls, release } = heldKeys();
     const applied = c.apply(path);
     await vi.waitFor(() => expect(calls[0]?.started).toBe(true));
     let handed: Worker | null = null;
@@ -50,57 +51,57 @@ describe('SfuController media keys', () => {
     expect(handed).toBe(null);
     release();
     await applied;
-    expect(handed).toBe(stub.keys.worker);
+    expect(handed).toBe(recorder.keys.worker);
     await c.close();
-    expect(stub.stopped()).toBe(1);
+    expect(recorder.stopped()).toBe(1);
   });
 
   it('stops keys that come up after their call was stopped, and the call\'s worker never arrives', async () => {
-    const { c, stub, calls, release } = heldKeys();
+    const { c, recorder, calls, release } = heldKeys();
     const applied = c.apply(path);
     await vi.waitFor(() => expect(calls[0]?.started).toBe(true));
     const closed = c.close();
     release();
     await closed;
     await applied;
-    expect(stub.stopped()).toBe(1);
+    expect(recorder.stopped()).toBe(1);
     await expect(calls[0]!.o.worker).rejects.toThrow(/stopped/);
     c.onMediaKey('peer-bob-00001', 'blob-late');
-    expect(stub.received).toEqual([]);
+    expect(recorder.received).toEqual([]);
   });
 
   it('holds key blobs that arrive while our call keys start, then hands them over in order; later ones go straight through', async () => {
     const store = createAppStore();
     store.getState().setSession({ selfId: 'self-peer-0001' });
-    const stub = keysStub();
+    const recorder = recordingKeys();
     let release!: () => void;
     const ready = new Promise<void>((r) => { release = r; });
     const c = new SfuController({
       store, rtc: () => ({}), outgoingStream: () => null, refreshPath: async () => path, allowMediaServer: async () => 'usable',
-      startKeys: async () => { await ready; return stub.keys; }
+      startKeys: async () => { await ready; return recorder.keys; }
     });
     c.onMediaKey('peer-bob-00001', 'blob-1');
     const started = c.apply(path);
     c.onMediaKey('peer-carol-0001', 'blob-2');
-    expect(stub.received).toEqual([]);
+    expect(recorder.received).toEqual([]);
     release();
     await started;
-    expect(stub.received).toEqual([['peer-bob-00001', 'blob-1'], ['peer-carol-0001', 'blob-2']]);
+    expect(recorder.received).toEqual([['peer-bob-00001', 'blob-1'], ['peer-carol-0001', 'blob-2']]);
     c.onMediaKey('peer-bob-00001', 'blob-3');
-    expect(stub.received.at(-1)).toEqual(['peer-bob-00001', 'blob-3']);
+    expect(recorder.received.at(-1)).toEqual(['peer-bob-00001', 'blob-3']);
     await c.close();
-    expect(stub.stopped()).toBe(1);
+    expect(recorder.stopped()).toBe(1);
   });
 
   it('keeps at most 128 early blobs (the oldest go)', async () => {
     const store = createAppStore();
     store.getState().setSession({ selfId: 'self-peer-0001' });
-    const stub = keysStub();
-    const c = new SfuController({ store, rtc: () => ({}), outgoingStream: () => null, refreshPath: async () => path, allowMediaServer: async () => 'usable', startKeys: async () => stub.keys });
+    const recorder = recordingKeys();
+    const c = new SfuController({ store, rtc: () => ({}), outgoingStream: () => null, refreshPath: async () => path, allowMediaServer: async () => 'usable', startKeys: async () => recorder.keys });
     for (let i = 0; i < 200; i++) c.onMediaKey('peer-bob-00001', `blob-${i}`);
     await c.apply(path);
-    expect(stub.received).toHaveLength(128);
-    expect(stub.received[0]).toEqual(['peer-bob-00001', 'blob-72']);
+    expect(recorder.received).toHaveLength(128);
+    expect(recorder.received[0]).toEqual(['peer-bob-00001', 'blob-72']);
     await c.close();
   });
 
@@ -115,7 +116,7 @@ describe('SfuController media keys', () => {
     const c = new SfuController({
       store, rtc: () => ({}), outgoingStream: () => null, refreshPath: async () => path,
       allowMediaServer: async (url) => { asked.push(url); return answer; },
-      startKeys: async () => { keysStarted++; return keysStub().keys; }
+      startKeys: async () => { keysStarted++; return recordingKeys().keys; }
     });
     await c.apply(path);
     expect(asked).toEqual([path.url]);
