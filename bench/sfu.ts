@@ -1,7 +1,9 @@
 // SFU path bench: join → first decrypted frame, SFrame cost per frame in a worker, call CPU with and without the transform
 // (same run, same peers), SFrame bytes per frame, and members this machine holds on the SFU vs the mesh at one CPU budget.
+// Media keys are the app's own: main makes, seals and sends them; mesh and SFU use the same 640x360 camera.
 // Run: node scripts/build.mjs && npm run bench:sfu   (real Chromium, real Janus, real signaling server and main services)
-// BENCH_SFU_PEERS (default 6), BENCH_WINDOW_MS (CPU sample, default 15000), BENCH_BUDGET_CORES (default 1.6 of 2).
+// BENCH_SFU_PEERS (default 6), BENCH_WINDOW_MS (CPU sample, default 15000), BENCH_BUDGET_CORES (default 1.6 of 2),
+// BENCH_SFU_PROFILE (a path prefix: the newcomer page's CPU profile of each join round).
 import os from 'node:os';
 import type { Page } from 'playwright-core';
 import { createSignalingServer } from '../signaling-server/index';
@@ -9,8 +11,11 @@ import { startJanus } from '../test/support/janus';
 import { Harness, type Peer } from '../test/e2e/harness/index';
 import { REPO_ROOT } from '../test/e2e/harness/paths';
 import { waitUntil } from '../test/e2e/harness/peer';
-import { memberKey, postKeys, receiveKey, sendKey, sfuStats, SFU_KEY_HOOK, type MemberKey } from '../test/e2e/harness/sfu-keys';
+import { MEDIA_KEY_LIMITS } from '../protocol/media-key-wire';
+import { TEST_CAMERA, sfuStats, SFU_STATUS_HOOK } from '../test/e2e/harness/sfu-keys';
 import { coresOver } from './sfu-cpu';
+import { threadCoresOver } from './thread-cpu';
+import { startProfile } from './page-profile';
 import { frameCostInWorker } from './sfu-frame-cost';
 import { FIRST_FRAME, JOIN_PHASE_HOOK, joinPhases, startJoinClock } from './sfu-join-phases';
 
@@ -19,21 +24,15 @@ const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 15_000);
 const BUDGET = Number(process.env.BENCH_BUDGET_CORES ?? 1.6);
 /** `bench:sfu:join` sets it to `join`: the join rows only (a quick loop while working on the join). */
 const ONLY_JOIN = process.env.BENCH_SFU_ONLY === 'join';
+/** A path prefix: each join round writes the newcomer page's CPU profile (Chrome DevTools format) there. */
+const PROFILE_TO = process.env.BENCH_SFU_PROFILE;
 
-/** Bench-only: the page's own peer id as its send transform names it, and (when asked) no transforms at all. */
+/** Bench-only: with `bench.clear` set, no encoded transforms at all (the same call without SFrame). */
 const BENCH_HOOK = `(() => {
-  const Native = window.RTCRtpScriptTransform;
-  window.RTCRtpScriptTransform = class extends Native {
-    constructor(w, o, t) { super(w, o, t); if (o && o.side === 'send') window.__sfuSelf = o.senderId; }
-  };
   if (sessionStorage.getItem('bench.clear') === '1') {
     for (const P of [RTCRtpSender.prototype, RTCRtpReceiver.prototype]) Object.defineProperty(P, 'transform', { configurable: true, get() { return null; }, set() {} });
   }
 })();`;
-const SMALL_CAMERA = `{ const g = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-  navigator.mediaDevices.getUserMedia = (c) => g(c && c.video ? { ...c, video: { width: 320, height: 180, frameRate: 15 } } : c); }`;
-
-const selfOf = (p: Page) => p.evaluate('window.__sfuSelf || null') as Promise<string | null>;
 const decodingLegs = async (p: Page) => {
   // Any inbound video on a connection with media (mesh links on the SFU path carry none).
   return p.evaluate(`(async () => { let n = 0; for (const pc of window.__veilPcs) { if (pc.connectionState === 'closed') continue; let f = 0;
@@ -58,18 +57,9 @@ async function join(p: Peer, h: Harness, room: string): Promise<void> {
   await p.page.getByTestId('lobby-join').click();
 }
 
-/** Keys for everyone: each page's send key and every other member's receive key (main's job in the app). */
-async function keyAll(peers: Peer[], keys: Map<Peer, MemberKey>): Promise<void> {
-  for (const p of peers) await postKeys(p.page, [sendKey(keys.get(p)!), ...peers.filter((q) => q !== p).map((q) => receiveKey(keys.get(q)!))]);
-}
-
-async function sfuCall(h: Harness, peers: Peer[], room: string, keys: Map<Peer, MemberKey>): Promise<void> {
+/** Every member joins and decodes every other: the media keys are the app's own (main makes, seals and delivers them). */
+async function sfuCall(h: Harness, peers: Peer[], room: string): Promise<void> {
   await Promise.all(peers.map((p) => join(p, h, room)));
-  for (const [i, p] of peers.entries()) {
-    await waitUntil(async () => (await selfOf(p.page)) !== null, 120_000, `${p.name} publishing`);
-    keys.set(p, memberKey((await selfOf(p.page))!, i + 1));
-  }
-  await keyAll(peers, keys);
   for (const p of peers) await waitUntil(async () => (await decodingLegs(p.page)) >= peers.length - 1, 180_000, `${p.name} decoding all`);
 }
 
@@ -77,22 +67,19 @@ async function leaveAll(peers: Peer[]): Promise<void> {
   for (const p of peers) await p.leave().catch(() => undefined);
 }
 
-/** One newcomer joins a running SFU call; keys go out the moment its peer id shows (as main would send them). */
-async function joinToFirstDecrypted(h: Harness, members: Peer[], newcomer: Peer, room: string, keys: Map<Peer, MemberKey>): Promise<{ ms: number; seen: number; phases: Record<string, number> }> {
+/** One newcomer joins a running SFU call; the members' mains key it (and ratchet forward) as in the app. */
+async function joinToFirstDecrypted(h: Harness, newcomer: Peer, room: string, round: number): Promise<{ ms: number; seen: number; phases: Record<string, number> }> {
+  const profile = PROFILE_TO ? await startProfile(newcomer.page) : null;
   await startJoinClock(newcomer.page);
   const t0 = performance.now();
   await join(newcomer, h, room);
-  await waitUntil(async () => (await selfOf(newcomer.page)) !== null, 60_000, 'newcomer publishing');
-  const k = memberKey((await selfOf(newcomer.page))!, members.length + 1);
-  keys.set(newcomer, k);
-  await postKeys(newcomer.page, [sendKey(k), ...members.map((q) => receiveKey(keys.get(q)!))]);
-  await newcomer.page.evaluate("window.__joinPhases.mark('keys posted by the bench')");
-  for (const m of members) await postKeys(m.page, [receiveKey(k)]);
   await waitUntil(async () => (await decodingLegs(newcomer.page)) > 0, 60_000, 'first decrypted frame');
   const seen = performance.now() - t0;
   // The page's own clock, from the click event to its first decoded frame: no harness typing or polling in it.
   await waitUntil(async () => (await joinPhases(newcomer.page))[FIRST_FRAME] !== undefined, 10_000, 'the page marking its first frame');
   const phases = await joinPhases(newcomer.page);
+  console.log(`[bench] join round ${round}: first frame ${phases[FIRST_FRAME]!.toFixed(0)} ms; subscription connected ${phases['first subscription connected']?.toFixed(0)} ms, first frame opened ${phases['worker opened a remote frame']?.toFixed(0)} ms`);
+  if (profile) console.log(`[bench] the newcomer's CPU profile: ${await profile.stop(`${PROFILE_TO}.${round}.cpuprofile`)}`);
   return { ms: phases[FIRST_FRAME]!, seen, phases };
 }
 
@@ -119,20 +106,23 @@ async function main(): Promise<void> {
   try {
     const idle = await cores(3000);
     const names = Array.from({ length: N }, (_, i) => `S${i}`);
-    const peers = await openPeers(h, names, [SFU_KEY_HOOK, BENCH_HOOK, JOIN_PHASE_HOOK], janusOrigin);
+    const peers = await openPeers(h, names, [SFU_STATUS_HOOK, BENCH_HOOK, JOIN_PHASE_HOOK], janusOrigin);
     // 1. Join → first decrypted frame: N−1 members in a call, the N-th joins (three rounds, median).
-    const keys = new Map<Peer, MemberKey>();
     const members = peers.slice(0, N - 1);
     const newcomer = peers[N - 1]!;
-    await sfuCall(h, members, 'bench-sfu-a', keys);
+    await sfuCall(h, members, 'bench-sfu-a');
     const joins: Array<{ ms: number; seen: number; phases: Record<string, number> }> = [];
     for (let round = 0; round < 3; round++) {
-      joins.push(await joinToFirstDecrypted(h, members, newcomer, 'bench-sfu-a', keys));
-      if (round < 2) { await newcomer.leave(); await newcomer.page.evaluate('window.__sfuSelf = null'); }
+      joins.push(await joinToFirstDecrypted(h, newcomer, 'bench-sfu-a', round));
+      if (round < 2) {
+        await newcomer.leave();
+        // The members make fresh keys after a leave and switch after the full delay: the next join starts after that.
+        await new Promise((r) => setTimeout(r, MEDIA_KEY_LIMITS.switchDelayMs + 500));
+      }
     }
     const median3 = (xs: number[]) => [...xs].sort((a, b) => a - b)[1]!;
     const joinMs = median3(joins.map((j) => j.ms));
-    rows.push([`SFU join → first decrypted frame, ${N - 1} members in the call (page clock, median of 3)`, `${joinMs.toFixed(0)} ms`, '≤ 1500 ms', joinMs <= 1500]);
+    rows.push([`SFU join → first decrypted frame, ${N - 1} members in the call, main's own keys (page clock, median of 3)`, `${joinMs.toFixed(0)} ms`, '≤ 1500 ms', joinMs <= 1500]);
     rows.push(['  the same as the harness sees it (typing the lobby, polling every 150 ms)', `${median3(joins.map((j) => j.seen)).toFixed(0)} ms`, '', null]);
     const phaseRows: Array<[string, number]> = [];
     for (const phase of new Set(joins.flatMap((j) => Object.keys(j.phases)))) {
@@ -143,20 +133,28 @@ async function main(): Promise<void> {
     if (ONLY_JOIN) return;
     // 2. The full call's CPU with SFrame, then the same peers with no transform at all.
     await waitUntil(async () => (await decodingLegs(newcomer.page)) >= N - 1, 120_000, 'all decoding');
-    const withTransform = await cores() - idle;
+    const withThreads = await threadCoresOver(WINDOW_MS, [janus.pid]);
+    const withTransform = withThreads.reduce((n, [, c]) => n + c, 0) - idle;
     const sent = await Promise.all(peers.map((p) => sfuStats(p.page)));
     const frames = sent.reduce((s, x) => s + x.sending.framesEncoded, 0) / N;
     await leaveAll(peers);
     for (const p of peers) { await p.page.evaluate("sessionStorage.setItem('bench.clear', '1')"); await p.reload(); }
     await Promise.all(peers.map((p) => join(p, h, 'bench-sfu-b')));
     for (const p of peers) await waitUntil(async () => (await decodingLegs(p.page)) >= N - 1, 180_000, `${p.name} decoding (clear)`);
-    const clear = await cores() - idle;
+    const clearThreads = await threadCoresOver(WINDOW_MS, [janus.pid]);
+    const clear = clearThreads.reduce((n, [, c]) => n + c, 0) - idle;
     await leaveAll(peers);
     for (const p of peers) { await p.page.evaluate("sessionStorage.removeItem('bench.clear')"); await p.reload(); }
     const added = (withTransform - clear) / clear;
     rows.push([`call CPU, ${N} members, with SFrame`, `${withTransform.toFixed(2)} cores`, '', null]);
     rows.push([`call CPU, ${N} members, no transform`, `${clear.toFixed(2)} cores`, '', null]);
     rows.push(['CPU the transform adds', `${(added * 100).toFixed(1)} %`, '≤ 10 %', added <= 0.10]);
+    // Where it goes: the threads whose CPU differs most between the two calls.
+    const clearOf = new Map(clearThreads);
+    const threads = new Set([...withThreads.map(([k]) => k), ...clearThreads.map(([k]) => k)]);
+    const withOf = new Map(withThreads);
+    const diffs = [...threads].map((k) => [k, (withOf.get(k) ?? 0) - (clearOf.get(k) ?? 0)] as [string, number]).sort((x, y) => Math.abs(y[1]) - Math.abs(x[1]));
+    for (const [k, d] of diffs.slice(0, 8)) rows.push([`  thread ${k}: with / without SFrame`, `${(withOf.get(k) ?? 0).toFixed(3)} / ${(clearOf.get(k) ?? 0).toFixed(3)} cores (${d >= 0 ? '+' : ''}${d.toFixed(3)})`, '', null]);
     // 3. Per-frame cost in a worker, and bytes per frame (header + tag; the VP8 clear prefix is not added).
     const cost = await frameCostInWorker(peers[0]!.page, REPO_ROOT, [100, 1500, 10_000], 1000);
     for (const c of cost) rows.push([`SFrame seal / open, ${c.size} B frame (worker, median)`, `${c.sealUs.toFixed(0)} / ${c.openUs.toFixed(0)} µs`, '', null]);
@@ -164,13 +162,12 @@ async function main(): Promise<void> {
     // 4. Members at one CPU budget: SFU and mesh, each measured at two sizes.
     const small = Math.max(2, Math.floor(N / 2));
     const sfuSmall = peers.slice(0, small);
-    const k2 = new Map<Peer, MemberKey>();
-    await sfuCall(h, sfuSmall, 'bench-sfu-c', k2);
+    await sfuCall(h, sfuSmall, 'bench-sfu-c');
     const sfuSmallCores = await cores() - idle;
     await leaveAll(sfuSmall);
     for (const p of peers) await p.close();
     const meshAt = async (n: number, room: string) => {
-      const mesh = await openPeers(h, Array.from({ length: n }, (_, i) => `M${room}${i}`), [SMALL_CAMERA], null);
+      const mesh = await openPeers(h, Array.from({ length: n }, (_, i) => `M${room}${i}`), [TEST_CAMERA], null);
       await Promise.all(mesh.map((p) => join(p, h, room)));
       for (const p of mesh) await p.waitConnected(n - 1, 180_000);
       for (const p of mesh) await waitUntil(async () => (await decodingLegs(p.page)) >= n - 1, 120_000, `${p.name} mesh decoding`);

@@ -21,6 +21,8 @@ export default defineConfig({
   resolve: { alias: [{ find: /^process$/, replacement: 'process/browser.js' }] },
   build: {
     outDir: '../dist/renderer', emptyOutDir: true, sourcemap: true, target: 'chrome130',
+    // VEIL_MINIFY=0 keeps names readable in CPU profiles (bench:sfu:join's BENCH_SFU_PROFILE).
+    minify: process.env.VEIL_MINIFY !== '0',
     // Rolldown's successor to Rollup's manualChunks: the first group whose test matches takes the module.
     rolldownOptions: {
       output: {

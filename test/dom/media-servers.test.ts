@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ServerAllowList } from '../../main/shell/server-allowlist';
 import { allowThenJoin } from '../../renderer/src/features/lobby/join-flow';
-import { allowMediaServers, mediaServersOf } from '../../renderer/src/lib/media-servers';
+import { allowMediaServers, knownOrAskMediaServer, mediaServersOf } from '../../renderer/src/lib/media-servers';
 import { installFakeVeil } from './fake-veil';
 
 let server: Server;
@@ -59,6 +59,21 @@ describe('media servers before the join', () => {
     list.markServed();
     expect(await allowMediaServers(base, await mediaServersOf(base))).toBe(false);
     expect(list.origins()).toEqual([base]);
+  });
+
+  it('a media server main said is usable in this page is known at once later; one that needs a reload, or a refusal, is asked again', async () => {
+    await list.allow(base);
+    const later = 'ws://127.0.0.1:8190/janus';
+    // Not in the CSP this page was served with: usable only after a reload, and not remembered.
+    expect(await knownOrAskMediaServer(base, later)).toBe('after-reload');
+    expect(knownOrAskMediaServer(base, later)).toBeInstanceOf(Promise);
+    list.markServed();
+    expect(await knownOrAskMediaServer(base, later)).toBe('usable');
+    // Known now: answered without a round trip to main, even if main would now say otherwise.
+    installFakeVeil({ 'app:allowSfu': () => { throw new Error('main was asked'); } });
+    expect(knownOrAskMediaServer(base, later)).toBe('usable');
+    // Another signaling server naming the same media server is its own question: main is asked (here it fails: refused).
+    expect(await knownOrAskMediaServer('http://127.0.0.1:1', later)).toBe('refused');
   });
 
   it.each([

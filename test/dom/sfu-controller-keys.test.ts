@@ -24,20 +24,22 @@ function recordingKeys() {
   return { keys, received, stopped: () => stopped };
 }
 
-/** A controller whose keys start when the test releases them, with stand-in calls. */
-function heldKeys() {
+/** A controller whose keys start when the test releases them, with stand-in calls; `known`: main's answer is known in the page. */
+function heldKeys(known = false) {
   const store = createAppStore();
   store.getState().setSession({ selfId: 'self-peer-0001' });
   const recorder = recordingKeys();
   let release!: () => void;
   const ready = new Promise<void>((r) => { release = r; });
   const calls: StandInCall[] = [];
+  let keysAsked = 0;
   const c = new SfuController({
-    store, rtc: () => ({}), outgoingStream: () => null, refreshPath: async () => path, allowMediaServer: async () => 'usable',
-    startKeys: async () => { await ready; return recorder.keys; },
+    store, rtc: () => ({}), outgoingStream: () => null, refreshPath: async () => path,
+    allowMediaServer: () => known ? 'usable' as const : Promise.resolve('usable' as const),
+    startKeys: async () => { keysAsked++; await ready; return recorder.keys; },
     makeCall: (o) => { const call = new StandInCall(o); calls.push(call); return call as unknown as SfuCall; }
   });
-  return { c, recorder, calls, release };
+  return { c, recorder, calls, release, keysAsked: () => keysAsked };
 }
 
 describe('SfuController media keys', () => {
@@ -54,6 +56,23 @@ describe('SfuController media keys', () => {
     expect(handed).toBe(recorder.keys.worker);
     await c.close();
     expect(recorder.stopped()).toBe(1);
+  });
+
+  it('with the media server already allowed in this page, asks for keys and starts the call in the same task as the path', async () => {
+    const { c, calls, release, keysAsked } = heldKeys(true);
+    const applied = c.apply(path);
+    // Nothing awaited yet: no microtask (the page's render of the call view is one) ran before these.
+    expect(keysAsked()).toBe(1);
+    expect(calls[0]?.started).toBe(true);
+    release();
+    await applied;
+    // A second path for another room stops this call first, then starts the next.
+    const next = c.apply({ ...path, room: 4321 });
+    expect(calls[0]!.stopped).toBe(true);
+    release();
+    await next;
+    expect(calls[1]?.started).toBe(true);
+    await c.close();
   });
 
   it('stops keys that come up after their call was stopped, and the call\'s worker never arrives', async () => {
@@ -77,7 +96,7 @@ describe('SfuController media keys', () => {
     let release!: () => void;
     const ready = new Promise<void>((r) => { release = r; });
     const c = new SfuController({
-      store, rtc: () => ({}), outgoingStream: () => null, refreshPath: async () => path, allowMediaServer: async () => 'usable',
+      store, rtc: () => ({}), outgoingStream: () => null, refreshPath: async () => path, allowMediaServer: async () => 'usable' as const,
       startKeys: async () => { await ready; return recorder.keys; }
     });
     c.onMediaKey('peer-bob-00001', 'blob-1');
@@ -97,7 +116,7 @@ describe('SfuController media keys', () => {
     const store = createAppStore();
     store.getState().setSession({ selfId: 'self-peer-0001' });
     const recorder = recordingKeys();
-    const c = new SfuController({ store, rtc: () => ({}), outgoingStream: () => null, refreshPath: async () => path, allowMediaServer: async () => 'usable', startKeys: async () => recorder.keys });
+    const c = new SfuController({ store, rtc: () => ({}), outgoingStream: () => null, refreshPath: async () => path, allowMediaServer: async () => 'usable' as const, startKeys: async () => recorder.keys });
     for (let i = 0; i < 200; i++) c.onMediaKey('peer-bob-00001', `blob-${i}`);
     await c.apply(path);
     expect(recorder.received).toHaveLength(128);

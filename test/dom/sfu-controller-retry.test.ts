@@ -14,7 +14,7 @@ function setup(serverSays: () => RoomPath) {
   const calls: StandInCall[] = [];
   const keys: CallKeys = { worker: {} as Worker, received() {}, openGroupChat: () => Promise.reject(new Error('unused')), stop: async () => {} };
   const c = new SfuController({
-    store, rtc: () => ({}), outgoingStream: () => null, refreshPath: async () => serverSays(), allowMediaServer: async () => 'usable',
+    store, rtc: () => ({}), outgoingStream: () => null, refreshPath: async () => serverSays(), allowMediaServer: async () => 'usable' as const,
     startKeys: async () => keys,
     makeCall: (o) => { const call = new StandInCall(o); calls.push(call); return call as unknown as SfuCall; }
   });

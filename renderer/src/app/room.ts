@@ -5,6 +5,7 @@ import type { JoinResult, Member, PeerSignal } from '../../../protocol/signaling
 import type { RoomPath } from '../../../protocol/sfu';
 import { displayNameOrPlaceholder } from '../../../protocol/names';
 import { ConnectFailure, probeServer } from '../lib/join-errors';
+import { knownOrAskMediaServer } from '../lib/media-servers';
 import { isolate } from '../lib/shown-names';
 import { load } from '../lib/storage';
 import { errorText, unwrap } from '../lib/veil';
@@ -59,10 +60,7 @@ export class Room {
         if (path.path === 'mesh') this.applyPath(path);
         return path;
       },
-      allowMediaServer: async (url) => {
-        const r = await window.veil.app.allowSfu(params.serverUrl, url);
-        return !r.ok ? 'refused' : r.value.reloadRequired ? 'after-reload' : 'usable';
-      }
+      allowMediaServer: (url) => knownOrAskMediaServer(params.serverUrl, url)
     });
     this.paths = new PathPacer({
       apply: async (path) => {

@@ -1,6 +1,7 @@
 // Runs the room's SFU call when the server says `sfu`: starts, refreshes and stops it, feeds it the room's members, writes its events to the store.
 import type { OpenedGroupChat } from '../../../protocol/group-chat';
 import type { RoomPath, SfuPath } from '../../../protocol/sfu';
+import type { MediaServerAnswer } from '../lib/media-servers';
 import { loadPrefs } from '../lib/storage';
 import { errorText } from '../lib/veil';
 import { SfuCall, type SfuCallOptions } from '../rtc/sfu/sfu-call';
@@ -27,8 +28,11 @@ export interface SfuControllerDeps {
   /** What we send now: the microphone and either the camera or the shared screen. */
   outgoingStream(): MediaStream | null;
   refreshPath(): Promise<RoomPath>;
-  /** Main's answer for the call's media server: usable now, or allowed only from the next page load (its CSP). */
-  allowMediaServer(url: string): Promise<'usable' | 'after-reload' | 'refused'>;
+  /**
+   * Main's answer for the call's media server: usable now, or allowed only from the next page load (its CSP). An answer
+   * already known in this page comes back at once, so the call's first requests leave before anything else runs.
+   */
+  allowMediaServer(url: string): MediaServerAnswer | Promise<MediaServerAnswer>;
   /** The call itself (tests give a stand-in; the app the real one). */
   makeCall?: (o: SfuCallOptions) => SfuCall;
 }
@@ -53,6 +57,7 @@ export class SfuController {
   private keys: CallKeys | null = null;
   /** Settles once the keys of the call we started last are up or have failed. */
   private keysStarting: Promise<void> = Promise.resolve();
+  private keysPending = false;
   /** Key blobs that arrive before our side of the call is up (members key us as soon as they see us): bounded, replayed once it is. */
   private early: [string, string][] = [];
   private unsubscribe: (() => void) | null = null;
@@ -77,7 +82,9 @@ export class SfuController {
     if (this.call && this.call.room === path.room && this.call.selfId === this.s.selfId) return this.call.updatePath(path);
     this.cancelRetry();
     if (this.call?.room !== path.room) this.retries = 0;
-    await this.stop();
+    // With nothing to stop, the call starts in this same task: its Janus socket and main's keys are under way before
+    // the page renders the call view and opens the members' sessions.
+    if (this.call || this.keys || this.keysPending) await this.stop();
     await this.start(path);
   }
 
@@ -90,7 +97,8 @@ export class SfuController {
     const selfId = this.s.selfId;
     if (!selfId) return;
     const store = this.d.store;
-    const allowed = await this.d.allowMediaServer(path.url).catch(() => 'refused' as const);
+    const answer = (() => { try { return this.d.allowMediaServer(path.url); } catch { return 'refused' as const; } })();
+    const allowed = typeof answer === 'string' ? answer : await answer.catch(() => 'refused' as const);
     if (allowed !== 'usable') {
       const reason = allowed === 'after-reload' ? 'the media server is allowed now; leave and join again to use it' : 'the media server is not allowed';
       this.s.setSfu({ state: 'failed', room: path.room, reason, expiresAt: path.expiresAt });
@@ -106,7 +114,10 @@ export class SfuController {
       for (const [from, blob] of this.early.splice(0)) keys.received(from, blob);
       return keys.worker;
     });
-    this.keysStarting = starting.then(() => undefined, () => undefined);
+    const settled = starting.then(() => undefined, () => undefined);
+    this.keysStarting = settled;
+    this.keysPending = true;
+    void settled.then(() => { if (this.keysStarting === settled) this.keysPending = false; });
     call = (this.d.makeCall ?? ((o) => new SfuCall(o)))({
       path, selfId, worker: starting, members: () => sfuMembers(store), rtc: () => this.d.rtc(),
       maxVideoFeeds: () => loadPrefs().sfuVideoFeeds || Infinity,

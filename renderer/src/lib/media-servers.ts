@@ -1,6 +1,5 @@
 // The media servers (Janus) a signaling server names, allowed in main before they are needed: the page's CSP only changes on a reload.
 import { MAX_SERVER_SFU_URLS, SERVER_INFO_PATH, serverInfoSchema } from '../../../protocol/sfu';
-import { unwrap } from './veil';
 
 /** The server's info answer is a few hundred bytes; anything past this is refused unread. */
 const MAX_INFO_BYTES = 16 * 1024;
@@ -41,18 +40,34 @@ async function readAtMost(body: ReadableStream<Uint8Array>, max: number): Promis
   return new TextDecoder('utf-8', { fatal: true }).decode(all);
 }
 
+export type MediaServerAnswer = 'usable' | 'after-reload' | 'refused';
+
+/**
+ * Media servers main said this page may use now (`${serverUrl} ${sfuUrl}`). The page's CSP is fixed until it reloads, so
+ * the answer holds for the page's life. It only saves a round trip: the CSP still decides what the page can reach.
+ */
+const usableInThisPage = new Set<string>();
+
+/** Main's answer for one media server of `serverUrl` (a refusal, or a failed call, is `refused`). */
+export async function allowMediaServer(serverUrl: string, sfuUrl: string): Promise<MediaServerAnswer> {
+  const r = await window.veil.app.allowSfu(serverUrl, sfuUrl).catch(() => null);
+  if (!r?.ok) return 'refused';
+  if (r.value.reloadRequired) return 'after-reload';
+  usableInThisPage.add(`${serverUrl} ${sfuUrl}`);
+  return 'usable';
+}
+
+/** `usable` when main already said so in this page (no round trip), else main's answer. */
+export function knownOrAskMediaServer(serverUrl: string, sfuUrl: string): MediaServerAnswer | Promise<MediaServerAnswer> {
+  return usableInThisPage.has(`${serverUrl} ${sfuUrl}`) ? 'usable' : allowMediaServer(serverUrl, sfuUrl);
+}
+
 /**
  * Asks main to allow each media server for this signaling server; true when one of them needs a reload to take
  * effect. A media server main refuses (another host the user said no to) is left out: its rooms then say why.
  */
 export async function allowMediaServers(serverUrl: string, sfuUrls: readonly string[]): Promise<boolean> {
   let reloadRequired = false;
-  for (const sfuUrl of sfuUrls) {
-    try {
-      reloadRequired = (await unwrap(window.veil.app.allowSfu(serverUrl, sfuUrl))).reloadRequired || reloadRequired;
-    } catch {
-      // Refused: nothing was added.
-    }
-  }
+  for (const sfuUrl of sfuUrls) reloadRequired = (await allowMediaServer(serverUrl, sfuUrl)) === 'after-reload' || reloadRequired;
   return reloadRequired;
 }

@@ -2,6 +2,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 
+/** The SFU tests' camera, 640x360 at 15 fps (why: see below); the bench gives the mesh the same one to compare them. */
+export const TEST_CAMERA = `{ const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = (c) => gum(c && c.video ? { ...c, video: { width: 640, height: 360, frameRate: 15 } } : c); }`;
+
 /**
  * Init script: frame-worker statuses kept per page, the latest per sender (`window.__sfuStatus`); with a test key port,
  * every frame worker the app starts gets one as its first message and the test holds the other end (`window.__sfuKeys`).
@@ -31,8 +35,7 @@ const sfuHook = (testKeyPort: boolean) => `(() => {
       });
     }
   };
-  const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-  navigator.mediaDevices.getUserMedia = (c) => gum(c && c.video ? { ...c, video: { width: 640, height: 360, frameRate: 15 } } : c);
+  ${TEST_CAMERA}
 })();`;
 /** The test feeds every frame worker's keys itself (the worker takes only its first key port, so main's is refused). */
 export const SFU_KEY_HOOK = sfuHook(true);

@@ -1,6 +1,6 @@
 // Chat panel: the encrypted message log (timestamps, delivery per recipient, kept scroll position) and the composer.
 import { LIMITS } from '../../../../protocol/limits';
-import { useEffect, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { memo, useEffect, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { currentRoom } from '../../app/actions';
 import { safeMultilineText, safeText } from '../../lib/safe-text';
 import { shownNamesOf } from '../../app/names';
@@ -37,9 +37,33 @@ function DeliveryLine({ m }: { m: ChatMessage }) {
   );
 }
 
+/** One formatter for every timestamp: `toLocaleTimeString` builds a new one per call (about 1 ms each, per message per render). */
+const CLOCK = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
 export function timeOf(at: number): string {
-  return new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  return CLOCK.format(at);
 }
+
+/** A message renders again only when it changes (a delivery update), not when any other line arrives. */
+const MessageRow = memo(function MessageRow({ m }: { m: ChatMessage }) {
+  if (m.kind === 'notice') {
+    return <div className="msg notice" data-testid="chat-notice"><bdi>{safeText(m.text)}</bdi> <time className="msg-time" dateTime={new Date(m.at).toISOString()}>{timeOf(m.at)}</time></div>;
+  }
+  return (
+    <div className={`msg ${m.from === 'me' ? 'mine' : ''} ${m.kind === 'warning' ? 'warning' : ''}`}
+      data-testid={m.kind === 'warning' ? 'chat-warning' : 'chat-message'} data-from={m.fromName}>
+      {m.kind !== 'warning' && (
+        <div className="msg-from">{m.from === 'me' ? 'You' : <bdi>{m.fromName}</bdi>}
+          {' '}<time className="msg-time" data-testid="chat-time" dateTime={new Date(m.at).toISOString()}>{timeOf(m.at)}</time>
+          {m.arrivedAt !== undefined && <span className="msg-held muted" data-testid="chat-held" data-sent-at={m.at} data-arrived-at={m.arrivedAt}>
+            {' '}· sent earlier, arrived {timeOf(m.arrivedAt)} (it waited for a secure connection)</span>}</div>
+      )}
+      <div className="msg-text" data-testid="chat-text"><bdi>{safeMultilineText(m.text)}</bdi></div>
+      {m.detail && <details className="advanced"><summary>Advanced</summary><code><bdi>{safeText(m.detail)}</bdi></code></details>}
+      {m.from === 'me' && <DeliveryLine m={m} />}
+    </div>
+  );
+});
 
 /** The chat counts as seen while this panel is mounted and the page is visible (unread badge and title otherwise). */
 function useChatSeen(): void {
@@ -97,22 +121,7 @@ export function ChatPanel() {
     <section className="chat" data-testid="chat">
       <div className="chat-log" ref={log} onScroll={onScroll} role="log" aria-live="polite" aria-label="Chat messages" data-testid="chat-log">
         {messages.length === 0 && <p className="muted center">Messages are end-to-end encrypted for each participant.</p>}
-        {messages.map((m) => m.kind === 'notice' ? (
-          <div key={m.id} className="msg notice" data-testid="chat-notice"><bdi>{safeText(m.text)}</bdi> <time className="msg-time" dateTime={new Date(m.at).toISOString()}>{timeOf(m.at)}</time></div>
-        ) : (
-          <div key={m.id} className={`msg ${m.from === 'me' ? 'mine' : ''} ${m.kind === 'warning' ? 'warning' : ''}`}
-            data-testid={m.kind === 'warning' ? 'chat-warning' : 'chat-message'} data-from={m.fromName}>
-            {m.kind !== 'warning' && (
-              <div className="msg-from">{m.from === 'me' ? 'You' : <bdi>{m.fromName}</bdi>}
-                {' '}<time className="msg-time" data-testid="chat-time" dateTime={new Date(m.at).toISOString()}>{timeOf(m.at)}</time>
-                {m.arrivedAt !== undefined && <span className="msg-held muted" data-testid="chat-held" data-sent-at={m.at} data-arrived-at={m.arrivedAt}>
-                  {' '}· sent earlier, arrived {timeOf(m.arrivedAt)} (it waited for a secure connection)</span>}</div>
-            )}
-            <div className="msg-text" data-testid="chat-text"><bdi>{safeMultilineText(m.text)}</bdi></div>
-            {m.detail && <details className="advanced"><summary>Advanced</summary><code><bdi>{safeText(m.detail)}</bdi></code></details>}
-            {m.from === 'me' && <DeliveryLine m={m} />}
-          </div>
-        ))}
+        {messages.map((m) => <MessageRow key={m.id} m={m} />)}
       </div>
       {pill && <button className="new-pill" onClick={scrollToEnd} data-testid="chat-new-pill">New messages ↓</button>}
       <form className="composer" onSubmit={send}>
