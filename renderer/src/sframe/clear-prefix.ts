@@ -17,3 +17,22 @@ export function clearPrefixBytes(f: FrameShape): number {
   if (f.kind !== 'video' || f.mimeType?.toLowerCase() !== 'video/vp8') return 0;
   return f.frameType === 'key' ? VP8_KEYFRAME_CLEAR_BYTES : VP8_DELTA_CLEAR_BYTES;
 }
+
+/** What `frameShapes` reads of an encoded frame: video frames have a `type`, audio frames none. */
+export type ShapedFrame = { type: string; getMetadata(): { mimeType?: string } } | { getMetadata(): { mimeType?: string } };
+
+const AUDIO: FrameShape = { kind: 'audio' };
+
+/**
+ * One track's frame shapes. Audio is sealed whole whatever its codec, so its metadata is never read. A video track's
+ * codec is read on its first frame and on every keyframe (a codec change starts with one): `getMetadata()` builds a
+ * fresh dictionary per call, and this runs for every frame.
+ */
+export function frameShapes(): (frame: ShapedFrame) => FrameShape {
+  let mimeType: string | undefined;
+  return (frame) => {
+    if (!('type' in frame)) return AUDIO;
+    if (mimeType === undefined || frame.type === 'key') mimeType = frame.getMetadata().mimeType;
+    return { kind: 'video', mimeType, frameType: frame.type };
+  };
+}

@@ -1,6 +1,6 @@
 // The encoded-transform worker: SFrame-seals our outgoing frames and opens incoming ones; keys come only from main's key port.
 import { transformOptionsSchema, type FrameWorkerStatus, type KeyPortReply } from '../../../protocol/media-keys';
-import type { FrameShape } from './clear-prefix';
+import { frameShapes } from './clear-prefix';
 import { FrameCrypto } from './frame-crypto';
 import { KeyframeRequests } from './keyframe-request';
 import { workerSetupMessageSchema } from './worker-messages';
@@ -24,16 +24,11 @@ const crypto = new FrameCrypto((s) => scope.postMessage(s));
 let keyPort: MessagePort | null = null;
 setInterval(() => crypto.flush(), STATUS_INTERVAL_MS);
 
-function shapeOf(frame: EncodedFrame): FrameShape {
-  const meta = frame.getMetadata();
-  if ('type' in frame) return { kind: 'video', mimeType: meta.mimeType, frameType: frame.type };
-  return { kind: 'audio', mimeType: meta.mimeType };
-}
-
 /** Frames that fail (no key, wrong key, tampered, replayed) are never enqueued: the decoder sees nothing of them. */
 function attach(side: 'send' | 'receive', senderId: string, readable: ReadableStream<EncodedFrame>, writable: WritableStream<EncodedFrame>,
   requestKeyframe?: () => Promise<void>): void {
   const keyframes = new KeyframeRequests();
+  const shapeOf = frameShapes();
   const transform = new TransformStream<EncodedFrame, EncodedFrame>({
     async transform(frame, controller) {
       const data = new Uint8Array(frame.data);
