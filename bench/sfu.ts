@@ -15,6 +15,7 @@ import { MEDIA_KEY_LIMITS } from '../protocol/media-key-wire';
 import { TEST_CAMERA, sfuStats, SFU_STATUS_HOOK, workerStatus } from '../test/e2e/harness/sfu-keys';
 import { coresOver } from './sfu-cpu';
 import { threadCoresOver } from './thread-cpu';
+import { passThroughCostPerFrame } from './transform-floor';
 import { startProfile } from './page-profile';
 import { frameCostInWorker } from './sfu-frame-cost';
 import { FIRST_FRAME, JOIN_PHASE_HOOK, joinPhases, startJoinClock } from './sfu-join-phases';
@@ -168,6 +169,9 @@ async function main(): Promise<void> {
     const diffs = [...threads].map((k) => [k, (withOf.get(k) ?? 0) - (clearOf.get(k) ?? 0)] as [string, number]).sort((x, y) => Math.abs(y[1]) - Math.abs(x[1]));
     for (const [k, d] of diffs.slice(0, 8)) rows.push([`  thread ${k}: with / without SFrame`, `${(withOf.get(k) ?? 0).toFixed(3)} / ${(clearOf.get(k) ?? 0).toFixed(3)} cores (${d >= 0 ? '+' : ''}${d.toFixed(3)})`, '', null]);
     // 3. Per-frame cost in a worker, and bytes per frame (header + tag; the VP8 clear prefix is not added).
+    // No call runs now: the only worker is the pass-through one.
+    const floor = await passThroughCostPerFrame(peers[0]!.page, 10_000);
+    rows.push(['worker CPU per frame of a pass-through script transform (Chromium\'s own cost; 3 loopback calls)', `${floor.usPerFrame.toFixed(0)} µs at ${floor.framesPerS.toFixed(0)} frames/s`, '', null]);
     const cost = await frameCostInWorker(peers[0]!.page, REPO_ROOT, [100, 1500, 10_000], 1000);
     for (const c of cost) rows.push([`SFrame seal / open, ${c.size} B frame (worker, median)`, `${c.sealUs.toFixed(0)} / ${c.openUs.toFixed(0)} µs`, '', null]);
     rows.push(['SFrame bytes per frame (KID 2 B, CTR at this count)', `${cost[0]!.overhead} B (CTR 1000); ${1 + 2 + Math.max(1, Math.ceil(Math.log2(frames + 1) / 8)) + 16} B at ${frames.toFixed(0)} frames`, '', null]);
