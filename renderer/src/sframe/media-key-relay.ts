@@ -25,6 +25,8 @@ export interface MediaKeyRelayDeps {
 export class MediaKeyRelay {
   private readonly announced = new Set<string>();
   private readonly held = new Map<string, string[]>();
+  /** Sends go out in order on their own chain: a slow ack (or its retries) never holds back keys we receive. */
+  private sending: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: MediaKeyRelayDeps) {}
 
@@ -35,18 +37,18 @@ export class MediaKeyRelay {
     const early = this.held.get(peerId) ?? [];
     this.held.delete(peerId);
     for (const blob of early) await this.toMain(peerId, blob);
-    await this.sendAll(out);
+    this.queueSends(out);
   }
 
   async memberLeft(peerId: string): Promise<void> {
     this.held.delete(peerId);
     if (!this.announced.delete(peerId)) return;
-    await this.sendAll(await unwrap(this.deps.media.memberLeft(this.deps.roomId, peerId)));
+    this.queueSends(await unwrap(this.deps.media.memberLeft(this.deps.roomId, peerId)));
   }
 
   /** After a trust decision, a revocation or a rotation. */
   async syncTrust(): Promise<void> {
-    await this.sendAll(await unwrap(this.deps.media.syncTrust(this.deps.roomId)));
+    this.queueSends(await unwrap(this.deps.media.syncTrust(this.deps.roomId)));
   }
 
   /** A `media:key` server event (already schema-checked by the signaling client). */
@@ -65,8 +67,12 @@ export class MediaKeyRelay {
     if (!res.ok && res.error.code !== 'replay') this.deps.onProblem?.(from, res.error.code);
   }
 
-  private async sendAll(out: MediaKeyOutgoing): Promise<void> {
-    for (const d of out.outgoing) await this.sendOne(d.to, d.blob);
+  /** Settles once every blob main gave us so far was sent, or reported as not sent. */
+  sent(): Promise<void> { return this.sending; }
+
+  private queueSends(out: MediaKeyOutgoing): void {
+    if (out.outgoing.length === 0) return;
+    this.sending = this.sending.then(async () => { for (const d of out.outgoing) await this.sendOne(d.to, d.blob); }).catch(() => undefined);
   }
 
   private async sendOne(to: string, blob: string): Promise<void> {
