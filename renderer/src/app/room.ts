@@ -228,6 +228,8 @@ export class Room {
     });
     const again = this.s.selfId !== null;
     this.s.setSession({ selfId: res.selfId, iceServers: res.iceServers, myKey: key, phase: 'call', signaling: 'online' });
+    // The spare connection follows the ICE servers this join handed us (a no-op when they are the ones it was made with).
+    this.mesh?.prewarm();
     // The SFU call starts while the members' sessions open: it shows and keys only members whose session is open, and
     // follows the store as each one opens, so the Janus connection and our publisher need not wait for them.
     this.applyPath(res.path);
@@ -310,6 +312,7 @@ export class Room {
   /** Links made from now on follow it; a link already up keeps its path (leave and join again to apply it to everyone). */
   setAlwaysRelay(on: boolean): void {
     this.alwaysRelay = on;
+    this.mesh?.prewarm();
   }
 
   /** Sends signed notices to every authenticated peer directly (works while signaling is down or lying). */

@@ -4,6 +4,7 @@ import { useEffect, useLayoutEffect, useRef, useState, type FormEvent, type Keyb
 import { currentRoom } from '../../app/actions';
 import { safeMultilineText, safeText } from '../../lib/safe-text';
 import { shownNamesOf } from '../../app/names';
+import { clockTime } from '../../lib/clock-time';
 import { plainReason } from '../../lib/plain-words';
 import { useApp } from '../../store';
 import { summarize, type ChatMessage } from '../../store/chat-slice';
@@ -37,9 +38,6 @@ function DeliveryLine({ m }: { m: ChatMessage }) {
   );
 }
 
-export function timeOf(at: number): string {
-  return new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-}
 
 /** The chat counts as seen while this panel is mounted and the page is visible (unread badge and title otherwise). */
 function useChatSeen(): void {
@@ -98,15 +96,15 @@ export function ChatPanel() {
       <div className="chat-log" ref={log} onScroll={onScroll} role="log" aria-live="polite" aria-label="Chat messages" data-testid="chat-log">
         {messages.length === 0 && <p className="muted center">Messages are end-to-end encrypted for each participant.</p>}
         {messages.map((m) => m.kind === 'notice' ? (
-          <div key={m.id} className="msg notice" data-testid="chat-notice"><bdi>{safeText(m.text)}</bdi> <time className="msg-time" dateTime={new Date(m.at).toISOString()}>{timeOf(m.at)}</time></div>
+          <div key={m.id} className="msg notice" data-testid="chat-notice"><bdi>{safeText(m.text)}</bdi> <time className="msg-time" dateTime={new Date(m.at).toISOString()}>{clockTime(m.at)}</time></div>
         ) : (
           <div key={m.id} className={`msg ${m.from === 'me' ? 'mine' : ''} ${m.kind === 'warning' ? 'warning' : ''}`}
             data-testid={m.kind === 'warning' ? 'chat-warning' : 'chat-message'} data-from={m.fromName}>
             {m.kind !== 'warning' && (
               <div className="msg-from">{m.from === 'me' ? 'You' : <bdi>{m.fromName}</bdi>}
-                {' '}<time className="msg-time" data-testid="chat-time" dateTime={new Date(m.at).toISOString()}>{timeOf(m.at)}</time>
+                {' '}<time className="msg-time" data-testid="chat-time" dateTime={new Date(m.at).toISOString()}>{clockTime(m.at)}</time>
                 {m.arrivedAt !== undefined && <span className="msg-held muted" data-testid="chat-held" data-sent-at={m.at} data-arrived-at={m.arrivedAt}>
-                  {' '}· sent earlier, arrived {timeOf(m.arrivedAt)} (it waited for a secure connection)</span>}</div>
+                  {' '}· sent earlier, arrived {clockTime(m.arrivedAt)} (it waited for a secure connection)</span>}</div>
             )}
             <div className="msg-text" data-testid="chat-text"><bdi>{safeMultilineText(m.text)}</bdi></div>
             {m.detail && <details className="advanced"><summary>Advanced</summary><code><bdi>{safeText(m.detail)}</bdi></code></details>}
