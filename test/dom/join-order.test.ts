@@ -16,12 +16,18 @@ let url: string;
 /** What the stand-in server saw, in order. */
 let seen: string[];
 let joinPayload: Record<string, unknown> | null;
+/** Members the join's answer lists: one that sorts before any socket id: it offers, so we make no link here. */
+let withMember = false;
+const b64 = (n: number) => 'A'.repeat(Math.ceil((n * 4) / 3));
+const members = (roomId: string) => withMember ? [{ peerId: '--------', displayName: 'Bea', joinedAt: 1, bundle: {
+  v: 1, identityKey: b64(32), roomId, keyId: b64(16), epoch: 1, ephemeralKey: b64(32), createdAt: 1, expiresAt: 2, signature: b64(64) } }] : [];
 
 beforeEach(async () => {
   localStorage.clear();
   useApp.setState({ phase: 'lobby', error: null, errorDetail: null, alerts: [], selfId: null });
   seen = [];
   joinPayload = null;
+  withMember = false;
   http = createServer();
   io = new Server(http);
   io.on('connection', (socket) => {
@@ -31,7 +37,7 @@ beforeEach(async () => {
     socket.on('room:join', (req: Record<string, unknown>, ack: (r: unknown) => void) => {
       seen.push('room:join');
       joinPayload = req;
-      ack({ ok: true, value: { selfId: socket.id, roomId: req.roomId, members: [], iceServers: [] } });
+      ack({ ok: true, value: { selfId: socket.id, roomId: req.roomId, members: members(req.roomId as string), iceServers: [] } });
     });
     socket.on('room:leave', (_req: unknown, ack: (r: unknown) => void) => ack({ ok: true, value: null }));
   });
@@ -45,7 +51,7 @@ afterEach(async () => {
 });
 
 /** Main's start-up answers, with keys:create held until the test lets it go (or fails it). */
-function fakeMain() {
+function fakeMain(sessionOpen?: () => unknown) {
   let release!: () => void;
   let fail!: (e: Error) => void;
   const keyMade = new Promise<void>((res, rej) => { release = res; fail = rej; });
@@ -55,6 +61,7 @@ function fakeMain() {
     'settings:get': () => ({ alwaysRelay: false, rotationIntervalMs: 0 }),
     'identity:proveJoin': () => ({ proof: 'P'.repeat(86) }),
     'trust:list': () => [],
+    ...(sessionOpen ? { 'session:open': sessionOpen } : {}),
     'room:leave': () => null
   });
   return { calls, release, fail };
@@ -74,6 +81,20 @@ describe('join order', () => {
     const prove = main.calls.find((c) => c.channel === 'identity:proveJoin');
     expect(prove?.args[0]).toBe(CHALLENGE);
     expect(useApp.getState().phase).toBe('call');
+  });
+
+  it('opens the members\' sessions before the call view mounts (that render does not delay them), then shows the call', async () => {
+    withMember = true;
+    const phases: string[] = [];
+    const main = fakeMain(() => {
+      phases.push(useApp.getState().phase);
+      return { peerIdentityKey: b64(32), displayName: 'Bea', fingerprint: 'f', trust: 'new', claims: [], peerEpoch: 1, peerKeyId: b64(16) };
+    });
+    main.release();
+    await joinRoom({ displayName: 'Ada', serverUrl: url, roomId: 'order-room' });
+    expect(phases).toEqual(['joining']);
+    expect(useApp.getState().phase).toBe('call');
+    expect(useApp.getState().peers[b64(32)]?.sessionOpen).toBe(true);
   });
 
   it('a start-up failure closes the early connection: no join, the lobby shows the error', async () => {

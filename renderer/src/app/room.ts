@@ -264,13 +264,16 @@ export class Room {
       ...(this.params.token ? { token: this.params.token } : {})
     });
     const again = this.s.selfId !== null;
-    this.s.setSession({ selfId: res.selfId, iceServers: res.iceServers, myKey: key, phase: 'call', signaling: 'online' });
+    this.s.setSession({ selfId: res.selfId, iceServers: res.iceServers, myKey: key, signaling: 'online' });
     // The spare connection follows the ICE servers this join handed us (a no-op when they are the ones it was made with).
     this.mesh?.prewarm();
     // The SFU call starts while the members' sessions open: it shows and keys only members whose session is open, and
     // follows the store as each one opens, so the Janus connection and our publisher need not wait for them.
     this.applyPath(res.path);
     await Promise.all(res.members.map((m) => this.addMember(m)));
+    // The call view mounts once the members' sessions are open and our offers are under way: that first render is the
+    // page's longest task of a join, and a session:open answer or an offer queued behind it would wait for all of it.
+    if (this.s.phase !== 'call') this.s.setSession({ phase: 'call' });
     // After a re-join, publish the bundle again so the (possibly restarted) key directory serves it to newcomers.
     if (again) await sig.request('keys:publish', { bundle: key.bundle }).catch(() => {});
   }

@@ -121,7 +121,8 @@ export class PeerLink {
    */
   private offerNow(): void {
     const sp = this.peer as unknown as { _createOffer?: () => void };
-    if (typeof sp._createOffer !== 'function') return;
+    // No connection (simple-peer could not make one and is closing the link): nothing to offer.
+    if (typeof sp._createOffer !== 'function' || !this.pc) return;
     const create = sp._createOffer.bind(sp);
     let skipNext = true;
     sp._createOffer = () => {
