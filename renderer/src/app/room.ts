@@ -128,7 +128,11 @@ export class Room {
     const { roomId } = this.params;
     // Independent start-up steps run together: each is a round trip to main or to the devices.
     const media = getLocalMedia(this.s.audioDeviceId, this.s.videoDeviceId)
-      .then(async (stream) => this.s.setMedia({ localStream: stream, devices: await listDevices(), mediaError: null }))
+      // The device list (for the settings menus) follows on its own: the join need not wait for it.
+      .then((stream) => {
+        this.s.setMedia({ localStream: stream, mediaError: null });
+        void listDevices().then((devices) => this.s.setMedia({ devices }), () => {});
+      })
       .catch((err: unknown) => this.s.setMedia({ mediaError: `No camera or microphone: ${errorText(err)}` }));
     const [identity, myKey, settings, { certificate, fingerprint }] = await Promise.all([
       unwrap(window.veil.identity.get()), unwrap(window.veil.keys.create(roomId)), unwrap(window.veil.settings.get()), makeCertificate()
