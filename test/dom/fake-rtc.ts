@@ -69,6 +69,11 @@ export class FakePeer extends EventEmitter {
     if (opts.initiator) this._channel = Object.assign(new EventTarget(), { readyState: 'connecting', label: 'chat' });
     created.push(this);
   }
+  /** Offers created (simple-peer's private `_createOffer`, which its own `setTimeout(0)` calls after the constructor). */
+  offersCreated = 0;
+  _createOffer(): void { this.offersCreated++; }
+  /** simple-peer's own first-offer timer, for tests that run it. */
+  runOwnOfferTimer(): void { this._createOffer(); }
   signal(s: unknown): void { this.signals.push(s); }
   send(b: Uint8Array): void { this.sent.push(b); }
   destroy(): void { this.destroyed = true; }

@@ -29,7 +29,13 @@ describe('buildRtcConfiguration', () => {
   ];
   it('off: every server, no transport policy (the browser default, all candidates)', () => {
     const c = buildRtcConfiguration({ iceServers: servers, certificate: null, alwaysRelay: false });
-    expect(c).toEqual({ iceServers: servers });
+    expect(c).toEqual({ iceServers: servers, bundlePolicy: 'max-bundle', iceCandidatePoolSize: 1 });
+  });
+  it('one bundled transport, gathered from the moment the connection is made (with or without "always relay")', () => {
+    for (const alwaysRelay of [false, true]) {
+      const c = buildRtcConfiguration({ iceServers: servers, certificate: null, alwaysRelay });
+      expect([c.bundlePolicy, c.iceCandidatePoolSize]).toEqual(['max-bundle', 1]);
+    }
   });
   it('on: relay-only policy and only the TURN URLs, credentials kept; the certificate rides along', () => {
     const cert = {} as RTCCertificate;
@@ -40,7 +46,7 @@ describe('buildRtcConfiguration', () => {
   });
   it('on with no TURN server: still relay-only (so nothing is gathered), never a fallback to direct', () => {
     const c = buildRtcConfiguration({ iceServers: [{ urls: 'stun:stun.example.org' }], certificate: null, alwaysRelay: true });
-    expect(c).toEqual({ iceServers: [], iceTransportPolicy: 'relay' });
+    expect(c).toEqual({ iceServers: [], iceTransportPolicy: 'relay', bundlePolicy: 'max-bundle', iceCandidatePoolSize: 1 });
   });
 });
 

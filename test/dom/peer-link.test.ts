@@ -52,6 +52,19 @@ describe('PeerLink', () => {
     expect(pc.transceivers.map((t) => [t.receiver.track.kind, t.direction, t.sender.track])).toEqual([['audio', 'sendrecv', null], ['video', 'sendrecv', null]]);
   });
 
+  it('the initiator creates its first offer with the link, not after simple-peer\'s timer; later offers go through', () => {
+    const { peer } = makeLink(true);
+    // Synchronously, before any task the page queued (renders) could run first.
+    expect(peer.offersCreated).toBe(1);
+    // simple-peer's own setTimeout(0) call for that first offer is skipped...
+    peer.runOwnOfferTimer();
+    expect(peer.offersCreated).toBe(1);
+    // ...and a later negotiation is simple-peer's again.
+    peer.runOwnOfferTimer();
+    expect(peer.offersCreated).toBe(2);
+    expect(makeLink(false).peer.offersCreated).toBe(0);
+  });
+
   it.each([
     ['a pranswer', { type: 'pranswer', sdp: sdp(FB) }, binding('answer')],
     ['a rollback', { type: 'rollback', sdp: '' }, binding('answer')],

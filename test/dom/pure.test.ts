@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { bestColumns, gridColumns } from '../../renderer/src/features/call/CallView';
 import { parseIceServers } from '../../renderer/src/features/settings/SettingsPanel';
+import { clockTime } from '../../renderer/src/lib/clock-time';
 import { canonicalRoomList, roomSecurityCode } from '../../renderer/src/lib/room-code';
 import { rememberRoom } from '../../renderer/src/lib/storage';
 import { allFingerprints, fingerprintFromSdp, remoteFingerprintFromStats } from '../../renderer/src/rtc/fingerprint';
@@ -70,5 +71,13 @@ describe('small helpers', () => {
     expect(bestColumns(2, 900, 690)).toBe(1);
     expect(bestColumns(2, 1600, 600)).toBe(2);
     expect(bestColumns(3, 900, 690)).toBe(2);
+  });
+});
+
+describe('clock times', () => {
+  it('formats hours and minutes exactly as toLocaleTimeString with the same options, from one cached formatter', () => {
+    for (const at of [0, Date.UTC(2026, 0, 1, 9, 5), Date.UTC(2026, 6, 1, 23, 59, 59), Date.now()]) {
+      expect(clockTime(at)).toBe(new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
+    }
   });
 });

@@ -3,6 +3,7 @@ import type { WireKeyBundle } from '../../../protocol/keys';
 import type { WireLinkBinding } from '../../../protocol/link';
 import type { JoinResult, Member, PeerSignal } from '../../../protocol/signaling';
 import type { RoomPath } from '../../../protocol/sfu';
+import { JOIN_CHALLENGE_TTL_MS } from '../../../protocol/join-proof';
 import { displayNameOrPlaceholder } from '../../../protocol/names';
 import { ConnectFailure, probeServer } from '../lib/join-errors';
 import { knownOrAskMediaServer } from '../lib/media-servers';
@@ -23,6 +24,11 @@ import { FilesController } from './files/controller';
 import { FilePortClient } from './files/file-port';
 import { HeldNotices } from './held-notices';
 import { decodeNoticeFrame, encodeNoticeFrame, NoticeApplier, type NoticeFrame } from './notices';
+
+/** A join challenge asked for as the connection opened, while start-up was still under way. */
+interface EarlyChallenge { value: Promise<string>; askedAt: number }
+/** An early challenge older than this is not used (the server keeps one JOIN_CHALLENGE_TTL_MS): a fresh one is asked for. */
+export const EARLY_CHALLENGE_MAX_AGE_MS = JOIN_CHALLENGE_TTL_MS / 2;
 
 /** `password` and `token` are what the server may ask for; neither is ever saved. */
 export interface JoinParams { displayName: string; serverUrl: string; roomId: string; password?: string; token?: string }
@@ -96,9 +102,35 @@ export class Room {
     const { roomId, serverUrl, displayName } = this.params;
     // Shown (and covered by the room code) in the form every receiver normalizes it to.
     this.s.setSession({ phase: 'joining', error: null, roomId, serverUrl, displayName: displayNameOrPlaceholder(displayName), signaling: 'connecting' });
+    // The signaling connection (WebSocket and socket.io handshake, and the join challenge) opens while main makes the
+    // room key and the devices start; the join itself waits for `setup` (it carries the bundle, and the mesh must
+    // exist before any member or signal can arrive).
+    const setup = this.setUp();
+    const connected = this.connectSignaling(setup);
+    // Handled here for now (a refused connection may come first), awaited below once setup is done.
+    connected.catch(() => {});
+    try {
+      await setup;
+    } catch (err) {
+      // No join will follow: the connection closes now rather than time out on its own (the leave that follows skips it).
+      this.signaling?.close();
+      this.signaling = null;
+      throw err;
+    }
+    await connected;
+    await this.startRotationTimer();
+  }
+
+  /** Everything the join needs before it is sent: identity, room key, settings, certificate, devices, the mesh. */
+  private async setUp(): Promise<void> {
+    const { roomId } = this.params;
     // Independent start-up steps run together: each is a round trip to main or to the devices.
     const media = getLocalMedia(this.s.audioDeviceId, this.s.videoDeviceId)
-      .then(async (stream) => this.s.setMedia({ localStream: stream, devices: await listDevices(), mediaError: null }))
+      // The device list (for the settings menus) follows on its own: the join need not wait for it.
+      .then((stream) => {
+        this.s.setMedia({ localStream: stream, mediaError: null });
+        void listDevices().then((devices) => this.s.setMedia({ devices }), () => {});
+      })
       .catch((err: unknown) => this.s.setMedia({ mediaError: `No camera or microphone: ${errorText(err)}` }));
     const [identity, myKey, settings, { certificate, fingerprint }] = await Promise.all([
       unwrap(window.veil.identity.get()), unwrap(window.veil.keys.create(roomId)), unwrap(window.veil.settings.get()), makeCertificate()
@@ -136,17 +168,17 @@ export class Room {
     });
     bindMeshToStore(this.mesh, this.store);
     this.mesh.events.on('peer-gone', (identityKey) => this.forgetHeld(identityKey));
-    await this.connectSignaling();
-    await this.startRotationTimer();
   }
 
-  private connectSignaling(): Promise<void> {
+  /** Connects now; every (re)connection asks for its join challenge at once and joins once `ready` (start-up) is done. */
+  private connectSignaling(ready: Promise<void>): Promise<void> {
     return new Promise((resolve, reject) => {
       let first = true;
       const sig = new SignalingClient(this.params.serverUrl, {
         onConnect: () => {
           this.s.setSession({ signaling: 'connecting' });
-          this.join().then(() => { if (first) { first = false; resolve(); } }, (err: unknown) => {
+          const challenge = this.askChallenge(sig);
+          ready.then(() => this.join(challenge)).then(() => { if (first) { first = false; resolve(); } }, (err: unknown) => {
             if (first) { first = false; reject(err); } else this.s.pushAlert(`Re-join failed: ${errorText(err)}`);
           });
         },
@@ -208,15 +240,24 @@ export class Room {
     return Object.values(this.s.peers).find((p) => p.peerId === peerId);
   }
 
+  /** Asks for this connection's join challenge right away (it is single-use and replaced by any later request). */
+  private askChallenge(sig: SignalingClient): EarlyChallenge {
+    const value = sig.request('room:challenge', {}).then((r) => r.challenge);
+    value.catch(() => {});
+    return { value, askedAt: Date.now() };
+  }
+
   /** (Re)join: the bundle travels with the join; members we still talk to peer-to-peer keep their links. */
-  private async join(): Promise<void> {
+  private async join(early?: EarlyChallenge): Promise<void> {
     const sig = this.signaling;
     if (!sig) return;
     // The first join uses the key start() just made; a re-join reads it again (a rotation may have changed it).
     const fresh = this.s.selfId === null ? this.s.myKey : null;
     const key = fresh ?? await unwrap(window.veil.keys.get(this.params.roomId)).catch(() => unwrap(window.veil.keys.create(this.params.roomId)));
     // The join proves we hold the identity key: main signs the server's fresh challenge, bound to room, origin and key.
-    const { challenge } = await sig.request('room:challenge', {});
+    // The one asked for on connect, unless start-up took so long that it might expire before the server sees the proof.
+    const usable = early && Date.now() - early.askedAt < EARLY_CHALLENGE_MAX_AGE_MS ? await early.value.catch(() => null) : null;
+    const challenge = usable ?? (await sig.request('room:challenge', {})).challenge;
     const origin = new URL(this.params.serverUrl).origin;
     const { proof } = await unwrap(window.veil.identity.proveJoin(challenge, this.params.roomId, origin, key.keyId));
     const res: JoinResult = await sig.request('room:join', {
@@ -225,11 +266,16 @@ export class Room {
       ...(this.params.token ? { token: this.params.token } : {})
     });
     const again = this.s.selfId !== null;
-    this.s.setSession({ selfId: res.selfId, iceServers: res.iceServers, myKey: key, phase: 'call', signaling: 'online' });
+    this.s.setSession({ selfId: res.selfId, iceServers: res.iceServers, myKey: key, signaling: 'online' });
     // The SFU call starts while the members' sessions open: it shows and keys only members whose session is open, and
     // follows the store as each one opens, so the Janus connection and our publisher need not wait for them.
     this.applyPath(res.path);
+    // The spare connection follows the ICE servers this join handed us (a no-op when they are the ones it was made with).
+    this.mesh?.prewarm();
     await Promise.all(res.members.map((m) => this.addMember(m)));
+    // The call view mounts once the members' sessions are open and our offers are under way: that first render is the
+    // page's longest task of a join, and a session:open answer or an offer queued behind it would wait for all of it.
+    if (this.s.phase !== 'call') this.s.setSession({ phase: 'call' });
     // After a re-join, publish the bundle again so the (possibly restarted) key directory serves it to newcomers.
     if (again) await sig.request('keys:publish', { bundle: key.bundle }).catch(() => {});
   }
@@ -308,6 +354,7 @@ export class Room {
   /** Links made from now on follow it; a link already up keeps its path (leave and join again to apply it to everyone). */
   setAlwaysRelay(on: boolean): void {
     this.alwaysRelay = on;
+    this.mesh?.prewarm();
   }
 
   /** Sends signed notices to every authenticated peer directly (works while signaling is down or lying). */

@@ -49,6 +49,28 @@ export function watchLevel(stream: MediaStream | null | undefined, onLevel: (rms
   };
 }
 
+/** A speaking highlight may start this much later than its tile, at the latest. */
+export const SPEAKING_START_LATEST_MS = 1000;
+
+/**
+ * Runs `start` once the page is idle (within SPEAKING_START_LATEST_MS): the WebAudio graph of a tile (tens of ms of main
+ * thread on a loaded machine: the context, the stream source) is not built in the same task as the render that showed
+ * the tile, which at a link-up is also when the first chat messages arrive. Returns a cancel that also stops what started.
+ */
+export function startWhenIdle(start: () => () => void): () => void {
+  let stop: (() => void) | null = null;
+  let cancelled = false;
+  const run = () => { if (!cancelled) stop = start(); };
+  const idle = typeof requestIdleCallback === 'function' ? requestIdleCallback(run, { timeout: SPEAKING_START_LATEST_MS }) : null;
+  const timer = idle === null ? setTimeout(run, 0) : null;
+  return () => {
+    cancelled = true;
+    if (idle !== null) cancelIdleCallback(idle);
+    if (timer !== null) clearTimeout(timer);
+    stop?.();
+  };
+}
+
 /** Speaking or not, with a hold time; re-renders only when that changes. */
 export function useSpeaking(stream: MediaStream | null | undefined, opts: { clone?: boolean; enabled?: boolean } = {}): boolean {
   const [speaking, setSpeaking] = useState(false);
@@ -57,11 +79,11 @@ export function useSpeaking(stream: MediaStream | null | undefined, opts: { clon
     setSpeaking(false);
     if (!enabled) return;
     let lastLoud = 0;
-    return watchLevel(stream, (rms) => {
+    return startWhenIdle(() => watchLevel(stream, (rms) => {
       const now = Date.now();
       if (rms >= SPEAKING_RMS) lastLoud = now;
       setSpeaking(now - lastLoud < HOLD_MS);
-    }, opts.clone ?? false);
+    }, opts.clone ?? false));
   }, [stream, enabled, opts.clone]);
   return speaking;
 }

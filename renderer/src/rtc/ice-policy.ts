@@ -13,9 +13,14 @@ export interface IcePolicyInput {
 const TURN_URL = /^turns?:/i;
 const urlsOf = (s: RTCIceServer): string[] => (Array.isArray(s.urls) ? [...s.urls] : [s.urls]);
 
-/** The configuration every RTCPeerConnection of a link is built with. */
+/**
+ * The configuration every RTCPeerConnection of a link is built with. Both ends are Veil (Chromium), so every media
+ * section rides one bundled transport (`max-bundle`): the offerer gathers candidates for one transport, not one per
+ * section. `iceCandidatePoolSize: 1` starts that gathering when the connection is made, so it overlaps the offer being
+ * created and bound instead of following it (Veil does not trickle: the offer leaves once gathering is complete).
+ */
 export function buildRtcConfiguration(input: IcePolicyInput): RTCConfiguration {
-  const config: RTCConfiguration = {};
+  const config: RTCConfiguration = { bundlePolicy: 'max-bundle', iceCandidatePoolSize: 1 };
   if (input.alwaysRelay) {
     // Only TURN URLs: relay-only gathering has no use for STUN, and no STUN server needs to learn our address.
     config.iceServers = input.iceServers.flatMap((s) => {

@@ -2,6 +2,7 @@
 import type { LinkRole, WireLinkBinding } from '../../../protocol/link';
 import type { PeerSignal } from '../../../protocol/signaling';
 import type { PeerEntry } from '../store/peers-slice';
+import type { SpareDeps } from './spare-connection';
 
 /** What the mesh reads of the room (the app layer answers from its store). */
 export interface MeshView {
@@ -43,4 +44,6 @@ export interface MeshDeps {
   onFileFrame(identityKey: string, bytes: Uint8Array): void;
   /** The link to this peer closed (it may come back: retries, or the remote restarting it). */
   onLinkDown(identityKey: string): void;
+  /** How spare connections are made (tests); default: the browser's RTCPeerConnection and timers. */
+  spareDeps?: SpareDeps;
 }

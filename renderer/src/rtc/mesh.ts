@@ -12,6 +12,7 @@ import { CONNECT_TIMEOUT_MS, NOT_IN_TIME, PeerLink } from './peer-link';
 import { errorText } from '../lib/veil';
 import { MEDIA_KINDS, type MediaKind } from './transceivers';
 import { MeshMedia } from './mesh-media';
+import { SpareConnection } from './spare-connection';
 
 export type { LinkPatch, MeshDeps, MeshEvents, MeshView } from './mesh-types';
 
@@ -53,8 +54,22 @@ export class Mesh {
   readonly events = new Emitter<MeshEvents>();
   private readonly media: MeshMedia;
 
+  /** A connection gathering ICE ahead of the next link (its offer then need not wait ~120 ms for gathering). */
+  private readonly spare: SpareConnection;
+
   constructor(private readonly d: MeshDeps) {
     this.media = new MeshMedia(() => d.localStream(), () => d.screenTrack());
+    this.spare = new SpareConnection(() => this.rtcConfig(), d.spareDeps);
+    this.spare.warm();
+  }
+
+  private rtcConfig(): RTCConfiguration {
+    return buildRtcConfiguration({ iceServers: this.d.iceServers(), certificate: this.d.certificate, alwaysRelay: this.d.alwaysRelay?.() ?? false });
+  }
+
+  /** The ICE servers or relay setting may have changed (the join's answer): the spare follows them. */
+  prewarm(): void {
+    if (!this.stopped) this.spare.warm();
   }
 
   private peerByRoute(peerId: string) {
@@ -123,7 +138,7 @@ export class Mesh {
     old?.destroySilently();
     if (old) this.d.onLinkDown(identityKey);
     const { view } = this.d;
-    const config = buildRtcConfiguration({ iceServers: this.d.iceServers(), certificate: this.d.certificate, alwaysRelay: this.d.alwaysRelay?.() ?? false });
+    const config = this.rtcConfig();
     const upsert = (patch: LinkPatch) => {
       if (this.links.get(identityKey) === link) this.events.emit('peer-changed', identityKey, patch);
     };
@@ -131,6 +146,8 @@ export class Mesh {
       initiator,
       localTracks: () => this.media.tracks(),
       config,
+      // The link's own configuration (simple-peer adds its defaults, e.g. `sdpSemantics`, to the one it passes).
+      makePc: () => this.spare.take(config),
       bind: (role, localFp, remoteFp, digest) => this.d.bind(identityKey, role, localFp, remoteFp, digest),
       verify: (binding, remoteFp, localFp, digest) => this.d.verify(identityKey, binding, remoteFp, localFp, digest),
       send: (signal, binding) => {
@@ -330,6 +347,7 @@ export class Mesh {
 
   stop(): void {
     this.stopped = true;
+    this.spare.close();
     for (const t of this.retryTimers.values()) clearTimeout(t);
     for (const l of this.links.values()) l.destroySilently();
     this.links.clear();

@@ -14,6 +14,8 @@ export interface PeerLinkOptions {
   /** Our outgoing tracks by kind (video is the screen while sharing), attached only once the link is proven. */
   localTracks(): Record<MediaKind, MediaStreamTrack | null>;
   config: RTCConfiguration;
+  /** The RTCPeerConnection for this link, made with `config` (a warm spare, rtc/spare-connection.ts); default: a new one. */
+  makePc?(): RTCPeerConnection;
   /** link:bind in main: our MAC over our fingerprint (and, in an answer, the offer's; in a confirm, both and the answer's digest). */
   bind(role: LinkRole, localFp: string, remoteFp: string, answerDigest: string): Promise<WireLinkBinding>;
   /** link:verify in main: throws to refuse. */
@@ -54,6 +56,12 @@ export async function sdpDigest(sdp: string): Promise<string> {
   return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
+/** simple-peer's `wrtc`: the browser's WebRTC, except that the link's connection comes from `makePc` (simple-peer calls it with `new`, and its config). */
+function withConnection(makePc: () => RTCPeerConnection): SimplePeer.Options['wrtc'] {
+  function Connection(): RTCPeerConnection { return makePc(); }
+  const g = globalThis as unknown as { RTCSessionDescription: typeof RTCSessionDescription; RTCIceCandidate: typeof RTCIceCandidate };
+  return { RTCPeerConnection: Connection as unknown as typeof RTCPeerConnection, RTCSessionDescription: g.RTCSessionDescription, RTCIceCandidate: g.RTCIceCandidate };
+}
 
 export class PeerLink {
   readonly peer: SimplePeer.Instance;
@@ -84,7 +92,7 @@ export class PeerLink {
 
   constructor(readonly initiator: boolean, private readonly o: PeerLinkOptions) {
     // No `stream`: a local track only ever goes onto a proven link (see `onProven`).
-    this.peer = new SimplePeer({ initiator: o.initiator, config: o.config, trickle: false });
+    this.peer = new SimplePeer({ initiator: o.initiator, config: o.config, trickle: false, ...(o.makePc ? { wrtc: withConnection(o.makePc) } : {}) });
     const pc = this.pc;
     if (pc) {
       if (o.initiator) addEmptyTransceivers(pc);
@@ -101,7 +109,27 @@ export class PeerLink {
     this.peer.on('data', (d: Uint8Array) => this.receiveData(new Uint8Array(d)));
     this.peer.on('error', (err: Error & { code?: string }) => this.close(`connection error: ${err.code ?? err.message}`, false));
     this.peer.on('close', () => this.close('connection closed', false));
+    if (o.initiator) this.offerNow();
     this.stepped();
+  }
+
+  /**
+   * The initiator's first offer is created now, with the transceivers and channels above in place: simple-peer would
+   * create it from a `setTimeout(0)`, which runs only after whatever the page queued meanwhile (the renders of the
+   * store update that made this link, tens of ms on a busy page). Its own first call is then skipped, later ones
+   * (renegotiations) go through; without that method (another simple-peer) its own timer stays in charge.
+   */
+  private offerNow(): void {
+    const sp = this.peer as unknown as { _createOffer?: () => void };
+    // No connection (simple-peer could not make one and is closing the link): nothing to offer.
+    if (typeof sp._createOffer !== 'function' || !this.pc) return;
+    const create = sp._createOffer.bind(sp);
+    let skipNext = true;
+    sp._createOffer = () => {
+      if (skipNext) { skipNext = false; return; }
+      create();
+    };
+    create();
   }
 
   /**

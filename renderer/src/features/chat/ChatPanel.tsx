@@ -4,6 +4,7 @@ import { memo, useEffect, useLayoutEffect, useRef, useState, type FormEvent, typ
 import { currentRoom } from '../../app/actions';
 import { safeMultilineText, safeText } from '../../lib/safe-text';
 import { shownNamesOf } from '../../app/names';
+import { clockTime } from '../../lib/clock-time';
 import { plainReason } from '../../lib/plain-words';
 import { useApp } from '../../store';
 import { summarize, type ChatMessage } from '../../store/chat-slice';
@@ -37,26 +38,20 @@ function DeliveryLine({ m }: { m: ChatMessage }) {
   );
 }
 
-/** One formatter for every timestamp: `toLocaleTimeString` builds a new one per call (about 1 ms each, per message per render). */
-const CLOCK = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-
-export function timeOf(at: number): string {
-  return CLOCK.format(at);
-}
 
 /** A message renders again only when it changes (a delivery update), not when any other line arrives. */
 const MessageRow = memo(function MessageRow({ m }: { m: ChatMessage }) {
   if (m.kind === 'notice') {
-    return <div className="msg notice" data-testid="chat-notice"><bdi>{safeText(m.text)}</bdi> <time className="msg-time" dateTime={new Date(m.at).toISOString()}>{timeOf(m.at)}</time></div>;
+    return <div className="msg notice" data-testid="chat-notice"><bdi>{safeText(m.text)}</bdi> <time className="msg-time" dateTime={new Date(m.at).toISOString()}>{clockTime(m.at)}</time></div>;
   }
   return (
     <div className={`msg ${m.from === 'me' ? 'mine' : ''} ${m.kind === 'warning' ? 'warning' : ''}`}
       data-testid={m.kind === 'warning' ? 'chat-warning' : 'chat-message'} data-from={m.fromName}>
       {m.kind !== 'warning' && (
         <div className="msg-from">{m.from === 'me' ? 'You' : <bdi>{m.fromName}</bdi>}
-          {' '}<time className="msg-time" data-testid="chat-time" dateTime={new Date(m.at).toISOString()}>{timeOf(m.at)}</time>
+          {' '}<time className="msg-time" data-testid="chat-time" dateTime={new Date(m.at).toISOString()}>{clockTime(m.at)}</time>
           {m.arrivedAt !== undefined && <span className="msg-held muted" data-testid="chat-held" data-sent-at={m.at} data-arrived-at={m.arrivedAt}>
-            {' '}· sent earlier, arrived {timeOf(m.arrivedAt)} (it waited for a secure connection)</span>}</div>
+            {' '}· sent earlier, arrived {clockTime(m.arrivedAt)} (it waited for a secure connection)</span>}</div>
       )}
       <div className="msg-text" data-testid="chat-text"><bdi>{safeMultilineText(m.text)}</bdi></div>
       {m.detail && <details className="advanced"><summary>Advanced</summary><code><bdi>{safeText(m.detail)}</bdi></code></details>}
