@@ -13,7 +13,7 @@ import { hasJanus, startJanus, type JanusWire } from '../support/janus';
 import { Harness, type Peer } from './harness/index';
 import { REPO_ROOT } from './harness/paths';
 import { waitUntil } from './harness/peer';
-import { feedTiles, sfuStats, SFU_STATUS_HOOK, workerStatus } from './harness/sfu-keys';
+import { feedTiles, sfuStats, sfuStatusHook, SFU_STATUS_HOOK, testCamera, workerStatus } from './harness/sfu-keys';
 import { barePage, outsiderStats, publishAs, subscribeOutsider, type Tokens } from './harness/sfu-outsider';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -26,6 +26,9 @@ const ROOM = 'sfu-six';
 /** The full-room test waits on each member in turn: its budget grows with the room (a loaded 2-core machine at six). */
 const LONG = Math.max(240_000, 80_000 * PEERS);
 /** SFU_E2E_LOG=file: the signaling server's info log goes there (who joined, left and reconnected, and when). */
+/** SFU_E2E_TRACE=file: a Chromium trace (main threads, media, WebRTC) of the first member's page over 10 s once all feeds are up. */
+/** SFU_E2E_SMALL_CAMERA=1: 320x180 at 10 fps cameras (one simulcast layer, so the simulcast checks cannot pass). */
+const SMALL_CAMERA = process.env.SFU_E2E_SMALL_CAMERA === '1';
 const SERVER_LOG = process.env.SFU_E2E_LOG;
 
 describe.skipIf(notReady !== null)(`SFU call through Janus, ${PEERS} members${notReady ? ` (skipped: ${notReady})` : ''}`, () => {
@@ -52,7 +55,7 @@ describe.skipIf(notReady !== null)(`SFU call through Janus, ${PEERS} members${no
     });
     for (const name of NAMES) {
       const p = await h.peer(name, { viewport: { width: 1000, height: 640 } });
-      await p.context.addInitScript({ content: SFU_STATUS_HOOK });
+      await p.context.addInitScript({ content: SMALL_CAMERA ? sfuStatusHook(testCamera(320, 180, 10)) : SFU_STATUS_HOOK });
       await p.reload();
       peers.push(p);
     }
@@ -99,6 +102,13 @@ describe.skipIf(notReady !== null)(`SFU call through Janus, ${PEERS} members${no
     // Each member sees a feed per other member (the display is the member's peer id, shown under its name).
     for (const p of peers) await until(async () => (await tilesOf(p)).length === PEERS - 1, 120_000, `${p.name}: ${PEERS - 1} feeds`);
     for (const p of peers) for (const t of await tilesOf(p)) routes.set(t.name, t.peer);
+    if (process.env.SFU_E2E_TRACE) {
+      const browser = peers[0]!.context.browser()!;
+      await browser.startTracing(peers[0]!.page, { path: process.env.SFU_E2E_TRACE, categories: ['toplevel', 'blink', 'cc', 'v8', 'devtools.timeline', 'media', 'webrtc'] });
+      await new Promise((r) => setTimeout(r, 10_000));
+      await browser.stopTracing();
+      console.log(`[sfu-e2e] trace: ${process.env.SFU_E2E_TRACE}`);
+    }
     expect(routes.size).toBe(PEERS);
 
     // No key comes from the test: each member's main makes its key and seals it to every member it trusts (§18a).

@@ -1,4 +1,4 @@
-// The room controller: join and re-join, key lifecycle (create, open, rotate, revoke), mesh, SFU and chat wiring.
+// The room controller: join and re-join, members' sessions, mesh, SFU, chat and files wiring (our key's lifecycle: room-keys.ts).
 import type { WireKeyBundle } from '../../../protocol/keys';
 import type { WireLinkBinding } from '../../../protocol/link';
 import type { JoinResult, Member, PeerSignal } from '../../../protocol/signaling';
@@ -23,7 +23,8 @@ import { Chat } from './chat';
 import { FilesController } from './files/controller';
 import { FilePortClient } from './files/file-port';
 import { HeldNotices } from './held-notices';
-import { decodeNoticeFrame, encodeNoticeFrame, NoticeApplier, type NoticeFrame } from './notices';
+import { decodeNoticeFrame, NoticeApplier } from './notices';
+import { RoomKeys } from './room-keys';
 
 /** A join challenge asked for as the connection opened, while start-up was still under way. */
 interface EarlyChallenge { value: Promise<string>; askedAt: number }
@@ -44,7 +45,7 @@ export class Room {
   /** The room's path, applied one at a time and paced (a server that keeps moving the room cannot make us start call after call). */
   private readonly paths: PathPacer;
   private signaling: SignalingClient | null = null;
-  private rotationTimer: ReturnType<typeof setInterval> | null = null;
+  private readonly keys: RoomKeys;
   private left = false;
   /** "Always relay my calls", read from main at start; links made later follow `setAlwaysRelay`. */
   private alwaysRelay = false;
@@ -70,7 +71,9 @@ export class Room {
     });
     this.paths = new PathPacer({
       apply: async (path) => {
-        void this.mesh?.setMediaEnabled(path?.path !== 'sfu');
+        const sfu = path?.path === 'sfu';
+        void this.mesh?.setMediaEnabled(!sfu);
+        this.mesh?.setLinksOnDemand(sfu);
         await this.sfu.apply(path);
       },
       held: (ms) => this.s.pushAlert(`The server keeps moving this call to and from its media server; the call stays on direct links for ${Math.ceil(ms / 1000)} s.`),
@@ -78,6 +81,7 @@ export class Room {
     });
     this.chat = new Chat(store, params.roomId, () => this.mesh);
     this.notices = new NoticeApplier(store);
+    this.keys = new RoomKeys({ store, roomId: params.roomId, mesh: () => this.mesh, signaling: () => this.signaling });
     this.held = new HeldNotices({ store, roomId: params.roomId, now: () => Date.now(),
       emit: (to, notice) => this.signaling?.socket.emit('trust:held', { to, notice }, () => {}) });
     // The port to main connects on first use, so a room without file transfers never opens it.
@@ -85,6 +89,7 @@ export class Room {
       store, roomId: params.roomId, port: new FilePortClient(),
       sendControl: (identityKey, msg) => this.chat.sendControl(identityKey, msg),
       channel: (identityKey) => this.mesh?.fileChannel(identityKey) ?? null,
+      connect: (identityKey) => this.mesh?.want(identityKey) ?? Promise.resolve(false),
       now: () => Date.now()
     }, (identityKey) => this.mesh?.isReady(identityKey) ?? false);
     this.chat.onFileControl = (identityKey, control) => void this.files.onControl(identityKey, control);
@@ -118,7 +123,7 @@ export class Room {
       throw err;
     }
     await connected;
-    await this.startRotationTimer();
+    await this.keys.startTimer();
   }
 
   /** Everything the join needs before it is sent: identity, room key, settings, certificate, devices, the mesh. */
@@ -331,16 +336,8 @@ export class Room {
     this.s.setHeldBy(identityKey, null);
   }
 
-  private async startRotationTimer(): Promise<void> {
-    const settings = await unwrap(window.veil.settings.get()).catch(() => null);
-    if (this.rotationTimer) clearInterval(this.rotationTimer);
-    if (settings && settings.rotationIntervalMs > 0) {
-      this.rotationTimer = setInterval(() => void this.rotate().catch((e: unknown) => this.s.pushAlert(`Rotation failed: ${errorText(e)}`)), settings.rotationIntervalMs);
-    }
-  }
-
   async restartRotationTimer(): Promise<void> {
-    await this.startRotationTimer();
+    await this.keys.startTimer();
   }
 
   /** Our mic / camera / screen state to one peer (a link just came up) or to everyone (a toggle): drives their tile of us. */
@@ -357,32 +354,9 @@ export class Room {
     this.mesh?.prewarm();
   }
 
-  /** Sends signed notices to every authenticated peer directly (works while signaling is down or lying). */
-  private broadcastFrame(frame: NoticeFrame): void {
-    const bytes = encodeNoticeFrame(frame);
-    for (const key of Object.keys(this.s.peers)) {
-      if (this.mesh?.isReady(key)) { try { this.mesh.send(key, bytes); } catch { /* link just closed */ } }
-    }
-  }
+  rotate(): Promise<void> { return this.keys.rotate(); }
 
-  /** Rotates our room key (main signs the notice) and tells everyone, peer to peer and through the server. */
-  async rotate(): Promise<void> {
-    const notice = await unwrap(window.veil.keys.rotate(this.params.roomId));
-    this.s.setSession({ myKey: await unwrap(window.veil.keys.get(this.params.roomId)) });
-    this.broadcastFrame({ t: 'keys', rotation: notice });
-    await this.signaling?.request('keys:rotate', { notice });
-  }
-
-  /** Revokes our current key and moves to its replacement; the server refusing to relay does not stop the peers learning it. */
-  async revoke(): Promise<void> {
-    const { revocation, replacement } = await unwrap(window.veil.keys.revoke(this.params.roomId));
-    this.s.setSession({ myKey: await unwrap(window.veil.keys.get(this.params.roomId)) });
-    this.broadcastFrame({ t: 'keys', revocation, rotation: replacement });
-    const failures: string[] = [];
-    await this.signaling?.request('keys:revoke', { notice: revocation }).catch((e: unknown) => failures.push(errorText(e)));
-    await this.signaling?.request('keys:rotate', { notice: replacement }).catch((e: unknown) => failures.push(errorText(e)));
-    if (failures.length > 0) this.s.pushAlert(`The server did not relay the revocation (${failures.join('; ')}); connected peers got it directly.`);
-  }
+  revoke(): Promise<void> { return this.keys.revoke(); }
 
   /** The microphone and either the camera or, while sharing, the screen: what every path sends. */
   outgoingStream(): MediaStream | null {
@@ -398,7 +372,7 @@ export class Room {
 
   async leave(): Promise<void> {
     this.left = true;
-    if (this.rotationTimer) clearInterval(this.rotationTimer);
+    this.keys.stopTimer();
     try { await this.signaling?.request('room:leave', {}, 2000); } catch { /* leaving anyway */ }
     this.signaling?.close();
     this.paths.close();

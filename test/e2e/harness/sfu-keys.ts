@@ -3,8 +3,13 @@ import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 
 /** The SFU tests' camera, 640x360 at 15 fps (why: see below); the bench gives the mesh the same one to compare them. */
-export const TEST_CAMERA = `{ const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-  navigator.mediaDevices.getUserMedia = (c) => gum(c && c.video ? { ...c, video: { width: 640, height: 360, frameRate: 15 } } : c); }`;
+export const TEST_CAMERA = testCamera(640, 360, 15);
+
+/** Init-script text that makes every camera the page opens `width`x`height` at `fps`. */
+export function testCamera(width: number, height: number, fps: number): string {
+  return `{ const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = (c) => gum(c && c.video ? { ...c, video: { width: ${width}, height: ${height}, frameRate: ${fps} } } : c); }`;
+}
 
 /**
  * Init script: frame-worker statuses kept per page, the latest per sender (`window.__sfuStatus`); with a test key port,
@@ -12,7 +17,7 @@ export const TEST_CAMERA = `{ const gum = navigator.mediaDevices.getUserMedia.bi
  * The camera is 640x360 at 15 fps: the smallest that Chromium sends as two simulcast layers (320x180 is one), and small
  * tiles decode 320x180.
  */
-const sfuHook = (testKeyPort: boolean) => `(() => {
+const sfuHook = (testKeyPort: boolean, camera = TEST_CAMERA) => `(() => {
   const keys = [];
   const status = { receive: {}, send: null, errors: [] };
   Object.defineProperty(window, '__sfuKeys', { value: keys });
@@ -35,12 +40,14 @@ const sfuHook = (testKeyPort: boolean) => `(() => {
       });
     }
   };
-  ${TEST_CAMERA}
+  ${camera}
 })();`;
 /** The test feeds every frame worker's keys itself (the worker takes only its first key port, so main's is refused). */
 export const SFU_KEY_HOOK = sfuHook(true);
 /** The app's own keys: main's media-key service fills each worker's port; the hook only records statuses. */
 export const SFU_STATUS_HOOK = sfuHook(false);
+/** The same with another camera (a room too large for two simulcast layers per member on this machine). */
+export const sfuStatusHook = (camera: string): string => sfuHook(false, camera);
 
 export interface MemberKey { peerId: string; kid: number; baseKey: Uint8Array }
 
