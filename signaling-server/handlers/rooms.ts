@@ -98,12 +98,10 @@ export const roomHandlers: HandlerMap = {
     void socket.join([roomChannel(req.roomId), peerChannel(req.roomId, peerId)]);
     await ctx.store.putKey(req.roomId, peerId, record, ctx.config.keyTtlMs);
     const members = (await ctx.store.listMembers(req.roomId)).filter((m) => m.peerId !== peerId);
-    // Only here, after the join proof and access checks, can a socket learn Janus tokens.
-    const path = await pathAfterJoin(ctx, socket, req.roomId, members.length + 1);
-    // After the path: a join that moves the room to the SFU reaches the others as `room:path` first, so they take the
-    // newcomer as an SFU member (no pairwise link unless one is needed) rather than start a mesh link to it.
     socket.to(roomChannel(req.roomId)).emit('room:joined', { member });
     ctx.log.info({ event: 'room:join', roomId: req.roomId, peerId, members: members.length + 1 }, 'joined room');
+    // Only here, after the join proof and access checks, can a socket learn Janus tokens.
+    const path = await pathAfterJoin(ctx, socket, req.roomId, members.length + 1);
     const result: JoinResult = {
       selfId: peerId, roomId: req.roomId, members, iceServers: iceServersFor(ctx.config, peerId, ctx.now()), ...(path ? { path } : {})
     };

@@ -30,11 +30,10 @@ function frame(n: number, index: number, attempt = 1): Uint8Array {
   return f;
 }
 
-function setup(open: (frame: Uint8Array) => Promise<Uint8Array> = async () => encodeOpenProgress({ verifiedChunks: 0, complete: false }),
-  links: { isReady?: (k: string) => boolean; connect?: (k: string) => Promise<boolean> } = {}) {
+function setup(open: (frame: Uint8Array) => Promise<Uint8Array> = async () => encodeOpenProgress({ verifiedChunks: 0, complete: false })) {
   const store = createAppStore();
-  store.getState().upsertPeer('B', { displayName: 'Bob', sessionOpen: true, present: true });
-  store.getState().upsertPeer('C', { displayName: 'Carol', sessionOpen: true, present: true });
+  store.getState().upsertPeer('B', { displayName: 'Bob', sessionOpen: true });
+  store.getState().upsertPeer('C', { displayName: 'Carol', sessionOpen: true });
   const sent: { to: string; msg: FileControl }[] = [];
   const frames: number[] = [];
   const diskSeals: number[] = [];
@@ -55,10 +54,9 @@ function setup(open: (frame: Uint8Array) => Promise<Uint8Array> = async () => en
     },
     sendControl: async (to, msg) => { sent.push({ to, msg }); },
     channel: () => channel,
-    now: () => (clock += 10),
-    ...(links.connect ? { connect: links.connect } : {})
+    now: () => (clock += 10)
   };
-  const files = new FilesController(ctx, links.isReady ?? (() => true));
+  const files = new FilesController(ctx, () => true);
   return { store, sent, frames, diskSeals, files, s: () => store.getState() };
 }
 
@@ -284,33 +282,6 @@ describe('sending', () => {
     });
     await t.files.sendDropped(new File(['hello'], 'pasted.bin'), 'B');
     expect(noPath.map((c) => c.channel)).toEqual(['files:prepare', 'files:offer']);
-  });
-
-  it('on the SFU path (links on demand): a member with no link is asked for one and offered once it is up; one that never comes up fails', async () => {
-    const up = new Set<string>();
-    const asked: string[] = [];
-    let notes: (string | undefined)[] = [];
-    const t = setup(undefined, {
-      isReady: (k) => up.has(k),
-      connect: async (k) => {
-        asked.push(k);
-        notes = Object.values(t.s().transfers).map((r) => r.note);
-        if (k !== 'B') return false;
-        up.add(k);
-        return true;
-      }
-    });
-    await t.files.sendFile(file, 'all');
-    expect(asked.sort()).toEqual(['B', 'C']);
-    expect(notes).toEqual(['connecting', 'connecting']);
-    expect(calls.find((c) => c.channel === 'files:offer')!.args).toEqual([tid(9), ['B']]);
-    expect(t.sent.filter((x) => x.msg.t === 'file-offer').map((x) => x.to)).toEqual(['B']);
-    const carol = Object.values(t.s().transfers).find((r) => r.peer === 'C')!;
-    expect(carol).toMatchObject({ state: 'failed', error: 'Could not connect to them to send the file' });
-    // Nobody reachable at all: refused up front, nothing asked.
-    const none = setup(undefined, { isReady: () => false });
-    await none.files.sendFile(file, 'B');
-    expect(none.s().alerts.at(-1)!.text).toMatch(/nobody is connected/);
   });
 
   it('refuses to send when nobody is connected', async () => {

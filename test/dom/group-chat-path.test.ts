@@ -21,9 +21,7 @@ let calls: { channel: string; args: unknown[] }[] = [];
 function setup(active = true) {
   const ready = new Set([ALICE, CAROL, DAVE]);
   const sentMesh: string[] = [];
-  const wanted: string[] = [];
-  const mesh = { isReady: (k: string) => ready.has(k), send: (to: string) => { sentMesh.push(to); },
-    want: async (k: string) => { wanted.push(k); return false; } } as unknown as Mesh;
+  const mesh = { isReady: (k: string) => ready.has(k), send: (to: string) => { sentMesh.push(to); } } as unknown as Mesh;
   const relayed: string[] = [];
   const opened: { from: string; blob: string }[] = [];
   const answers = new Map<string, () => unknown>();
@@ -39,7 +37,7 @@ function setup(active = true) {
   };
   const chat = new Chat(useApp, 'r', () => mesh);
   chat.group = group;
-  return { chat, sentMesh, relayed, opened, answers, ready, wanted };
+  return { chat, sentMesh, relayed, opened, answers, ready };
 }
 
 beforeEach(() => {
@@ -75,17 +73,6 @@ describe('chat path on an SFU call', () => {
     const msg = useApp.getState().messages.at(-1)!;
     expect(deliveryOf(msg.id)).toEqual({ [ALICE]: { state: 'sent' }, [CAROL]: { state: 'sent' }, [DAVE]: { state: 'sent' } });
     expect(calls.filter((c) => c.channel === 'media:sealGroupChat')).toHaveLength(1);
-  });
-
-  it('a member the room path does not cover and with no link (links on demand): its line is held and its link asked for', async () => {
-    const { chat, relayed, ready, wanted, sentMesh } = setup();
-    ready.delete(DAVE);
-    await chat.send('hello Dave');
-    expect(relayed).toEqual(['AQID']);
-    expect(wanted).toEqual([DAVE]);
-    expect(sentMesh).toEqual([]);
-    const msg = useApp.getState().messages.at(-1)!;
-    expect(deliveryOf(msg.id)[DAVE]).toEqual({ state: 'waiting' });
   });
 
   it('no SFU call, a too-long line, a refused seal or a refused relay: everyone pairwise, nothing relayed', async () => {

@@ -16,8 +16,7 @@ const dec = new TextDecoder();
 function fakeMesh() {
   const ready = new Set<string>();
   const sent: { to: string; bytes: Uint8Array }[] = [];
-  const mesh = { isReady: (k: string) => ready.has(k), send: (to: string, bytes: Uint8Array) => { sent.push({ to, bytes }); },
-    want: async (k: string) => ready.has(k) } as unknown as Mesh;
+  const mesh = { isReady: (k: string) => ready.has(k), send: (to: string, bytes: Uint8Array) => { sent.push({ to, bytes }); } } as unknown as Mesh;
   return { mesh, ready, sent };
 }
 

@@ -1,8 +1,6 @@
 // A room crossing the SFU threshold and back, in Chromium through a real Janus: media moves to the SFU (mesh links go
 // quiet, chat goes on), and when a member leaves it moves back onto the existing mesh links without anyone leaving the call.
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSignalingServer } from '../../signaling-server/index';
@@ -11,7 +9,6 @@ import { hasJanus, startJanus } from '../support/janus';
 import { Harness, type Peer } from './harness/index';
 import { REPO_ROOT } from './harness/paths';
 import { waitUntil } from './harness/peer';
-import { accept, makeFile, saveAndHash, sendFile } from './harness/files';
 import { feedTiles, sfuStats, SFU_STATUS_HOOK } from './harness/sfu-keys';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -53,10 +50,8 @@ describe.skipIf(notReady !== null)(`path switch mesh ⇄ SFU${notReady ? ` (skip
   let janus: LocalJanus;
   let h: Harness;
   let alice: Peer, bob: Peer, carol: Peer;
-  let dir = '';
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'veil-path-switch-'));
     janus = await startJanus();
     h = await Harness.start({
       signaling: (port) => createSignalingServer({
@@ -78,7 +73,6 @@ describe.skipIf(notReady !== null)(`path switch mesh ⇄ SFU${notReady ? ` (skip
   afterAll(async () => {
     await h?.close();
     await janus?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
   }, 60_000);
 
   const diagnose = async () => {
@@ -117,11 +111,8 @@ describe.skipIf(notReady !== null)(`path switch mesh ⇄ SFU${notReady ? ` (skip
       }, 120_000, `${p.name}: both remote videos decoding via the SFU`);
       expect((await feedTiles(p.page)).length).toBe(2);
     }
-    // The link made before the switch (Alice–Bob) stays up with no track on any sender; Carol joined on the SFU path,
-    // where pairwise links are made only on demand: nothing asked for one yet, so she has none.
-    for (const [p, n] of [[alice, 1], [bob, 1], [carol, 0]] as const) {
-      await until(() => meshSends(p, n, false), 60_000, `${p.name}: ${n} mesh link(s) without media`);
-    }
+    // Links made before the switch (Alice–Bob) and on it (Carol's) alike: connected, no track on any sender.
+    for (const p of all) await until(() => meshSends(p, 2, false), 60_000, `${p.name}: two mesh links without media`);
     // And no RTP leaves on them: what they sent stays put while the SFU call keeps decoding.
     const before = await Promise.all(all.map(meshLinks));
     const decoded = (await sfuStats(alice.page)).receiving.map((l) => l.framesDecoded);
@@ -134,14 +125,6 @@ describe.skipIf(notReady !== null)(`path switch mesh ⇄ SFU${notReady ? ` (skip
     await alice.sendChat('chat over the mesh while the SFU carries the call');
     await bob.waitForMessage('chat over the mesh while the SFU carries the call');
     await carol.waitForMessage('chat over the mesh while the SFU carries the call');
-    expect(await meshLinks(carol)).toEqual([]);
-
-    // A file for Carol asks for the one link it needs: made, proven, and the file arrives intact over it.
-    const f = await makeFile(dir, 'on-demand.bin', 256 * 1024);
-    await sendFile(alice, f.path, 'Carol');
-    await accept(carol, 'on-demand.bin');
-    expect(await saveAndHash(carol, 'on-demand.bin')).toBe(f.sha256);
-    await until(async () => (await meshLinks(carol)).length === 1 && (await meshLinks(bob)).length === 1, 30_000, 'one new link: Alice–Carol');
   }, LONG);
 
   it('one leaves: back to the mesh, the two left see each other\'s video on their mesh link again, chat goes on', async () => {

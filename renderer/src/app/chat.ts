@@ -94,8 +94,6 @@ export class Chat {
       ...pairwise.map((p) => {
         if (now.includes(p)) return [p.identityKey, { state: 'sending' as const }];
         const refusal = this.outbox.hold(p.identityKey, { id, text, sentAt: at });
-        // On the SFU path links are made on demand: this one is now needed (it flushes the held line once proven).
-        if (!refusal) void mesh?.want(p.identityKey);
         return [p.identityKey, refusal ? { state: 'failed' as const, reason: holdRefusalWords(refusal) } : { state: 'waiting' as const }];
       })]);
     s.addMessage({ id, from: 'me', fromName: s.displayName, text, at, kind: 'message', delivery });

@@ -71,9 +71,7 @@ export class Room {
     });
     this.paths = new PathPacer({
       apply: async (path) => {
-        const sfu = path?.path === 'sfu';
-        void this.mesh?.setMediaEnabled(!sfu);
-        this.mesh?.setLinksOnDemand(sfu);
+        void this.mesh?.setMediaEnabled(path?.path !== 'sfu');
         await this.sfu.apply(path);
       },
       held: (ms) => this.s.pushAlert(`The server keeps moving this call to and from its media server; the call stays on direct links for ${Math.ceil(ms / 1000)} s.`),
@@ -89,7 +87,6 @@ export class Room {
       store, roomId: params.roomId, port: new FilePortClient(),
       sendControl: (identityKey, msg) => this.chat.sendControl(identityKey, msg),
       channel: (identityKey) => this.mesh?.fileChannel(identityKey) ?? null,
-      connect: (identityKey) => this.mesh?.want(identityKey) ?? Promise.resolve(false),
       now: () => Date.now()
     }, (identityKey) => this.mesh?.isReady(identityKey) ?? false);
     this.chat.onFileControl = (identityKey, control) => void this.files.onControl(identityKey, control);

@@ -3,13 +3,12 @@ import type { WireLinkBinding } from '../../../protocol/link';
 import type { PeerSignal } from '../../../protocol/signaling';
 import type { PeerEntry } from '../store/peers-slice';
 import { EarlySignals } from './early-signals';
-import { LinkDemand } from './link-demand';
 import { Emitter } from './events';
 import type { LinkPatch, MeshDeps, MeshEvents } from './mesh-types';
 import type { FileChannel } from './file-channel';
 import { allFingerprints } from './fingerprint';
 import { buildRtcConfiguration } from './ice-policy';
-import { CONNECT_CAP_MS, CONNECT_TIMEOUT_MS, NOT_IN_TIME, PeerLink } from './peer-link';
+import { CONNECT_TIMEOUT_MS, NOT_IN_TIME, PeerLink } from './peer-link';
 import { errorText } from '../lib/veil';
 import { MEDIA_KINDS, type MediaKind } from './transceivers';
 import { MeshMedia } from './mesh-media';
@@ -51,7 +50,6 @@ export class Mesh {
   private settleRetries = new Map<string, number>();
   /** Our own links to a peer that timed out unproven since its last proven one (bounded by TIMEOUT_RETRIES). */
   private timeouts = new Map<string, number>();
-  private readonly demand = new LinkDemand();
   private stopped = false;
   readonly events = new Emitter<MeshEvents>();
   private readonly media: MeshMedia;
@@ -95,42 +93,9 @@ export class Mesh {
     if (this.stopped || this.links.has(identityKey)) return;
     const p = this.d.view.peers()[identityKey];
     if (!p || !p.sessionOpen || p.conn === 'refused' || this.blocked(p)) return;
-    if (this.demand.holdsBack(identityKey)) return this.flush(p.peerId);
-    if (this.isInitiator(p.peerId) || this.demand.offersFirst(identityKey)) this.create(identityKey, true);
+    if (this.isInitiator(p.peerId)) this.create(identityKey, true);
     else if (p.conn === 'pending-trust') this.events.emit('peer-changed', identityKey, { conn: 'connecting', reason: undefined });
     this.flush(p.peerId);
-  }
-
-  /**
-   * Links follow the room's path: on the SFU path only the links something asks for (`want`) or the other side offers
-   * are made (those already up stay); back on the mesh every member with an open session gets its link again.
-   */
-  setLinksOnDemand(on: boolean): void {
-    if (!this.demand.set(on) || on || this.stopped) return;
-    for (const p of Object.values(this.d.view.peers())) if (p.present) this.ensure(p.identityKey);
-  }
-
-  get linksOnDemand(): boolean { return this.demand.isOnDemand; }
-
-  /**
-   * Something must go to this member pairwise: makes our link if there is none (on the SFU path, where links are made
-   * on demand) and resolves true once it is authenticated; false if it is refused, the member leaves, or it is not up
-   * within CONNECT_CAP_MS. On the mesh path it only tells whether the link is up now (every link is under way anyway).
-   */
-  want(identityKey: string): Promise<boolean> {
-    if (this.isReady(identityKey)) return Promise.resolve(true);
-    if (this.stopped || !this.demand.isOnDemand) return Promise.resolve(false);
-    this.demand.want(identityKey);
-    return new Promise((resolve) => {
-      const offs: (() => void)[] = [];
-      const done = (up: boolean) => { for (const off of offs) off(); clearTimeout(timer); resolve(up); };
-      const timer = setTimeout(() => done(this.isReady(identityKey)), CONNECT_CAP_MS);
-      offs.push(this.events.on('peer-changed', (k, patch) => { if (k === identityKey && patch.dtlsLive === true) done(true); }));
-      offs.push(this.events.on('link-refused', (k) => { if (k === identityKey) done(false); }));
-      offs.push(this.events.on('peer-gone', (k) => { if (k === identityKey) done(false); }));
-      this.ensure(identityKey);
-      if (this.isReady(identityKey)) done(true);
-    });
   }
 
   /**
@@ -146,8 +111,6 @@ export class Mesh {
     // One more attempt of our own if the first one is not proven in time (it may have answered an offer that just died).
     this.settleRetries.set(identityKey, 1);
     if (this.links.has(identityKey)) return this.flush(p.peerId);
-    // On the SFU path nothing asked for this link: an offer of theirs held meanwhile is still answered.
-    if (this.demand.holdsBack(identityKey)) return this.flush(p.peerId);
     // Their offer is recent enough that its link will outlive our answer, and they offer naturally: answering it is the retry.
     if (!this.isInitiator(p.peerId) && this.early.hasOfferYoungerThan(p.peerId, CONNECT_TIMEOUT_MS / 2)) {
       this.events.emit('peer-changed', identityKey, { conn: 'connecting', reason: undefined });
@@ -345,7 +308,6 @@ export class Mesh {
 
   drop(identityKey: string): void {
     clearTimeout(this.retryTimers.get(identityKey));
-    this.demand.forget(identityKey);
     // Gone from the room: if it comes back, its links start with their re-offers again (a join makes a link anyway).
     this.timeouts.delete(identityKey);
     const link = this.links.get(identityKey);

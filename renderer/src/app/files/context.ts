@@ -14,8 +14,6 @@ export interface FilesContext {
   /** Seals a control message for one peer (like chat) and sends it; rejects when that is impossible. */
   sendControl(identityKey: string, msg: FileControl): Promise<void>;
   channel(identityKey: string): FileChannel | null;
-  /** Asks for an authenticated link to this member (on the SFU path links are made on demand); true once it is up. */
-  connect?(identityKey: string): Promise<boolean>;
   now(): number;
 }
 

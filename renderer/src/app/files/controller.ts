@@ -60,17 +60,6 @@ export class FilesController {
     return candidates.filter((k) => s.peers[k] && this.isReady(k) && !s.keyChanges.includes(k));
   }
 
-  /** Those, and members in the room with an open session whose link can be asked for (`connect`, the SFU path). */
-  private reachable(to: string): string[] {
-    const s = this.s;
-    const candidates = to === 'all' ? Object.keys(s.peers) : [to];
-    return candidates.filter((k) => {
-      const p = s.peers[k];
-      if (!p || s.keyChanges.includes(k)) return false;
-      return this.isReady(k) || (this.ctx.connect !== undefined && p.present && p.sessionOpen);
-    });
-  }
-
   /** Main's open dialog; the chosen file goes to `to` straight from disk. */
   async pickAndSend(to: string): Promise<void> {
     try {
@@ -94,7 +83,7 @@ export class FilesController {
   /** One signed offer and one transfer per recipient, at once: nothing of the file is read before the offer. */
   async sendFile(file: PickedFile, to: string): Promise<void> {
     const name = file.kind === 'disk' ? file.prepared.name : file.name;
-    const recipients = this.reachable(to);
+    const recipients = this.recipients(to);
     if (recipients.length === 0) {
       this.s.pushAlert(`Cannot send "${name}": nobody is connected to receive it`);
       return;
@@ -103,9 +92,8 @@ export class FilesController {
     const rows = new Map(recipients.map((r) => [r, `local-${++localSeq}`]));
     for (const [r, id] of rows) {
       this.s.addTransfer({ id, direction: 'out', peer: r, peerName: peerName(this.ctx, r), name: meta.name, size: meta.size,
-        state: 'preparing', bytesDone: 0, speed: 0, etaSeconds: null, note: this.isReady(r) ? 'offering' : 'connecting' });
+        state: 'preparing', bytesDone: 0, speed: 0, etaSeconds: null, note: 'offering' });
     }
-    await this.connectAll(rows);
     const live = () => [...rows].filter(([, id]) => !this.cancelledLocal.has(id));
     let results;
     let prepared: PreparedFile;
@@ -131,16 +119,6 @@ export class FilesController {
       }
       await this.startOffer(localId, res.recipientIdentityKey, res.transferId, res.offer, frames, { chunkSize, chunkCount: prepared.chunkCount });
     }
-  }
-
-  /** Links asked for where there is none yet; a row whose link does not come up fails and leaves `rows`. */
-  private async connectAll(rows: Map<string, string>): Promise<void> {
-    await Promise.all([...rows].filter(([r]) => !this.isReady(r)).map(async ([r, id]) => {
-      const up = await (this.ctx.connect?.(r) ?? Promise.resolve(false)).catch(() => false);
-      if (up && !this.s.keyChanges.includes(r)) return void this.s.patchTransfer(id, { note: 'offering' });
-      rows.delete(r);
-      this.s.patchTransfer(id, { state: 'failed', error: 'Could not connect to them to send the file', note: undefined });
-    }));
   }
 
   private async startOffer(localId: string, to: string, id: string, offer: Uint8Array,
