@@ -46,7 +46,9 @@ export async function pageRtp(p: Peer): Promise<PageRtp> {
     for (const pc of pcs) {
       out.pcs++;
       if (pc.connectionState === 'closed') continue;
-      out.live++;
+      // A link is a connection negotiated with someone; the spare one gathering ICE ahead of the next link has no
+      // remote description, sends nothing and can reach no one until a verified answer is applied to it.
+      if (pc.remoteDescription !== null) out.live++;
       (await pc.getStats()).forEach((s: { type: string; bytesSent?: number; bytesReceived?: number; packetsSent?: number; packetsReceived?: number }) => {
         if (s.type === 'outbound-rtp') { out.bytesSent += s.bytesSent ?? 0; out.packetsSent += s.packetsSent ?? 0; }
         if (s.type === 'inbound-rtp') { out.bytesReceived += s.bytesReceived ?? 0; out.packetsReceived += s.packetsReceived ?? 0; }
