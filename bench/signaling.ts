@@ -113,7 +113,7 @@ async function relaySetup(kind: Kind, senderUrl: string, receiverUrl: string, pa
   let sent = 0;
   const event = kind === 'ours' ? 'signal:relay' : 'relay';
   // The server relays the link binding opaquely: a well-formed dummy costs what a real one does.
-  const BENCH_BINDING = { v: 1, role: 'offer', senderKeyId: 'A'.repeat(22), recipientKeyId: 'B'.repeat(22), mac: 'C'.repeat(43) };
+  const BENCH_BINDING = { v: 2, role: 'offer', senderKeyId: 'A'.repeat(22), recipientKeyId: 'B'.repeat(22), mac: 'C'.repeat(43) };
   for (const r of receivers) {
     r.on(event, (m: { signal?: { sdp: string }; data?: { sdp: string } }) => {
       const sdp = kind === 'ours' ? m.signal!.sdp : m.data!.sdp;

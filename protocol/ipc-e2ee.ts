@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { channel } from './ipc-channel';
 import { b64uBytes, displayNameSchema, dtlsFingerprintSchema, roomIdSchema, wireKeyBundleSchema, wireRevocationNoticeSchema,
   wireRotationNoticeSchema, IDENTITY_KEY_BYTES, KEY_ID_BYTES, type WireKeyBundle, type WireRevocationNotice, type WireRotationNotice } from './keys';
-import { LINK_ANSWER_DIGEST_BYTES, LINK_ROLES, wireLinkBindingSchema, type WireLinkBinding } from './link';
+import { LINK_SDP_DIGEST_BYTES, LINK_ROLES, wireLinkBindingSchema, type WireLinkBinding } from './link';
 import { FILE_LIMITS } from './file-limits';
 import { wireHeldNoticeSchema, type WireHeldNotice } from './held-notice';
 import { joinChallengeSchema, serverOriginSchema } from './join-proof';
@@ -13,7 +13,7 @@ const identityKey = b64uBytes(IDENTITY_KEY_BYTES);
 const linkRole = z.enum(LINK_ROLES);
 const optionalFp = z.union([z.literal(''), dtlsFingerprintSchema]);
 /** b64u SHA-256 of the answer SDP for a confirm; '' or absent for an offer or answer. */
-const optionalDigest = z.union([z.literal(''), b64uBytes(LINK_ANSWER_DIGEST_BYTES)]).optional();
+const optionalDigest = z.union([z.literal(''), b64uBytes(LINK_SDP_DIGEST_BYTES)]).optional();
 const bytes = (max: number) => z.instanceof(Uint8Array).refine((b) => b.length <= max, `at most ${max} bytes`);
 
 export interface IdentityInfo {
@@ -105,10 +105,10 @@ export const e2eeIpc = {
   /** Checks a held notice about us that the server says this member sent; refuses a forged, wrong-key, stale or misdirected one. */
   'trust:checkHeld': channel<z.ZodTuple<[typeof roomIdSchema, typeof identityKey, typeof wireHeldNoticeSchema]>, { signer: string; issuedAt: number }>(
     z.tuple([roomIdSchema, identityKey, wireHeldNoticeSchema])),
-  /** MAC for our offer (remoteFp ''), answer (remoteFp = the offer's) or confirm (both, plus the answer's digest), bound to the current session. */
+  /** MAC for our offer (remoteFp '', no digest), answer (remoteFp = the offer's, digest of the offer) or confirm (both, digest of the answer), bound to the current session. */
   'link:bind': channel<z.ZodTuple<[typeof roomIdSchema, typeof identityKey, typeof linkRole, typeof dtlsFingerprintSchema, typeof optionalFp,
     typeof optionalDigest]>, WireLinkBinding>(z.tuple([roomIdSchema, identityKey, linkRole, dtlsFingerprintSchema, optionalFp, optionalDigest])),
-  /** Checks a peer's binding: remoteFp from its SDP, localFp ours ('' for an offer), digest of our answer for a confirm; refuses unless every rule holds. */
+  /** Checks a peer's binding: remoteFp from its SDP, localFp ours ('' for an offer), digest of our offer for an answer, of our answer for a confirm; refuses unless every rule holds. */
   'link:verify': channel<z.ZodTuple<[typeof roomIdSchema, typeof identityKey, typeof wireLinkBindingSchema, typeof dtlsFingerprintSchema,
     typeof optionalFp, typeof optionalDigest]>, { ok: true }>(z.tuple([roomIdSchema, identityKey, wireLinkBindingSchema, dtlsFingerprintSchema,
     optionalFp, optionalDigest])),

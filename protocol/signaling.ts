@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { b64uBytes, dtlsFingerprintSchema, displayNameSchema, roomIdSchema, wireKeyBundleSchema, wireRevocationNoticeSchema,
   wireRotationNoticeSchema, type WireKeyBundle, type WireRevocationNotice, type WireRotationNotice } from './keys';
-import { LINK_ANSWER_DIGEST_BYTES, wireLinkBindingSchema, type WireLinkBinding } from './link';
+import { LINK_SDP_DIGEST_BYTES, wireLinkBindingSchema, type WireLinkBinding } from './link';
 import { wireHeldNoticeSchema, type WireHeldNotice } from './held-notice';
 import { joinProofSchema, serverOriginSchema } from './join-proof';
 import { LIMITS } from './limits';
@@ -22,10 +22,13 @@ export type SignalingErrorCode = (typeof SIGNALING_ERROR_CODES)[number];
 export type Ack<T> = { ok: true; value: T } | { ok: false; error: { code: SignalingErrorCode; message: string } };
 
 /** The only signals Veil sends: a complete (non-trickled) offer or answer, then the offerer's confirm; anything else is refused by both ends. */
+const sdpSchema = z.string().max(LIMITS.maxSdpLength);
+export const offerSignalSchema = z.strictObject({ type: z.literal('offer'), sdp: sdpSchema });
+/** The answer names the offer it answers (SHA-256 of that offer's SDP, as its `answer` link binding commits to): the offerer drops an answer to another. */
+export const answerSignalSchema = z.strictObject({ type: z.literal('answer'), sdp: sdpSchema, offerDigest: b64uBytes(LINK_SDP_DIGEST_BYTES) });
 /** The offerer's key confirmation: the SHA-256 of the answer SDP it received, bound by its `confirm` link binding. */
-export const confirmSignalSchema = z.strictObject({ type: z.literal('confirm'), digest: b64uBytes(LINK_ANSWER_DIGEST_BYTES) });
-export const sdpSignalSchema = z.strictObject({ type: z.enum(['offer', 'answer']), sdp: z.string().max(LIMITS.maxSdpLength) });
-export const peerSignalSchema = z.discriminatedUnion('type', [sdpSignalSchema, confirmSignalSchema]);
+export const confirmSignalSchema = z.strictObject({ type: z.literal('confirm'), digest: b64uBytes(LINK_SDP_DIGEST_BYTES) });
+export const peerSignalSchema = z.discriminatedUnion('type', [offerSignalSchema, answerSignalSchema, confirmSignalSchema]);
 export type PeerSignal = z.infer<typeof peerSignalSchema>;
 
 export const iceServerSchema = z.strictObject({

@@ -1,11 +1,11 @@
-// Link binding: HMAC-SHA-256 under a key derived from one session direction, over room, identities, key pairs and DTLS fingerprints.
+// Link binding: HMAC-SHA-256 under a key derived from one session direction, over room, identities, key pairs, DTLS fingerprints and the SDP answered.
 import { hmac } from '@noble/hashes/hmac.js';
 import type { CryptoBackend } from './backend';
 import { concatBytes, ctEqual, lp8, u32be, u8, utf8, wipe } from './bytes';
 import { hkdfSha256, sha256 } from './primitives';
-import { LINK_ANSWER_DIGEST_BYTES, LINK_BINDING_MAC_BYTES } from '../../protocol/link';
+import { LINK_BINDING_MAC_BYTES, LINK_SDP_DIGEST_BYTES } from '../../protocol/link';
 
-export { LINK_ANSWER_DIGEST_BYTES, LINK_BINDING_MAC_BYTES };
+export { LINK_BINDING_MAC_BYTES, LINK_SDP_DIGEST_BYTES };
 
 export const LINK_BINDING_KEY_INFO = 'veil/v1/link-binding-key\0';
 export const LINK_BINDING_LABEL = 'veil/v1/link-binding\0';
@@ -21,8 +21,19 @@ export interface LinkTranscript {
   senderFingerprint: string;
   /** The other side's fingerprint; empty in an offer. */
   recipientFingerprint: string;
+  /** Answer only: SHA-256 of the offer SDP as the answerer received it (absent in an offer or confirm). */
+  offerDigest?: Uint8Array;
   /** Confirm only: SHA-256 of the answer SDP as the offerer received it (absent in an offer or answer). */
   answerDigest?: Uint8Array;
+}
+
+/** The one digest a role binds: an answer the offer's, a confirm the answer's, an offer none; RangeError on any other mix. */
+function boundDigest(t: LinkTranscript): Uint8Array | undefined {
+  const want = t.role === 'answer' ? t.offerDigest : t.role === 'confirm' ? t.answerDigest : undefined;
+  const stray = t.role === 'answer' ? t.answerDigest : t.role === 'confirm' ? t.offerDigest : (t.offerDigest ?? t.answerDigest);
+  if (stray !== undefined) throw new RangeError('an offer binds no digest, an answer only the offer digest, a confirm only the answer digest');
+  if (t.role !== 'offer' && want?.length !== LINK_SDP_DIGEST_BYTES) throw new RangeError(`a ${t.role} binds a 32-byte SDP digest`);
+  return want;
 }
 
 /** The exact bytes the MAC covers (docs/PROTOCOL.md, "Link binding"). Throws RangeError on a wrong field size. */
@@ -31,12 +42,10 @@ export function linkTranscript(t: LinkTranscript): Uint8Array {
   if (t.senderKeyId.length !== 16 || t.recipientKeyId.length !== 16) throw new RangeError('key ids are 16 bytes');
   if (t.role === 'offer' && t.recipientFingerprint !== '') throw new RangeError('an offer binds no recipient fingerprint');
   if (t.role !== 'offer' && t.recipientFingerprint === '') throw new RangeError('an answer or confirm binds both fingerprints');
-  if (t.role === 'confirm' ? t.answerDigest?.length !== LINK_ANSWER_DIGEST_BYTES : t.answerDigest !== undefined) {
-    throw new RangeError('a confirm (and only a confirm) binds the 32-byte answer digest');
-  }
+  const digest = boundDigest(t);
   const base = concatBytes(utf8(LINK_BINDING_LABEL), u8(LINK_ROLE_BYTE[t.role]), lp8(t.roomId), t.senderIdentityKey, t.recipientIdentityKey,
     t.senderKeyId, u32be(t.senderEpoch), t.recipientKeyId, u32be(t.recipientEpoch), lp8(t.senderFingerprint), lp8(t.recipientFingerprint));
-  return t.answerDigest ? concatBytes(base, t.answerDigest) : base;
+  return digest ? concatBytes(base, digest) : base;
 }
 
 /** HKDF-SHA-256(ikm = the direction's session key, salt = empty, info = label): never the session key itself. */

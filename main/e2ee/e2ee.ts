@@ -152,13 +152,13 @@ export class E2eeService {
     return sealGroupChatAsSelf(this.parts, roomId, fields, plaintext);
   }
 
-  linkBind(roomId: string, peerIdentityKey: string, role: LinkRole, localFp: string, remoteFp: string, answerDigest?: string): Promise<WireLinkBinding> {
-    return linkBind(this.parts, roomId, peerIdentityKey, role, localFp, remoteFp, answerDigest);
+  linkBind(roomId: string, peerIdentityKey: string, role: LinkRole, localFp: string, remoteFp: string, sdpDigest?: string): Promise<WireLinkBinding> {
+    return linkBind(this.parts, roomId, peerIdentityKey, role, localFp, remoteFp, sdpDigest);
   }
 
   linkVerify(roomId: string, peerIdentityKey: string, binding: WireLinkBinding, remoteFp: string, localFp: string,
-    answerDigest?: string): Promise<{ ok: true }> {
-    return linkVerify(this.parts, roomId, peerIdentityKey, binding, remoteFp, localFp, answerDigest);
+    sdpDigest?: string): Promise<{ ok: true }> {
+    return linkVerify(this.parts, roomId, peerIdentityKey, binding, remoteFp, localFp, sdpDigest);
   }
 
   /** Per recipient in the room, a signer of file offers on our current session with them (see file-offers.ts). */

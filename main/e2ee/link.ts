@@ -1,6 +1,6 @@
-// link:bind / link:verify: MACs that tie a WebRTC offer, answer or confirm to the current pairwise session, refused unless every rule holds.
+// link:bind / link:verify: MACs that tie a WebRTC offer, answer or confirm to the current pairwise session and the SDP it answers, refused unless every rule holds.
 import { fromB64u, toB64u } from '../../protocol/encoding';
-import { LINK_ANSWER_DIGEST_BYTES, type LinkRole, type WireLinkBinding } from '../../protocol/link';
+import { LINK_BINDING_VERSION, LINK_SDP_DIGEST_BYTES, type LinkRole, type WireLinkBinding } from '../../protocol/link';
 import { ctEqual, linkBindingMac, verifyLinkBindingMac, type LinkTranscript } from '../crypto';
 import { DomainError } from '../errors';
 import type { E2eeParts } from './parts';
@@ -37,45 +37,45 @@ async function linkContext(p: E2eeParts, what: 'bind' | 'verify', roomId: string
   return { room, session, me: id.publicKey, peerKey: peer.identityKey };
 }
 
-/** Offer: one fingerprint, no digest. Answer: both fingerprints, no digest. Confirm: both fingerprints and the answer's digest. */
+/** Offer: one fingerprint, no digest. Answer: both fingerprints and the offer's digest. Confirm: both fingerprints and the answer's digest. */
 function checkRole(p: E2eeParts, what: 'bind' | 'verify', role: LinkRole, otherFp: string, digest: string,
-  fields: Record<string, string>): Uint8Array | undefined {
+  fields: Record<string, string>): Pick<LinkTranscript, 'offerDigest' | 'answerDigest'> {
   if (role === 'offer' && otherFp !== '') throw refuse(p, what, 'malformed', 'an offer binds only its sender\'s fingerprint', fields);
   if (role !== 'offer' && otherFp === '') throw refuse(p, what, 'malformed', 'an answer or confirm binds both fingerprints', fields);
-  if (role !== 'confirm') {
-    if (digest !== '') throw refuse(p, what, 'malformed', 'only a confirm binds an answer digest', fields);
-    return undefined;
+  if (role === 'offer') {
+    if (digest !== '') throw refuse(p, what, 'malformed', 'an offer binds no SDP digest', fields);
+    return {};
   }
   const bytes = fromB64u(digest);
-  if (!bytes || bytes.length !== LINK_ANSWER_DIGEST_BYTES) {
-    throw refuse(p, what, 'malformed', 'a confirm binds the 32-byte SHA-256 of the answer SDP', fields);
+  if (!bytes || bytes.length !== LINK_SDP_DIGEST_BYTES) {
+    throw refuse(p, what, 'malformed', `an ${role} binds the 32-byte SHA-256 of the ${role === 'answer' ? 'offer' : 'answer'} SDP`, fields);
   }
-  return bytes;
+  return role === 'answer' ? { offerDigest: bytes } : { answerDigest: bytes };
 }
 
-/** Our MAC over an offer (localFp only), an answer (localFp and the offer's remoteFp) or a confirm (both and the answer's digest). */
+/** Our MAC over an offer (localFp only), an answer (localFp, the offer's remoteFp and its digest) or a confirm (both and the answer's digest). */
 export async function linkBind(p: E2eeParts, roomId: string, peerIdentityKey: string, role: LinkRole, localFp: string,
-  remoteFp: string, answerDigest = ''): Promise<WireLinkBinding> {
+  remoteFp: string, sdpDigest = ''): Promise<WireLinkBinding> {
   const fields = { roomId, peerIdentityKey, role };
   const { room, session, me, peerKey } = await linkContext(p, 'bind', roomId, peerIdentityKey);
-  const digest = checkRole(p, 'bind', role, remoteFp, answerDigest, fields);
+  const digests = checkRole(p, 'bind', role, remoteFp, sdpDigest, fields);
   const transcript: LinkTranscript = {
     role, roomId, senderIdentityKey: me, recipientIdentityKey: peerKey,
     senderKeyId: session.myKeyId, senderEpoch: room.current.epoch, recipientKeyId: session.peerKeyId, recipientEpoch: session.peerEpoch,
-    senderFingerprint: localFp, recipientFingerprint: remoteFp, ...(digest ? { answerDigest: digest } : {})
+    senderFingerprint: localFp, recipientFingerprint: remoteFp, ...digests
   };
   const mac = linkBindingMac(session.keys.sendKey, transcript, p.backend);
   p.audit.record('link-bound', { roomId, peerIdentityKey, role, keyId: room.current.keyIdB64, peerKeyId: session.peerKeyIdB64 });
-  return { v: 1, role, senderKeyId: room.current.keyIdB64, recipientKeyId: session.peerKeyIdB64,
+  return { v: LINK_BINDING_VERSION, role, senderKeyId: room.current.keyIdB64, recipientKeyId: session.peerKeyIdB64,
     mac: toB64u(mac) };
 }
 
 /** Checks a peer's binding against the current session's exact key pair and the fingerprints this side sees; fails closed. */
 export async function linkVerify(p: E2eeParts, roomId: string, peerIdentityKey: string, binding: WireLinkBinding, remoteFp: string,
-  localFp: string, answerDigest = ''): Promise<{ ok: true }> {
+  localFp: string, sdpDigest = ''): Promise<{ ok: true }> {
   const fields = { roomId, peerIdentityKey, role: binding.role };
   const { room, session, me, peerKey } = await linkContext(p, 'verify', roomId, peerIdentityKey);
-  const digest = checkRole(p, 'verify', binding.role, localFp, answerDigest, fields);
+  const digests = checkRole(p, 'verify', binding.role, localFp, sdpDigest, fields);
   const senderKeyId = fromB64u(binding.senderKeyId);
   const recipientKeyId = fromB64u(binding.recipientKeyId);
   const mac = fromB64u(binding.mac);
@@ -86,7 +86,7 @@ export async function linkVerify(p: E2eeParts, roomId: string, peerIdentityKey: 
   const transcript: LinkTranscript = {
     role: binding.role, roomId, senderIdentityKey: peerKey, recipientIdentityKey: me,
     senderKeyId: session.peerKeyId, senderEpoch: session.peerEpoch, recipientKeyId: session.myKeyId, recipientEpoch: room.current.epoch,
-    senderFingerprint: remoteFp, recipientFingerprint: localFp, ...(digest ? { answerDigest: digest } : {})
+    senderFingerprint: remoteFp, recipientFingerprint: localFp, ...digests
   };
   if (!verifyLinkBindingMac(session.keys.recvKey, transcript, mac, p.backend)) {
     throw refuse(p, 'verify', 'signature', 'the link binding does not verify for this session and these fingerprints', fields);

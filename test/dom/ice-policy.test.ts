@@ -99,7 +99,7 @@ describe('candidate filter', () => {
 
 describe('PeerLink under a relay-only configuration', () => {
   beforeEach(() => { installMediaStream(); created.length = 0; });
-  const binding = (role: 'offer' | 'answer' | 'confirm'): WireLinkBinding => ({ v: 1, role, senderKeyId: 'A'.repeat(22), recipientKeyId: 'B'.repeat(22), mac: 'C'.repeat(43) });
+  const binding = (role: 'offer' | 'answer' | 'confirm'): WireLinkBinding => ({ v: 2, role, senderKeyId: 'A'.repeat(22), recipientKeyId: 'B'.repeat(22), mac: 'C'.repeat(43) });
   const settle = async () => { for (let i = 0; i < 5; i++) await Promise.resolve(); await new Promise((r) => setTimeout(r, 0)); };
   function makeLink(initiator: boolean) {
     const sent: { type: string; sdp?: string; digest?: string }[] = [];

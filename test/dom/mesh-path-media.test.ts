@@ -7,11 +7,12 @@ import { created, FakePeer, FakeStream, FakeTrack, installMediaStream, type Fake
 
 vi.mock('simple-peer', () => ({ default: FakePeer }));
 const { Mesh } = await import('../../renderer/src/rtc/mesh');
+const { sdpDigest } = await import('../../renderer/src/rtc/peer-link');
 
 const fp = (b: string) => `sha-256 ${Array.from({ length: 32 }, () => b).join(':')}`;
 const sdp = (f: string) => 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\n'
   + `m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\na=fingerprint:${f}\r\n`;
-const binding = (role: 'offer' | 'answer' | 'confirm'): WireLinkBinding => ({ v: 1, role, senderKeyId: 'A'.repeat(22), recipientKeyId: 'B'.repeat(22), mac: 'C'.repeat(43) });
+const binding = (role: 'offer' | 'answer' | 'confirm'): WireLinkBinding => ({ v: 2, role, senderKeyId: 'A'.repeat(22), recipientKeyId: 'B'.repeat(22), mac: 'C'.repeat(43) });
 const PEERS = [['K1', 'mmmmmmm1', 'BB'], ['K2', 'mmmmmmm2', 'CC'], ['K3', 'mmmmmmm3', 'DD']] as const;
 
 function setup() {
@@ -38,7 +39,7 @@ function setup() {
     const peer = created[created.length - 1]!;
     peer.emit('signal', { type: 'offer', sdp: sdp(fp('AA')) });
     await vi.waitFor(() => expect(sent.some((s) => s.to === peerId && s.type === 'offer')).toBe(true));
-    mesh.onSignal(peerId, { type: 'answer', sdp: sdp(fp(byte)) }, binding('answer'));
+    mesh.onSignal(peerId, { type: 'answer', sdp: sdp(fp(byte)), offerDigest: await sdpDigest(sdp(fp('AA'))) }, binding('answer'));
     await vi.waitFor(() => expect(peer.signals).toHaveLength(1));
     peer._pc.remoteTrack('audio');
     peer._pc.remoteTrack('video');

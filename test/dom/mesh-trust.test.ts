@@ -6,10 +6,11 @@ import { createAppStore } from '../../renderer/src/store';
 import { created, FakePeer, installMediaStream } from './fake-rtc';
 
 vi.mock('simple-peer', () => ({ default: FakePeer }));
-const { Mesh, PENDING_TRUST_REASON, DROPPED_BUSY, DROPPED_EARLY_ANSWER, DROPPED_REFUSED, TIMEOUT_RETRIES } = await import('../../renderer/src/rtc/mesh');
-const { CONNECT_TIMEOUT_MS, NOT_IN_TIME } = await import('../../renderer/src/rtc/peer-link');
+const { Mesh, PENDING_TRUST_REASON, DROPPED_BUSY, DROPPED_EARLY_ANSWER, DROPPED_OTHER_OFFER_ANSWER, DROPPED_REFUSED, TIMEOUT_RETRIES } =
+  await import('../../renderer/src/rtc/mesh');
+const { CONNECT_TIMEOUT_MS, NOT_IN_TIME, sdpDigest } = await import('../../renderer/src/rtc/peer-link');
 
-const B: WireLinkBinding = { v: 1, role: 'offer', senderKeyId: 'A'.repeat(22), recipientKeyId: 'B'.repeat(22), mac: 'C'.repeat(43) };
+const B: WireLinkBinding = { v: 2, role: 'offer', senderKeyId: 'A'.repeat(22), recipientKeyId: 'B'.repeat(22), mac: 'C'.repeat(43) };
 const OFFER = { type: 'offer' as const, sdp: `v=0\r\nm=audio 9 X 0\r\na=fingerprint:sha-256 ${Array(32).fill('AA').join(':')}\r\n` };
 
 function setup(selfId: string, verifyImpl: () => Promise<void> = async () => {}) {
@@ -79,7 +80,7 @@ describe('trust gates media', () => {
     const { store, mesh } = setup('zzzzzzzz');
     store.getState().upsertPeer('K', { trust: 'known' });
     store.getState().resolveKeyChange('K');
-    mesh.onSignal('mmmmmmmm', { type: 'answer', sdp: OFFER.sdp }, { ...B, role: 'answer' });
+    mesh.onSignal('mmmmmmmm', { type: 'answer', sdp: OFFER.sdp, offerDigest: 'Q'.repeat(43) }, { ...B, role: 'answer' });
     expect(created).toHaveLength(0);
     expect(store.getState().security.refusals['refused: answer with no link to answer']).toBe(1);
   });
@@ -90,11 +91,35 @@ describe('trust gates media', () => {
     store.getState().resolveKeyChange('K');
     mesh.ensure('K');
     expect(created).toHaveLength(1);
-    mesh.onSignal('mmmmmmmm', { type: 'answer', sdp: OFFER.sdp }, { ...B, role: 'answer' });
+    mesh.onSignal('mmmmmmmm', { type: 'answer', sdp: OFFER.sdp, offerDigest: 'Q'.repeat(43) }, { ...B, role: 'answer' });
     expect(store.getState().security.refusals[DROPPED_EARLY_ANSWER]).toBe(1);
     expect(verify).not.toHaveBeenCalled();
     expect(mesh.links.size).toBe(1);
     expect(store.getState().peers.K!.conn).toBe('connecting');
+  });
+
+  it('an answer naming another offer (late or replayed, to a link this one replaced) is dropped and counted, never verified; the real one connects', async () => {
+    const { store, mesh, verify } = setup('aaaaaaaa');
+    store.getState().upsertPeer('K', { trust: 'known' });
+    store.getState().resolveKeyChange('K');
+    mesh.ensure('K');
+    const peer = created[0]!;
+    const ourOffer = `${OFFER.sdp}a=x:second-link\r\n`;
+    peer.emit('signal', { type: 'offer', sdp: ourOffer });
+    await vi.waitFor(() => expect(mesh.links.get('K')!.offerSent).toBe(true));
+    const answerSdp = OFFER.sdp.replace(/AA/g, 'BB');
+    // The answer to an earlier offer of this pair: same session, same certificates, a binding that verified back then.
+    mesh.onSignal('mmmmmmmm', { type: 'answer', sdp: answerSdp, offerDigest: await sdpDigest(OFFER.sdp) }, { ...B, role: 'answer' });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(store.getState().security.refusals[DROPPED_OTHER_OFFER_ANSWER]).toBe(1);
+    expect(verify).not.toHaveBeenCalled();
+    expect(peer.signals).toEqual([]);
+    expect(store.getState().peers.K!.conn).toBe('connecting');
+    const digest = await sdpDigest(ourOffer);
+    mesh.onSignal('mmmmmmmm', { type: 'answer', sdp: answerSdp, offerDigest: digest }, { ...B, role: 'answer' });
+    await vi.waitFor(() => expect(peer.signals).toHaveLength(1));
+    expect(verify).toHaveBeenCalledWith('K', { ...B, role: 'answer' }, `sha-256 ${Array(32).fill('BB').join(':')}`, `sha-256 ${Array(32).fill('AA').join(':')}`, digest);
+    mesh.stop();
   });
 
   it('a refused peer\'s further offers are dropped and counted until its session changes or "Try again"', async () => {

@@ -10,7 +10,9 @@ const fp = (b: string) => `sha-256 ${Array.from({ length: 32 }, () => b).join(':
 const [FA, FB, FX] = [fp('AA'), fp('BB'), fp('EE')];
 const sdp = (f: string, media = 'm=audio 9 UDP/TLS/RTP/SAVPF 111\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\n') =>
   `v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n${media}a=fingerprint:${f}\r\n`;
-const binding = (role: 'offer' | 'answer' | 'confirm'): WireLinkBinding => ({ v: 1, role, senderKeyId: 'A'.repeat(22), recipientKeyId: 'B'.repeat(22), mac: 'C'.repeat(43) });
+/** What an answer to the offerer's `sdp(FA)` names. */
+const OD = await sdpDigest(sdp(FA));
+const binding = (role: 'offer' | 'answer' | 'confirm'): WireLinkBinding => ({ v: 2, role, senderKeyId: 'A'.repeat(22), recipientKeyId: 'B'.repeat(22), mac: 'C'.repeat(43) });
 
 function makeLink(initiator: boolean, verifyOk = true) {
   const events: string[] = [];
@@ -69,11 +71,13 @@ describe('PeerLink', () => {
     ['a pranswer', { type: 'pranswer', sdp: sdp(FB) }, binding('answer')],
     ['a rollback', { type: 'rollback', sdp: '' }, binding('answer')],
     ['an unknown type', { type: 'candidate', candidate: {} }, binding('answer')],
-    ['an answer without binding', { type: 'answer', sdp: sdp(FB) }, undefined],
+    ['an answer without binding', { type: 'answer', sdp: sdp(FB), offerDigest: OD }, undefined],
     ['an offer to the initiator', { type: 'offer', sdp: sdp(FB) }, binding('offer')],
-    ['an answer whose binding says offer', { type: 'answer', sdp: sdp(FB) }, binding('offer')],
-    ['an answer with two fingerprints', { type: 'answer', sdp: sdp(FB) + `a=fingerprint:${FX}\r\n` }, binding('answer')],
-    ['an answer with extra media sections', { type: 'answer', sdp: sdp(FB, 'm=audio 9 X 0\r\nm=audio 9 X 0\r\n') }, binding('answer')]
+    ['an answer whose binding says offer', { type: 'answer', sdp: sdp(FB), offerDigest: OD }, binding('offer')],
+    ['an answer with two fingerprints', { type: 'answer', sdp: sdp(FB) + `a=fingerprint:${FX}\r\n`, offerDigest: OD }, binding('answer')],
+    ['an answer naming another offer', { type: 'answer', sdp: sdp(FB), offerDigest: 'Q'.repeat(43) }, binding('answer')],
+    ['an answer naming no offer', { type: 'answer', sdp: sdp(FB) }, binding('answer')],
+    ['an answer with extra media sections', { type: 'answer', sdp: sdp(FB, 'm=audio 9 X 0\r\nm=audio 9 X 0\r\n'), offerDigest: OD }, binding('answer')]
   ])('refuses %s: closed refused, never given to simple-peer', async (_what, signal, b) => {
     const { link, peer, closes, settle } = makeLink(true);
     peer.emit('signal', { type: 'offer', sdp: sdp(FA) });
@@ -90,7 +94,7 @@ describe('PeerLink', () => {
     const bad = makeLink(true, false);
     bad.peer.emit('signal', { type: 'offer', sdp: sdp(FA) });
     await bad.settle();
-    bad.link.receive({ type: 'answer', sdp: sdp(FB) }, binding('answer'));
+    bad.link.receive({ type: 'answer', sdp: sdp(FB), offerDigest: OD }, binding('answer'));
     await bad.settle();
     expect(bad.peer.signals).toEqual([]);
     expect(bad.closes[0]).toMatchObject({ refused: true, reason: 'refused: link binding rejected (bad-signature: no)' });
@@ -98,11 +102,11 @@ describe('PeerLink', () => {
     good.peer.emit('signal', { type: 'offer', sdp: sdp(FA) });
     await good.settle();
     expect(good.bind).toHaveBeenCalledWith('offer', FA, '', '');
-    good.link.receive({ type: 'answer', sdp: sdp(FB) }, binding('answer'));
+    good.link.receive({ type: 'answer', sdp: sdp(FB), offerDigest: OD }, binding('answer'));
     await good.settle();
-    expect(good.verify).toHaveBeenCalledWith(binding('answer'), FB, FA, '');
+    expect(good.verify).toHaveBeenCalledWith(binding('answer'), FB, FA, OD);
     expect(good.peer.signals).toHaveLength(1);
-    good.link.receive({ type: 'answer', sdp: sdp(FX) }, binding('answer'));
+    good.link.receive({ type: 'answer', sdp: sdp(FX), offerDigest: OD }, binding('answer'));
     await good.settle();
     await vi.waitFor(() => expect(good.closes).toHaveLength(1));
     expect(good.peer.signals).toHaveLength(1);
@@ -113,7 +117,7 @@ describe('PeerLink', () => {
     const { link, peer, pc, events, settle } = makeLink(true);
     peer.emit('signal', { type: 'offer', sdp: sdp(FA) });
     await settle();
-    link.receive({ type: 'answer', sdp: sdp(FB) }, binding('answer'));
+    link.receive({ type: 'answer', sdp: sdp(FB), offerDigest: OD }, binding('answer'));
     await settle();
     const dc = peer._channel!;
     dc.readyState = 'open';
@@ -132,7 +136,7 @@ describe('PeerLink', () => {
     const files = Object.assign(new EventTarget(), { readyState: 'open', label: 'veil-files' });
     pc.dispatchEvent(Object.assign(new Event('datachannel'), { channel: files }));
     link.receive({ type: 'offer', sdp: sdp(FB) }, binding('offer'));
-    await settle();
+    await vi.waitFor(() => expect(created[created.length - 1]!.signals).toHaveLength(1));
     created[created.length - 1]!.emit('signal', { type: 'answer', sdp: sdp(FA) });
     await settle();
     const digest = await sdpDigest(sdp(FA));
@@ -153,7 +157,7 @@ describe('PeerLink', () => {
     const { link, peer, pc, events, streams, data, local, settle } = makeLink(true);
     peer.emit('signal', { type: 'offer', sdp: sdp(FA) });
     await settle();
-    link.receive({ type: 'answer', sdp: sdp(FB) }, binding('answer'));
+    link.receive({ type: 'answer', sdp: sdp(FB), offerDigest: OD }, binding('answer'));
     await settle();
     pc.remoteTrack('audio');
     pc.remoteTrack('video');
@@ -177,7 +181,7 @@ describe('PeerLink', () => {
     const other = makeLink(true);
     other.peer.emit('signal', { type: 'offer', sdp: sdp(FA) });
     await other.settle();
-    other.link.receive({ type: 'answer', sdp: sdp(FB) }, binding('answer'));
+    other.link.receive({ type: 'answer', sdp: sdp(FB), offerDigest: OD }, binding('answer'));
     await other.settle();
     other.pc.remoteTrack('video');
     other.pc.liveFingerprint = FX;
@@ -189,7 +193,7 @@ describe('PeerLink', () => {
     const none = makeLink(true);
     none.peer.emit('signal', { type: 'offer', sdp: sdp(FA) });
     await none.settle();
-    none.link.receive({ type: 'answer', sdp: sdp(FB) }, binding('answer'));
+    none.link.receive({ type: 'answer', sdp: sdp(FB), offerDigest: OD }, binding('answer'));
     await none.settle();
     none.pc.connect();
     await vi.waitFor(() => expect(none.closes).toHaveLength(1), { timeout: 10_000 });
@@ -200,23 +204,22 @@ describe('PeerLink', () => {
   it('the answerer opens recvonly transceivers for sending during the remote offer, and binds both fingerprints', async () => {
     const { link, peer, pc, bind, verify, sentSignals, settle } = makeLink(false);
     link.receive({ type: 'offer', sdp: sdp(FA) }, binding('offer'));
-    await settle();
-    expect(verify).toHaveBeenCalledWith(binding('offer'), FA, '', '');
+    await vi.waitFor(() => expect(verify).toHaveBeenCalledWith(binding('offer'), FA, '', ''));
     const t = pc.remoteTrack('audio');
     expect(t.direction).toBe('sendrecv');
     peer.emit('signal', { type: 'answer', sdp: sdp(FB) });
     peer.emit('signal', { type: 'renegotiate', renegotiate: true });
     await settle();
-    await vi.waitFor(() => expect(bind).toHaveBeenCalledWith('answer', FB, FA, ''));
+    await vi.waitFor(() => expect(bind).toHaveBeenCalledWith('answer', FB, FA, OD));
     await vi.waitFor(() => expect(sentSignals).toHaveLength(1));
-    expect(sentSignals).toEqual([[{ type: 'answer', sdp: sdp(FB) }, binding('answer')]]);
+    expect(sentSignals).toEqual([[{ type: 'answer', sdp: sdp(FB), offerDigest: OD }, binding('answer')]]);
   });
 
   it('the offerer confirms the exact answer it verified', async () => {
     const { link, peer, bind, sentSignals, settle } = makeLink(true);
     peer.emit('signal', { type: 'offer', sdp: sdp(FA) });
     await settle();
-    link.receive({ type: 'answer', sdp: sdp(FB) }, binding('answer'));
+    link.receive({ type: 'answer', sdp: sdp(FB), offerDigest: OD }, binding('answer'));
     await vi.waitFor(() => expect(sentSignals).toHaveLength(2));
     const digest = await sdpDigest(sdp(FB));
     expect(bind).toHaveBeenLastCalledWith('confirm', FA, FB, digest);

@@ -21,7 +21,7 @@ const bundle = { v: 1, identityKey: b64(32), roomId: 'r', keyId: b64(16), epoch:
 const rotation = { v: 1, type: 'rotate', identityKey: b64(32), roomId: 'r', epoch: 2, previousKeyId: b64(16), bundle, issuedAt: 3, signature: b64(64) };
 const revocation = { v: 1, type: 'revoke', identityKey: b64(32), roomId: 'r', keyId: b64(16), epoch: 2, issuedAt: 3, signature: b64(64) };
 const held = { v: 1, signer: b64(32), roomId: 'r', subject: b64(32, 'B'), subjectKeyId: b64(16), issuedAt: 3, signature: b64(64) };
-const binding = { v: 1, role: 'offer', senderKeyId: b64(16), recipientKeyId: b64(16), mac: b64(32) };
+const binding = { v: 2, role: 'offer', senderKeyId: b64(16), recipientKeyId: b64(16), mac: b64(32) };
 const from = 'peer-0001';
 const sig = 'A'.repeat(27) + '=';
 const sfuPath = { path: 'sfu', url: 'wss://sfu.example.org/janus', room: 1234, token: `1700000000,janus,janus.plugin.videoroom:${sig}`,

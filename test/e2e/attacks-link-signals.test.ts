@@ -9,6 +9,7 @@ import { Harness, type Peer } from './harness/index';
 import { credentialsOf, forgeCredential, happensWithin, leaveIfInCall, MESH_TIMEOUT_RETRIES, tileOf, type TileView } from './harness/link-attacks';
 import { waitUntil } from './harness/peer';
 import { e2eNotReadyReason } from './harness/ready';
+import { sdpDigestB64u } from './harness/sdp-digest';
 
 const notReady = await e2eNotReadyReason();
 /** Joins, up to three links of 20 s each when the victim drops the signals, the no-retry window, on a loaded host. */
@@ -40,7 +41,8 @@ const VECTORS: Vector[] = [
       const fp = fingerprintOf(sdp)!;
       const forged = Object.fromEntries(Object.entries(credentialsOf(c.offer))
         .map(([k, v]) => [k, forgeCredential(v, fp, c.bob.identityKey!, 'answer')]));
-      return [fromBob(c, { type: 'answer', sdp }, forged)];
+      // Named for the victim's own offer (the server saw it), so only the forged binding can refuse it.
+      return [fromBob(c, { type: 'answer', sdp, offerDigest: await sdpDigestB64u(String((c.offer.signal as Json).sdp)) }, forged)];
     } },
   { name: 'rollback, then a pranswer', victimOffers: true, offers: 1 + MESH_TIMEOUT_RETRIES,
     attack: async (c) => {

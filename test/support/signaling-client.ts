@@ -147,4 +147,4 @@ export async function until(cond: () => boolean, ms = 10_000, every = 20): Promi
 
 /** A well-formed link binding: the server relays it opaquely and cannot check its MAC. */
 export const bindingFor = (role: 'offer' | 'answer') =>
-  ({ v: 1, role, senderKeyId: 'A'.repeat(22), recipientKeyId: 'B'.repeat(22), mac: 'C'.repeat(43) });
+  ({ v: 2, role, senderKeyId: 'A'.repeat(22), recipientKeyId: 'B'.repeat(22), mac: 'C'.repeat(43) });

@@ -28,6 +28,7 @@ export const DROPPED_BUSY = 'dropped: offer while another is being verified';
 export const DROPPED_FLOOD = 'dropped: too many offers from this peer';
 /** An answer reaching a fresh link of ours before its offer left: a late answer to the link it replaced (or forged). */
 export const DROPPED_EARLY_ANSWER = 'dropped: answer before our offer (a late answer to an earlier link?)';
+export const DROPPED_OTHER_OFFER_ANSWER = 'dropped: answer to another offer (a late or replayed answer to an earlier link?)';
 export const PENDING_TRUST_REASON = 'pending-trust: this identity key changed; accept or refuse the change to connect';
 
 /** A peer whose identity key change awaits a decision gets no link at all: no offer, no answer, no media. */
@@ -251,6 +252,9 @@ export class Mesh {
     // Not applied and not the link's end: after a timeout the new link's offer may still be in main when the answer to
     // the old one arrives, and closing on it would refuse the peer for good.
     if (signal.type === 'answer' && link.initiator && !link.offerSent) return this.refuseStray(p, DROPPED_EARLY_ANSWER);
+    // Same rule one link later: an answer naming an offer other than this link's is not its answer (its binding, which
+    // commits to that offer, would not verify here either), so it is dropped, not the link's end.
+    if (signal.type === 'answer' && link.initiator && signal.offerDigest !== link.sentOfferDigest) return this.refuseStray(p, DROPPED_OTHER_OFFER_ANSWER);
     link.receive(signal, binding);
   }
 

@@ -16,10 +16,10 @@ export interface PeerLinkOptions {
   config: RTCConfiguration;
   /** The RTCPeerConnection for this link, made with `config` (a warm spare, rtc/spare-connection.ts); default: a new one. */
   makePc?(): RTCPeerConnection;
-  /** link:bind in main: our MAC over our fingerprint (and, in an answer, the offer's; in a confirm, both and the answer's digest). */
-  bind(role: LinkRole, localFp: string, remoteFp: string, answerDigest: string): Promise<WireLinkBinding>;
+  /** link:bind in main: our MAC over our fingerprint (in an answer, also the offer's and the offer's digest; in a confirm, both and the answer's digest). */
+  bind(role: LinkRole, localFp: string, remoteFp: string, sdpDigest: string): Promise<WireLinkBinding>;
   /** link:verify in main: throws to refuse. */
-  verify(binding: WireLinkBinding, remoteFp: string, localFp: string, answerDigest: string): Promise<void>;
+  verify(binding: WireLinkBinding, remoteFp: string, localFp: string, sdpDigest: string): Promise<void>;
   send(signal: PeerSignal, binding: WireLinkBinding): void;
   onState(state: 'connecting' | 'connected'): void;
   /** The live transport showed the bound certificate and the data channel is open: chat and files may flow. */
@@ -48,7 +48,7 @@ export const CONNECT_TIMEOUT_MS = 20_000;
 export const CONNECT_CAP_MS = 60_000;
 export const NOT_IN_TIME = 'refused: not authenticated in time';
 
-/** b64u SHA-256 of an SDP string's UTF-8 bytes: what a confirm binds (docs/PROTOCOL.md §8). */
+/** b64u SHA-256 of an SDP string's UTF-8 bytes: what an answer (the offer's) and a confirm (the answer's) bind (docs/PROTOCOL.md §8). */
 export async function sdpDigest(sdp: string): Promise<string> {
   const d = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(sdp)));
   let bin = '';
@@ -75,6 +75,10 @@ export class PeerLink {
   private liveMatched = false;
   /** Answerer: digest of the answer we sent; the confirm must bind exactly this. */
   private sentAnswerDigest: string | null = null;
+  /** Answerer: digest of the offer we verified, which our answer names and binds. */
+  private receivedOfferDigest: string | null = null;
+  /** Initiator: digest of the offer we sent; only an answer bound to exactly this one is applied. */
+  sentOfferDigest: string | null = null;
   private confirmed = false;
   private channelOpen = false;
   private ready = false;
@@ -196,17 +200,22 @@ export class PeerLink {
       // Under "always relay" only relay candidates leave; the answer digest covers exactly the SDP that is sent.
       const policed = localSdpForPolicy(signal.sdp, this.o.config);
       if (!policed.ok) return this.close(`refused: ${policed.reason}`, true);
+      const digest = await sdpDigest(policed.sdp);
+      // Both at once: an answer is matched against our offer's digest from the moment the offer counts as sent.
       this.localFp = fp;
-      if (role === 'answer') this.sentAnswerDigest = await sdpDigest(policed.sdp);
-      const binding = await this.o.bind(role, fp, remote, '');
+      if (role === 'offer') this.sentOfferDigest = digest;
+      else this.sentAnswerDigest = digest;
+      const offerDigest = role === 'answer' ? this.receivedOfferDigest : '';
+      if (offerDigest === null) return this.close('refused: answer before a verified offer', true);
+      const binding = await this.o.bind(role, fp, remote, offerDigest);
       if (this.closed) return;
-      this.o.send({ type: role, sdp: policed.sdp }, binding);
+      this.o.send(role === 'offer' ? { type: 'offer', sdp: policed.sdp } : { type: 'answer', sdp: policed.sdp, offerDigest }, binding);
       this.stepped();
     }).catch((err: unknown) => this.close(`refused: could not bind our DTLS fingerprint (${errorText(err)})`, true));
   }
 
   /** Remote signals apply in order; only the one offer (answerer) or answer (initiator) whose binding verified reaches simple-peer. */
-  receive(signal: { type?: unknown; sdp?: unknown; digest?: unknown }, binding: WireLinkBinding | undefined): void {
+  receive(signal: { type?: unknown; sdp?: unknown; digest?: unknown; offerDigest?: unknown }, binding: WireLinkBinding | undefined): void {
     this.inChain = this.inChain.then(async () => {
       if (this.closed) return;
       if (signal.type === 'confirm') return this.receiveConfirm(signal.digest, binding);
@@ -221,13 +230,17 @@ export class PeerLink {
       const m = mediaSections(signal.sdp);
       if (m.audio > 1 || m.video > 1 || m.other > 0) return this.close('refused: remote SDP has unexpected media sections', true);
       const localFp = signal.type === 'answer' ? this.localFp : '';
-      if (localFp === null) return this.close('refused: answer before our offer', true);
+      if (localFp === null || (signal.type === 'answer' && this.sentOfferDigest === null)) return this.close('refused: answer before our offer', true);
+      // The mesh drops an answer naming another offer before it gets here; main checks the MAC against our own digest.
+      if (signal.type === 'answer' && signal.offerDigest !== this.sentOfferDigest) return this.close('refused: answer to another offer', true);
+      const offerDigest = signal.type === 'offer' ? await sdpDigest(signal.sdp) : '';
       try {
-        await this.o.verify(binding, fps[0]!, localFp, '');
+        await this.o.verify(binding, fps[0]!, localFp, signal.type === 'answer' ? this.sentOfferDigest! : '');
       } catch (err) {
         return this.close(`refused: link binding rejected (${errorText(err)})`, true);
       }
       if (this.closed) return;
+      if (signal.type === 'offer') this.receivedOfferDigest = offerDigest;
       this.boundRemoteFp = fps[0]!;
       this.gotRemoteDescription = true;
       this.remoteSdp = signal.sdp;

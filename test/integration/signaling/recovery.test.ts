@@ -29,7 +29,7 @@ describe('connection state recovery', () => {
     await until(() => b.joins === 2);
     const again = await a.next('room:joined');
     expect(again.member.displayName).toBe('tester');
-    expectOk(await b.call('signal:relay', { to: ja.selfId, signal: { type: 'answer', sdp: 'x' }, binding: bindingFor('answer') }));
+    expectOk(await b.call('signal:relay', { to: ja.selfId, signal: { type: 'answer', sdp: 'x', offerDigest: 'A'.repeat(43) }, binding: bindingFor('answer') }));
     expect(errorCode(await b.join('r'))).toBe('already-in-room');
   });
 
@@ -48,7 +48,7 @@ describe('connection state recovery', () => {
     await a.next('room:left');
     await until(() => b.socket.connected);
     expect(b.socket.recovered).toBe(true);
-    expect(errorCode(await b.call('signal:relay', { to: ja.selfId, signal: { type: 'answer', sdp: 'x' }, binding: bindingFor('answer') }))).toBe('not-in-room');
+    expect(errorCode(await b.call('signal:relay', { to: ja.selfId, signal: { type: 'answer', sdp: 'x', offerDigest: 'A'.repeat(43) }, binding: bindingFor('answer') }))).toBe('not-in-room');
     expect(a.pending('signal:relay')).toEqual([]);
     // Nor does it still receive the room's broadcasts: a publish reaches a member, and b's next ack comes after it.
     const c = await h.client(s.url);

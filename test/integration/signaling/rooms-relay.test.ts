@@ -55,7 +55,7 @@ describe('rooms and presence', () => {
   });
 });
 
-const BINDING = { v: 1, role: 'offer', senderKeyId: 'A'.repeat(22), recipientKeyId: 'B'.repeat(22), mac: 'C'.repeat(43) };
+const BINDING = { v: 2, role: 'offer', senderKeyId: 'A'.repeat(22), recipientKeyId: 'B'.repeat(22), mac: 'C'.repeat(43) };
 
 describe('relay', () => {
   it('relays a bound offer and answer to one named peer with a server-stamped from; refuses other signals', async () => {
@@ -68,7 +68,7 @@ describe('relay', () => {
     expectOk(await a.call('signal:relay', { to: jb.selfId, signal: offer, binding: BINDING }));
     const got = await b.next('signal:relay');
     expect(got).toEqual({ from: ja.selfId, signal: offer, binding: BINDING });
-    const answer = { type: 'answer', sdp: 'v=0\r\n' };
+    const answer = { type: 'answer', sdp: 'v=0\r\n', offerDigest: 'A'.repeat(43) };
     expectOk(await b.call('signal:relay', { to: ja.selfId, signal: answer, binding: { ...BINDING, role: 'answer' } }));
     expect((await a.next('signal:relay')).signal).toEqual(answer);
     const cand = { type: 'candidate', candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host', sdpMLineIndex: 0, sdpMid: '0' } };
@@ -86,7 +86,7 @@ describe('relay', () => {
     const ja = expectOk(await a.join('r'));
     const jb = expectOk(await b.join('r'));
     const jx = expectOk(await x.join('other'));
-    const answer = { type: 'answer', sdp: 'x' };
+    const answer = { type: 'answer', sdp: 'x', offerDigest: 'A'.repeat(43) };
     const bound = { ...BINDING, role: 'answer' };
     const spoof = await a.call('signal:relay', { to: jb.selfId, from: jx.selfId, signal: answer, binding: bound });
     expect(errorCode(spoof)).toBe('bad-request');

@@ -1,4 +1,5 @@
-// Link binding crypto: the frozen known-answer vectors (offer, answer, confirm) on every backend, and every transcript field (and the key) changing the MAC.
+// Link binding crypto: the known-answer vectors (offer, answer, confirm; written by scripts/link-binding-vectors.py) on every backend, and every transcript field (and the key) changing the MAC.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +12,7 @@ import { hex } from './vectors-dir';
 
 interface VectorCase { role: 'offer' | 'answer' | 'confirm'; roomId: string; senderIdentityKey: string; recipientIdentityKey: string; senderKeyId: string;
   senderEpoch: number; recipientKeyId: string; recipientEpoch: number; senderFingerprint: string; recipientFingerprint: string;
-  answerSdp?: string; answerDigest?: string; transcript: string; mac: string }
+  offerSdp?: string; offerDigest?: string; answerSdp?: string; answerDigest?: string; transcript: string; mac: string }
 const file = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../vectors/veil/link-binding.json');
 const vec = JSON.parse(readFileSync(file, 'utf8')) as { directionKey: string; bindKey: string; cases: VectorCase[] };
 
@@ -19,19 +20,22 @@ const toTranscript = (c: VectorCase): LinkTranscript => ({
   role: c.role, roomId: c.roomId, senderIdentityKey: hex(c.senderIdentityKey), recipientIdentityKey: hex(c.recipientIdentityKey),
   senderKeyId: hex(c.senderKeyId), senderEpoch: c.senderEpoch, recipientKeyId: hex(c.recipientKeyId), recipientEpoch: c.recipientEpoch,
   senderFingerprint: c.senderFingerprint, recipientFingerprint: c.recipientFingerprint,
+  ...(c.offerDigest ? { offerDigest: hex(c.offerDigest) } : {}),
   ...(c.answerDigest ? { answerDigest: hex(c.answerDigest) } : {})
 });
 const flip = (b: Uint8Array) => { const o = b.slice(); o[o.length - 1]! ^= 1; return o; };
-const withoutDigest = (t: LinkTranscript): LinkTranscript => { const { answerDigest: _drop, ...rest } = t; void _drop; return rest; };
+const withoutDigest = (t: LinkTranscript): LinkTranscript => { const { answerDigest: _a, offerDigest: _o, ...rest } = t; void _a; void _o; return rest; };
 const FP2 = 'sha-256 ' + Array.from({ length: 32 }, () => 'AA').join(':');
 
 describe('link binding', () => {
-  it('matches the frozen vector (bind key, transcript bytes, MAC)', () => {
+  it('matches the vectors (bind key, transcript bytes, MAC) and the SDP digests they bind', () => {
     const key = hex(vec.directionKey);
     expect(toHex(linkBindingKey(key))).toBe(vec.bindKey);
     expect(vec.cases.map((c) => c.role)).toEqual(['offer', 'answer', 'confirm']);
     const confirm = vec.cases[2]!;
     expect(toHex(sha256(new TextEncoder().encode(confirm.answerSdp!)))).toBe(confirm.answerDigest);
+    const answer = vec.cases[1]!;
+    expect(toHex(sha256(new TextEncoder().encode(answer.offerSdp!)))).toBe(answer.offerDigest);
     for (const c of vec.cases) {
       const t = toTranscript(c);
       expect(toHex(linkTranscript(t))).toBe(c.transcript);
@@ -40,8 +44,15 @@ describe('link binding', () => {
     }
   });
 
+  it('the second implementation (scripts/link-binding-vectors.py, Python stdlib) writes exactly this file', () => {
+    const script = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../scripts/link-binding-vectors.py');
+    const run = spawnSync('python3', [script, '--check'], { encoding: 'utf8' });
+    expect(run.error, 'python3 runs').toBeUndefined();
+    expect({ status: run.status, stderr: run.stderr.trim() }).toEqual({ status: 0, stderr: '' });
+  });
+
   for (const b of allBackends) {
-    it(`${b.name}: derives the frozen bind key and MACs, and verifies them`, () => {
+    it(`${b.name}: derives the vectors' bind key and MACs, and verifies them`, () => {
       const key = hex(vec.directionKey);
       expect(toHex(linkBindingKey(key, b))).toBe(vec.bindKey);
       for (const c of vec.cases) {
@@ -58,7 +69,10 @@ describe('link binding', () => {
     const t = toTranscript(answer);
     const mac = hex(answer.mac);
     const variants: [string, LinkTranscript][] = [
-      ['role', { ...t, role: 'offer', recipientFingerprint: '' }],
+      ['role', { ...withoutDigest(t), role: 'offer', recipientFingerprint: '' }],
+      ['as a confirm over the same digest', { ...withoutDigest(t), role: 'confirm', answerDigest: t.offerDigest! }],
+      ['digest of another offer', { ...t, offerDigest: sha256(new TextEncoder().encode(`${answer.offerSdp!}a=ice-ufrag:Zz\r\n`)) }],
+      ['offer digest bit flipped', { ...t, offerDigest: flip(t.offerDigest!) }],
       ['room', { ...t, roomId: 'room-2' }],
       ['sender identity', { ...t, senderIdentityKey: flip(t.senderIdentityKey) }],
       ['recipient identity', { ...t, recipientIdentityKey: flip(t.recipientIdentityKey) }],
@@ -87,7 +101,7 @@ describe('link binding', () => {
     const variants: [string, LinkTranscript][] = [
       ['digest of another answer', { ...t, answerDigest: otherAnswer }],
       ['digest bit flipped', { ...t, answerDigest: flip(t.answerDigest!) }],
-      ['as an answer without digest', { ...withoutDigest(t), role: 'answer' }],
+      ['as an answer over the same digest', { ...withoutDigest(t), role: 'answer', offerDigest: t.answerDigest! }],
       ['room', { ...t, roomId: 'room-2' }],
       ['sender identity', { ...t, senderIdentityKey: flip(t.senderIdentityKey) }],
       ['recipient identity', { ...t, recipientIdentityKey: flip(t.recipientIdentityKey) }],
@@ -108,6 +122,10 @@ describe('link binding', () => {
     expect(() => linkTranscript({ ...t, answerDigest: t.answerDigest!.slice(1) })).toThrow(RangeError);
     expect(() => linkTranscript({ ...t, recipientFingerprint: '' })).toThrow(RangeError);
     expect(() => linkTranscript({ ...toTranscript(vec.cases[1]!), answerDigest: t.answerDigest! })).toThrow(RangeError);
+    expect(() => linkTranscript({ ...t, offerDigest: t.answerDigest! })).toThrow(RangeError);
+    const answerT = toTranscript(vec.cases[1]!);
+    expect(() => linkTranscript(withoutDigest(answerT))).toThrow(RangeError);
+    expect(() => linkTranscript({ ...answerT, offerDigest: answerT.offerDigest!.slice(1) })).toThrow(RangeError);
   });
 
   it('the bind key differs from the session key, and bad shapes are refused', () => {
@@ -116,6 +134,7 @@ describe('link binding', () => {
     const t = toTranscript(vec.cases[0]!);
     expect(() => linkTranscript({ ...t, recipientFingerprint: FP2 })).toThrow(RangeError);
     expect(() => linkTranscript({ ...t, role: 'answer' })).toThrow(RangeError);
+    expect(() => linkTranscript({ ...t, offerDigest: new Uint8Array(32) })).toThrow(RangeError);
     expect(() => linkTranscript({ ...t, senderKeyId: t.senderKeyId.slice(1) })).toThrow(RangeError);
     expect(() => linkBindingKey(key.slice(1))).toThrow(RangeError);
     expect(verifyLinkBindingMac(key, { ...t, recipientFingerprint: FP2 }, hex(vec.cases[0]!.mac))).toBe(false);

@@ -9,6 +9,8 @@ afterEach(async () => {
 });
 const fp = (b: number) => 'sha-256 ' + Array.from({ length: 32 }, (_, i) => ((i + b) & 0xff).toString(16).padStart(2, '0').toUpperCase()).join(':');
 const [FA, FB, FX] = [fp(0), fp(1), fp(2)];
+/** b64u of a 32-byte offer digest. */
+const OD = 'Q'.repeat(43);
 
 async function trio(clock = new Clock()) {
   const [a, b, c] = await Promise.all(['alice', 'bob', 'carol'].map((n) => makePeer(n, { clock })));
@@ -21,22 +23,22 @@ describe('link binding in main', () => {
   it('an offer and its answer verify on the other side; any other fingerprint, role or MAC is refused', async () => {
     const { a, b, ia, ib } = await trio();
     const offer = await a.call('link:bind', 'r', ib, 'offer', FA, '');
-    expect(offer).toMatchObject({ v: 1, role: 'offer' });
+    expect(offer).toMatchObject({ v: 2, role: 'offer' });
     expect(await b.call('link:verify', 'r', ia, offer, FA, '')).toEqual({ ok: true });
-    const answer = await b.call('link:bind', 'r', ia, 'answer', FB, FA);
-    expect(await a.call('link:verify', 'r', ib, answer, FB, FA)).toEqual({ ok: true });
+    const answer = await b.call('link:bind', 'r', ia, 'answer', FB, FA, OD);
+    expect(await a.call('link:verify', 'r', ib, answer, FB, FA, OD)).toEqual({ ok: true });
     await expectCode(b.call('link:verify', 'r', ia, offer, FX, ''), 'bad-signature');
-    await expectCode(a.call('link:verify', 'r', ib, answer, FB, FX), 'bad-signature');
-    await expectCode(a.call('link:verify', 'r', ib, answer, FX, FA), 'bad-signature');
+    await expectCode(a.call('link:verify', 'r', ib, answer, FB, FX, OD), 'bad-signature');
+    await expectCode(a.call('link:verify', 'r', ib, answer, FX, FA, OD), 'bad-signature');
     const mac = offer.mac.startsWith('A') ? `B${offer.mac.slice(1)}` : `A${offer.mac.slice(1)}`;
     await expectCode(b.call('link:verify', 'r', ia, { ...offer, mac }, FA, ''), 'bad-signature');
     // An offer presented as an answer (or with a recipient fingerprint) does not pass.
-    await expectCode(a.call('link:verify', 'r', ib, { ...offer, role: 'answer' }, FA, FA), 'stale');
+    await expectCode(a.call('link:verify', 'r', ib, { ...offer, role: 'answer' }, FA, FA, OD), 'stale');
     await expectCode(b.call('link:verify', 'r', ia, { ...answer, role: 'offer' }, FB, ''), 'stale');
-    await expectCode(b.call('link:verify', 'r', ia, { ...offer, role: 'answer' }, FA, FB), 'bad-signature');
+    await expectCode(b.call('link:verify', 'r', ia, { ...offer, role: 'answer' }, FA, FB, OD), 'bad-signature');
     await expectCode(b.call('link:verify', 'r', ia, offer, FA, FB), 'malformed');
     await expectCode(a.call('link:bind', 'r', ib, 'offer', FA, FB), 'malformed');
-    await expectCode(a.call('link:bind', 'r', ib, 'answer', FA, ''), 'malformed');
+    await expectCode(a.call('link:bind', 'r', ib, 'answer', FA, '', OD), 'malformed');
     // The sender cannot verify its own binding (other direction key).
     await expectCode(a.call('link:verify', 'r', ib, offer, FA, ''), 'stale');
   });
@@ -100,19 +102,35 @@ describe('link binding in main', () => {
     expect(await b.call('link:verify', 'r', ia, await a.call('link:bind', 'r', ib, 'offer', FA, ''), FA, '')).toEqual({ ok: true });
   });
 
+  it('an answer binds the digest of the offer it answers: replayed to another offer of the same pair, it is refused', async () => {
+    const { a, b, ia, ib } = await trio();
+    const [O1, O2] = ['A'.repeat(43), `${'A'.repeat(42)}E`];
+    const answer = await b.call('link:bind', 'r', ia, 'answer', FB, FA, O1);
+    expect(answer).toMatchObject({ v: 2, role: 'answer' });
+    expect(await a.call('link:verify', 'r', ib, answer, FB, FA, O1)).toEqual({ ok: true });
+    // Same session, same certificates: only the offer digest tells the answer to the first offer from one to the second.
+    await expectCode(a.call('link:verify', 'r', ib, answer, FB, FA, O2), 'bad-signature');
+    await expectCode(a.call('link:verify', 'r', ib, answer, FB, FA, ''), 'malformed');
+    await expectCode(b.call('link:bind', 'r', ia, 'answer', FB, FA, ''), 'malformed');
+    await expectCode(b.call('link:bind', 'r', ia, 'offer', FB, '', O1), 'malformed');
+    await expectCode(a.call('link:verify', 'r', ib, await a.call('link:bind', 'r', ib, 'offer', FA, ''), FA, '', O1), 'malformed');
+    // An answer binding is not a confirm over the same digest (the role byte differs).
+    await expectCode(a.call('link:verify', 'r', ib, { ...answer, role: 'confirm' }, FB, FA, O1), 'bad-signature');
+  });
+
   it('a confirm binds the answer digest and verifies only for the current session', async () => {
     const { a, b, ia, ib } = await trio();
     const D1 = 'A'.repeat(43);
     const D2 = `${'A'.repeat(42)}E`;
     const confirm = await a.call('link:bind', 'r', ib, 'confirm', FA, FB, D1);
-    expect(confirm).toMatchObject({ v: 1, role: 'confirm' });
+    expect(confirm).toMatchObject({ v: 2, role: 'confirm' });
     expect(await b.call('link:verify', 'r', ia, confirm, FA, FB, D1)).toEqual({ ok: true });
     await expectCode(b.call('link:verify', 'r', ia, confirm, FA, FB, D2), 'bad-signature');
     await expectCode(b.call('link:verify', 'r', ia, confirm, FA, FX, D1), 'bad-signature');
     await expectCode(b.call('link:verify', 'r', ia, confirm, FA, FB, ''), 'malformed');
-    await expectCode(b.call('link:verify', 'r', ia, { ...confirm, role: 'answer' }, FA, FB, ''), 'bad-signature');
+    await expectCode(b.call('link:verify', 'r', ia, { ...confirm, role: 'answer' }, FA, FB, D1), 'bad-signature');
     await expectCode(a.call('link:bind', 'r', ib, 'confirm', FA, '', D1), 'malformed');
-    await expectCode(a.call('link:bind', 'r', ib, 'answer', FA, FB, D1), 'malformed');
+    await expectCode(a.call('link:bind', 'r', ib, 'answer', FA, FB, ''), 'malformed');
     // A session that is no longer current (the offerer rotated, or left) gives no confirm, and an old one is refused.
     await b.call('keys:applyRotation', await a.call('keys:rotate', 'r'));
     await expectCode(b.call('link:verify', 'r', ia, confirm, FA, FB, D1), 'stale');
@@ -133,7 +151,7 @@ describe('link binding in main', () => {
   it('the IPC contract refuses a malformed binding or fingerprint before main sees it', async () => {
     const { a, b, ia, ib } = await trio();
     const offer = await a.call('link:bind', 'r', ib, 'offer', FA, '');
-    for (const bad of [{ ...offer, extra: 1 }, { ...offer, mac: offer.mac.slice(1) }, { ...offer, v: 2 }, { ...offer, role: 'pranswer' }]) {
+    for (const bad of [{ ...offer, extra: 1 }, { ...offer, mac: offer.mac.slice(1) }, { ...offer, v: 1 }, { ...offer, role: 'pranswer' }]) {
       expect((await b.raw('link:verify', ['r', ia, bad, FA, ''])).ok).toBe(false);
     }
     expect((await b.raw('link:verify', ['r', ia, offer, 'sha-256 zz', ''])).ok).toBe(false);
