@@ -34,7 +34,17 @@ function makeLink(initiator: boolean, verifyOk = true) {
     onClose: (reason, refused) => closes.push({ reason, refused })
   });
   const peer = created[created.length - 1]!;
-  const settle = async () => { for (let i = 0; i < 5; i++) await Promise.resolve(); await new Promise((r) => setTimeout(r, 0)); };
+  // The link's signal chains await WebCrypto digests, which resolve on their own schedule: wait until both chains
+  // are idle and stay so across a task, rather than for a fixed number of ticks.
+  const chains = link as unknown as { outChain: Promise<void>; inChain: Promise<void> };
+  const settle = async () => {
+    for (;;) {
+      const [o, i] = [chains.outChain, chains.inChain];
+      await Promise.all([o, i]);
+      await new Promise((r) => setTimeout(r, 0));
+      if (o === chains.outChain && i === chains.inChain) return;
+    }
+  };
   return { link, peer, pc: peer._pc, events, closes, streams, data, sentSignals, local, verify, bind, settle };
 }
 
@@ -311,11 +321,11 @@ describe('PeerLink', () => {
   });
 
   it('signals that verify nothing are no step: a rejected offer, or a dropped local signal, leaves the timeout where it was', async () => {
-    vi.useFakeTimers();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
     const l = makeLink(false, false);
     await vi.advanceTimersByTimeAsync(CONNECT_TIMEOUT_MS - 1000);
     l.link.receive({ type: 'offer', sdp: sdp(FA) }, binding('offer'));
-    await vi.advanceTimersByTimeAsync(1);
+    await untilReal(() => l.closes.length > 0);
     expect(l.closes).toEqual([{ reason: 'refused: link binding rejected (bad-signature: no)', refused: true }]);
     // What simple-peer emits besides our one description is dropped, and is no step either.
     const silent = makeLink(false);
