@@ -1,5 +1,6 @@
 // Messages of the SFrame frame-transform worker: main → worker on the key port, transform options, worker → page status.
 import { z } from 'zod';
+import { feedIdSchema, frameRunShape, type FrameOriginStatus, type SentFramesMessage } from './frame-origin';
 
 /** Base keys are 16..64 random bytes chosen by main; the worker derives the SFrame key and salt from them. */
 export const MEDIA_BASE_KEY_BYTES = { min: 16, max: 64 } as const;
@@ -20,16 +21,19 @@ export const keyPortMessageSchema = z.discriminatedUnion('type', [
   /** The member left (or was not verified): forget all its keys; its frames drop from now on. */
   z.object({ type: z.literal('drop-sender'), senderId: mediaSenderIdSchema }).strict(),
   /** Stop sending: forget our own key (frames are dropped until a new one arrives). */
-  z.object({ type: z.literal('drop-send-key') }).strict()
+  z.object({ type: z.literal('drop-send-key') }).strict(),
+  /** A member's frame-origin digest that main verified (PROTOCOL.md §22a): which of its frames it really sealed. */
+  z.object({ type: z.literal('sender-frames'), senderId: mediaSenderIdSchema, ...frameRunShape }).strict()
 ]);
 export type KeyPortMessage = z.infer<typeof keyPortMessageSchema>;
 
-/** The worker's only replies on the key port: which message it refused, never any key material. */
-export type KeyPortReply = { type: 'key-refused'; reason: 'invalid-message' | 'too-many-senders' | 'import-failed' };
+/** What the worker sends main on the key port: which message it refused, and the frames it sealed; never any key material. */
+export type KeyPortReply = { type: 'key-refused'; reason: 'invalid-message' | 'too-many-senders' | 'import-failed' } | SentFramesMessage;
 
 export const transformSideSchema = z.enum(['send', 'receive']);
 /** Options of `new RTCRtpScriptTransform(worker, options)`: the page says which side and whose track. */
-export const transformOptionsSchema = z.object({ side: transformSideSchema, senderId: mediaSenderIdSchema }).strict();
+/** `feedId` (receivers): which feed the track came from, so origin verdicts are per feed, not per claimed sender. */
+export const transformOptionsSchema = z.object({ side: transformSideSchema, senderId: mediaSenderIdSchema, feedId: feedIdSchema.optional() }).strict();
 export type TransformOptions = z.infer<typeof transformOptionsSchema>;
 
 /** Per-sender state the worker reports to the page (counts only, never keys or frame bytes). */
@@ -38,4 +42,5 @@ export type DropReason = 'malformed' | 'unknown-kid' | 'auth-failed' | 'replay';
 export type FrameWorkerStatus =
   | { type: 'receive-status'; senderId: string; state: MediaSenderState; decrypted: number; dropped: number; dropReasons: Record<DropReason, number> }
   | { type: 'send-status'; state: 'waiting-key' | 'encrypting' | 'exhausted'; encrypted: number; dropped: number }
+  | FrameOriginStatus
   | { type: 'worker-error'; reason: 'key-port-missing' | 'invalid-setup' | 'invalid-transform-options' };
