@@ -3,7 +3,7 @@ export const IPC_CHANNEL_NAMES = [
   'app:info', 'app:allowServer', 'app:allowSfu',
   'media:listSources', 'media:chooseSource',
   'media:startCall', 'media:keyPort', 'media:memberJoined', 'media:memberLeft', 'media:syncTrust', 'media:receiveKey', 'media:stopCall',
-  'media:sealGroupChat', 'media:openGroupChat',
+  'media:sealGroupChat', 'media:openGroupChat', 'media:takeOriginDigests', 'media:checkOrigin',
   'identity:get', 'identity:proveJoin',
   'keys:create', 'keys:get', 'keys:rotate', 'keys:revoke', 'keys:applyRotation', 'keys:applyRevocation',
   'session:open', 'session:close',

@@ -4,6 +4,7 @@ import { channel } from './ipc-channel';
 import { b64uBytes, roomIdSchema } from './keys';
 import { GROUP_CHAT_LIMITS, sealedGroupChatSchema, type OpenedGroupChat, type SealedGroupChat } from './group-chat';
 import { sealedMediaKeySchema, type MediaKeyDelivery } from './media-key-wire';
+import { frameOriginBlobSchema, type CheckedFrameOrigin } from './frame-origin';
 import { peerIdSchema } from './signaling';
 
 /** One shareable screen or window, as main lists it for the picker. */
@@ -48,6 +49,11 @@ export const mediaIpc = {
   /** A `chat:group` server event: `from` as the server stamped it, the blob unopened. */
   'media:openGroupChat': channel<z.ZodTuple<[typeof roomIdSchema, typeof peerIdSchema, typeof sealedGroupChatSchema]>, OpenedGroupChat>(
     z.tuple([roomIdSchema, peerIdSchema, sealedGroupChatSchema])),
+  /** Our signed frame-origin digests since the last call (PROTOCOL.md §22a): the page sends each as `media:origin`. */
+  'media:takeOriginDigests': channel<z.ZodTuple<[typeof roomIdSchema]>, string[]>(z.tuple([roomIdSchema])),
+  /** A `media:origin` server event: `from` as the server stamped it; once checked, main hands it to our frame worker. */
+  'media:checkOrigin': channel<z.ZodTuple<[typeof roomIdSchema, typeof peerIdSchema, typeof frameOriginBlobSchema]>, CheckedFrameOrigin>(
+    z.tuple([roomIdSchema, peerIdSchema, frameOriginBlobSchema])),
   'media:stopCall': channel<z.ZodTuple<[typeof roomIdSchema]>, null>(z.tuple([roomIdSchema])),
   'media:listSources': channel<z.ZodTuple<[]>, DisplaySourceInfo[]>(z.tuple([])),
   'media:chooseSource': channel<z.ZodTuple<[typeof displaySourceIdSchema]>, null>(z.tuple([displaySourceIdSchema]))

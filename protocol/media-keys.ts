@@ -22,6 +22,8 @@ export const keyPortMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('drop-sender'), senderId: mediaSenderIdSchema }).strict(),
   /** Stop sending: forget our own key (frames are dropped until a new one arrives). */
   z.object({ type: z.literal('drop-send-key') }).strict(),
+  /** From now on a feed's frames that its sender's signed digests do not cover are held back (main sends it first, §22a). */
+  z.object({ type: z.literal('require-origin') }).strict(),
   /** A member's frame-origin digest that main verified (PROTOCOL.md §22a): which of its frames it really sealed. */
   z.object({ type: z.literal('sender-frames'), senderId: mediaSenderIdSchema, ...frameRunShape }).strict()
 ]);
@@ -38,7 +40,8 @@ export type TransformOptions = z.infer<typeof transformOptionsSchema>;
 
 /** Per-sender state the worker reports to the page (counts only, never keys or frame bytes). */
 export type MediaSenderState = 'waiting-key' | 'decrypting' | 'cannot-decrypt';
-export type DropReason = 'malformed' | 'unknown-kid' | 'auth-failed' | 'replay';
+/** `origin-*`: the frame opened, but its sender's signed digests do not cover it, or name another frame (§22a). */
+export type DropReason = 'malformed' | 'unknown-kid' | 'auth-failed' | 'replay' | 'origin-unproven' | 'origin-forged';
 export type FrameWorkerStatus =
   | { type: 'receive-status'; senderId: string; state: MediaSenderState; decrypted: number; dropped: number; dropReasons: Record<DropReason, number> }
   | { type: 'send-status'; state: 'waiting-key' | 'encrypting' | 'exhausted'; encrypted: number; dropped: number }

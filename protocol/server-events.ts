@@ -5,6 +5,7 @@ import { displayNameSchema, roomIdSchema, timestampSchema, wireKeyBundleSchema, 
 import { wireHeldNoticeSchema } from './held-notice';
 import { joinChallengeSchema } from './join-proof';
 import { wireLinkBindingSchema } from './link';
+import { frameOriginBlobSchema } from './frame-origin';
 import { sealedGroupChatSchema } from './group-chat';
 import { sealedMediaKeySchema } from './media-key-wire';
 import { roomPathSchema } from './sfu';
@@ -31,7 +32,8 @@ export const SERVER_EVENT_SCHEMAS = {
   'server:shutdown': z.strictObject({ reconnectAfterMs: z.number().int().min(0).max(10 * 60_000) }),
   'room:path': roomPathSchema,
   'media:key': z.strictObject({ from: peerIdSchema, blob: sealedMediaKeySchema }),
-  'chat:group': z.strictObject({ from: peerIdSchema, blob: sealedGroupChatSchema })
+  'chat:group': z.strictObject({ from: peerIdSchema, blob: sealedGroupChatSchema }),
+  'media:origin': z.strictObject({ from: peerIdSchema, blob: frameOriginBlobSchema })
 } as const;
 export type ServerEventName = keyof ServerToClientEvents;
 
@@ -66,7 +68,8 @@ export const ACK_VALUE_SCHEMAS = {
   'trust:held': z.null(),
   'sfu:token': roomPathSchema,
   'media:key': z.null(),
-  'chat:group': z.null()
+  'chat:group': z.null(),
+  'media:origin': z.null()
 } as const satisfies Record<ClientEventName, z.ZodTypeAny>;
 
 // Compile-time: every client request has an ack schema, and each one's output is the value its ack callback declares.

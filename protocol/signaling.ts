@@ -6,6 +6,7 @@ import { LINK_SDP_DIGEST_BYTES, wireLinkBindingSchema, type WireLinkBinding } fr
 import { wireHeldNoticeSchema, type WireHeldNotice } from './held-notice';
 import { joinProofSchema, serverOriginSchema } from './join-proof';
 import { LIMITS } from './limits';
+import { frameOriginBlobSchema } from './frame-origin';
 import { sealedGroupChatSchema } from './group-chat';
 import { sealedMediaKeySchema } from './media-key-wire';
 import type { RoomPath } from './sfu';
@@ -77,6 +78,9 @@ export const mediaKeyRelayRequestSchema = z.strictObject({ to: peerIdSchema, blo
 /** One room chat message sealed once for every member (PROTOCOL.md §22): opaque to the server, size-bounded. */
 export const groupChatRequestSchema = z.strictObject({ blob: sealedGroupChatSchema });
 
+/** One signed frame-origin digest for every member of our room (PROTOCOL.md §22a): opaque to the server, size-bounded. */
+export const frameOriginRequestSchema = z.strictObject({ blob: frameOriginBlobSchema });
+
 export interface Member { peerId: PeerId; displayName: string; bundle: WireKeyBundle; joinedAt: number }
 /** `path`: how this room's media flows now (absent = mesh, from servers without an SFU). */
 export interface JoinResult { selfId: PeerId; roomId: string; members: Member[]; iceServers: IceServer[]; path?: RoomPath | undefined }
@@ -99,6 +103,8 @@ export interface ClientToServerEvents {
   'media:key': (req: { to: PeerId; blob: string }, ack: (res: Ack<null>) => void) => void;
   /** Relays one sealed room chat message to every other member of our room. */
   'chat:group': (req: { blob: string }, ack: (res: Ack<null>) => void) => void;
+  /** Relays one signed frame-origin digest to every other member of our room. */
+  'media:origin': (req: { blob: string }, ack: (res: Ack<null>) => void) => void;
 }
 
 export interface ServerToClientEvents {
@@ -121,6 +127,8 @@ export interface ServerToClientEvents {
   'media:key': (ev: { from: PeerId; blob: string }) => void;
   /** A sealed room chat message from `from` (stamped by the server from the authenticated socket). */
   'chat:group': (ev: { from: PeerId; blob: string }) => void;
+  /** A signed frame-origin digest from `from` (stamped by the server from the authenticated socket). */
+  'media:origin': (ev: { from: PeerId; blob: string }) => void;
 }
 
 export type ClientEventName = keyof ClientToServerEvents;
@@ -136,7 +144,8 @@ export const CLIENT_EVENT_SCHEMAS = {
   'trust:held': heldRequestSchema,
   'sfu:token': emptyRequestSchema,
   'media:key': mediaKeyRelayRequestSchema,
-  'chat:group': groupChatRequestSchema
+  'chat:group': groupChatRequestSchema,
+  'media:origin': frameOriginRequestSchema
 } as const satisfies Record<ClientEventName, z.ZodTypeAny>;
 
 // Compile-time: every client event has a schema, and each schema's output is exactly the payload its event map declares.

@@ -1,5 +1,5 @@
-// Known-answer vectors for room chat sealed once per message (PROTOCOL.md §22): the chat key from a media base key, and one sealed message.
-import { deriveGroupChatKey, ratchetBaseKey, sealGroupChat, type CryptoBackend } from '../main/crypto';
+// Known-answer vectors for what a member signs for the whole SFU room: a room chat message (§22) and a frame-origin digest (§22a).
+import { deriveGroupChatKey, ratchetBaseKey, sealGroupChat, signFrameOrigin, type CryptoBackend } from '../main/crypto';
 import { toB64u, toHex } from '../protocol/encoding';
 import { mediaKid } from '../protocol/media-key-wire';
 
@@ -20,6 +20,19 @@ export function computeGroupChatVectors(b: CryptoBackend, seedOf: Seed, roomId: 
       description: 'PROTOCOL.md §22: Alice\'s chat key for KID 0xa1b201 (media-key vector, ratchet step 1 as base key) and one room message '
         + '(counter 3) she sealed once and signed with her identity key (parties vector)',
       roomId, baseKey: toHex(baseKey), kid, chatKey: toHex(chatKey), counter, sentAt, plaintext, sealed: toHex(sealed), blob: toB64u(sealed)
-    }
+    },
+    'frame-origin': frameOriginVector(b, roomId, alice, kid, sentAt)
+  };
+}
+
+/** Three frames under KID 0xa1b201 from counter 1000, the middle counter sealing nothing (eight zero bytes). */
+function frameOriginVector(b: CryptoBackend, roomId: string, alice: Party, kid: number, sentAt: number): Record<string, unknown> {
+  const tags = Uint8Array.from([...'0123456789abcdef', ...'0000000000000000', ...'fedcba9876543210'].join('').match(/../g)!.map((x) => parseInt(x, 16)));
+  const firstCtr = 1000;
+  const signed = signFrameOrigin(b, roomId, { kid, firstCtr, sentAt, tags }, alice.seed);
+  return {
+    description: 'PROTOCOL.md §22a: a frame-origin digest Alice (parties vector) signed for three counters from 1000 under KID 0xa1b201; '
+      + 'counter 1001 sealed no frame',
+    roomId, kid, firstCtr, sentAt, tags: toHex(tags), signed: toHex(signed), blob: toB64u(signed)
   };
 }

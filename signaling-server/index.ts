@@ -14,6 +14,7 @@ import { resolveConfig, type ResolvedSignalingConfig, type SignalingConfigInput 
 import type { Ctx, VeilServer } from './context';
 import { createDispatcher } from './dispatch';
 import { keyHandlers } from './handlers/keys';
+import { frameOriginHandlers } from './handlers/frame-origin';
 import { groupChatHandlers } from './handlers/group-chat';
 import { mediaKeyHandlers } from './handlers/media-keys';
 import { relayHandlers } from './handlers/relay';
@@ -151,7 +152,8 @@ export async function createSignalingServer(input: SignalingConfigInput = {}, op
   sfu?.onDwellEnd((roomId) => {
     sfuAfterLeave(ctx, roomId).catch((err: Error) => log.warn({ event: 'sfu:recheck-failed', roomId, err: err.message }, 'path check after the dwell failed'));
   });
-  const gate = createDispatcher(ctx, { ...roomHandlers, ...relayHandlers, ...keyHandlers, ...sfuHandlers, ...mediaKeyHandlers, ...groupChatHandlers });
+  const gate = createDispatcher(ctx, { ...roomHandlers, ...relayHandlers, ...keyHandlers, ...sfuHandlers, ...mediaKeyHandlers, ...groupChatHandlers,
+    ...frameOriginHandlers });
   const startedAt = now();
   // Metrics never go to the public port unprotected: a token there, or a listener of their own.
   const publicMetrics: MetricsAccess = config.metricsPort === undefined && config.metricsToken

@@ -15,6 +15,8 @@ export interface Metrics {
   /** Media-key relays by outcome (`relayed`, `relayed-remote`, or the refusal code). */
   mediaKeys: Counter<'outcome'>;
   groupChat: Counter<'outcome'>;
+  /** Signed frame-origin digests (§22a) relayed to the room or refused, by outcome (`relayed`, or the refusal code). */
+  frameOrigin: Counter<'outcome'>;
 }
 
 export function createMetrics(roomCount: () => number, withDefaults = false): Metrics {
@@ -54,6 +56,10 @@ export function createMetrics(roomCount: () => number, withDefaults = false): Me
     }),
     groupChat: new Counter({
       name: 'veil_signaling_group_chat_total', help: 'Sealed room chat messages relayed or refused, by outcome', labelNames: ['outcome'],
+      registers: [registry]
+    }),
+    frameOrigin: new Counter({
+      name: 'veil_signaling_frame_origin_total', help: 'Signed frame-origin digests relayed or refused, by outcome', labelNames: ['outcome'],
       registers: [registry]
     })
   };

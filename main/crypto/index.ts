@@ -14,3 +14,4 @@ export * from './link-binding';
 export * from './media-keys';
 export * from './file-final';
 export * from './group-chat';
+export * from './frame-origin';

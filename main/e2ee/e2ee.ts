@@ -11,7 +11,7 @@ import { DomainError } from '../errors';
 import { adoptBundle, checkBundle, normalizeName, sessionInfo } from './bundles';
 import { fileOfferSigners, signFileFinal, verifyIncomingFinal, verifyIncomingOffer, type FileOfferSigners, type IncomingOffer,
   type VerifiedOffer } from './file-offers';
-import { sealGroupChatAsSelf, type GroupChatSealFields } from './group-chat';
+import { sealGroupChatAsSelf, signFrameOriginAsSelf, type GroupChatSealFields } from './group-chat';
 import { checkHeld, signHeld } from './held';
 import { linkBind, linkVerify } from './link';
 import { mediaKeyRecipientState, openMediaKey, sealMediaKey, type MediaKeyRecipientState } from './media-key-envelopes';
@@ -150,6 +150,11 @@ export class E2eeService {
   /** Seals one room chat message under a chat key main derived, signed with our identity key (PROTOCOL.md §22). */
   sealGroupChat(roomId: string, fields: GroupChatSealFields, plaintext: Uint8Array): Promise<{ bytes: Uint8Array; sentAt: number }> {
     return sealGroupChatAsSelf(this.parts, roomId, fields, plaintext);
+  }
+
+  /** Signs a digest of the frames our worker sealed (PROTOCOL.md §22a): the bytes for `media:origin`. */
+  signFrameOrigin(roomId: string, run: { kid: number; firstCtr: number; tags: Uint8Array }): Promise<Uint8Array> {
+    return signFrameOriginAsSelf(this.parts, roomId, run);
   }
 
   linkBind(roomId: string, peerIdentityKey: string, role: LinkRole, localFp: string, remoteFp: string, sdpDigest?: string): Promise<WireLinkBinding> {

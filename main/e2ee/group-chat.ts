@@ -1,6 +1,6 @@
-// Sealing one room chat message under our chat key and signing it with our identity key (the seed never leaves main/e2ee).
+// Signing what we send the whole SFU room with our identity key: room chat lines and frame-origin digests (the seed never leaves main/e2ee).
 import { GROUP_CHAT_LIMITS } from '../../protocol/group-chat';
-import { sealGroupChat } from '../crypto';
+import { sealGroupChat, signFrameOrigin } from '../crypto';
 import { DomainError } from '../errors';
 import type { E2eeParts } from './parts';
 
@@ -15,4 +15,11 @@ export async function sealGroupChatAsSelf(p: E2eeParts, roomId: string, fields: 
   const bytes = sealGroupChat(p.backend, { ...fields, roomId, sentAt, senderIdentityKey: id.publicKey, signingSeed: id.seed }, plaintext);
   p.stats.count('messagesSealed');
   return { bytes, sentAt };
+}
+
+/** Signs a frame-origin digest of our own sealed frames (PROTOCOL.md §22a) with our identity key; `sentAt` is our clock. */
+export async function signFrameOriginAsSelf(p: E2eeParts, roomId: string, run: { kid: number; firstCtr: number; tags: Uint8Array }): Promise<Uint8Array> {
+  const id = await p.identity.get();
+  p.requireRoom(roomId);
+  return signFrameOrigin(p.backend, roomId, { ...run, sentAt: p.now() }, id.seed);
 }

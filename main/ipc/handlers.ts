@@ -21,6 +21,8 @@ export function buildIpcHandlers(services: MainServices): IpcHandlerMap {
     'media:receiveKey': (...[roomId, from, blob]) => services.mediaKeys.receiveKey(roomId, from, blob),
     'media:sealGroupChat': (...[roomId, plaintext]) => services.mediaKeys.sealGroupChat(roomId, plaintext),
     'media:openGroupChat': (...[roomId, from, blob]) => services.mediaKeys.openGroupChat(roomId, from, blob),
+    'media:takeOriginDigests': (...[roomId]) => services.mediaKeys.takeOriginDigests(roomId),
+    'media:checkOrigin': (...[roomId, from, blob]) => services.mediaKeys.checkOrigin(roomId, from, blob),
     'media:stopCall': (...[roomId]) => services.mediaKeys.stopCall(roomId),
     'host:start': (...[options]) => services.host.start(options),
     'host:interfaces': () => hostInterfaces(),

@@ -1,5 +1,6 @@
 // One SFU call's media-key state: our schedule, the members (peerId ↔ identity), what each got from us and what we took from each.
 import type { MediaKeyRecipientState } from '../e2ee/e2ee';
+import type { FrameOriginDigests } from './frame-origin';
 import type { GroupChatKeys } from './group-chat';
 import type { ReceivedFrom } from './receive-checks';
 import type { QueuedKeyPort } from './key-port';
@@ -38,6 +39,8 @@ export interface Call {
   members: Map<string, CallMember>;
   /** Room chat keys derived from the media keys (ours and each member's). */
   chat: GroupChatKeys;
+  /** Our signed frame-origin digests waiting for the page, and the checks on the members'. */
+  origin: FrameOriginDigests;
 }
 
 /** The member that uses `senderIndex` in its keys to us, if any. */

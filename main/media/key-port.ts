@@ -4,6 +4,8 @@ import type { KeyPortMessage } from '../../protocol/media-keys';
 /** Main's end of one key port. `post` must copy the message before returning: the caller wipes the key bytes after it. */
 export interface MediaKeyPortEndpoint {
   post(message: KeyPortMessage): void;
+  /** What the worker sends back (refusals, the frames it sealed): untrusted shapes, each handler validates. */
+  onMessage(handler: (data: unknown) => void): void;
   onClose(handler: () => void): void;
   close(): void;
 }
@@ -22,6 +24,10 @@ export class QueuedKeyPort {
   private endpoint: MediaKeyPortEndpoint | null = null;
   private queued: KeyPortMessage[] = [];
   private closed = false;
+  private onWorker: ((data: unknown) => void) | null = null;
+
+  /** Where the worker's messages go once the endpoint is attached (one listener per call). */
+  listen(handler: (data: unknown) => void): void { this.onWorker = handler; }
 
   get attached(): boolean { return this.endpoint !== null; }
 
@@ -29,6 +35,7 @@ export class QueuedKeyPort {
     if (this.closed) return endpoint.close();
     this.endpoint = endpoint;
     endpoint.onClose(() => this.close());
+    endpoint.onMessage((data) => { if (!this.closed) this.onWorker?.(data); });
     for (const m of this.queued.splice(0)) this.deliver(endpoint, m);
   }
 

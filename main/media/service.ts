@@ -2,12 +2,14 @@
 import { fromB64u, toB64u } from '../../protocol/encoding';
 import { LIMITS } from '../../protocol/limits';
 import type { OpenedGroupChat, SealedGroupChat } from '../../protocol/group-chat';
+import type { CheckedFrameOrigin } from '../../protocol/frame-origin';
 import { MEDIA_KEY_LIMITS, mediaKid, type MediaKeyDelivery, type MediaKeyMessage } from '../../protocol/media-key-wire';
 import { ctEqual, ratchetBaseKey, sha256, utf8, wipe, type CryptoBackend } from '../crypto';
 import type { AuditLog } from '../e2ee/audit';
 import type { E2eeService } from '../e2ee/e2ee';
 import { DomainError } from '../errors';
 import { GroupChatKeys } from './group-chat';
+import { FrameOriginDigests, type CheckedRun } from './frame-origin';
 import { MAX_RETIRED_INDICES, ownerOfIndex, type Call, type CallMember } from './call';
 import { QueuedKeyPort, type MediaKeyPortOpener } from './key-port';
 import { checkReceivedKey } from './receive-checks';
@@ -45,10 +47,13 @@ export class MediaKeyService {
       const senderIndex = (idx[0]! << 16) | (idx[1]! << 8) | idx[2]!;
       const port = new QueuedKeyPort();
       const call: Call = { roomId, selfId, senderIndex, port, portToken: null, members: new Map(), chat: new GroupChatKeys(this.opts.backend, roomId),
+        origin: new FrameOriginDigests(this.opts.backend, roomId, senderIndex),
         schedule: new SendKeySchedule({ backend: this.opts.backend, senderIndex, switchDelayMs: this.opts.switchDelayMs ?? MEDIA_KEY_LIMITS.switchDelayMs,
           quickSwitchDelayMs: this.opts.quickSwitchDelayMs ?? MEDIA_KEY_LIMITS.quickSwitchDelayMs,
           onSwitch: (k) => this.switched(call, k) }) };
       this.call = call;
+      port.listen((data) => void this.workerSealed(call, data));
+      port.post({ type: 'require-origin' });
       this.opts.audit.record('media-call-started', { roomId, selfId, senderIndex });
       return { senderIndex };
     });
@@ -92,6 +97,7 @@ export class MediaKeyService {
       call.members.delete(peerId);
       this.post(call, { type: 'drop-sender', senderId: peerId });
       call.chat.dropSender(peerId);
+      call.origin.forget(peerId);
       // It may hold our key: later media goes under a key it never sees.
       if (m.deliveredEpoch >= 0) this.rekey(call, 'member-left', peerId);
       return this.deliverAll(call);
@@ -186,6 +192,29 @@ export class MediaKeyService {
         if (err instanceof DomainError) this.opts.audit.record('group-chat-refused', { roomId, peerId: fromPeerId, reason: err.code });
         throw err;
       }
+    });
+  }
+
+  /** Our signed frame-origin digests since the last call (PROTOCOL.md §22a), for the page to send as `media:origin`. */
+  takeOriginDigests(roomId: string): string[] {
+    return this.current(roomId).origin.take();
+  }
+
+  /** A `media:origin` event: checked against the member the server named, then given to our worker to match its frames. */
+  checkOrigin(roomId: string, fromPeerId: string, blob: string): Promise<CheckedFrameOrigin> {
+    return this.serial(async () => {
+      const call = this.current(roomId);
+      const m = call.members.get(fromPeerId);
+      let run: CheckedRun;
+      try {
+        run = call.origin.check(m ? { peerId: m.peerId, identityKey: m.identityKey, senderIndex: m.received?.senderIndex ?? null,
+          trusted: this.opts.e2ee.mediaKeyRecipientState(roomId, m.identityKey) === 'ok' } : null, fromPeerId, blob, this.opts.now());
+      } catch (err) {
+        if (err instanceof DomainError) this.opts.audit.record('frame-origin-refused', { roomId, peerId: fromPeerId, reason: err.code });
+        throw err;
+      }
+      this.post(call, { type: 'sender-frames', ...run });
+      return { senderId: run.senderId, kid: run.kid, firstCtr: run.firstCtr, frames: run.tags.length / 8 };
     });
   }
 
@@ -288,6 +317,14 @@ export class MediaKeyService {
     this.post(call, { type: 'set-send-key', kid: key.kid, baseKey });
     wipe(baseKey);
     this.opts.audit.record('media-send-key-switched', { roomId: call.roomId, kid: key.kid, epoch: key.epoch, generation: key.generation });
+  }
+
+  /** Our worker's report of the frames it sealed: signed as ours only when it is a run under our own KIDs. */
+  private async workerSealed(call: Call, data: unknown): Promise<void> {
+    const run = call.origin.ownRun(data);
+    if (!run || this.call !== call) return;
+    const signed = await this.opts.e2ee.signFrameOrigin(call.roomId, run).catch(() => null);
+    if (signed && this.call === call) call.origin.queue(signed);
   }
 
   private post(call: Call, message: Parameters<QueuedKeyPort['post']>[0]): void {

@@ -38,7 +38,8 @@ const VALID: Record<ServerEventName, Record<string, unknown>> = {
   'server:shutdown': { reconnectAfterMs: 1000 },
   'room:path': sfuPath,
   'media:key': { from, blob: 'AQID' },
-  'chat:group': { from, blob: 'AQID' }
+  'chat:group': { from, blob: 'AQID' },
+  'media:origin': { from, blob: 'AQID' }
 };
 /** Per event: a wrong value deep inside its payload. */
 const WRONG: Record<ServerEventName, (v: Record<string, unknown>) => unknown> = {
@@ -53,7 +54,8 @@ const WRONG: Record<ServerEventName, (v: Record<string, unknown>) => unknown> = 
   'server:shutdown': () => ({ reconnectAfterMs: 'soon' }),
   'room:path': (v) => ({ ...v, roomToken: `1700000000,janus.plugin.videoroom,room=999:${sig}` }),
   'media:key': (v) => ({ ...v, blob: 'A'.repeat(1025) }),
-  'chat:group': (v) => ({ ...v, blob: 'A'.repeat(54_749) })
+  'chat:group': (v) => ({ ...v, blob: 'A'.repeat(54_749) }),
+  'media:origin': (v) => ({ ...v, blob: 'A'.repeat(5579) })
 };
 
 function client() {

@@ -19,6 +19,7 @@ function recordingKeys() {
     worker: { addEventListener() {}, removeEventListener() {}, terminate() {} } as unknown as Worker,
     received: (from, blob) => { received.push([from, blob]); },
     openGroupChat: () => Promise.reject(new Error('not used here')),
+    originReceived: () => {},
     stop: async () => { stopped++; }
   };
   return { keys, received, stopped: () => stopped };

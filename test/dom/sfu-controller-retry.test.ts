@@ -12,7 +12,7 @@ function setup(serverSays: () => RoomPath) {
   const store = createAppStore();
   store.getState().setSession({ selfId: 'self-peer-0001' });
   const calls: StandInCall[] = [];
-  const keys: CallKeys = { worker: {} as Worker, received() {}, openGroupChat: () => Promise.reject(new Error('unused')), stop: async () => {} };
+  const keys: CallKeys = { worker: {} as Worker, received() {}, openGroupChat: () => Promise.reject(new Error('unused')), originReceived() {}, stop: async () => {} };
   const c = new SfuController({
     store, rtc: () => ({}), outgoingStream: () => null, refreshPath: async () => serverSays(), allowMediaServer: async () => 'usable' as const,
     startKeys: async () => keys,

@@ -15,6 +15,7 @@ import { REPO_ROOT } from './harness/paths';
 import { waitUntil } from './harness/peer';
 import { feedTiles, sfuStats, sfuStatusHook, SFU_STATUS_HOOK, testCamera, workerStatus } from './harness/sfu-keys';
 import { barePage, outsiderStats, publishAs, subscribeOutsider, type Tokens } from './harness/sfu-outsider';
+import { forgedCount, forgerPage, publishForged, startForgerHost, type ForgerHost } from './harness/sfu-forger';
 
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const notReady = !existsSync(path.join(REPO_ROOT, 'dist/renderer/index.html')) ? 'dist/renderer is not built (node scripts/build.mjs)'
@@ -40,6 +41,7 @@ describe.skipIf(notReady !== null)(`SFU call through Janus, ${PEERS} members${no
   const wires: JanusWire[] = [];
   let tokens: Tokens;
   let firstExpiry = 0;
+  let forgerHost: ForgerHost | null = null;
   const expiryOf = async (p: Peer) => Number(await p.page.getByTestId('call-view').getAttribute('data-sfu-expires'));
 
   beforeAll(async () => {
@@ -62,6 +64,7 @@ describe.skipIf(notReady !== null)(`SFU call through Janus, ${PEERS} members${no
   }, LONG);
   afterAll(async () => {
     for (const w of wires) w.close();
+    await forgerHost?.close();
     await h?.close();
     await janus?.stop();
   }, 60_000);
@@ -267,6 +270,37 @@ describe.skipIf(notReady !== null)(`SFU call through Janus, ${PEERS} members${no
     // The worker's counters are published on their own beat, so its word on the drops may trail the tile's.
     await until(async () => ((await workerStatus(observer.page)).receive[danaId]?.dropReasons['unknown-kid'] ?? 0) > 0,
       30_000, `${observer.name}: the impostor's frames counted as under an unknown KID`);
+  }, LONG);
+
+  it("a member holding Dana's key forges her frames on a feed of its own: Dana's signed digests name other frames, so that feed is held back as not Dana's", async () => {
+    const dana = peers[Math.min(3, PEERS - 1)]!;
+    const danaId = routes.get(dana.name)!;
+    const observer = peers[0]!;
+    // Dana's key as every member of the call receives it, and a counter a little ahead of hers, so the forged frames
+    // open at the others (a counter behind hers would only be refused as a replay).
+    type Schedule = { sending: { kid: number; baseKey: Uint8Array } | null };
+    const schedule = (dana.services.services.mediaKeys as unknown as { call: { schedule: Schedule } | null }).call!.schedule;
+    const key = schedule.sending!;
+    const danaSealed = (await workerStatus(dana.page)).send?.encrypted ?? 0;
+    forgerHost = await startForgerHost();
+    const page = await forgerPage(h.browser, forgerHost);
+    const forged = await publishForged(page, tokens, danaId, { kid: key.kid, baseKey: new Uint8Array(key.baseKey), firstCtr: danaSealed + 100 });
+    wires.push(forged.wire);
+    await waitUntil(async () => (await tilesOf(observer)).some((t) => Number(t.feed) === forged.feedId && t.state === 'forged'),
+      60_000, `${observer.name}: the forged feed named as not ${dana.name}'s`);
+    expect(await forgedCount(page)).toBeGreaterThan(0);
+    const tiles = await tilesOf(observer);
+    const fake = tiles.find((t) => Number(t.feed) === forged.feedId)!;
+    expect(fake.notice).toBe(`this video is not from ${dana.name}: someone who holds ${dana.name}'s key sent it, so it is not shown`);
+    expect(fake.hasVideo).toBe(false);
+    // Its frames did open under Dana's key (the attack is real), and the worker held them back as forged.
+    await until(async () => ((await workerStatus(observer.page)).receive[danaId]?.dropReasons['origin-forged'] ?? 0) > 0,
+      30_000, `${observer.name}: the forged frames counted as such`);
+    // Dana's own feed goes on: proven by her digests, decrypting, with video.
+    await waitUntil(async () => (await tilesOf(observer)).some((t) => t.peer === danaId && Number(t.feed) !== forged.feedId && t.state === 'decrypting' && t.hasVideo),
+      60_000, `${observer.name}: ${dana.name}'s own feed still shown`);
+    forged.wire.close();
+    await page.context().close();
   }, LONG);
 
   it('the call outlives its first tokens: every member refreshed them before they expired and is still live', async () => {

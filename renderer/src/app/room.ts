@@ -56,7 +56,8 @@ export class Room {
       store,
       startKeys: (selfId) => SfuKeys.start({
         store, roomId: params.roomId,
-        send: (to, blob) => this.signaling ? this.signaling.request('media:key', { to, blob }) : Promise.reject(new Error('signaling is down'))
+        send: (to, blob) => this.signaling ? this.signaling.request('media:key', { to, blob }) : Promise.reject(new Error('signaling is down')),
+        sendOrigin: (blob) => this.signaling ? this.signaling.request('media:origin', { blob }) : Promise.reject(new Error('signaling is down'))
       }, selfId),
       rtc: () => buildRtcConfiguration({ iceServers: this.iceServers(), certificate: null, alwaysRelay: this.alwaysRelay }),
       outgoingStream: () => this.outgoingStream(),
@@ -210,6 +211,7 @@ export class Room {
     });
     sig.on('room:path', (path) => this.applyPath(path));
     sig.on('media:key', ({ from, blob }) => this.sfu.onMediaKey(from, blob));
+    sig.on('media:origin', ({ from, blob }) => this.sfu.onFrameOrigin(from, blob));
     sig.on('chat:group', ({ from, blob }) => void this.chat.receiveGroup(from, blob));
     sig.on('signal:relay', ({ from, signal, binding }) => this.mesh?.onSignal(from, signal, binding));
     sig.on('keys:published', ({ from, bundle }) => {

@@ -43,6 +43,8 @@ export interface CallKeys {
   received(from: string, blob: string): void;
   /** Main opens a room chat message from `from` (PROTOCOL.md §22), after the key blobs received before it. */
   openGroupChat(from: string, blob: string): Promise<OpenedGroupChat>;
+  /** A member's frame-origin digest (PROTOCOL.md §22a) for main to check and hand to the worker. */
+  originReceived(from: string, blob: string): void;
   stop(): Promise<void>;
 }
 
@@ -198,6 +200,11 @@ export class SfuController {
     if (this.keys) return this.keys.received(from, blob);
     if (this.early.length >= EARLY_KEY_BLOBS) this.early.shift();
     this.early.push([from, blob]);
+  }
+
+  /** A `media:origin` event: only a running call has frames it could prove (one that arrives before is of frames we never opened). */
+  onFrameOrigin(from: string, blob: string): void {
+    this.keys?.originReceived(from, blob);
   }
 
   /** A `chat:group` event: only a running call holds the keys it needs. */

@@ -1,4 +1,5 @@
-// Keeps main's media-key service in step with one SFU call: who is in it, trust changes, and sealed key blobs both ways.
+// Keeps main's media-key service in step with one SFU call: who is in it, trust changes, sealed key blobs and frame-origin digests both ways.
+import { FRAME_ORIGIN_LIMITS } from '../../../protocol/frame-origin';
 import type { OpenedGroupChat } from '../../../protocol/group-chat';
 import { errorText, unwrap } from '../lib/veil';
 import { createKeyedFrameWorker } from '../sframe/key-port';
@@ -10,7 +11,12 @@ export interface SfuKeysDeps {
   roomId: string;
   /** Emits `media:key` {to, blob}; rejects with the server's error code (`rate-limited` is retried by the relay). */
   send(to: string, blob: string): Promise<unknown>;
+  /** Emits `media:origin` {blob}: one of our signed frame-origin digests, for the whole room. */
+  sendOrigin(blob: string): Promise<unknown>;
 }
+
+/** How often the page takes main's signed digests (twice per worker report, so none waits long). */
+const ORIGIN_PUMP_MS = FRAME_ORIGIN_LIMITS.flushIntervalMs / 2;
 
 /** Members main is told about: present, with a session open. Main's own gate decides who gets our key. */
 function callMembers(store: AppStore): Map<string, string> {
@@ -33,6 +39,9 @@ export class SfuKeys {
   /** Main's operations run one after another, in the order the page saw the changes. */
   private chain: Promise<void> = Promise.resolve();
   private unsubscribe: (() => void) | null = null;
+  private originPump: ReturnType<typeof setInterval> | null = null;
+  /** Members' digests main refused (audited there); the page only counts them. */
+  originRefused = 0;
   private stopped = false;
 
   private constructor(private readonly d: SfuKeysDeps, readonly worker: Worker) {
@@ -52,6 +61,7 @@ export class SfuKeys {
     const keys = new SfuKeys(d, worker);
     keys.unsubscribe = d.store.subscribe(() => keys.sync());
     keys.sync();
+    keys.originPump = setInterval(() => void keys.pumpOrigin(), ORIGIN_PUMP_MS);
     return keys;
   }
 
@@ -65,6 +75,24 @@ export class SfuKeys {
     const run = this.chain.then(() => unwrap(window.veil.media.openGroupChat(this.d.roomId, from, blob)));
     this.chain = run.then(() => undefined, () => undefined);
     return run;
+  }
+
+  /**
+   * A `media:origin` event, checked after every key blob seen before it (it names a KID of that member's keys). A
+   * refused digest proves nothing: the frames it would have covered go unproven in the worker.
+   */
+  originReceived(from: string, blob: string): void {
+    this.chain = this.chain.then(async () => {
+      if (this.stopped) return;
+      await unwrap(window.veil.media.checkOrigin(this.d.roomId, from, blob)).catch(() => { this.originRefused++; });
+    });
+  }
+
+  /** Sends what main signed of our own frames; a digest the server refuses is not retried (the next one covers newer frames). */
+  private async pumpOrigin(): Promise<void> {
+    if (this.stopped) return;
+    const blobs = await unwrap(window.veil.media.takeOriginDigests(this.d.roomId)).catch(() => [] as string[]);
+    for (const blob of blobs) void this.d.sendOrigin(blob).catch(() => undefined);
   }
 
   private sync(): void {
@@ -98,6 +126,7 @@ export class SfuKeys {
   async stop(): Promise<void> {
     this.stopped = true;
     this.unsubscribe?.();
+    if (this.originPump) clearInterval(this.originPump);
     this.worker.terminate();
     await this.chain;
     await window.veil.media.stopCall(this.d.roomId).catch(() => undefined);

@@ -93,8 +93,10 @@ export function auditLabel(type: string): string {
 }
 
 /** What an SFU tile says about a member's frames (`name` is already isolated for display). */
-export function sfuFeedWords(state: 'connecting' | 'waiting-key' | 'decrypting' | 'cannot-decrypt', name: string): string {
+export function sfuFeedWords(state: 'connecting' | 'waiting-key' | 'decrypting' | 'cannot-decrypt' | 'unproven' | 'forged', name: string): string {
   if (state === 'waiting-key') return `waiting for ${name}'s key`;
+  if (state === 'forged') return `this video is not from ${name}: someone who holds ${name}'s key sent it, so it is not shown`;
+  if (state === 'unproven') return `can't confirm this video is from ${name}, so it is not shown`;
   if (state === 'cannot-decrypt') return `can't decrypt ${name}'s video`;
   if (state === 'connecting') return `connecting to ${name}'s video`;
   return '';

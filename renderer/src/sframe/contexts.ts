@@ -24,12 +24,15 @@ export const FRAMES_PER_KEY_LIMIT = 2n ** 32n;
 /** The counter's ceiling; reaching it stops the sender for good (unique nonces by construction). */
 export const MAX_COUNTER = 2n ** 48n;
 
-export type SealResult = { ok: true; frame: Uint8Array } | { ok: false; reason: 'no-key' | 'exhausted' };
+/** `kid` and `ctr`: what the frame was sealed under, for the frame-origin report (PROTOCOL.md §22a). */
+export type SealResult = { ok: true; frame: Uint8Array; kid: number; ctr: bigint } | { ok: false; reason: 'no-key' | 'exhausted' };
 
 export class SendContext {
   private key: SFrameKey | null = null;
   private sealedWithKey = 0n;
   private nextCtr = 0n;
+  /** Counters claimed by seals still awaiting WebCrypto. */
+  private readonly inFlight = new Set<bigint>();
 
   async setKey(kid: number, baseKey: Uint8Array): Promise<void> {
     const key = await importSFrameKey(BigInt(kid), baseKey);
@@ -40,6 +43,12 @@ export class SendContext {
   forget(): void { this.key = null; }
   get hasKey(): boolean { return this.key !== null; }
   get currentKid(): number | null { return this.key ? Number(this.key.kid) : null; }
+  /** Every counter below this one has finished sealing (or failed): the origin report may call a gap there empty. */
+  get settledBelow(): bigint {
+    let low = this.nextCtr;
+    for (const c of this.inFlight) if (c < low) low = c;
+    return low;
+  }
 
   /** Seals one frame. The counter is claimed before any await, so concurrent tracks never share one. */
   async seal(plaintext: Uint8Array, metadata?: Uint8Array): Promise<SealResult> {
@@ -49,7 +58,12 @@ export class SendContext {
     const ctr = this.nextCtr;
     this.nextCtr += 1n;
     this.sealedWithKey += 1n;
-    return { ok: true, frame: await sealFrame(key, ctr, plaintext, metadata) };
+    this.inFlight.add(ctr);
+    try {
+      return { ok: true, frame: await sealFrame(key, ctr, plaintext, metadata), kid: Number(key.kid), ctr };
+    } finally {
+      this.inFlight.delete(ctr);
+    }
   }
 }
 

@@ -1,7 +1,10 @@
-// The frame worker's core: applies key-port messages, seals outgoing and opens incoming encoded frames, counts per sender.
+// The frame worker's core: applies key-port messages, seals outgoing and opens incoming encoded frames, counts per sender, checks origin per feed.
 import { keyPortMessageSchema, type DropReason, type FrameWorkerStatus, type KeyPortReply, type MediaSenderState } from '../../../protocol/media-keys';
+import type { SentFramesMessage } from '../../../protocol/frame-origin';
 import { clearPrefixBytes, type FrameShape } from './clear-prefix';
 import { ReceiveKeyring, SendContext } from './contexts';
+import { OriginTracker } from './origin-tracker';
+import { SentFrames, tagPrefixOf } from './sent-frames';
 
 /** A sender counts as "cannot decrypt" once no frame of it opened for this long while frames keep failing. */
 const CANNOT_DECRYPT_AFTER_MS = 1000;
@@ -9,7 +12,7 @@ const CANNOT_DECRYPT_AFTER_MS = 1000;
 interface ReceiveStats {
   state: MediaSenderState; decrypted: number; dropped: number; dropReasons: Record<DropReason, number>; lastOpenedAt: number; dirty: boolean;
 }
-const noDrops = (): Record<DropReason, number> => ({ malformed: 0, 'unknown-kid': 0, 'auth-failed': 0, replay: 0 });
+const noDrops = (): Record<DropReason, number> => ({ malformed: 0, 'unknown-kid': 0, 'auth-failed': 0, replay: 0, 'origin-unproven': 0, 'origin-forged': 0 });
 
 function concat(...parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -25,8 +28,17 @@ export class FrameCrypto {
   private sendStats = { state: 'waiting-key' as 'waiting-key' | 'encrypting' | 'exhausted', encrypted: 0, dropped: 0, dirty: true };
   /** Key messages apply strictly in arrival order, although importing a key is asynchronous. */
   private keyQueue: Promise<void> = Promise.resolve();
+  private readonly sent = new SentFrames();
+  private readonly origin: OriginTracker;
+  /** Set by main only (the key port): a worker fed keys by a test without main records origin but holds nothing back. */
+  private requireOrigin = false;
 
-  constructor(private readonly report: (s: FrameWorkerStatus) => void, private readonly now: () => number = () => Date.now()) {}
+  constructor(private readonly report: (s: FrameWorkerStatus) => void, private readonly now: () => number = () => Date.now()) {
+    this.origin = new OriginTracker(now, report);
+  }
+
+  /** The frames we sealed since the last call, for main to sign (PROTOCOL.md §22a); ones above a running seal wait. */
+  takeSentFrames(): SentFramesMessage[] { return this.sent.take(Number(this.send.settledBelow)); }
 
   /** Queues one key-port message; bad input is refused with a reply and changes nothing. */
   onKeyMessage(data: unknown, reply: (r: KeyPortReply) => void): Promise<void> {
@@ -46,7 +58,13 @@ export class FrameCrypto {
         if ((await this.receive.setKey(m.senderId, m.kid, m.baseKey)) === 'too-many-senders') reply({ type: 'key-refused', reason: 'too-many-senders' });
       } else if (m.type === 'drop-sender') {
         this.receive.dropSender(m.senderId);
+        this.origin.dropSender(m.senderId);
         this.setReceiveState(m.senderId, 'waiting-key');
+      } else if (m.type === 'require-origin') {
+        this.requireOrigin = true;
+      } else if (m.type === 'sender-frames') {
+        this.origin.expire();
+        this.origin.digest(m.senderId, m.kid, m.firstCtr, m.tags);
       } else {
         this.send.forget();
         this.setSendState('waiting-key');
@@ -72,11 +90,12 @@ export class FrameCrypto {
     }
     this.sendStats.encrypted += 1;
     this.sendStats.dirty = true;
+    this.sent.sealed(r.kid, Number(r.ctr), tagPrefixOf(r.frame));
     return concat(prefix, r.frame);
   }
 
   /** The plaintext frame, or null when it must be dropped (counted against `senderId`). */
-  async openFrame(senderId: string, data: Uint8Array, shape: FrameShape): Promise<Uint8Array | null> {
+  async openFrame(senderId: string, data: Uint8Array, shape: FrameShape, feedId = 'default'): Promise<Uint8Array | null> {
     const clear = clearPrefixBytes(shape);
     const s = this.statsFor(senderId);
     const r = data.length < clear
@@ -84,6 +103,14 @@ export class FrameCrypto {
       : await this.receive.open(senderId, data.subarray(clear), data.subarray(0, clear));
     s.dirty = true;
     if (r.ok) {
+      // Opened under the sender's key, which every receiver holds: only the sender's signed digests say it is the sender's.
+      this.origin.expire();
+      this.origin.opened(senderId, feedId, Number(r.kid), Number(r.ctr), tagPrefixOf(data));
+      if (this.requireOrigin && !this.origin.allows(senderId, feedId)) {
+        s.dropped += 1;
+        s.dropReasons[this.origin.stateOf(senderId, feedId) === 'forged' ? 'origin-forged' : 'origin-unproven'] += 1;
+        return null;
+      }
       s.decrypted += 1;
       s.lastOpenedAt = this.now();
       this.setReceiveState(senderId, 'decrypting');
@@ -98,6 +125,8 @@ export class FrameCrypto {
 
   /** Reports every sender whose counts moved since the last flush (the worker calls this on a timer). */
   flush(): void {
+    this.origin.expire();
+    this.origin.flush();
     for (const [senderId, s] of this.stats) if (s.dirty) this.emitReceive(senderId, s);
     if (this.sendStats.dirty) this.emitSend();
   }

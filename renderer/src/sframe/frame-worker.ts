@@ -1,4 +1,5 @@
 // The encoded-transform worker: SFrame-seals our outgoing frames and opens incoming ones; keys come only from main's key port.
+import { FRAME_ORIGIN_LIMITS } from '../../../protocol/frame-origin';
 import { transformOptionsSchema, type FrameWorkerStatus, type KeyPortReply } from '../../../protocol/media-keys';
 import { frameShapes } from './clear-prefix';
 import { FrameCrypto } from './frame-crypto';
@@ -23,9 +24,15 @@ const scope = self as unknown as WorkerScope;
 const crypto = new FrameCrypto((s) => scope.postMessage(s));
 let keyPort: MessagePort | null = null;
 setInterval(() => crypto.flush(), STATUS_INTERVAL_MS);
+// What we sealed goes to main to be signed (PROTOCOL.md §22a). Until a key port is attached the runs stay pending
+// (bounded), though without one there is no send key and nothing is sealed anyway.
+setInterval(() => {
+  const port = keyPort;
+  if (port) for (const run of crypto.takeSentFrames()) port.postMessage(run);
+}, FRAME_ORIGIN_LIMITS.flushIntervalMs);
 
 /** Frames that fail (no key, wrong key, tampered, replayed) are never enqueued: the decoder sees nothing of them. */
-function attach(side: 'send' | 'receive', senderId: string, readable: ReadableStream<EncodedFrame>, writable: WritableStream<EncodedFrame>,
+function attach(side: 'send' | 'receive', senderId: string, feedId: string, readable: ReadableStream<EncodedFrame>, writable: WritableStream<EncodedFrame>,
   requestKeyframe?: () => Promise<void>): void {
   const keyframes = new KeyframeRequests();
   const shapeOf = frameShapes();
@@ -33,7 +40,7 @@ function attach(side: 'send' | 'receive', senderId: string, readable: ReadableSt
     async transform(frame, controller) {
       const data = new Uint8Array(frame.data);
       const shape = shapeOf(frame);
-      const out = side === 'send' ? await crypto.sealFrame(data, shape) : await crypto.openFrame(senderId, data, shape);
+      const out = side === 'send' ? await crypto.sealFrame(data, shape) : await crypto.openFrame(senderId, data, shape, feedId);
       // The first video that opens after drops (the key came after the frames) gets a keyframe asked for at once.
       if (side === 'receive' && shape.kind === 'video' && requestKeyframe) {
         if (!out) keyframes.dropped();
@@ -56,7 +63,7 @@ scope.onrtctransform = (e) => {
     return;
   }
   const t = e.transformer;
-  attach(options.data.side, options.data.senderId, t.readable, t.writable, t.sendKeyFrameRequest ? () => t.sendKeyFrameRequest!() : undefined);
+  attach(options.data.side, options.data.senderId, options.data.feedId ?? 'default', t.readable, t.writable, t.sendKeyFrameRequest ? () => t.sendKeyFrameRequest!() : undefined);
 };
 
 scope.onmessage = (e) => {
@@ -72,5 +79,5 @@ scope.onmessage = (e) => {
     return;
   }
   if (!keyPort) scope.postMessage({ type: 'worker-error', reason: 'key-port-missing' });
-  attach(m.side, m.senderId, m.readable as ReadableStream<EncodedFrame>, m.writable as WritableStream<EncodedFrame>);
+  attach(m.side, m.senderId, m.feedId ?? 'default', m.readable as ReadableStream<EncodedFrame>, m.writable as WritableStream<EncodedFrame>);
 };

@@ -2,7 +2,8 @@
 import type { StateCreator } from 'zustand';
 
 export type SfuState = 'off' | 'connecting' | 'live' | 'failed' | 'closed';
-export type SfuFeedState = 'connecting' | 'waiting-key' | 'decrypting' | 'cannot-decrypt';
+/** `unproven` / `forged`: its frames open, but no signed digest of the member covers them / a digest names other frames (§22a). */
+export type SfuFeedState = 'connecting' | 'waiting-key' | 'decrypting' | 'cannot-decrypt' | 'unproven' | 'forged';
 
 export interface SfuFeedEntry {
   feedId: number;

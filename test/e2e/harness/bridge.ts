@@ -53,7 +53,14 @@ async function initScriptTemplate(): Promise<string> {
       if (typeof e.data !== 'string') return;
       const m = JSON.parse(e.data);
       if (Array.isArray(m.baseKey)) m.baseKey = new Uint8Array(m.baseKey);
+      if (Array.isArray(m.tags)) m.tags = new Uint8Array(m.tags);
       port1.postMessage(m);
+    };
+    // The worker's messages back to main (refusals, the frames it sealed), byte fields as arrays.
+    port1.onmessage = (e) => {
+      const d = e.data;
+      if (ws.readyState !== 1 || !d || typeof d !== 'object') return;
+      ws.send(JSON.stringify(d.tags instanceof Uint8Array ? { ...d, tags: [...d.tags] } : d));
     };
     ws.onclose = () => port1.close();
     mainListeners.get(MEDIA_KEY_PORT_EVENT)?.({ ports: [port2] }, token);

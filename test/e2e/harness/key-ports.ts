@@ -16,14 +16,31 @@ export interface KeyPortHub { url: string; opener: MediaKeyPortOpener; close(): 
 
 /** Structured clone of a key-port message as JSON: the bytes become a plain array, copied before `post` returns. */
 export function encodeKeyPortMessage(m: KeyPortMessage): string {
-  return JSON.stringify('baseKey' in m ? { ...m, baseKey: [...m.baseKey] } : m);
+  return JSON.stringify('baseKey' in m ? { ...m, baseKey: [...m.baseKey] } : 'tags' in m ? { ...m, tags: [...m.tags] } : m);
+}
+
+/** The worker's messages back, as the bridge sends them: JSON with byte fields as arrays (`tags` of `sent-frames`). */
+export function decodeWorkerMessage(text: string): unknown {
+  try {
+    const m = JSON.parse(text) as Record<string, unknown>;
+    return Array.isArray(m.tags) ? { ...m, tags: new Uint8Array(m.tags as number[]) } : m;
+  } catch {
+    return null;
+  }
 }
 
 function endpointOf(ws: WebSocket): MediaKeyPortEndpoint {
   const closeHandlers: (() => void)[] = [];
+  const messageHandlers: ((data: unknown) => void)[] = [];
   ws.on('close', () => { for (const h of closeHandlers) h(); });
+  ws.on('message', (data, isBinary) => {
+    if (isBinary) return;
+    const m = decodeWorkerMessage(data.toString());
+    for (const h of messageHandlers) h(m);
+  });
   return {
     post: (m) => { if (ws.readyState === ws.OPEN) ws.send(encodeKeyPortMessage(m)); },
+    onMessage: (h) => { messageHandlers.push(h); },
     onClose: (h) => { closeHandlers.push(h); },
     close: () => ws.close()
   };

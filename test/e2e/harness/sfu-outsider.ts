@@ -14,7 +14,7 @@ export async function barePage(browser: Browser, origin: string): Promise<Page> 
   return page;
 }
 
-async function session(t: Tokens): Promise<{ wire: JanusWire; handle: number; call(body: Msg, jsep?: Msg): Promise<Msg> }> {
+export async function session(t: Tokens): Promise<{ wire: JanusWire; handle: number; call(body: Msg, jsep?: Msg): Promise<Msg> }> {
   const wire = new JanusWire(t.url);
   const created = await wire.send({ janus: 'create', token: t.token });
   const session_id = (created.data as { id: number }).id;

@@ -10,18 +10,23 @@ export const SWITCH_MS = 40;
 /** Our first key and a join's ratchet (receivers pre-derive it) switch sooner. */
 export const QUICK_SWITCH_MS = 10;
 
-export interface Member { name: string; peerId: string; identityKey: string; peer: Peer; port: KeyPortMessage[] }
+export interface Member { name: string; peerId: string; identityKey: string; peer: Peer; port: KeyPortMessage[]; fromWorker: (data: unknown) => void }
 
-/** A key port endpoint that keeps a structured-clone copy of every message, as Electron's port does. */
-export function capturedPort(): { messages: KeyPortMessage[]; opener: MediaKeyPortOpener } {
+/** A key port endpoint that keeps a structured-clone copy of every message, as Electron's port does; `fromWorker` plays the worker. */
+export function capturedPort(): { messages: KeyPortMessage[]; opener: MediaKeyPortOpener; fromWorker: (data: unknown) => void } {
   const messages: KeyPortMessage[] = [];
-  return { messages, opener: async () => ({ post: (m) => { messages.push(structuredClone(m)); }, onClose: () => {}, close: () => {} }) };
+  const handlers: ((data: unknown) => void)[] = [];
+  return {
+    messages,
+    fromWorker: (data) => { for (const h of handlers) h(structuredClone(data)); },
+    opener: async () => ({ post: (m) => { messages.push(structuredClone(m)); }, onMessage: (h) => { handlers.push(h); }, onClose: () => {}, close: () => {} })
+  };
 }
 
 export async function makeMember(name: string, clock: Clock): Promise<Member> {
-  const { messages, opener } = capturedPort();
+  const { messages, opener, fromWorker } = capturedPort();
   const peer = await makePeer(name, { clock, media: { openMediaKeyPort: opener, mediaKeySwitchDelayMs: SWITCH_MS, mediaKeyQuickSwitchDelayMs: QUICK_SWITCH_MS } });
-  return { name, peerId: `peer-${name}-000`, identityKey: await idOf(peer), peer, port: messages };
+  return { name, peerId: `peer-${name}-000`, identityKey: await idOf(peer), peer, port: messages, fromWorker };
 }
 
 /** Room keys and pairwise sessions between all, then each starts its call and opens its key port. */

@@ -1,9 +1,10 @@
 // What one remote feed's tile says, from its own counters and the worker's word on its sender (one sender may have several feeds).
+import type { FrameOriginState } from '../../../../protocol/frame-origin';
 import type { FeedStats } from './subscriber';
 import type { ReceiveStatus } from './worker-status';
 
 /** `connecting`: no media yet; `waiting-key`: frames arrive but we hold no key of that member; `cannot-decrypt`: frames arrive and none opens. */
-export type FeedState = 'connecting' | 'waiting-key' | 'decrypting' | 'cannot-decrypt';
+export type FeedState = 'connecting' | 'waiting-key' | 'decrypting' | 'cannot-decrypt' | 'unproven' | 'forged';
 
 export interface FeedWatch { last: FeedStats | null; stalled: number; state: FeedState }
 export const newFeedWatch = (): FeedWatch => ({ last: null, stalled: 0, state: 'connecting' });
@@ -31,4 +32,14 @@ export function nextFeedState(watch: FeedWatch, now: FeedStats, worker: ReceiveS
   // Nothing new: keep saying what we said (a paused camera is not a decryption failure).
   if (watch.state === 'decrypting' || watch.state === 'waiting-key') return next(watch.state);
   return next('connecting');
+}
+
+/**
+ * What the tile says once the worker's word on this feed's frame origin (PROTOCOL.md §22a) is in: a feed whose frames
+ * open but that its member's signed digests do not cover is held back by the worker, and says so instead of "decrypting".
+ */
+export function withOrigin(state: FeedState, origin: FrameOriginState | undefined): FeedState {
+  if (origin === 'forged') return 'forged';
+  if (origin === 'unproven' && (state === 'decrypting' || state === 'cannot-decrypt')) return 'unproven';
+  return state;
 }

@@ -4,7 +4,8 @@ import type { SfuPath } from '../../../../protocol/sfu';
 import { Emitter } from '../events';
 import { JanusConnection, JanusError, type JanusHandleEvent, type JanusSocketFactory } from './janus-connection';
 import { Publisher } from './publisher';
-import { newFeedWatch, nextFeedState, type FeedState, type FeedWatch } from './feed-state';
+import type { FrameOriginStatus } from '../../../../protocol/frame-origin';
+import { newFeedWatch, nextFeedState, withOrigin, type FeedState, type FeedWatch } from './feed-state';
 import { Subscriber, type SimulcastLayer } from './subscriber';
 import { chooseVideoFeeds, DEFAULT_MAX_VIDEO_FEEDS } from './video-cap';
 import { watchWorker, type ReceiveStatus, type SendStatus } from './worker-status';
@@ -71,6 +72,8 @@ export class SfuCall {
   private readonly publisher: Publisher;
   private readonly feeds = new Map<number, Feed>();
   private readonly receive = new Map<string, ReceiveStatus>();
+  /** The worker's origin verdicts, by feed id (bounded by the feeds we subscribe to). */
+  private readonly origin = new Map<string, FrameOriginStatus>();
   private path: SfuPath;
   private layer: SimulcastLayer = 'high';
   private subscriptions = 0;
@@ -101,6 +104,7 @@ export class SfuCall {
       this.worker = worker;
       this.unwatch = watchWorker(worker, (s) => {
         if (s.type === 'receive-status') this.receive.set(s.senderId, s);
+        else if (s.type === 'origin-status') this.originSaid(s);
         else if (s.type === 'send-status') this.events.emit('send', s);
       });
       for (const p of others) this.learn(p);
@@ -182,6 +186,7 @@ export class SfuCall {
     const f = this.feeds.get(feedId);
     if (!f) return;
     this.feeds.delete(feedId);
+    this.origin.delete(String(feedId));
     void f.sub?.stop();
     if (f.shownState !== null) this.events.emit('feed-gone', feedId);
   }
@@ -251,6 +256,15 @@ export class SfuCall {
     this.events.emit('feed', feedId, { peerId: f.display, state, stream: state === 'decrypting' && f.sub ? f.sub.stream : null, videoPaused: paused });
   }
 
+  /** An origin verdict shows at once: a forged feed's tile must not wait for the next poll to stop saying "decrypting". */
+  private originSaid(s: FrameOriginStatus): void {
+    const feedId = Number(s.feedId);
+    const f = this.feeds.get(feedId);
+    if (!f || f.display !== s.senderId) return;
+    this.origin.set(s.feedId, s);
+    this.show(feedId, f, withOrigin(f.watch.state, s.state));
+  }
+
   private async poll(): Promise<void> {
     const now = Date.now();
     for (const [feedId, f] of this.feeds) {
@@ -263,7 +277,7 @@ export class SfuCall {
       if (prev && (stats.audioEnergy - prev.audioEnergy) / seconds >= SPEECH_ENERGY_PER_S) f.lastSpoke = now;
       // A feed whose video we hold back is judged by its audio alone (no frames is then no failure).
       f.watch = nextFeedState(f.watch, stats, this.receive.get(f.display), sub.hasVideo && sub.videoOn);
-      this.show(feedId, f, f.watch.state);
+      this.show(feedId, f, withOrigin(f.watch.state, this.origin.get(String(feedId))?.state));
       // Janus forwards nothing for a layer the publisher does not send: fall back to the one it does.
       const videoStill = prev !== null && stats.videoBytes === prev.videoBytes && stats.audioBytes > prev.audioBytes;
       f.lowMissing = sub.currentLayer === 'low' && sub.hasVideo && videoStill ? f.lowMissing + 1 : 0;
@@ -285,7 +299,7 @@ export class SfuCall {
       void sub.setVideo(on).then(() => {
         if (this.feeds.get(feedId)?.sub !== sub) return;
         f.watch = { ...newFeedWatch(), state: f.watch.state === 'connecting' ? 'connecting' : f.watch.state, last: f.watch.last };
-        this.show(feedId, f, f.watch.state);
+        this.show(feedId, f, withOrigin(f.watch.state, this.origin.get(String(feedId))?.state));
       }, (e: unknown) => this.refusedLocally(e));
     }
   }

@@ -55,7 +55,7 @@ export class Subscriber {
     this.pc = pc;
     pc.ontrack = (e) => {
       // Before any frame arrives: undecryptable frames are dropped in the worker and never reach the decoder.
-      e.receiver.transform = new RTCRtpScriptTransform(this.o.worker, { side: 'receive', senderId: this.o.senderId });
+      e.receiver.transform = new RTCRtpScriptTransform(this.o.worker, { side: 'receive', senderId: this.o.senderId, feedId: String(this.o.feedId) });
       this.stream.addTrack(e.track);
       this.o.onStream(this.stream);
     };
