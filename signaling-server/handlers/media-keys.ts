@@ -1,17 +1,11 @@
 // Media-key relay: one opaque sealed blob to one member of the sender's room, `from` stamped from the socket, rate-limited.
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { MEDIA_KEY_LIMITS } from '../../protocol/media-key-wire';
-import { fail, peerChannel, type Ctx, type HandlerMap } from '../context';
+import { fail, peerChannel, type HandlerMap } from '../context';
 import { remotePeerExists } from './relay';
+import { perServerLimiter } from './room-broadcast';
 
 /** One bucket per server (keyed by peer id) on top of the dispatcher's per-event limits: a key burst on join is ~1 per member. */
-const limiters = new WeakMap<Ctx, RateLimiterMemory>();
-
-function limiterOf(ctx: Ctx): RateLimiterMemory {
-  let l = limiters.get(ctx);
-  if (!l) limiters.set(ctx, (l = new RateLimiterMemory({ points: MEDIA_KEY_LIMITS.relayPerSocketPerSec, duration: 1, keyPrefix: 'mk' })));
-  return l;
-}
+const limiterOf = perServerLimiter(MEDIA_KEY_LIMITS.relayPerSocketPerSec, 'mk');
 
 export const mediaKeyHandlers: HandlerMap = {
   async 'media:key'(ctx, socket, req, reply) {

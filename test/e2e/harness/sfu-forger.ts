@@ -9,7 +9,7 @@ import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import type { JanusWire } from '../../support/janus';
 import { REPO_ROOT } from './paths';
-import { session, type Tokens } from './sfu-outsider';
+import { publishThrough, type Tokens } from './sfu-outsider';
 
 const FORGER_WORKER = `
 import { importSFrameKey, sealFrame } from './renderer/src/sframe/sframe';
@@ -69,34 +69,12 @@ export async function forgerPage(browser: Browser, host: ForgerHost): Promise<Pa
 export interface ForgedKey { kid: number; baseKey: Uint8Array; firstCtr: number }
 
 /** Publishes the page's fake camera and microphone as `display`, every frame sealed under `key` from `key.firstCtr` on. */
-export async function publishForged(page: Page, t: Tokens, display: string, key: ForgedKey): Promise<{ feedId: number; wire: JanusWire }> {
-  const s = await session(t);
-  const joined = await s.call({ request: 'join', ptype: 'publisher', room: t.room, token: t.roomToken, display });
-  const feedId = (joined.plugindata as { data: { id: number } }).data.id;
-  const sdp = await page.evaluate(`(async () => {
-    const media = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 320, height: 180, frameRate: 15 } });
+export function publishForged(page: Page, t: Tokens, display: string, key: ForgedKey): Promise<{ feedId: number; wire: JanusWire }> {
+  return publishThrough(page, t, display, `
     const w = new Worker('/forger-worker.js');
     window.__forger = w;
     w.postMessage({ type: 'forge', kid: ${key.kid}, baseKey: new Uint8Array(${JSON.stringify([...key.baseKey])}), firstCtr: ${key.firstCtr} });
-    const pc = new RTCPeerConnection();
-    window.__forgedPc = pc;
-    for (const track of media.getTracks()) {
-      const t = pc.addTransceiver(track, { direction: 'sendonly', streams: [media] });
-      t.sender.transform = new RTCRtpScriptTransform(w, {});
-      if (track.kind === 'video') {
-        const codecs = RTCRtpSender.getCapabilities('video').codecs;
-        t.setCodecPreferences([...codecs.filter((c) => c.mimeType === 'video/VP8'), ...codecs.filter((c) => c.mimeType !== 'video/VP8' && c.mimeType !== 'video/H264')]);
-      }
-    }
-    await pc.setLocalDescription(await pc.createOffer());
-    await new Promise((r) => { if (pc.iceGatheringState === 'complete') r(); pc.onicegatheringstatechange = () => { if (pc.iceGatheringState === 'complete') r(); }; });
-    return pc.localDescription.sdp;
-  })()`) as string;
-  const configured = await s.call({ request: 'configure', audio: true, video: true }, { type: 'offer', sdp, e2ee: true });
-  const answer = configured.jsep as { type: string; sdp: string } | undefined;
-  if (answer?.type !== 'answer') throw new Error('no answer from Janus');
-  await page.evaluate(`window.__forgedPc.setRemoteDescription(${JSON.stringify(answer)})`);
-  return { feedId, wire: s.wire };
+    const opts = {};`);
 }
 
 /** Frames the forger sealed so far (it must really be sending for the test to mean anything). */

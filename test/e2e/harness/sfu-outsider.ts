@@ -14,7 +14,7 @@ export async function barePage(browser: Browser, origin: string): Promise<Page> 
   return page;
 }
 
-export async function session(t: Tokens): Promise<{ wire: JanusWire; handle: number; call(body: Msg, jsep?: Msg): Promise<Msg> }> {
+async function session(t: Tokens): Promise<{ wire: JanusWire; handle: number; call(body: Msg, jsep?: Msg): Promise<Msg> }> {
   const wire = new JanusWire(t.url);
   const created = await wire.send({ janus: 'create', token: t.token });
   const session_id = (created.data as { id: number }).id;
@@ -74,24 +74,21 @@ export const outsiderStats = (page: Page) => page.evaluate(`(async () => {
 })()`) as Promise<OutsiderStats>;
 
 /**
- * Publishes the page's fake camera and microphone with `display` set to whatever the caller claims, its frames
- * SFrame-sealed under a key and KID of its own (not the claimed member's). Resolves with the new feed's id.
+ * Publishes the page's fake camera and microphone with `display` set to whatever the caller claims, every track through
+ * the worker `setup` (page script) leaves in `w`, with transform options `opts`. Resolves with the new feed's id.
  */
-export async function publishAs(page: Page, t: Tokens, display: string): Promise<{ feedId: number; wire: JanusWire }> {
+export async function publishThrough(page: Page, t: Tokens, display: string, setup: string): Promise<{ feedId: number; wire: JanusWire }> {
   const s = await session(t);
   const joined = await s.call({ request: 'join', ptype: 'publisher', room: t.room, token: t.roomToken, display });
   const feedId = dataOf(joined).id as number;
   const sdp = await page.evaluate(`(async () => {
     const media = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 320, height: 180, frameRate: 15 } });
-    const w = new Worker('/frame-worker.js', { type: 'module' });
-    const ch = new MessageChannel();
-    w.postMessage({ type: 'key-port', port: ch.port2 }, [ch.port2]);
-    ch.port1.postMessage({ type: 'set-send-key', kid: 0x7701, baseKey: crypto.getRandomValues(new Uint8Array(32)) });
+    ${setup}
     const pc = new RTCPeerConnection();
     window.__impostor = pc;
     for (const track of media.getTracks()) {
       const t = pc.addTransceiver(track, { direction: 'sendonly', streams: [media] });
-      t.sender.transform = new RTCRtpScriptTransform(w, { side: 'send', senderId: 'impostor' });
+      t.sender.transform = new RTCRtpScriptTransform(w, opts);
       if (track.kind === 'video') {
         const codecs = RTCRtpSender.getCapabilities('video').codecs;
         t.setCodecPreferences([...codecs.filter((c) => c.mimeType === 'video/VP8'), ...codecs.filter((c) => c.mimeType !== 'video/VP8' && c.mimeType !== 'video/H264')]);
@@ -106,4 +103,14 @@ export async function publishAs(page: Page, t: Tokens, display: string): Promise
   if (answer?.type !== 'answer') throw new Error('no answer from Janus');
   await page.evaluate(`window.__impostor.setRemoteDescription(${JSON.stringify(answer)})`);
   return { feedId, wire: s.wire };
+}
+
+/** An impostor feed: the app's frame worker, sealing under a key and KID of its own (not the claimed member's). */
+export function publishAs(page: Page, t: Tokens, display: string): Promise<{ feedId: number; wire: JanusWire }> {
+  return publishThrough(page, t, display, `
+    const w = new Worker('/frame-worker.js', { type: 'module' });
+    const ch = new MessageChannel();
+    w.postMessage({ type: 'key-port', port: ch.port2 }, [ch.port2]);
+    ch.port1.postMessage({ type: 'set-send-key', kid: 0x7701, baseKey: crypto.getRandomValues(new Uint8Array(32)) });
+    const opts = { side: 'send', senderId: 'impostor' };`);
 }
